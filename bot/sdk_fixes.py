@@ -1,0 +1,155 @@
+"""Workarounds for botbuilder 4.17.1, the last release of an archived SDK (no upstream fixes)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from datetime import datetime
+from typing import Any
+
+import requests
+from aiohttp import web
+from botbuilder.core import Bot, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import jwt_token_extractor
+from msrest.serialization import Model
+from msrest.universal_http import requests as msrest_requests
+
+_LOG = logging.getLogger(__name__)
+_ERROR_TYPE = "application/vnd.microsoft.error"
+_OPENID_TIMEOUT_S = 10
+
+
+def _error_json(status: int, code: str, message: str) -> web.Response:
+    # The shape Teams expects for an adaptiveCard/action error; harmless for other callers.
+    body = {"statusCode": status, "type": _ERROR_TYPE, "value": {"code": code, "message": message}}
+    return web.json_response(body, status=status)
+
+
+def _plain(value: Any) -> Any:
+    """Turn an invoke body (JSON data, msrest Model, the SDK's Exception values) into JSON."""
+    if isinstance(value, BaseException):
+        # The SDK puts Exception(code, message) into error responses; msrest cannot serialize it.
+        args = [str(arg) for arg in value.args] + ["", ""]
+        return {"code": args[0] or type(value).__name__, "message": args[1]}
+    if isinstance(value, Model):
+        model = copy.copy(value)
+        for name in model._attribute_map:
+            if isinstance(getattr(model, name, None), BaseException):
+                setattr(model, name, _plain(getattr(model, name)))
+        return serializer_helper(model)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _adaptive_card_action_problem(activity: Activity) -> str | None:
+    """Why an adaptiveCard/action invoke is malformed, or None when the SDK can handle it."""
+    if activity.type != ActivityTypes.invoke or activity.name != "adaptiveCard/action":
+        return None
+    if not isinstance(activity.value, dict):
+        return "Value property is missing or not an object"
+    if not isinstance(activity.value.get("action"), dict):
+        return "Missing action property"
+    return None
+
+
+class FixedCloudAdapter(CloudAdapter):
+    """CloudAdapter whose HTTP entry point never answers 500 to bad input (HTTP POST only)."""
+
+    async def process(  # type: ignore[override]
+        self, request: web.Request, bot: Bot, ws_response: Any = None
+    ) -> web.Response:
+        """Handle one POST from the channel and answer with the right status and body."""
+        if request.method != "POST":
+            return web.Response(status=405)
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.Response(status=415)
+        try:
+            body = await request.json()
+            activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        except Exception:  # invalid JSON or UTF-8, or msrest's DeserializationError
+            activity = None
+        if activity is None or not activity.type or not isinstance(activity.type, str):
+            return _error_json(400, "BadRequest", "Body is not a Bot Framework activity")
+
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            auth = await self.bot_framework_authentication.authenticate_request(
+                activity, auth_header
+            )
+        except PermissionError:
+            return web.Response(status=401)
+        except OSError as error:
+            # requests' errors are OSErrors: the OpenID metadata could not be fetched.
+            _LOG.warning("Kunne ikke hente OpenID-metadata: %s", error)
+            return web.Response(status=503)
+        except Exception as error:  # the SDK raises bare Exceptions, IndexError, JWT errors
+            _LOG.info("Avviste token: %s: %s", type(error).__name__, error)
+            return web.Response(status=401)
+
+        problem = _adaptive_card_action_problem(activity)
+        if problem:
+            return _error_json(400, "BadRequest", problem)
+
+        invoke_response = await self.process_activity(auth, activity, bot.on_turn)
+        if invoke_response is None:
+            return web.Response(status=201)
+        status = int(invoke_response.status or 200)
+        # The body was already serialized by ActivityHandler; serialize it once, not twice.
+        payload = _plain(invoke_response.body)
+        if payload is None:
+            return web.Response(status=status)
+        return web.json_response(payload, status=status)
+
+
+async def _refresh_off_loop(self: Any) -> None:
+    """Fetch OpenID signing keys in a worker thread, with a timeout, instead of on the loop."""
+
+    def fetch() -> list[dict[str, Any]]:
+        response = requests.get(self.url, timeout=_OPENID_TIMEOUT_S)
+        response.raise_for_status()
+        keys = requests.get(response.json()["jwks_uri"], timeout=_OPENID_TIMEOUT_S)
+        keys.raise_for_status()
+        return list(keys.json()["keys"])
+
+    self.keys = await asyncio.to_thread(fetch)
+    self.last_updated = datetime.now()
+
+
+def apply_sdk_fixes() -> None:
+    """Patch msrest and the SDK's auth once per process (idempotent); call at start-up."""
+    policy: Any = msrest_requests.ClientRetryPolicy
+    if not isinstance(policy.safe_codes, frozenset):
+        # `i not in safe_codes` over a 502-item list, 999 times, twice per turn, was ~85 % of
+        # a turn's CPU. Same members, same resulting status_forcelist.
+        policy.safe_codes = frozenset(policy.safe_codes)
+    jwt_token_extractor._OpenIdMetadata._refresh = _refresh_off_loop
+
+
+def tenant_id_of(activity: Activity) -> str | None:
+    """The tenant id of an incoming activity (the SDK drops Teams' conversation.tenantId)."""
+    channel_data = activity.channel_data
+    tenant = (
+        channel_data.get("tenant")
+        if isinstance(channel_data, dict)
+        else getattr(channel_data, "tenant", None)
+    )
+    tenant_id = tenant.get("id") if isinstance(tenant, dict) else getattr(tenant, "id", None)
+    if isinstance(tenant_id, str) and tenant_id:
+        return tenant_id
+    conversation = activity.conversation
+    if conversation is None:
+        return None
+    extra = getattr(conversation, "additional_properties", None) or {}
+    fallback = conversation.tenant_id or extra.get("tenantId")
+    return fallback if isinstance(fallback, str) and fallback else None
+
+
+def tenant_channel_data(tenant_id: str) -> dict[str, Any]:
+    """channel_data for ConversationParameters so Teams knows the tenant of a new chat."""
+    return {"tenant": {"id": tenant_id}}

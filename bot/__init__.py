@@ -1,0 +1,17 @@
+"""The botbuilder layer: handler, middleware, route table and the feature modules."""
+
+from __future__ import annotations
+
+from bot.router import Router
+
+FEATURES = ("bot.help", "bot.install", "bot.team")
+
+
+def build_router() -> Router:
+    """A route table with every feature module's routes registered."""
+    import importlib
+
+    router = Router()
+    for name in FEATURES:
+        importlib.import_module(name).register(router)
+    return router

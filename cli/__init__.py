@@ -1,0 +1,72 @@
+"""`python app.py <noun> <verb>`: argparse, results on stdout, Norwegian on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy.engine import Engine
+
+from core.clock import Clock, SystemClock
+from core.settings import Settings, load_settings
+
+
+class CliError(Exception):
+    """A failure the user should read: the message is Norwegian and goes to stderr."""
+
+
+class NorwegianParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"Feil i kommandoen: {message}\n")
+        sys.exit(2)
+
+
+@dataclass
+class CliContext:
+    """What every command gets: settings, a migrated engine, a clock."""
+
+    settings: Settings
+    clock: Clock = field(default_factory=SystemClock)
+
+    @cached_property
+    def engine(self) -> Engine:
+        from storage.db import make_engine
+        from storage.migrate import upgrade
+
+        engine = make_engine(self.settings.resolved_database_url())
+        upgrade(engine)
+        return engine
+
+
+Command = Callable[[argparse.Namespace, CliContext], int | None]
+NOUNS = ("members", "groups", "manifest", "cards")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """One sub-parser per noun; each cli module adds its verbs in register()."""
+    import importlib
+
+    parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
+    nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
+    for noun in NOUNS:
+        module = importlib.import_module(f"cli.{noun}")
+        module.register(nouns)
+    return parser
+
+
+def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
+    """Run one command; returns the process exit code."""
+    args = build_parser().parse_args(list(argv))
+    ctx = ctx or CliContext(settings=load_settings())
+    try:
+        result = args.func(args, ctx)
+    except CliError as exc:
+        sys.stderr.write(f"Feil: {exc}\n")
+        return 1
+    except BrokenPipeError:
+        return 0
+    return int(result or 0)

@@ -1,0 +1,37 @@
+"""The one thin TeamsActivityHandler: every activity goes through the middleware to the router."""
+
+from __future__ import annotations
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+
+from bot import middleware
+from bot.dispatch import dispatch
+from bot.turn import Deps, Turn
+
+
+class FaggruppeBot(TeamsActivityHandler):
+    """Hands message, invoke and lifecycle activities to the route table."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def _run(self, context: TurnContext) -> Turn:
+        turn = Turn(context=context, deps=self.deps)
+        await middleware.run(turn, dispatch)
+        return turn
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await self._run(turn_context)
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        await self._run(turn_context)
+
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        await self._run(turn_context)
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        turn = await self._run(turn_context)
+        if turn.invoke_response is not None:
+            return turn.invoke_response
+        return InvokeResponse(status=501, body={"error": f"ukjent invoke {turn.activity.name}"})

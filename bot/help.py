@@ -1,0 +1,32 @@
+"""`hjelp` / `help`: a help card listing what the user's role may do."""
+
+from __future__ import annotations
+
+from bot.router import ActionData, Router
+from bot.turn import Turn
+from cards.help import ButtonHelp, CommandHelp, HelpView, build_help_card
+from core.i18n import t
+
+
+def register(router: Router) -> None:
+    """Add the help command and the help button's action."""
+    router.command("hjelp", "help", "?", description="Vis hva du kan gjøre")(show_help)
+
+    @router.action("help.show", ActionData)
+    async def _show(turn: Turn, _data: ActionData) -> dict | None:
+        await show_help(turn)
+        return None
+
+
+async def show_help(turn: Turn) -> None:
+    """Reply with the help card for the sender's role (read from the database now)."""
+    router = turn.deps.router
+    secretariat = turn.is_secretariat
+    view = HelpView(
+        is_secretariat=secretariat,
+        commands=[CommandHelp(r.names[0], r.description)
+                  for r in router.visible_commands(secretariat)],
+        buttons=[ButtonHelp(r.button, r.verb) for r in router.buttons() if r.button],
+        english=turn.lang == "en",
+    )
+    await turn.send_card(build_help_card(view), t("help_text", turn.lang))

@@ -1,0 +1,98 @@
+"""Who is speaking and where: conversation references and member linking."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import ActivityTypes
+from sqlmodel import Session, select
+
+from bot.sdk_fixes import tenant_id_of
+from bot.turn import Turn
+from storage import members as member_repo
+from storage.conversations import RefData, upsert_ref
+from storage.models import ConversationKind, ConversationRef, Member, Role
+
+log = logging.getLogger(__name__)
+_KINDS = {"personal": ConversationKind.personal, "groupChat": ConversationKind.group_chat,
+          "channel": ConversationKind.channel}
+
+
+def ref_data(turn: Turn) -> RefData:
+    """The reference a later proactive message needs, read from this activity."""
+    a = turn.activity
+    conv = a.conversation
+    team = turn.channel_data.get("team") or {}
+    channel = turn.channel_data.get("channel") or {}
+    kind = _KINDS.get(conv.conversation_type or "", ConversationKind.personal)
+    return RefData(
+        conversation_id=conv.id, kind=kind, service_url=a.service_url or "",
+        tenant_id=tenant_id_of(a), team_id=team.get("id"), channel_id=channel.get("id"),
+        bot_id=a.recipient.id if a.recipient else None,
+        user_aad_object_id=a.from_property.aad_object_id
+        if kind == ConversationKind.personal and a.from_property else None,
+    )
+
+
+async def resolve(turn: Turn) -> None:
+    """Link the sender to a member and keep this conversation's reference current."""
+    a = turn.activity
+    if a.conversation is None or a.from_property is None:
+        return
+    aad = a.from_property.aad_object_id
+    member = member_by_aad(turn.session, aad) if aad else None
+    first_contact = member is None and aad and a.type in (
+        ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
+        ActivityTypes.installation_update)
+    if first_contact:
+        profile = await fetch_profile(turn, a.from_property.id)
+        member = link_account(turn.session, turn, profile or _activity_profile(turn))
+    turn.member = member
+    if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
+        return  # bot/install.py records these, and welcomes only a fresh installation
+    known = turn.session.exec(select(ConversationRef.id).where(
+        ConversationRef.conversation_id == a.conversation.id)).first()
+    if known is None or first_contact:
+        data = ref_data(turn)
+        owner = member.id if member and data.kind == ConversationKind.personal else None
+        upsert_ref(turn.session, data, turn.deps.clock.now(), owner)
+
+
+def member_by_aad(session: Session, aad: str) -> Member | None:
+    """The member already linked to this AAD object id."""
+    return session.exec(select(Member).where(Member.aad_object_id == aad)).first()
+
+
+async def fetch_profile(turn: Turn, user_id: str) -> dict[str, Any] | None:
+    """The user's Teams profile (name, e-mail, UPN); None when Teams will not say."""
+    try:
+        account = await TeamsInfo.get_member(turn.context, user_id)
+    except Exception as exc:  # the look-up is a courtesy: the turn goes on without it
+        log.warning("member look-up failed for %s: %s", user_id, exc)
+        return None
+    return account.serialize() if account else None
+
+
+def _activity_profile(turn: Turn) -> dict[str, Any]:
+    f = turn.activity.from_property
+    return {"id": f.id, "name": f.name, "aadObjectId": f.aad_object_id}
+
+
+def link_account(session: Session, turn: Turn, profile: dict[str, Any],
+                 role: Role = Role.guest) -> Member | None:
+    """Find the member by AAD id, e-mail or UPN and link it; unknown people become guests."""
+    aad = profile.get("aadObjectId")
+    if not aad:
+        return None
+    email = profile.get("email") or None
+    upn = profile.get("userPrincipalName") or None
+    member = member_repo.find_for_identity(session, aad_object_id=aad, email=email, upn=upn)
+    name = profile.get("name") or email or upn or "Ukjent"
+    if member is None:
+        member = member_repo.create_member(session, name=name, role=role)
+    return member_repo.link_identity(
+        session, member, aad_object_id=aad, teams_user_id=profile.get("id"),
+        tenant_id=profile.get("tenantId") or tenant_id_of(turn.activity),
+        email=email, upn=upn, name=name)

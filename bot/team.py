@@ -1,0 +1,83 @@
+"""Secretariat commands about the team: link it to a group, sync it, see who is unreachable."""
+
+from __future__ import annotations
+
+from sqlmodel import col, select
+
+from bot.install import sync_roster
+from bot.router import ActionData, Router
+from bot.turn import Turn
+from cards.notice import build_notice_card
+from cards.common import plain
+from storage import audit
+from storage.models import Member
+from storage.teams import group_for_team, name_key, relink_team
+from storage.models import WorkingGroup
+
+
+def register(router: Router) -> None:
+    """Add the team commands; all of them are for the secretariat."""
+    router.command("koble", description="Koble dette teamet til en faggruppe: koble NAVN",
+                   secretariat=True)(link_group)
+    router.command("synk", description="Hent medlemslisten fra teamet på nytt",
+                   secretariat=True)(sync)
+    router.command("medlemmer", description="Vis medlemmer jeg ikke kan nå",
+                   secretariat=True)(unreachable)
+
+    @router.action("team.sync", ActionData, secretariat=True, button="Synkroniser medlemmer")
+    async def _sync(turn: Turn, _data: ActionData) -> dict | None:
+        await sync(turn)
+        return None
+
+    @router.action("members.unreachable", ActionData, secretariat=True,
+                   button="Medlemmer jeg ikke når")
+    async def _unreachable(turn: Turn, _data: ActionData) -> dict | None:
+        await unreachable(turn)
+        return None
+
+
+def _team_id(turn: Turn) -> str | None:
+    return (turn.channel_data.get("team") or {}).get("id")
+
+
+async def link_group(turn: Turn) -> None:
+    """`koble Faggruppe for næringssamarbeid` in a team channel."""
+    team_id = _team_id(turn)
+    wanted = turn.text.split(" ", 1)[1].strip() if " " in turn.text else ""
+    if not team_id or not wanted:
+        await turn.say("Skriv **koble NAVN PÅ FAGGRUPPEN** i en kanal i teamet som skal kobles.")
+        return
+    group = turn.session.exec(
+        select(WorkingGroup).where(WorkingGroup.name_key == name_key(wanted))).first()
+    if group is None:
+        await turn.say(f"Fant ingen faggruppe som heter «{plain(wanted)}».")
+        return
+    relink_team(turn.session, team_id, group)
+    audit.record(turn.session, action="team.link", target=group.name,
+                 actor_member_id=turn.member.id if turn.member else None)
+    await turn.say(f"Teamet er nå koblet til «{plain(group.name)}».")
+
+
+async def sync(turn: Turn) -> None:
+    """Fetch the team's member list again and link everyone."""
+    team_id = _team_id(turn)
+    if not team_id:
+        await turn.say("Synkronisering gjøres fra en kanal i teamet.")
+        return
+    group = group_for_team(turn.session, team_id)
+    count = await sync_roster(turn, team_id, group)
+    audit.record(turn.session, action="team.sync", target=team_id, detail=str(count),
+                 actor_member_id=turn.member.id if turn.member else None)
+    where = f" i «{plain(group.name)}»" if group else ""
+    await turn.say(f"Medlemslisten er oppdatert: {count} personer i teamet{where}.")
+
+
+async def unreachable(turn: Turn) -> None:
+    """Active members the bot cannot write to, with e-mail so they can be reached."""
+    rows = turn.session.exec(select(Member).where(
+        Member.active == True, (Member.reachable == False) | (Member.aad_object_id == None)  # noqa: E711,E712
+    ).order_by(col(Member.name))).all()
+    lines = [f"{plain(m.name)} ({plain(m.organisation or '-')}) – {m.email or 'ingen e-post'}"
+             for m in rows] or ["Alle aktive medlemmer kan nås i Teams."]
+    card = build_notice_card(f"Medlemmer jeg ikke når ({len(rows)})", lines)
+    await turn.send_card(card, f"{len(rows)} medlemmer kan ikke nås i Teams.")

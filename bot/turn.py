@@ -1,0 +1,76 @@
+"""What a handler gets for one turn: the activity, a DB session, the member, deps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, Attachment
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from cards.common import CONTENT_TYPE
+from core.clock import Clock
+from core.i18n import Lang
+from core.settings import Settings
+from storage.models import Member, Role
+
+if TYPE_CHECKING:
+    from bot.router import Router
+
+
+@dataclass
+class Deps:
+    """Process-wide dependencies, passed in (never module globals)."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    router: Router
+
+
+@dataclass
+class Turn:
+    context: TurnContext
+    deps: Deps
+    session: Session = field(default=None)  # type: ignore[assignment]  # set by middleware
+    member: Member | None = None
+    text: str = ""
+    lang: Lang = "nb"
+    invoke_response: InvokeResponse | None = None
+
+    @property
+    def activity(self) -> Activity:
+        return self.context.activity
+
+    @property
+    def is_secretariat(self) -> bool:
+        """The role as stored now: checked on the server every time."""
+        m = self.member
+        return bool(m and m.active and m.role == Role.secretariat)
+
+    @property
+    def channel_data(self) -> dict[str, Any]:
+        data = self.activity.channel_data
+        return data if isinstance(data, dict) else {}
+
+    async def say(self, text: str) -> None:
+        """A plain text reply in the current conversation."""
+        await self.context.send_activity(MessageFactory.text(text))
+
+    async def send_card(self, card: dict[str, Any], text: str) -> str | None:
+        """A card with a short text beside it, so a phone notification says something."""
+        reply = card_message(card, text)
+        response = await self.context.send_activity(reply)
+        return response.id if response else None
+
+
+def card_message(card: dict[str, Any], text: str) -> Activity:
+    """A message activity carrying one Adaptive Card and a notification text."""
+    return Activity(
+        type=ActivityTypes.message,
+        text=text,
+        summary=text,
+        attachments=[Attachment(content_type=CONTENT_TYPE, content=card)],
+    )

@@ -1,0 +1,61 @@
+"""Building blocks shared by every card: the envelope, text safety, actions."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+CARD_VERSION = "1.5"  # Teams renders Adaptive Cards up to 1.5
+CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+Card = dict[str, Any]
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+
+
+def plain(text: str) -> str:
+    """User-written text shown as written: Markdown, links and mentions neutralised."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None,
+                  *, speak: str | None = None) -> Card:
+    """The card envelope every builder returns."""
+    card: Card = {
+        "type": "AdaptiveCard",
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "version": CARD_VERSION,
+        "body": body,
+        "msteams": {"width": "Full"},
+    }
+    if actions:
+        card["actions"] = actions
+    if speak:
+        card["speak"] = speak
+    return card
+
+
+def heading(text: str, size: str = "Large") -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "size": size, "weight": "Bolder", "wrap": True}
+
+
+def para(text: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "TextBlock", "text": text, "wrap": True, **extra}
+
+
+def bullets(lines: list[str]) -> dict[str, Any]:
+    return para("\n".join(f"- {line}" for line in lines))
+
+
+def submit(title: str, verb: str, **data: Any) -> dict[str, Any]:
+    """Action.Submit carrying a typed verb; arrives as a message with `value`."""
+    return {"type": "Action.Submit", "title": title, "data": {"verb": verb, **data}}
+
+
+def execute(title: str, verb: str, **data: Any) -> dict[str, Any]:
+    """Action.Execute (Universal Actions): arrives as an adaptiveCard/action invoke."""
+    return {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
+
+
+def attachment(card: Card) -> dict[str, Any]:
+    """The attachment dict a message activity carries."""
+    return {"contentType": CONTENT_TYPE, "content": card}

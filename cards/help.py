@@ -1,0 +1,69 @@
+"""The help card: the commands a user's role may use, buttons for the secretariat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cards.common import Card, adaptive_card, heading, para, submit
+
+
+@dataclass(frozen=True)
+class CommandHelp:
+    command: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ButtonHelp:
+    title: str
+    verb: str
+
+
+@dataclass(frozen=True)
+class HelpView:
+    is_secretariat: bool
+    commands: list[CommandHelp]
+    buttons: list[ButtonHelp] = field(default_factory=list)
+    english: bool = False
+
+
+def build_help_card(view: HelpView) -> Card:
+    """A FactSet of commands; the secretariat also gets one button per action."""
+    title = "Help" if view.english else "Hjelp"
+    intro = (
+        "Type one of these commands in the chat:"
+        if view.english
+        else "Skriv en av disse kommandoene i chatten:"
+    )
+    body = [
+        heading(title),
+        para(intro),
+        {
+            "type": "FactSet",
+            "facts": [{"title": c.command, "value": c.description} for c in view.commands],
+        },
+    ]
+    if view.is_secretariat:
+        body.append(para("Du er registrert i **sekretariatet** og kan også bruke knappene under.",
+                         isSubtle=True))
+    else:
+        body.append(para("Sekretariatet styrer møtene; du får beskjed når det er noe å svare på.",
+                         isSubtle=True))
+    actions = [submit(b.title, b.verb) for b in view.buttons] if view.is_secretariat else None
+    return adaptive_card(body, actions, speak=title)
+
+
+def samples() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    commands = [CommandHelp("hjelp", "Vis denne oversikten")]
+    admin = commands + [CommandHelp("medlemmer", "Vis medlemmer som ikke kan nås")]
+    return {
+        "help_member": build_help_card(HelpView(is_secretariat=False, commands=commands)),
+        "help_secretariat": build_help_card(
+            HelpView(
+                is_secretariat=True,
+                commands=admin,
+                buttons=[ButtonHelp("Synkroniser medlemmer", "team.sync")],
+            )
+        ),
+    }

@@ -1,0 +1,54 @@
+"""Configuration from the environment and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB_FILE = Path("data") / "faggruppe.db"
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; names match the Azure Bot Service conventions."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
+    app_password: str = Field(
+        "", validation_alias=AliasChoices("MicrosoftAppPassword", "MICROSOFT_APP_PASSWORD")
+    )
+    app_type: str = Field(
+        "MultiTenant", validation_alias=AliasChoices("MicrosoftAppType", "MICROSOFT_APP_TYPE")
+    )
+    app_tenant_id: str = Field(
+        "", validation_alias=AliasChoices("MicrosoftAppTenantId", "MICROSOFT_APP_TENANT_ID")
+    )
+    database_url: str = Field("", validation_alias="DATABASE_URL")
+    host: str = Field("127.0.0.1", validation_alias="HOST")
+    port: int = Field(3978, validation_alias="PORT")
+    time_zone: str = Field("Europe/Oslo", validation_alias="TIME_ZONE")
+    locale: str = Field("nb-NO", validation_alias="LOCALE")
+    bot_name: str = Field("Faggruppe-bot", validation_alias="BOT_NAME")
+    public_url: str = Field("", validation_alias="PUBLIC_URL")
+
+    @property
+    def local_mode(self) -> bool:
+        """An empty app id means no channel auth, as for the Agents Playground."""
+        return not self.app_id
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file under ./data/ (created on demand)."""
+        if self.database_url:
+            return self.database_url
+        path = DEFAULT_DB_FILE.resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings now (tests pass overrides instead of touching os.environ)."""
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,71 @@
+"""Conversation references: where the bot may write later, and whether it still may."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from storage.models import ConversationKind, ConversationRef
+
+
+@dataclass(frozen=True)
+class RefData:
+    conversation_id: str
+    kind: ConversationKind
+    service_url: str
+    tenant_id: str | None = None
+    team_id: str | None = None
+    channel_id: str | None = None
+    bot_id: str | None = None
+    user_aad_object_id: str | None = None
+
+
+def get_ref(session: Session, conversation_id: str) -> ConversationRef | None:
+    """The stored reference for one conversation id."""
+    return session.exec(
+        select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
+    ).first()
+
+
+def upsert_ref(session: Session, data: RefData, now: datetime,
+               member_id: int | None = None) -> tuple[ConversationRef, bool]:
+    """Store or refresh a reference; True when this is a new or renewed installation."""
+    ref = get_ref(session, data.conversation_id)
+    fresh = ref is None or not ref.installed
+    if ref is None:
+        ref = ConversationRef(conversation_id=data.conversation_id, kind=data.kind,
+                              service_url=data.service_url, installed_at=now)
+    for name in ("service_url", "tenant_id", "team_id", "channel_id", "bot_id",
+                 "user_aad_object_id"):
+        value = getattr(data, name)
+        if value:
+            setattr(ref, name, value)
+    if member_id is not None:
+        ref.member_id = member_id
+    if fresh:
+        ref.installed, ref.installed_at, ref.removed_at = True, now, None
+    session.add(ref)
+    session.flush()
+    return ref, fresh
+
+
+def mark_removed(session: Session, conversation_id: str, now: datetime) -> ConversationRef | None:
+    """Record an uninstall or removal; the row stays for the history."""
+    ref = get_ref(session, conversation_id)
+    if ref is not None and ref.installed:
+        ref.installed, ref.removed_at = False, now
+        session.add(ref)
+    return ref
+
+
+def personal_ref_for(session: Session, member_id: int) -> ConversationRef | None:
+    """The member's 1:1 chat with the bot, if it is installed."""
+    return session.exec(
+        select(ConversationRef).where(
+            ConversationRef.member_id == member_id,
+            ConversationRef.kind == ConversationKind.personal,
+            ConversationRef.installed == True,  # noqa: E712
+        )
+    ).first()

@@ -1,0 +1,65 @@
+"""Bring any database to the current schema, safely when two processes start at once."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+PG_LOCK_KEY = 0x6661_6767  # "fagg": one advisory lock for schema changes
+
+
+def alembic_config(url: str = "") -> Config:
+    """An Alembic config pointing at storage/migrations (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Run every pending migration; a no-op on a current database."""
+    with _schema_lock(engine) as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[Connection]:
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_LOCK_KEY})
+            conn.commit()
+            try:
+                yield conn
+            finally:
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+                conn.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        with engine.connect() as conn:
+            yield conn
+        return
+    # SQLite: a lock file beside the database serialises concurrent starts.
+    lock_path = Path(database + ".migrate.lock")
+    with open(lock_path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            with engine.connect() as conn:
+                yield conn
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,27 @@
+"""Alembic environment: runs on the connection storage.migrate hands over."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401  (registers the tables)
+
+target_metadata = SQLModel.metadata
+connection = context.config.attributes.get("connection")
+if connection is None:  # `alembic revision --autogenerate` from a shell
+    from sqlalchemy import create_engine
+
+    from storage.db import normalise_url
+
+    connectable = create_engine(normalise_url(context.config.get_main_option("sqlalchemy.url")))
+    connection = connectable.connect()
+
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=True,
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,107 @@
+"""Tables of the Foundation: groups, regions, members, conversations, audit."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class Role(str, enum.Enum):
+    secretariat = "secretariat"
+    member = "member"
+    guest = "guest"
+
+
+class WorkingGroup(SQLModel, table=True):
+    __tablename__ = "working_group"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, unique=True, index=True)
+    team_id: str | None = Field(default=None, max_length=200, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Region(SQLModel, table=True):
+    __tablename__ = "region"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+
+
+class RegionAlias(SQLModel, table=True):
+    __tablename__ = "region_alias"
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    alias_key: str = Field(max_length=200, unique=True)
+
+
+class Member(SQLModel, table=True):
+    __tablename__ = "member"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    name_key: str = Field(max_length=200, index=True)
+    organisation: str = Field(default="", max_length=200)
+    region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
+    email: str | None = Field(default=None, max_length=320, index=True)
+    upn: str | None = Field(default=None, max_length=320, index=True)
+    aad_object_id: str | None = Field(default=None, max_length=64, unique=True)
+    teams_user_id: str | None = Field(default=None, max_length=200)
+    tenant_id: str | None = Field(default=None, max_length=64)
+    role: Role = Field(default=Role.member, sa_type=String(20))
+    active: bool = Field(default=True)
+    reachable: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+    group_id: int = Field(foreign_key="working_group.id", primary_key=True)
+    member_id: int = Field(foreign_key="member.id", primary_key=True)
+
+
+class ConversationKind(str, enum.Enum):
+    personal = "personal"
+    group_chat = "groupChat"
+    channel = "channel"
+
+
+class ConversationRef(SQLModel, table=True):
+    """What a proactive message needs: where, through which service, in which tenant."""
+
+    __tablename__ = "conversation_ref"
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: str = Field(max_length=400, unique=True)
+    kind: ConversationKind = Field(sa_type=String(20))
+    service_url: str = Field(max_length=400)
+    tenant_id: str | None = Field(default=None, max_length=64)
+    team_id: str | None = Field(default=None, max_length=200, index=True)
+    channel_id: str | None = Field(default=None, max_length=200)
+    bot_id: str | None = Field(default=None, max_length=200)
+    member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+    user_aad_object_id: str | None = Field(default=None, max_length=64)
+    installed: bool = Field(default=True)
+    installed_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    removed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One secretariat action, or a refused attempt at one."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    actor_member_id: int | None = Field(default=None, foreign_key="member.id")
+    actor_aad_object_id: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=100, index=True)
+    target: str = Field(default="", max_length=400)
+    outcome: str = Field(default="ok", max_length=20)
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

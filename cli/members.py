@@ -1,0 +1,151 @@
+"""`members import|list|role|deactivate`: the secretariat's member register."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from sqlmodel import Session, col, select
+
+from cli import CliContext, CliError
+from services.member_matching import import_rows
+from services.members_import import ImportFileError, parse_role, read_members
+from storage import audit
+from storage.db import session_scope
+from storage.groups import find_group, member_ids
+from storage.members import find_by_name_or_email
+from storage.models import Member, Role
+from storage.regions import region_names
+
+ROLE_NB = {Role.secretariat: "sekretariat", Role.member: "medlem", Role.guest: "gjest"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `members` and its verbs."""
+    parser = subparsers.add_parser("members", help="medlemsregisteret")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    imp = verbs.add_parser("import", help="importer medlemmer fra TSV eller CSV")
+    imp.add_argument("path")
+    imp.add_argument("--group", help="faggruppen medlemmene skal inn i")
+    imp.set_defaults(func=cmd_import)
+    lst = verbs.add_parser("list", help="list medlemmer")
+    lst.add_argument("--group")
+    lst.set_defaults(func=cmd_list)
+    role = verbs.add_parser("role", help="sett rolle: secretariat|member|guest")
+    role.add_argument("who", metavar="NAME_OR_EMAIL")
+    role.add_argument("role")
+    role.set_defaults(func=cmd_role)
+    deact = verbs.add_parser("deactivate", help="deaktiver et medlem")
+    deact.add_argument("who", metavar="NAME_OR_EMAIL")
+    deact.set_defaults(func=cmd_deactivate)
+
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Import a member file; one line per member on stdout, counts on stderr."""
+    try:
+        rows, warnings = read_members(args.path)
+    except ImportFileError as exc:
+        raise CliError(str(exc)) from exc
+    with session_scope(ctx.engine) as session:
+        outcomes = import_rows(session, rows, group_name=args.group, now=ctx.clock.now())
+    for warning in warnings:
+        sys.stderr.write(f"Advarsel: {warning}\n")
+    counts = {"added": 0, "updated": 0, "ambiguous": 0}
+    for out in outcomes:
+        counts[out.kind] += 1
+        ids = ",".join(str(i) for i in out.member_ids)
+        print(f"{out.kind}\t{ids}\t{out.row.name}\t{out.row.organisation}")
+        if out.kind == "ambiguous":
+            alike = ", ".join(f"«{n}»" for n in out.similar)
+            sys.stderr.write(
+                f"Tvetydig: «{out.row.name}» ligner på {alike} (id {ids}); "
+                "ikke slått sammen og ikke lagt til.\n"
+            )
+    sys.stderr.write(
+        f"{counts['added']} lagt til, {counts['updated']} oppdatert, "
+        f"{counts['ambiguous']} tvetydige\n"
+    )
+    return 0
+
+
+def _yes_no(flag: bool) -> str:
+    return "ja" if flag else "nei"
+
+
+def member_row(member: Member, regions: dict[int, str]) -> str:
+    """Tab-separated: id, name, organisation, region, email, role, active, reachable."""
+    region = regions.get(member.region_id, "-") if member.region_id else "-"
+    return "\t".join([
+        str(member.id), member.name, member.organisation or "-", region, member.email or "-",
+        Role(member.role).value, _yes_no(member.active), _yes_no(member.reachable),
+    ])  # fmt: skip
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Print every member (of one group, if asked), id first."""
+    with session_scope(ctx.engine) as session:
+        members = list(session.exec(select(Member).order_by(col(Member.id))))
+        if args.group:
+            group = find_group(session, args.group)
+            if group is None:
+                raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
+            ids = member_ids(session, group)
+            members = [m for m in members if m.id in ids]
+        regions = region_names(session)
+    for member in members:
+        print(member_row(member, regions))
+    return 0
+
+
+def _one_member(session: Session, who: str) -> Member:
+    found = find_by_name_or_email(session, who)
+    if not found:
+        raise CliError(f"fant ikke noe medlem med navn eller e-post «{who}»")
+    if len(found) > 1:
+        ids = ", ".join(str(m.id) for m in found)
+        raise CliError(f"«{who}» passer på flere medlemmer (id {ids}); bruk e-post eller id")
+    return found[0]
+
+
+def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Change a member's role and log it."""
+    role = parse_role(args.role)
+    if role is None:
+        raise CliError(f"ukjent rolle «{args.role}»; bruk sekretariat, medlem eller gjest")
+    with session_scope(ctx.engine) as session:
+        member = _one_member(session, args.who)
+        before = Role(member.role)
+        member.role, member.updated_at = role, ctx.clock.now()
+        session.add(member)
+        audit.record(
+            session,
+            action="member.role",
+            target=f"member:{member.id}",
+            detail=f"actor=cli {before.value}->{role.value}",
+            at=ctx.clock.now(),
+        )
+        row = member_row(member, region_names(session))
+    print(row)
+    sys.stderr.write(f"{member.name}: rolle endret fra {ROLE_NB[before]} til {ROLE_NB[role]}.\n")
+    return 0
+
+
+def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Mark a member inactive (kept for history) and log it."""
+    with session_scope(ctx.engine) as session:
+        member = _one_member(session, args.who)
+        was_active = member.active
+        member.active, member.updated_at = False, ctx.clock.now()
+        session.add(member)
+        audit.record(
+            session,
+            action="member.deactivate",
+            target=f"member:{member.id}",
+            detail="actor=cli" + ("" if was_active else " already-inactive"),
+            at=ctx.clock.now(),
+        )
+        row = member_row(member, region_names(session))
+    print(row)
+    note = "er deaktivert" if was_active else "var allerede deaktivert"
+    sys.stderr.write(f"{member.name} {note}.\n")
+    return 0

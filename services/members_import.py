@@ -1,0 +1,133 @@
+"""Reading member lists: seed 000's invitee TSV (name/region pairs) or a CSV with a header."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.names import collapse_spaces
+from storage.models import Role
+
+ROLE_WORDS = {
+    "secretariat": Role.secretariat,
+    "sekretariat": Role.secretariat,
+    "sekretariatet": Role.secretariat,
+    "member": Role.member,
+    "medlem": Role.member,
+    "guest": Role.guest,
+    "gjest": Role.guest,
+}
+HEADER_WORDS = {
+    "name": "name", "navn": "name",
+    "organisation": "organisation", "organization": "organisation",
+    "organisasjon": "organisation", "kommune": "organisation", "region": "organisation",
+    "kommune / region": "organisation", "kommune/region": "organisation",
+    "email": "email", "e-mail": "email", "e-post": "email", "epost": "email",
+    "role": "role", "rolle": "role",
+    "group": "group", "gruppe": "group", "faggruppe": "group",
+}  # fmt: skip
+
+
+class ImportFileError(Exception):
+    """The file cannot be read or holds no members; the message is Norwegian."""
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    name: str
+    organisation: str = ""
+    email: str | None = None
+    role: Role | None = None
+    group: str | None = None
+    line: int = 0
+
+
+def parse_role(text: str) -> Role | None:
+    """Role from English or Norwegian words; None when the word is unknown."""
+    return ROLE_WORDS.get(text.strip().casefold())
+
+
+def read_text(path: str | Path) -> str:
+    """File text: UTF-8 (with or without BOM), else Windows-1252 as older Excel writes it."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"kunne ikke lese filen {path}: {exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _csv_header(line: str) -> tuple[str, list[str]] | None:
+    """(delimiter, field names) when the line is a CSV header with a name column."""
+    delimiter = ";" if line.count(";") > line.count(",") else ","
+    cells = next(csv.reader([line], delimiter=delimiter))
+    fields = [HEADER_WORDS.get(collapse_spaces(c).casefold(), "") for c in cells]
+    return (delimiter, fields) if "name" in fields else None
+
+
+def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[ImportRow], list[str]]:
+    rows: list[ImportRow] = []
+    warnings: list[str] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader)  # the header, already read
+    for cells in reader:
+        values: dict[str, str] = {}
+        for field, cell in zip(fields, cells, strict=False):
+            if field:
+                values[field] = collapse_spaces(cell)
+        line = reader.line_num
+        if not any(values.values()):
+            continue
+        if not values.get("name"):
+            warnings.append(f"linje {line}: mangler navn, hoppet over")
+            continue
+        role = parse_role(values.get("role", ""))
+        if values.get("role") and role is None:
+            warnings.append(f"linje {line}: ukjent rolle «{values['role']}», bruker medlem")
+        rows.append(ImportRow(
+            name=values["name"], organisation=values.get("organisation", ""),
+            email=values.get("email") or None, role=role,
+            group=values.get("group") or None, line=line,
+        ))  # fmt: skip
+    return rows, warnings
+
+
+def _parse_pairs(text: str) -> list[ImportRow]:
+    """Tab-separated name/organisation pairs, any number per line; other lines ignored."""
+    rows: list[ImportRow] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "\t" not in line:
+            continue  # headings such as "Innkalt:", blank lines
+        cells = [collapse_spaces(c) for c in line.split("\t")]
+        for i in range(0, len(cells), 2):
+            name = cells[i]
+            organisation = cells[i + 1] if i + 1 < len(cells) else ""
+            if name and name.casefold() not in ("navn", "name"):
+                rows.append(ImportRow(name=name, organisation=organisation, line=number))
+    return rows
+
+
+def parse_members(text: str) -> tuple[list[ImportRow], list[str]]:
+    """Detect the format and parse; returns rows and Norwegian warnings."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    header = _csv_header(first) if "\t" not in first else None
+    if header is not None:
+        start = text.index(first)
+        rows, warnings = _parse_csv(text[start:], *header)
+    else:
+        rows, warnings = _parse_pairs(text), []
+    if not rows:
+        raise ImportFileError(
+            "fant ingen medlemmer i filen (ventet CSV med kolonnen «name»/«navn», "
+            "eller tabulatorseparerte par av navn og kommune/region)"
+        )
+    return rows, warnings
+
+
+def read_members(path: str | Path) -> tuple[list[ImportRow], list[str]]:
+    """Read and parse a member file."""
+    return parse_members(read_text(path))

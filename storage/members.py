@@ -1,0 +1,117 @@
+"""Member lookups and identity linking (Teams/Entra ids onto imported members)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from services.names import name_key
+from storage.groups import add_membership, get_or_create_group
+from storage.models import Member
+from storage.types import utcnow
+
+__all__ = [
+    "IdentityConflict",
+    "add_membership",
+    "find_by_email",
+    "find_by_name_or_email",
+    "find_for_identity",
+    "get_or_create_group",
+    "guest_home_email",
+    "link_identity",
+]
+
+
+class IdentityConflict(ValueError):
+    """The member is already linked to another Entra account, or that account to another."""
+
+
+def guest_home_email(upn: str) -> str | None:
+    """Home e-mail encoded in a guest UPN: a_b.no#EXT#@tenant → a@b.no; else None."""
+    head, sep, _ = upn.partition("#EXT#")
+    if not sep or "_" not in head:
+        return None
+    local, _, domain = head.rpartition("_")
+    return f"{local}@{domain}".lower() if local and domain else None
+
+
+def find_by_email(session: Session, email: str) -> list[Member]:
+    """Members with this e-mail, compared case-insensitively."""
+    stmt = select(Member).where(func.lower(Member.email) == email.strip().lower())
+    return list(session.exec(stmt).all())
+
+
+def _by_upn(session: Session, upn: str) -> list[Member]:
+    stmt = select(Member).where(func.lower(Member.upn) == upn.strip().lower())
+    return list(session.exec(stmt).all())
+
+
+def _single(found: list[Member]) -> Member | None:
+    # Two members sharing an address is a data error; linking either could be wrong.
+    return found[0] if len(found) == 1 else None
+
+
+def find_for_identity(
+    session: Session, *, aad_object_id: str | None, email: str | None, upn: str | None
+) -> Member | None:
+    """Match by AAD object id, else e-mail, else UPN (guest UPNs decoded to e-mail)."""
+    if aad_object_id:
+        stmt = select(Member).where(Member.aad_object_id == aad_object_id)
+        member = session.exec(stmt).first()
+        if member is not None:
+            return member
+    if email and (member := _single(find_by_email(session, email))):
+        return member
+    if upn:
+        if member := _single(_by_upn(session, upn)) or _single(find_by_email(session, upn)):
+            return member
+        home = guest_home_email(upn)
+        if home and (member := _single(find_by_email(session, home))):
+            return member
+    return None
+
+
+def link_identity(
+    session: Session,
+    member: Member,
+    *,
+    aad_object_id: str | None,
+    teams_user_id: str | None,
+    tenant_id: str | None,
+    email: str | None,
+    upn: str | None,
+    name: str | None,
+    now: datetime | None = None,
+) -> Member:
+    """Fill in the ids a member lacks; raise IdentityConflict rather than re-point an AAD id."""
+    if aad_object_id and member.aad_object_id and member.aad_object_id != aad_object_id:
+        raise IdentityConflict(f"member {member.id} is linked to another AAD object id")
+    if aad_object_id and not member.aad_object_id:
+        other = session.exec(select(Member).where(Member.aad_object_id == aad_object_id)).first()
+        if other is not None and other.id != member.id:
+            raise IdentityConflict(f"AAD object id already linked to member {other.id}")
+        member.aad_object_id = aad_object_id
+    member.teams_user_id = member.teams_user_id or teams_user_id
+    member.tenant_id = member.tenant_id or tenant_id
+    member.email = member.email or (email.strip() if email else None)
+    member.upn = member.upn or upn
+    if name and not member.name.strip():
+        member.name, member.name_key = name, name_key(name)
+    member.updated_at = now or utcnow()
+    session.add(member)
+    session.flush()
+    return member
+
+
+def find_by_name_or_email(session: Session, text: str) -> list[Member]:
+    """Members matching an e-mail, an id (digits) or a name in any word order."""
+    text = text.strip()
+    if "@" in text:
+        return find_by_email(session, text)
+    if text.isdigit():
+        member = session.get(Member, int(text))
+        return [member] if member is not None else []
+    stmt = select(Member).where(Member.name_key == name_key(text)).order_by(col(Member.id))
+    return list(session.exec(stmt).all())

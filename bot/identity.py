@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from storage import members as member_repo
+from services.names import name_key
 from storage.conversations import RefData, upsert_ref
 from storage.models import ConversationKind, ConversationRef, Member, Role
 
@@ -91,8 +92,14 @@ def link_account(session: Session, turn: Turn, profile: dict[str, Any],
     member = member_repo.find_for_identity(session, aad_object_id=aad, email=email, upn=upn)
     name = profile.get("name") or email or upn or "Ukjent"
     if member is None:
-        member = member_repo.create_member(session, name=name, role=role)
-    return member_repo.link_identity(
-        session, member, aad_object_id=aad, teams_user_id=profile.get("id"),
-        tenant_id=profile.get("tenantId") or tenant_id_of(turn.activity),
-        email=email, upn=upn, name=name)
+        member = Member(name=name, name_key=name_key(name), role=role,
+                        created_at=turn.deps.clock.now(), updated_at=turn.deps.clock.now())
+    try:
+        return member_repo.link_identity(
+            session, member, aad_object_id=aad, teams_user_id=profile.get("id"),
+            tenant_id=profile.get("tenantId") or tenant_id_of(turn.activity),
+            email=email, upn=upn, name=name, now=turn.deps.clock.now())
+    except member_repo.IdentityConflict as exc:
+        # Two Teams accounts claim one member: leave it for the secretariat, never re-point.
+        log.warning("identity conflict for %s: %s", aad, exc)
+        return None

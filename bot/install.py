@@ -11,7 +11,7 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
-from storage import members as member_repo
+from storage.groups import add_membership
 from storage.conversations import mark_removed, upsert_ref
 from storage.models import ConversationKind, Role, WorkingGroup
 from storage.teams import group_for_team, link_team
@@ -87,4 +87,4 @@ def _link_team_member(turn: Turn, profile: dict, group: WorkingGroup | None) -> 
         return
     member.reachable = True
     if group is not None:
-        member_repo.add_membership(turn.session, group, member)
+        add_membership(turn.session, group, member)

@@ -7,12 +7,12 @@ from sqlmodel import col, select
 from bot.install import sync_roster
 from bot.router import ActionData, Router
 from bot.turn import Turn
-from cards.notice import build_notice_card
 from cards.common import plain
+from cards.notice import build_notice_card
 from storage import audit
 from storage.models import Member
-from storage.teams import group_for_team, name_key, relink_team
-from storage.models import WorkingGroup
+from storage.groups import find_group
+from storage.teams import group_for_team, relink_team
 
 
 def register(router: Router) -> None:
@@ -47,8 +47,7 @@ async def link_group(turn: Turn) -> None:
     if not team_id or not wanted:
         await turn.say("Skriv **koble NAVN PÅ FAGGRUPPEN** i en kanal i teamet som skal kobles.")
         return
-    group = turn.session.exec(
-        select(WorkingGroup).where(WorkingGroup.name_key == name_key(wanted))).first()
+    group = find_group(turn.session, wanted)
     if group is None:
         await turn.say(f"Fant ingen faggruppe som heter «{plain(wanted)}».")
         return

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from storage.groups import find_group
 from storage.models import WorkingGroup
-
-
-def name_key(name: str) -> str:
-    """Case- and space-insensitive key for group names."""
-    return " ".join(name.split()).casefold()
 
 
 def group_for_team(session: Session, team_id: str) -> WorkingGroup | None:
@@ -24,9 +20,7 @@ def link_team(session: Session, team_id: str, team_name: str | None) -> WorkingG
         return linked
     group = None
     if team_name:
-        group = session.exec(
-            select(WorkingGroup).where(WorkingGroup.name_key == name_key(team_name))
-        ).first()
+        group = find_group(session, team_name)
     if group is None:
         groups = session.exec(select(WorkingGroup).order_by(col(WorkingGroup.id)).limit(2)).all()
         group = groups[0] if len(groups) == 1 else None

@@ -1,0 +1,97 @@
+"""Fixtures: a database per test (SQLite file, or PostgreSQL when DATABASE_URL says so)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+import aiohttp
+import pytest
+from aiohttp import web
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from core.clock import FrozenClock
+from core.settings import Settings
+from storage.db import make_engine, normalise_url
+from storage.migrate import upgrade
+from tests.fakes.connector import FakeConnector
+from tests.harness import BotServer
+
+PG_URL = os.environ.get("DATABASE_URL", "")
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """With DATABASE_URL set to PostgreSQL: one fresh database for this run, dropped after."""
+    if not PG_URL.startswith("postgres"):
+        yield None
+        return
+    admin_url = make_url(normalise_url(PG_URL))
+    name = f"faggruppe_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_url(tmp_path, pg_database) -> Iterator[str]:
+    """A database URL with the current schema and no rows."""
+    if pg_database is None:
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    engine = make_engine(pg_database)
+    upgrade(engine)
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename <> 'alembic_version'"))]
+        if tables:
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield pg_database
+
+
+@pytest.fixture
+def engine(db_url) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime(2026, 11, 20, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    async with FakeConnector() as fc:
+        yield fc
+
+
+@pytest.fixture
+async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
+    """The real app (local mode: no app id) on a loopback port."""
+    from app import create_app
+
+    settings = Settings(MicrosoftAppId="", DATABASE_URL=str(engine.url))
+    app = create_app(settings, engine=engine, clock=clock)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    async with aiohttp.ClientSession() as http:
+        yield BotServer(f"http://127.0.0.1:{port}", engine, clock, connector, runner, http)
+    await runner.cleanup()

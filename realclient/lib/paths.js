@@ -1,0 +1,26 @@
+'use strict';
+// Shared locations and the one way tests call the project's Python CLI.
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const RC = path.resolve(__dirname, '..');
+const REPO = path.resolve(RC, '..');
+const OUT = process.env.RC_OUT || path.join(RC, 'out');
+
+function freshDir(...parts) {
+  const dir = path.join(OUT, ...parts);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// `python` is whatever the active venv provides, as CI runs it.
+function appCli(args, env = {}) {
+  return execFileSync(process.env.PYTHON || 'python', ['app.py', ...args], {
+    cwd: REPO, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+module.exports = { RC, REPO, OUT, freshDir, appCli };

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,9 +12,8 @@ from sqlmodel import Session, select
 from services.member_matching import RowOutcome, import_rows
 from services.members_import import ImportFileError, parse_members, read_members
 from services.names import name_key
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.members import IdentityConflict, find_for_identity, guest_home_email, link_identity
-from storage.migrate import upgrade
 from storage.models import Member, Membership, Region, Role, WorkingGroup
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -34,14 +32,6 @@ Yngvar Trandem\tMossregionens næringsutvikling
 Gyüre-Szamosi Anna\tFredrikstad
 Kleiven Eystein\tFredrikstad
 """
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    eng = make_engine(f"sqlite:///{tmp_path / 'test.db'}")
-    upgrade(eng)
-    yield eng
-    eng.dispose()
 
 
 def run_import(engine: Engine, path_or_text: Path | str, group: str | None = None) -> dict:
@@ -223,3 +213,11 @@ def test_find_for_identity_by_aad_email_and_guest_upn(engine: Engine) -> None:
             "Anne Feltman",
         )
         assert guest_home_email("plain@osloregionen.no") is None
+
+
+def test_same_name_with_another_email_is_ambiguous(engine: Engine) -> None:
+    first = run_import(engine, "name,email\nKari Nordmann,kari@asker.kommune.no\n")
+    second = run_import(engine, "name,email\nNordmann Kari,kari@baerum.kommune.no\n")
+    assert [o.member_ids for o in second["ambiguous"]] == [first["added"][0].member_ids]
+    with Session(engine) as session:
+        assert [m.email for m in session.exec(select(Member))] == ["kari@asker.kommune.no"]

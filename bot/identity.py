@@ -48,8 +48,9 @@ async def resolve(turn: Turn) -> None:
         ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
         ActivityTypes.installation_update)
     if first_contact:
+        # Without a profile there is no e-mail to match on: wait for a later turn.
         profile = await fetch_profile(turn, a.from_property.id)
-        member = link_account(turn.session, turn, profile or _activity_profile(turn))
+        member = link_account(turn.session, turn, profile) if profile else None
     turn.member = member
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
@@ -74,11 +75,6 @@ async def fetch_profile(turn: Turn, user_id: str) -> dict[str, Any] | None:
         log.warning("member look-up failed for %s: %s", user_id, exc)
         return None
     return account.serialize() if account else None
-
-
-def _activity_profile(turn: Turn) -> dict[str, Any]:
-    f = turn.activity.from_property
-    return {"id": f.id, "name": f.name, "aadObjectId": f.aad_object_id}
 
 
 def link_account(session: Session, turn: Turn, profile: dict[str, Any],

@@ -72,6 +72,8 @@ class FixedCloudAdapter(CloudAdapter):
         try:
             body = await request.json()
             activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        except web.HTTPRequestEntityTooLarge:
+            return _error_json(413, "PayloadTooLarge", "Body is larger than the bot accepts")
         except Exception:  # invalid JSON or UTF-8, or msrest's DeserializationError
             activity = None
         if activity is None or not activity.type or not isinstance(activity.type, str):

@@ -1,0 +1,113 @@
+"""The service as a process: default SQLite file, /healthz, SIGTERM, concurrent migrations."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text
+
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MicrosoftAppId")}
+    env.update(PYTHONPATH=str(ROOT), **extra)
+    return env
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_python_app_py_serves_on_default_sqlite_and_stops_on_sigterm(tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=tmp_path,
+                            env=_env(PORT=str(port)), stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        status = None
+        while time.monotonic() < deadline and status != 200:
+            try:
+                status = _get(f"http://127.0.0.1:{port}/healthz")
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200
+        assert (tmp_path / "data" / "faggruppe.db").exists(), "default: SQLite under ./data/"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "lytter på http://127.0.0.1" in (proc.stderr.read() if proc.stderr else "")
+
+
+async def test_healthz_answers_503_when_the_database_is_gone(tmp_path):
+    from app import create_app
+    from storage.db import make_engine
+
+    folder = tmp_path / "db"
+    folder.mkdir()
+    engine = make_engine(f"sqlite:///{folder / 'bot.db'}")
+    app = create_app(Settings(MicrosoftAppId=""), engine=engine)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/healthz"  # type: ignore[union-attr]
+    try:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(url) as resp:
+                assert resp.status == 200
+            engine.dispose()
+            shutil.rmtree(folder)
+            async with http.get(url) as resp:
+                assert resp.status == 503
+    finally:
+        await runner.cleanup()
+
+
+def test_two_processes_migrate_one_fresh_database_at_once(db_url, tmp_path):
+    from storage.db import make_engine
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite:///{tmp_path / 'race.db'}"
+    if url.startswith("postgresql"):
+        engine = make_engine(url)
+        with engine.begin() as conn:  # back to an empty database: both starts must migrate
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    procs = [subprocess.Popen([sys.executable, str(ROOT / "app.py"), "groups", "list"],
+                              cwd=tmp_path, env=_env(DATABASE_URL=url),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]
+    results = [(p.wait(timeout=60), p.stderr.read() if p.stderr else "") for p in procs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+        assert len(versions) == 1
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar() if url.startswith(
+            "sqlite") else "wal"
+        assert mode == "wal"
+    engine.dispose()

@@ -31,8 +31,9 @@ async def dispatch(turn: Turn) -> None:
         if not isinstance(action, dict):
             turn.invoke_response = InvokeResponse(status=400, body={"error": "ingen handling"})
             return
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
-        await run_action(turn, {**data, "verb": action.get("verb")}, invoke=True)
+        data = action.get("data")
+        fields: dict[str, Any] = data if isinstance(data, dict) else {}
+        await run_action(turn, {**fields, "verb": action.get("verb")}, invoke=True)
     elif a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         for event in lifecycle_events(turn):
             for handler in router.events.get(event, []):

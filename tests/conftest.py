@@ -85,7 +85,7 @@ async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
     """The real app (local mode: no app id) on a loopback port."""
     from app import create_app
 
-    settings = Settings(MicrosoftAppId="", DATABASE_URL=str(engine.url))
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url)})
     app = create_app(settings, engine=engine, clock=clock)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

@@ -18,7 +18,9 @@ from tests.fakes.connector import FakeConnector
 FIXTURES = Path(__file__).parent / "fixtures"
 ACTIVITIES = FIXTURES / "activities"
 ANNE_AAD = "3a1bd1c9-2b3e-4f4f-9d4c-0a6b3e8f2c11"
-ANNE_ID = "29:1GcS4EyB_oSI8A88XmWBN7NJFyMqe3QGnJdgLfFGkJnVelzRGos0bAbEPE1vFqHX8hv4sUNMrWhDvK5LSh-WSUA"
+ANNE_ID = (
+    "29:1GcS4EyB_oSI8A88XmWBN7NJFyMqe3QGnJdgLfFGkJnVelzRGos0bAbEPE1vFqHX8hv4sUNMrWhDvK5LSh-WSUA"
+)
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
 TEAM_ID = "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2"
 

@@ -14,7 +14,8 @@ def _roster(bot, n: int) -> list[dict]:
     for i in range(n):
         person = {"id": f"29:user-{i}", "aadObjectId": f"00000000-0000-4000-8000-{i:012d}",
                   "name": f"Person {i}", "email": f"person{i}@kommune{i % 5}.no",
-                  "userPrincipalName": f"person{i}_kommune{i % 5}.no#EXT#@osloregionen.onmicrosoft.com",
+                  "userPrincipalName":
+                  f"person{i}_kommune{i % 5}.no#EXT#@osloregionen.onmicrosoft.com",
                   "tenantId": TENANT}
         bot.connector.add_member(person, TEAM_ID)
         people.append(person)

@@ -70,7 +70,7 @@ async def test_healthz_answers_503_when_the_database_is_gone(tmp_path):
     folder = tmp_path / "db"
     folder.mkdir()
     engine = make_engine(f"sqlite:///{folder / 'bot.db'}")
-    app = create_app(Settings(MicrosoftAppId=""), engine=engine)
+    app = create_app(Settings.model_validate({"MicrosoftAppId": ""}), engine=engine)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

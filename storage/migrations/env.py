@@ -14,7 +14,8 @@ if connection is None:  # `alembic revision --autogenerate` from a shell
 
     from storage.db import normalise_url
 
-    connectable = create_engine(normalise_url(context.config.get_main_option("sqlalchemy.url")))
+    url = context.config.get_main_option("sqlalchemy.url") or ""
+    connectable = create_engine(normalise_url(url))
     connection = connectable.connect()
 
 context.configure(

@@ -11,8 +11,8 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
-from storage.groups import add_membership
 from storage.conversations import mark_removed, upsert_ref
+from storage.groups import add_membership
 from storage.models import ConversationKind, Role, WorkingGroup
 from storage.teams import group_for_team, link_team
 

@@ -10,8 +10,8 @@ from bot.turn import Turn
 from cards.common import plain
 from cards.notice import build_notice_card
 from storage import audit
-from storage.models import Member
 from storage.groups import find_group
+from storage.models import Member
 from storage.teams import group_for_team, relink_team
 
 

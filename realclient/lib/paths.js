@@ -23,4 +23,15 @@ function appCli(args, env = {}) {
   });
 }
 
-module.exports = { RC, REPO, OUT, freshDir, appCli };
+// Runs a setup step at load time; on failure the caller registers one red test
+// carrying the CLI's stderr instead of a crashed file with a raw stack.
+function attempt(fn) {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    return `${e.message.split('\n')[0]}\n${e.stderr || ''}`.trim();
+  }
+}
+
+module.exports = { RC, REPO, OUT, freshDir, appCli, attempt };

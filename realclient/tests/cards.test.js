@@ -8,14 +8,15 @@ const path = require('node:path');
 const { checkCard } = require('../lib/cards');
 const { launch } = require('../lib/browser');
 const { serve } = require('../lib/static-server');
-const { freshDir, appCli } = require('../lib/paths');
+const { freshDir, appCli, attempt } = require('../lib/paths');
 
 const jsonDir = freshDir('cards-json');
-appCli(['cards', 'dump', jsonDir]);
+const dumpError = attempt(() => appCli(['cards', 'dump', jsonDir]));
 const names = fs.readdirSync(jsonDir).filter((f) => f.endsWith('.json')).sort();
 const pngDir = freshDir('cards');
 
 test('cards dump wrote at least the welcome and help cards', () => {
+  assert.equal(dumpError, null, 'python app.py cards dump failed');
   assert.ok(names.length >= 2, `only ${names.length} card(s) dumped to ${jsonDir}`);
   assert.ok(names.some((n) => n.startsWith('welcome')), 'no welcome card dumped');
   assert.ok(names.some((n) => n.startsWith('help')), 'no help card dumped');

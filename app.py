@@ -65,6 +65,9 @@ def create_app(settings: Settings, engine: Engine | None = None,
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(dispose)
+    from delivery.runtime import attach
+
+    attach(app, settings, engine, deps.clock)  # delivery worker + scheduler, stopped before dispose
     return app
 
 
@@ -80,8 +83,10 @@ def serve(settings: Settings) -> None:
 
 def main(argv: list[str]) -> int:
     """Entry point: no arguments serves the bot, anything else is a CLI command."""
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+    # The CLI's stderr is for Norwegian messages: only warnings from libraries get through.
+    logging.basicConfig(level=logging.WARNING if argv else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("faggruppe").setLevel(logging.INFO)
     if argv:
         from cli import main as cli_main
 

@@ -11,7 +11,11 @@ DEFAULT_DB_FILE = Path("data") / "faggruppe.db"
 
 
 class Settings(BaseSettings):
-    """Every setting the bot reads; names match the Azure Bot Service conventions."""
+    """Every setting the bot reads; names match the Azure Bot Service conventions.
+
+    Time zone (Europe/Oslo) and locale (nb-NO) are fixed in core/timefmt.py: the data is
+    stored in UTC and every member of the group reads Norwegian.
+    """
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
@@ -30,8 +34,6 @@ class Settings(BaseSettings):
     database_url: str = Field("", validation_alias="DATABASE_URL")
     host: str = Field("127.0.0.1", validation_alias="HOST")
     port: int = Field(3978, validation_alias="PORT")
-    time_zone: str = Field("Europe/Oslo", validation_alias="TIME_ZONE")
-    locale: str = Field("nb-NO", validation_alias="LOCALE")
     bot_name: str = Field("Faggruppe-bot", validation_alias="BOT_NAME")
     public_url: str = Field("", validation_alias="PUBLIC_URL")
 

@@ -43,7 +43,7 @@ class CliContext:
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
-NOUNS = ("members", "groups", "manifest", "cards")
+NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue")
 
 
 def build_parser() -> argparse.ArgumentParser:

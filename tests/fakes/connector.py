@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import random
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +19,13 @@ class Call:
     path: str
     conversation_id: str
     body: Any
+    status: int = 200
+    at: float = 0.0  # time.monotonic() on arrival
+
+
+# Teams' documented caps: per conversation 7/1 s, 60/30 s, 1,800/h; per app per tenant 50/1 s.
+CONVERSATION_LIMITS = ((1.0, 7), (30.0, 60), (3600.0, 1800))
+TENANT_LIMITS = ((1.0, 50),)
 
 
 @dataclass
@@ -30,6 +40,19 @@ class FakeConnector:
     _runner: web.AppRunner | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _event: asyncio.Event = field(default_factory=asyncio.Event)
+    # Optional behaviour (all off by default): enforce Teams' limits, inject faults, block users.
+    enforce_limits: bool = False
+    fault_rate: float = 0.0
+    fault_statuses: tuple[int, ...] = (429, 502, 503, 504)
+    retry_after_s: float = 1.0
+    latency_s: float = 0.0
+    blocked: set[str] = field(default_factory=set)
+    seed: int = 1
+    violations: list[str] = field(default_factory=list)
+    early_retries: list[str] = field(default_factory=list)
+    _windows: dict[tuple[str, float], deque[float]] = field(default_factory=dict)
+    _not_before: dict[str, float] = field(default_factory=dict)
+    _rng: random.Random | None = None
 
     @property
     def url(self) -> str:
@@ -51,6 +74,12 @@ class FakeConnector:
             if c.method == "POST" and "/activities" in c.path
             and (conversation_id is None or c.conversation_id == conversation_id)
         ]
+
+    def accepted(self, conversation_id: str | None = None) -> list[Call]:
+        """Activity posts the fake answered with success (what Teams would show)."""
+        return [c for c in self.calls if c.method == "POST" and "/activities" in c.path
+                and c.status < 300
+                and (conversation_id is None or c.conversation_id == conversation_id)]
 
     async def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """Wait until at least `count` activities were posted."""
@@ -85,13 +114,57 @@ class FakeConnector:
         parts = [p for p in request.path.split("/") if p]
         body = await request.json() if request.can_read_body else None
         conv = parts[2] if len(parts) > 2 and parts[1] == "conversations" else ""
-        self.calls.append(Call(request.method, request.path, conv, body))
-        self._event.set()
+        call = Call(request.method, request.path, conv, body, at=time.monotonic())
+        self.calls.append(call)
         if request.method == "GET":
+            self._event.set()
             return self._get(parts, request)
+        refusal = self._refuse(call, parts)
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
+        self._event.set()
+        if refusal is not None:
+            call.status = refusal.status
+            return refusal
         if parts[-1] == "conversations":
             return web.json_response({"id": f"a:created-{next(self._ids)}", "activityId": "1"})
         return web.json_response({"id": f"activity-{next(self._ids)}"})
+
+    def _refuse(self, call: Call, parts: list[str]) -> web.Response | None:
+        """Blocked users, limit breaches and injected faults; None lets the call through."""
+        body = call.body if isinstance(call.body, dict) else {}
+        user = ((body.get("members") or [{}])[0]).get("id", "") if parts[-1] == "conversations" \
+            else ""
+        key = call.conversation_id or f"create:{user}"
+        if key in self.blocked or user in self.blocked:
+            return web.json_response({"error": {"code": "MessageWritesBlocked"}}, status=403)
+        if call.at < self._not_before.get(key, 0.0):
+            self.early_retries.append(key)
+        if self.enforce_limits:
+            tenant = ((body.get("channelData") or {}).get("tenant") or {}).get("id", "-")
+            for name, limits in ((f"conv:{key}", CONVERSATION_LIMITS),
+                                 (f"tenant:{tenant}", TENANT_LIMITS)):
+                for window, cap in limits:
+                    times = self._windows.setdefault((name, window), deque())
+                    while times and times[0] <= call.at - window:
+                        times.popleft()
+                    times.append(call.at)
+                    if len(times) > cap:
+                        self.violations.append(f"{name} {cap}/{window:g}s")
+                        return self._throttle(key, call.at)
+        if self.fault_rate:
+            self._rng = self._rng or random.Random(self.seed)
+            if self._rng.random() < self.fault_rate:
+                status = self._rng.choice(self.fault_statuses)
+                if status == 429:
+                    return self._throttle(key, call.at)
+                return web.json_response({"error": {"code": "ServiceError"}}, status=status)
+        return None
+
+    def _throttle(self, key: str, now: float) -> web.Response:
+        self._not_before[key] = now + self.retry_after_s
+        return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
+                                 headers={"Retry-After": f"{self.retry_after_s:g}"})
 
     def _get(self, parts: list[str], request: web.Request) -> web.Response:
         if len(parts) >= 5 and parts[3] == "members":

@@ -1,0 +1,75 @@
+"""`queue list|cancel|move`: the automated messages waiting to go, for the secretariat."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from cli import CliContext, CliError
+from scheduler.rules import OSLO, wall
+from scheduler.store import upcoming
+from storage.db import session_scope
+from storage.models import ScheduledJob
+
+FORMAT = "%Y-%m-%d %H:%M"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `queue` and its verbs."""
+    parser = subparsers.add_parser("queue", help="køen av automatiske meldinger")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("list", help="vis kommende automatiske meldinger").set_defaults(func=cmd_list)
+    cancel = verbs.add_parser("cancel", help="avlys en planlagt melding")
+    cancel.add_argument("id", type=int)
+    cancel.set_defaults(func=cmd_cancel)
+    move = verbs.add_parser("move", help='flytt en planlagt melding til "ÅÅÅÅ-MM-DD TT:MM"')
+    move.add_argument("id", type=int)
+    move.add_argument("when", help="nytt tidspunkt i norsk tid")
+    move.set_defaults(func=cmd_move)
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    """id, time (Oslo), kind, description — soonest first."""
+    with session_scope(ctx.engine) as session:
+        jobs = upcoming(session)
+    for job in jobs:
+        when = job.due_at.astimezone(OSLO).strftime(FORMAT)
+        print(f"{job.id}\t{when}\t{job.kind}\t{job.description}")
+    return 0
+
+
+def _pending(session, job_id: int) -> ScheduledJob:  # type: ignore[no-untyped-def]
+    job = session.get(ScheduledJob, job_id)
+    if job is None:
+        raise CliError(f"fant ingen planlagt melding med id {job_id}")
+    if job.status != "pending":
+        raise CliError(f"meldingen {job_id} er ikke lenger i køen (status: {job.status})")
+    return job
+
+
+def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Cancel one pending job."""
+    with session_scope(ctx.engine) as session:
+        job = _pending(session, args.id)
+        job.status, job.finished_at = "cancelled", ctx.clock.now()
+        session.add(job)
+    print(f"{args.id}\tavlyst")
+    return 0
+
+
+def cmd_move(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Move a pending job to a new Oslo time; its grace moves with it."""
+    try:
+        local = datetime.strptime(args.when.strip(), FORMAT)
+    except ValueError as exc:
+        raise CliError(f"ugyldig tidspunkt «{args.when}»; skriv ÅÅÅÅ-MM-DD TT:MM") from exc
+    new_due = wall(local.date(), local.time())
+    if new_due <= ctx.clock.now():
+        raise CliError("det nye tidspunktet har allerede passert")
+    with session_scope(ctx.engine) as session:
+        job = _pending(session, args.id)
+        job.expires_at = new_due + (job.expires_at - job.due_at)
+        job.due_at = new_due
+        session.add(job)
+    print(f"{args.id}\t{new_due.astimezone(OSLO).strftime(FORMAT)}")
+    return 0

@@ -1,0 +1,85 @@
+"""Send-outs: recorded atomically before anything is sent, then delivered by any worker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from cards.common import attachment
+from cards.notice import build_notice_card
+from storage import delivery as ledger
+from storage.models import Delivery, Member, Sendout
+
+PayloadBuilder = Callable[[Member], dict[str, Any]]  # recipient -> activity JSON
+
+
+def notice_activity(title: str, lines: list[str]) -> dict[str, Any]:
+    """A message activity carrying one notice card."""
+    return {"type": "message", "summary": title,
+            "attachments": [attachment(build_notice_card(title, lines))]}
+
+
+def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequence[Member],
+                  payload_builder: PayloadBuilder, now: datetime, *, title: str = "",
+                  essential: bool = True) -> Sendout:
+    """Record a send-out and one ledger row per recipient; repeating it adds nothing new."""
+    ledger.insert_ignore(session, Sendout, [{"purpose": purpose, "subject": subject,
+                                             "title": title, "total": 0, "created_at": now}])
+    sendout = session.exec(select(Sendout).where(Sendout.purpose == purpose,
+                                                 Sendout.subject == subject)).one()
+    muted = set() if essential else ledger.muted_members(session, (m.id or 0 for m in recipients))
+    rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(payload_builder(m)), now,
+                              essential=essential, muted=m.id in muted, sendout_id=sendout.id)
+            for m in recipients]
+    ledger.insert_ignore(session, Delivery, rows)
+    sendout.total = session.exec(select(func.count()).select_from(Delivery)
+                                 .where(Delivery.sendout_id == sendout.id)).one()
+    session.add(sendout)
+    session.flush()
+    return sendout
+
+
+def enqueue(session: Session, purpose: str, subject: str, member_id: int,
+            activity: dict[str, Any], now: datetime, *, essential: bool = True) -> bool:
+    """One message to one member (reminders); False when it was already in the ledger."""
+    muted = not essential and member_id in ledger.muted_members(session, [member_id])
+    row = ledger.ledger_row(purpose, subject, member_id, json.dumps(activity), now,
+                            essential=essential, muted=muted)
+    return ledger.insert_ignore(session, Delivery, [row]) == 1
+
+
+@dataclass
+class Progress:
+    """Where a send-out stands; `missed` holds (name, why) for members not reached."""
+
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    in_doubt: int = 0
+    missed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def finished(self) -> int:
+        return sum(n for s, n in self.by_status.items() if s in ledger.DONE)
+
+    @property
+    def done(self) -> bool:
+        return self.finished >= self.total
+
+
+def progress(session: Session, sendout_id: int) -> Progress:
+    """Counts per status, in-doubt resends and the members it could not reach."""
+    by_status = ledger.counts(session, sendout_id)
+    doubt = session.exec(select(func.coalesce(func.sum(Delivery.in_doubt), 0))
+                         .where(Delivery.sendout_id == sendout_id)).one()
+    missed = session.exec(
+        select(Member.name, Delivery.error).join(Member, col(Member.id) == Delivery.member_id)
+        .where(Delivery.sendout_id == sendout_id,
+               col(Delivery.status).in_(("failed", "unreachable")))
+        .order_by(col(Member.name)))
+    return Progress(sum(by_status.values()), by_status, int(doubt),
+                    [(name, error) for name, error in missed])

@@ -1,0 +1,203 @@
+"""The delivery worker: claims due ledger rows, waits for shared slots, sends, records."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+import aiohttp
+from sqlalchemy.engine import Engine
+
+from core.clock import Clock, SystemClock
+from core.settings import Settings
+from delivery import limits, target
+from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
+from delivery.policy import decide
+from storage import delivery as ledger
+from storage.db import session_scope
+from storage.models import Delivery
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+POSTPONE_S = 2.0  # a conversation busier than this is skipped for now, not waited on
+
+
+class DeliveryWorker:
+    """One per process (plus one inside a CLI send-out); all share limits via the database."""
+
+    def __init__(self, engine: Engine, settings: Settings, clock: Clock | None = None, *,
+                 sendout_id: int | None = None, concurrency: int = 32,
+                 poll_s: float = 0.25) -> None:
+        self.engine, self.settings, self.clock = engine, settings, clock or SystemClock()
+        self.sendout_id, self.concurrency, self.poll_s = sendout_id, concurrency, poll_s
+        self.owner = target.owner_id()
+        self.in_doubt = 0
+        self.sent = 0
+        self._wake = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._pools: dict[str, limits.SlotPool] = {}
+        self._pool_lock = asyncio.Lock()
+        self._stopping = False
+        self._checked_dead = 0.0
+        self._http: aiohttp.ClientSession | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self.connector: BotConnector | None = None
+
+    def wake(self) -> None:
+        """Look for work now (called after enqueuing in this process)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Run in the background until stop()."""
+        self._runner = asyncio.create_task(self.run(), name="delivery-worker")
+
+    async def stop(self) -> None:
+        """Finish what is in flight, then close the HTTP session."""
+        self._stopping = True
+        self._wake.set()
+        if self._runner:
+            await self._runner
+
+    async def run(self, until_idle: bool = False) -> None:
+        """Claim and deliver until stopped (or, with until_idle, until nothing is open)."""
+        self._http = new_http_session()
+        self.connector = BotConnector(self._http, TokenSource(self.settings))
+        try:
+            while not self._stopping:
+                free = self.concurrency - len(self._tasks)
+                rows = await asyncio.to_thread(self._claim, free) if free > 0 else []
+                for row in rows:
+                    task = asyncio.create_task(self._deliver(row))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
+                if rows and len(rows) == free:
+                    continue
+                if until_idle and not self._tasks and not rows and self._idle():
+                    break
+                self._wake.clear()
+                waits: list[Any] = [asyncio.create_task(self._wake.wait()), *self._tasks]
+                await asyncio.wait(waits, timeout=self.poll_s, return_when="FIRST_COMPLETED")
+                waits[0].cancel()
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+        finally:
+            await self._http.close()
+
+    def _idle(self) -> bool:
+        with session_scope(self.engine) as session:
+            return ledger.next_due(session, self.sendout_id) is None
+
+    def _claim(self, limit: int) -> list[Delivery]:
+        now = self.clock.now()
+        with session_scope(self.engine) as session:
+            dead: list[str] = []
+            if time.monotonic() - self._checked_dead > 2.0:
+                self._checked_dead = time.monotonic()
+                dead = target.dead_local_owners(ledger.leased_owners(session, now), self.owner)
+            rows, doubt = ledger.claim(session, self.owner, now, limit, LEASE,
+                                       self.sendout_id, dead)
+        self.in_doubt += doubt
+        return rows
+
+    async def _slot(self, tenant_id: str | None) -> None:
+        key = f"tenant:{tenant_id or '-'}"
+        async with self._pool_lock:
+            pool = self._pools.setdefault(key, limits.SlotPool(self.engine, key))
+            want = max(1, len(self._tasks))
+            at = await asyncio.to_thread(pool.take, want)
+        delay = at - time.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def _deliver(self, row: Delivery) -> None:
+        try:
+            await self._deliver_one(row)
+        except Exception:  # one bad row must not stop the worker
+            log.exception("Levering %s feilet uventet", row.id)
+            await asyncio.to_thread(self._record, row, 0, None, "", None, "intern feil")
+
+    async def _deliver_one(self, row: Delivery) -> None:
+        assert row.id is not None and self.connector is not None
+        dest = await asyncio.to_thread(self._resolve, row.member_id)
+        if dest is None:
+            await asyncio.to_thread(self._finish, row, "unreachable",
+                                    "ingen 1:1-samtale: boten er ikke installert for medlemmet")
+            return
+        cost = 1 if dest.conversation_id else 2
+        conv_at = (await asyncio.to_thread(limits.reserve, self.engine, dest.limit_key,
+                                           limits.CONVERSATION, cost))[0]
+        if conv_at - time.time() > POSTPONE_S:
+            await asyncio.to_thread(self._postpone, row, conv_at - time.time())
+            return
+        await asyncio.sleep(max(0.0, conv_at - time.time()))
+        await self._slot(dest.tenant_id)
+        if not await asyncio.to_thread(self._mark_sending, row.id):
+            return
+        conversation_id = dest.conversation_id
+        reply = Reply(0)
+        try:
+            if conversation_id is None:
+                reply = await self.connector.create_conversation(
+                    dest.service_url, dest.bot_id, dest.user_id or "", dest.tenant_id)
+                conversation_id = reply.body.get("id") if reply.status < 300 else None
+                if conversation_id:
+                    await asyncio.to_thread(self._remember, row, dest, conversation_id)
+                    await self._slot(dest.tenant_id)
+            if conversation_id:
+                activity = json.loads(row.payload)
+                if dest.tenant_id:
+                    activity.setdefault("channelData", {}).setdefault(
+                        "tenant", {"id": dest.tenant_id})
+                reply = await self.connector.send(dest.service_url, conversation_id, activity)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("Levering %s: ingen svar fra Teams (%s)", row.id, exc)
+        code = str((reply.body.get("error") or {}).get("code", ""))
+        await asyncio.to_thread(self._record, row, reply.status, reply.retry_after, code,
+                                conversation_id, reply.body.get("id"))
+
+    def _resolve(self, member_id: int) -> target.Target | None:
+        with session_scope(self.engine) as session:
+            return target.resolve(session, member_id, self.settings.app_id)
+
+    def _mark_sending(self, delivery_id: int) -> bool:
+        with session_scope(self.engine) as session:
+            return ledger.mark_sending(session, delivery_id, self.owner)
+
+    def _remember(self, row: Delivery, dest: target.Target, conversation_id: str) -> None:
+        with session_scope(self.engine) as session:
+            target.remember_chat(session, row.member_id, dest, conversation_id, self.clock.now())
+
+    def _postpone(self, row: Delivery, delay_s: float) -> None:
+        with session_scope(self.engine) as session:
+            ledger.record(session, row.id or 0, self.owner,
+                          next_attempt_at=self.clock.now() + timedelta(seconds=delay_s))
+
+    def _finish(self, row: Delivery, status: str, error: str) -> None:
+        with session_scope(self.engine) as session:
+            ledger.record(session, row.id or 0, self.owner, status=status, error=error)
+            if status == "unreachable":
+                target.set_reachable(session, row.member_id, False)
+
+    def _record(self, row: Delivery, status: int, retry_after: float | None, code: str,
+                conversation_id: str | None, activity_id: str | None) -> None:
+        attempts = row.attempts + 1
+        decision = decide(status, attempts, retry_after, code)
+        now = self.clock.now()
+        values: dict[str, Any] = {"status": decision.status, "last_http_status": status or None,
+                                  "error": decision.error, "conversation_id": conversation_id}
+        if status == 429:
+            values["throttled"] = row.throttled + 1
+        if decision.status == "pending":
+            values["next_attempt_at"] = now + timedelta(seconds=decision.delay_s)
+        if decision.status == "sent":
+            values.update(sent_at=now, activity_id=activity_id)
+        with session_scope(self.engine) as session:
+            ledger.record(session, row.id or 0, self.owner, **values)
+            if decision.status in ("sent", "unreachable"):
+                target.set_reachable(session, row.member_id, decision.status == "sent")
+        if decision.status == "sent":
+            self.sent += 1

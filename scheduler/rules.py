@@ -1,0 +1,80 @@
+"""Pure scheduling rules: (rule, anchor) -> when to send, in Europe/Oslo wall-clock time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+OSLO = ZoneInfo("Europe/Oslo")
+WORK_START, WORK_END = time(8, 0), time(17, 0)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Send `days_before` the anchor at `at` (None keeps the anchor's time of day)."""
+
+    name: str
+    days_before: int
+    at: time | None
+    working_hours: bool  # non-urgent: wait for 08–17 on a weekday
+    grace: timedelta  # how late it may still go after downtime
+    essential: bool = False  # essential messages ignore a member's mute
+
+
+DEFAULT_RULES: dict[str, Rule] = {
+    r.name: r for r in (
+        Rule("invitation", 7, time(9, 0), False, timedelta(days=2), essential=True),
+        Rule("rsvp_reminder", 2, None, True, timedelta(hours=24)),
+        Rule("day_before", 1, time(9, 0), True, timedelta(hours=12)),
+        Rule("input_deadline", 2, None, True, timedelta(hours=24)),
+    )
+}
+
+
+def rules_with(overrides: dict[str, dict[str, Any]] | None = None) -> dict[str, Rule]:
+    """The defaults with a group's overrides, e.g. {"invitation": {"days_before": 10}}."""
+    rules = dict(DEFAULT_RULES)
+    for name, fields in (overrides or {}).items():
+        rules[name] = replace(rules[name], **fields)
+    return rules
+
+
+def wall(day: datetime | Any, at: time) -> datetime:
+    """A local date and time in Oslo as UTC; a time skipped by DST moves forward by the gap."""
+    naive = datetime.combine(day, at)
+    # zoneinfo resolves a nonexistent 02:30 with the pre-transition offset: 03:30 summer time.
+    # An ambiguous autumn time (fold=0) is its first occurrence.
+    return naive.replace(tzinfo=OSLO).astimezone(UTC)
+
+
+def into_working_hours(when: datetime) -> datetime:
+    """The same moment if it is within 08–17 on a weekday, else the next 08:00 of a weekday."""
+    local = when.astimezone(OSLO)
+    if local.weekday() < 5 and WORK_START <= local.time() < WORK_END:
+        return when
+    day = local.date()
+    if local.weekday() >= 5 or local.time() >= WORK_END:
+        day += timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return wall(day, WORK_START)
+
+
+def due_time(rule: Rule, anchor: datetime) -> datetime:
+    """When the rule fires for this anchor (a meeting start, a deadline), in UTC."""
+    local = anchor.astimezone(OSLO)
+    day = local.date() - timedelta(days=rule.days_before)
+    due = wall(day, rule.at or local.time().replace(tzinfo=None))
+    if rule.working_hours:
+        shifted = into_working_hours(due)
+        # Waiting for office hours must never push a reminder past what it reminds of.
+        if shifted < anchor:
+            due = shifted
+    return due
+
+
+def expiry(rule: Rule, anchor: datetime, due: datetime) -> datetime:
+    """The last moment it may still go: the grace after due, never after the anchor."""
+    return min(due + rule.grace, anchor)

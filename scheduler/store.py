@@ -1,0 +1,77 @@
+"""The scheduled-job table: schedule once per key, claim due work atomically, run it."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from storage.db import session_scope
+from storage.delivery import insert_ignore
+from storage.models import ScheduledJob
+
+log = logging.getLogger(__name__)
+Handler = Callable[..., None]  # module-level: handler(session, now, **plain_ids)
+
+
+def schedule(session: Session, kind: str, key: str, args: dict[str, Any], due_at: datetime,
+             expires_at: datetime, now: datetime, description: str = "") -> ScheduledJob:
+    """Add a job once per (kind, key); one created after its expiry is recorded as skipped."""
+    status = "skipped" if now > expires_at else "pending"
+    insert_ignore(session, ScheduledJob, [{
+        "kind": kind, "key": key, "args": json.dumps(args), "description": description,
+        "status": status, "due_at": due_at, "expires_at": expires_at, "attempts": 0,
+        "error": "" if status == "pending" else "opprettet for sent", "created_at": now}])
+    return session.exec(select(ScheduledJob).where(ScheduledJob.kind == kind,
+                                                   ScheduledJob.key == key)).one()
+
+
+def run_due(engine: Engine, now: datetime, handlers: dict[str, Handler],
+            limit: int = 100) -> list[tuple[int, str]]:
+    """Claim due jobs and run them in the same transaction: each runs exactly once."""
+    results: list[tuple[int, str]] = []
+    with session_scope(engine) as session:
+        query = (select(ScheduledJob)
+                 .where(ScheduledJob.status == "pending", ScheduledJob.due_at <= now)
+                 .order_by(col(ScheduledJob.due_at), col(ScheduledJob.id)).limit(limit))
+        if engine.dialect.name == "postgresql":
+            # Another instance skips the rows this one holds instead of waiting or repeating them.
+            query = query.with_for_update(skip_locked=True)
+        for job in session.exec(query).all():
+            job.attempts += 1
+            job.finished_at = now
+            job.status = _run_one(session, job, now, handlers)
+            session.add(job)
+            results.append((job.id or 0, job.status))
+    return results
+
+
+def _run_one(session: Session, job: ScheduledJob, now: datetime,
+             handlers: dict[str, Handler]) -> str:
+    if now > job.expires_at:
+        job.error = "for sent: tjenesten var nede lenger enn reglen tillater"
+        log.warning("Jobb %s (%s) hoppet over: for sent", job.id, job.kind)
+        return "skipped"
+    handler = handlers.get(job.kind)
+    if handler is None:
+        job.error = f"ukjent jobbtype {job.kind}"
+        return "failed"
+    try:
+        with session.begin_nested():  # a failing job undoes only its own writes
+            handler(session, now, **json.loads(job.args))
+    except Exception as exc:
+        log.exception("Jobb %s (%s) feilet", job.id, job.kind)
+        job.error = str(exc)[:500]
+        return "failed"
+    return "done"
+
+
+def upcoming(session: Session, limit: int = 200) -> list[ScheduledJob]:
+    """Pending jobs, soonest first (the secretariat's queue)."""
+    return list(session.exec(select(ScheduledJob).where(ScheduledJob.status == "pending")
+                             .order_by(col(ScheduledJob.due_at)).limit(limit)))

@@ -1,0 +1,22 @@
+"""Job functions: module-level, taking plain ids, idempotent through the delivery ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from delivery.sendout import enqueue, notice_activity
+from scheduler.rules import DEFAULT_RULES
+from scheduler.store import Handler
+
+
+def remind(session: Session, now: datetime, *, member_id: int, rule: str, subject: str,
+           title: str, text: str) -> None:
+    """Queue one reminder for one member; the rule says whether a mute applies."""
+    essential = DEFAULT_RULES[rule].essential if rule in DEFAULT_RULES else False
+    enqueue(session, f"reminder:{rule}", subject, member_id, notice_activity(title, [text]),
+            now, essential=essential)
+
+
+HANDLERS: dict[str, Handler] = {"reminder": remind}

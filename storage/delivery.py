@@ -1,0 +1,117 @@
+"""The delivery ledger: enqueue once, claim atomically, mark sending, record the outcome."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col, select
+
+from storage.models import Delivery, ReminderMute
+
+log = logging.getLogger(__name__)
+OPEN = ("pending", "sending")
+DONE = ("sent", "failed", "unreachable", "muted", "cancelled")
+
+
+def insert_ignore(session: Session, model: type[SQLModel], rows: Sequence[dict[str, Any]]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING; returns how many rows were new."""
+    if not rows:
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(model.__table__).on_conflict_do_nothing()  # type: ignore[attr-defined]
+    result = session.execute(stmt, list(rows))
+    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+
+
+def muted_members(session: Session, member_ids: Iterable[int]) -> set[int]:
+    """Which of these members muted non-essential reminders."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    found = session.exec(select(ReminderMute.member_id).where(col(ReminderMute.member_id).in_(ids)))
+    return set(found)
+
+
+def ledger_row(purpose: str, subject: str, member_id: int, payload: str, now: datetime, *,
+               essential: bool = True, muted: bool = False,
+               sendout_id: int | None = None) -> dict[str, Any]:
+    """A new ledger row as a plain dict for insert_ignore."""
+    return {"purpose": purpose, "subject": subject, "member_id": member_id,
+            "sendout_id": sendout_id, "payload": payload, "essential": essential,
+            "status": "muted" if muted and not essential else "pending",
+            "attempts": 0, "throttled": 0, "in_doubt": 0, "error": "",
+            "next_attempt_at": now, "created_at": now}
+
+
+def claim(session: Session, owner: str, now: datetime, limit: int, lease: timedelta,
+          sendout_id: int | None = None,
+          dead_owners: Sequence[str] = ()) -> tuple[list[Delivery], int]:
+    """Take up to `limit` due rows; also how many a dead worker left 'sending' (in doubt)."""
+    free = or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now)
+    if dead_owners:
+        free = or_(free, col(Delivery.lease_owner).in_(list(dead_owners)))
+    query = (select(Delivery).where(col(Delivery.status).in_(OPEN), Delivery.next_attempt_at <= now,
+                                    free)
+             .order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(limit))
+    if sendout_id is not None:
+        query = query.where(Delivery.sendout_id == sendout_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = list(session.exec(query))
+    doubt = 0
+    for row in rows:
+        if row.status == "sending":
+            doubt += 1
+            # Teams may or may not have accepted it before the crash: send again, count it.
+            row.in_doubt += 1
+            row.status = "pending"
+            log.warning("Levering %s var uavklart etter krasj; sendes på nytt", row.id)
+        row.lease_owner, row.lease_until = owner, now + lease
+        session.add(row)
+    session.flush()
+    return rows, doubt
+
+
+def mark_sending(session: Session, delivery_id: int, owner: str) -> bool:
+    """Commit 'sending' just before the request; False when the lease was lost."""
+    result = session.execute(
+        update(Delivery).where(col(Delivery.id) == delivery_id, col(Delivery.lease_owner) == owner,
+                               col(Delivery.status) == "pending")
+        .values(status="sending", attempts=Delivery.attempts + 1))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def record(session: Session, delivery_id: int, owner: str, **values: Any) -> None:
+    """Write the outcome of one attempt and release the lease."""
+    values.setdefault("lease_owner", None)
+    values.setdefault("lease_until", None)
+    session.execute(update(Delivery).where(col(Delivery.id) == delivery_id,
+                                           col(Delivery.lease_owner) == owner).values(**values))
+
+
+def leased_owners(session: Session, now: datetime) -> list[str]:
+    """Owners that still hold a lease (to find the ones that died)."""
+    rows = session.exec(select(Delivery.lease_owner).where(
+        col(Delivery.lease_until) >= now, col(Delivery.status).in_(OPEN)).distinct())
+    return [r for r in rows if r]
+
+
+def counts(session: Session, sendout_id: int | None = None) -> dict[str, int]:
+    """Rows per status, for one send-out or for the whole ledger."""
+    query = select(Delivery.status, func.count()).group_by(col(Delivery.status))
+    if sendout_id is not None:
+        query = query.where(Delivery.sendout_id == sendout_id)
+    return {status: int(n) for status, n in session.exec(query)}
+
+
+def next_due(session: Session, sendout_id: int | None = None) -> datetime | None:
+    """When the earliest open row is due (None when nothing is open)."""
+    query = select(func.min(Delivery.next_attempt_at)).where(col(Delivery.status).in_(OPEN))
+    if sendout_id is not None:
+        query = query.where(Delivery.sendout_id == sendout_id)
+    return session.exec(query).first()

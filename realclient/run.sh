@@ -23,11 +23,13 @@ python -c 'import app' || { echo "realclient: 'python' cannot import app.py; act
 # --- bot + playground ---------------------------------------------------------
 WORK="$(mktemp -d /tmp/realclient.XXXXXX)"
 mkdir -p "$OUT/logs" "$WORK/playground"
-BOT_PID=""; PG_PID=""
+BOT_PID=""; PG_PID=""; TEST_PID=""
 cleanup() {
-  # Only the two processes started here, by pid.
+  # Only what this script started, by pid; the test run is its own process group
+  # so that its per-file children and browsers go with it.
+  [ -n "$TEST_PID" ] && kill -- "-$TEST_PID" 2>/dev/null
   for pid in $PG_PID $BOT_PID; do kill "$pid" 2>/dev/null || true; done
-  for pid in $PG_PID $BOT_PID; do wait "$pid" 2>/dev/null || true; done
+  for pid in $TEST_PID $PG_PID $BOT_PID; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -56,9 +58,15 @@ export RC_BOT_LOG="$OUT/logs/bot.log" RC_PLAYGROUND_LOG="$OUT/logs/playground.lo
 echo "realclient: bot pid $BOT_PID on $RC_BOT_URL, playground pid $PG_PID on $RC_PLAYGROUND_URL"
 
 # --- tests: one file at a time, so each failure names its client --------------
+# In the background and waited for, so that INT/TERM reach the trap at once
+# instead of after the whole run.
+env -C "$RC" setsid node --test --test-concurrency=1 --test-timeout=180000 \
+  --test-reporter=spec tests/ </dev/null &
+TEST_PID=$!
 set +e
-(cd "$RC" && node --test --test-concurrency=1 --test-timeout=180000 --test-reporter=spec tests/)
+wait "$TEST_PID"
 status=$?
 set -e
+TEST_PID=""
 echo "realclient: pictures in $OUT/cards and $OUT/playground, logs in $OUT/logs"
 exit "$status"

@@ -18,7 +18,7 @@ fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 (cd "$RC" && npm ci --no-audit --no-fund --loglevel=error)
 
-python -c 'import app' || { echo "realclient: 'python' cannot import app.py; activate the project venv" >&2; exit 2; }
+env -C "$REPO" python -c 'import app' || { echo "realclient: 'python' cannot import app.py; activate the project venv" >&2; exit 2; }
 
 # --- bot + playground ---------------------------------------------------------
 WORK="$(mktemp -d /tmp/realclient.XXXXXX)"

@@ -60,13 +60,14 @@ test('Agents Playground with the real bot', async (t) => {
 
   let welcomeMs = null;
   await step('opening the personal chat shows the welcome card', '01-welcome.png', async () => {
+    // Loading the UI makes the playground send installationUpdate + conversationUpdate
+    // for the personal chat at once, so the clock starts before the page loads.
+    const opened = Date.now();
     await page.goto(PLAYGROUND, { waitUntil: 'domcontentloaded' });
     await page.locator('button[role="treeitem"][aria-label="Personal Chat"]').click({ timeout: 30_000 });
-    // Opening the chat makes the playground send installationUpdate + conversationUpdate.
-    const opened = Date.now();
     await cards.filter({ hasText: 'Velkommen' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     welcomeMs = Date.now() - opened;
-    t.diagnostic(`welcome card visible ${welcomeMs} ms after opening the chat`);
+    t.diagnostic(`welcome card visible ${welcomeMs} ms after loading the playground`);
   });
 
   await t.test(`the welcome card arrives within ${WELCOME_BUDGET_MS / 1000} s`, () => {

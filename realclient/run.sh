@@ -53,6 +53,7 @@ env -C "$WORK/playground" TEAMSAPPTESTER_BROWSER=none \
   >"$OUT/logs/playground.log" 2>&1 </dev/null &
 PG_PID=$!
 
+export RC_TMP="$WORK"
 export RC_BOT_URL="http://127.0.0.1:$BOT_PORT" RC_PLAYGROUND_URL="http://127.0.0.1:$PG_PORT"
 export RC_BOT_LOG="$OUT/logs/bot.log" RC_PLAYGROUND_LOG="$OUT/logs/playground.log"
 echo "realclient: bot pid $BOT_PID on $RC_BOT_URL, playground pid $PG_PID on $RC_PLAYGROUND_URL"

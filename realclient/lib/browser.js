@@ -26,7 +26,8 @@ function isLoopback(url) {
 // A persistent context gives a fresh user-data dir we own and can delete; the
 // blocked list lets a test report what the page tried to fetch from outside.
 async function launch({ width = 1280, height = 900 } = {}) {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-chromium-'));
+  // Under run.sh's scratch dir when set, so its trap removes it even after a kill.
+  const userDataDir = fs.mkdtempSync(path.join(process.env.RC_TMP || os.tmpdir(), 'rc-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,

@@ -69,6 +69,7 @@ def member_by_aad(session: Session, aad: str) -> Member | None:
 
 async def fetch_profile(turn: Turn, user_id: str) -> dict[str, Any] | None:
     """The user's Teams profile (name, e-mail, UPN); None when Teams will not say."""
+    turn.release_db()
     try:
         account = await TeamsInfo.get_member(turn.context, user_id)
     except Exception as exc:  # the look-up is a courtesy: the turn goes on without it

@@ -72,6 +72,7 @@ async def sync_roster(turn: Turn, team_id: str, group: WorkingGroup | None) -> i
     token = None
     count = 0
     while True:
+        turn.release_db()
         page = await TeamsInfo.get_paged_team_members(turn.context, team_id, token, PAGE_SIZE)
         for account in page.members or []:
             _link_team_member(turn, account.serialize(), group)

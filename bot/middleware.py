@@ -1,7 +1,9 @@
 """Cross-cutting work around every turn, in this order:
 
 1. errors   – any failure becomes a Norwegian reply (or a clean invoke answer), never a 500;
-2. session  – one DB session per turn, committed on success, rolled back on failure;
+2. session  – one DB session per turn, committed on success, rolled back on failure; it
+               also commits before every network call (Turn.release_db), so no lock is
+               held while the turn waits on Teams;
 3. mentions – the bot's @mention is stripped, so commands read the same everywhere;
 4. identity – the sender is linked to a member (first contact fetches the Teams profile).
 """

@@ -55,14 +55,21 @@ class Turn:
         data = self.activity.channel_data
         return data if isinstance(data, dict) else {}
 
+    def release_db(self) -> None:
+        """Commit before any network wait: a transaction held across an await would block
+        every other turn (SQLite's write lock, PostgreSQL's row locks) inside the loop."""
+        if self.session is not None:
+            self.session.commit()
+
     async def say(self, text: str) -> None:
         """A plain text reply in the current conversation."""
+        self.release_db()
         await self.context.send_activity(MessageFactory.text(text))
 
     async def send_card(self, card: dict[str, Any], text: str) -> str | None:
         """A card with a short text beside it, so a phone notification says something."""
-        reply = card_message(card, text)
-        response = await self.context.send_activity(reply)
+        self.release_db()
+        response = await self.context.send_activity(card_message(card, text))
         return response.id if response else None
 
 

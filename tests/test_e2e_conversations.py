@@ -119,3 +119,19 @@ async def test_uninstall_is_recorded_not_an_error(bot):
         assert ref.installed is False and ref.removed_at is not None
     await bot.send("installation_update_add")
     assert len(bot.connector.sent()) == 2, "a reinstall is welcomed again"
+
+
+async def test_concurrent_install_turns_do_not_wait_on_each_others_lock(bot):
+    """The Playground and Teams send installationUpdate and conversationUpdate at once."""
+    import asyncio
+
+    from tests.harness import activity
+
+    bot.connector.add_member(ANNE_PROFILE)
+    bot.connector.latency_s = 0.3  # a turn waits on Teams while the other one runs
+    first = activity("installation_update_add", bot.connector.url)
+    second = activity("personal_install", bot.connector.url)
+    # Far below SQLite's 15 s busy timeout: a lock held across an await would hit it.
+    results = await asyncio.wait_for(asyncio.gather(bot.post(first), bot.post(second)), 8)
+    assert [status for status, _ in results] == [201, 201]
+    assert len(bot.connector.sent()) == 1

@@ -103,8 +103,13 @@ class DeliveryWorker:
         self.in_doubt += doubt
         return rows
 
-    async def _slot(self, tenant_id: str | None) -> None:
-        """Wait for a tenant slot; one this task reached late is dropped, not used late."""
+    async def _slot(self, tenant_id: str | None, row_id: int, marked: bool) -> bool:
+        """Wait for a tenant slot, then (once) commit 'sending'; False when the lease is lost.
+
+        'sending' is written after the wait, so a crash leaves only requests really under way
+        in doubt. A slot reached late (busy loop, slow commit) is dropped, not used late: sent
+        then, the request could share a second with later slots and push the tenant past 50/s.
+        """
         key = f"tenant:{tenant_id or '-'}"
         while True:
             async with self._pool_lock:
@@ -113,10 +118,12 @@ class DeliveryWorker:
             delay = at - time.time()
             if delay > 0:
                 await asyncio.sleep(delay)
-            # A busy event loop can wake us late; sent now, this request could land in the
-            # same second as later slots held by others and push the tenant over 50/s.
+            if not marked:
+                if not await asyncio.to_thread(self._mark_sending, row_id):
+                    return False
+                marked = True
             if time.time() - at <= limits.STALE_S:
-                return
+                return True
 
     async def _deliver(self, row: Delivery) -> None:
         try:
@@ -139,22 +146,21 @@ class DeliveryWorker:
             await asyncio.to_thread(self._postpone, row, conv_at - time.time())
             return
         await asyncio.sleep(max(0.0, conv_at - time.time()))
-        # 'sending' goes on record before the slot wait so that nothing slow (a database
-        # commit) sits between the granted slot and the request itself.
-        if not await asyncio.to_thread(self._mark_sending, row.id):
-            return
         conversation_id = dest.conversation_id
-        reply = Reply(0)
+        reply, marked = Reply(0), False
         try:
             if conversation_id is None:
-                await self._slot(dest.tenant_id)
+                if not await self._slot(dest.tenant_id, row.id, marked):
+                    return
+                marked = True
                 reply = await self.connector.create_conversation(
                     dest.service_url, dest.bot_id, dest.user_id or "", dest.tenant_id)
                 conversation_id = reply.body.get("id") if reply.status < 300 else None
                 if conversation_id:
                     await asyncio.to_thread(self._remember, row, dest, conversation_id)
             if conversation_id:
-                await self._slot(dest.tenant_id)
+                if not await self._slot(dest.tenant_id, row.id, marked):
+                    return
                 activity = json.loads(row.payload)
                 if dest.tenant_id:
                     activity.setdefault("channelData", {}).setdefault(

@@ -1,0 +1,98 @@
+"""Two `python app.py` processes on one PostgreSQL: due reminders go exactly once, limits shared."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import select
+
+from scheduler.store import schedule
+from storage.db import make_engine, normalise_url, session_scope
+from storage.migrate import upgrade
+from storage.models import ScheduledJob
+from tests.fakes.connector import FakeConnector
+from tests.test_delivery_support import seed_group
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = os.environ.get("DATABASE_URL", "")
+if not ADMIN.startswith("postgres"):
+    ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test alone, dropped afterwards."""
+    admin_url = make_url(normalise_url(ADMIN))
+    name = f"faggruppe_two_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _two_apps_send_due_reminders(pg_url: str, tmp_path: Path, count: int) -> None:
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    now = datetime.now(UTC)
+    async with FakeConnector(enforce_limits=True, latency_s=0.02) as fc:
+        ids = seed_group(engine, fc.url, count)
+        with session_scope(engine) as session:
+            for i, member in enumerate(ids):
+                schedule(session, "reminder", f"r{i}", {
+                    "member_id": member, "rule": "day_before", "subject": "møte-1",
+                    "title": "Påminnelse", "text": "Møtet er i morgen."},
+                    now - timedelta(seconds=1), now + timedelta(hours=1), now)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
+        procs = [await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "app.py"), cwd=tmp_path,
+            env={**env, "DATABASE_URL": pg_url, "MicrosoftAppId": "", "PORT": str(_free_port()),
+                 "PYTHONPATH": str(ROOT)},
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+            for _ in range(2)]
+        try:
+            await fc.wait_for(count, timeout=30 + count / 40)
+            await asyncio.sleep(1.0)  # anything sent twice would arrive now
+        finally:
+            for proc in procs:
+                proc.terminate()
+                await proc.wait()
+    per_chat = Counter(c.conversation_id for c in fc.accepted())
+    with session_scope(engine) as session:
+        jobs = Counter(session.exec(select(ScheduledJob.status)))
+    engine.dispose()
+    print(f"\ntwo apps: {count} reminders, {len(per_chat)} reached, "
+          f"{sum(per_chat.values()) - len(per_chat)} duplicates, {len(fc.violations)} violations")
+    assert jobs == {"done": count}
+    assert len(per_chat) == count and set(per_chat.values()) == {1}
+    assert fc.violations == []
+
+
+async def test_two_apps_on_postgresql_send_each_reminder_once(pg_url, tmp_path) -> None:
+    await _two_apps_send_due_reminders(pg_url, tmp_path, 200)
+
+
+@pytest.mark.slow
+async def test_two_apps_on_postgresql_thousand_reminders(pg_url, tmp_path) -> None:
+    await _two_apps_send_due_reminders(pg_url, tmp_path, 1000)

@@ -18,15 +18,32 @@ async def _post_activity(request: web.Request) -> web.Response:
     return web.json_response({"id": f"svar-{next(_ids)}"})
 
 
+async def _member(request: web.Request) -> web.Response:
+    # TeamsInfo.get_member: a plausible profile, as Teams returns for a user in the tenant.
+    user_id = request.match_info["user"]
+    number = user_id.rsplit("-", 1)[-1]
+    return web.json_response(
+        {
+            "id": user_id,
+            "name": f"Testbruker {number}",
+            "email": f"testbruker{number}@bench.invalid",
+            "userPrincipalName": f"testbruker{number}@bench.invalid",
+            "tenantId": "00000000-0000-4000-8000-0000000b3c4e",
+            "userRole": "user",
+        }
+    )
+
+
 async def _count(request: web.Request) -> web.Response:
     return web.json_response({"received": _received})
 
 
 def build_app() -> web.Application:
-    """Routes the SDK uses to send or reply to activities, plus GET /count."""
+    """Routes the SDK uses to send, reply and look up a member, plus GET /count."""
     app = web.Application()
     app.router.add_post("/v3/conversations/{conversation}/activities", _post_activity)
     app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", _post_activity)
+    app.router.add_get("/v3/conversations/{conversation}/members/{user}", _member)
     app.router.add_get("/count", _count)
     return app
 

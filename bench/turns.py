@@ -87,19 +87,24 @@ async def measure(name: str, bot: Child, sink_url: str, args: argparse.Namespace
 
 
 def report(runs: list[Run], n: int, concurrency: int) -> None:
-    """Print one row per bot, then ratios against the stock echo bot."""
+    """Print one row per bot, then ratios against the stock echo bot (with and without fixes)."""
     print(f"\n{n} meldinger per bot, {concurrency} samtidige, {os.cpu_count()} kjerner")
     print(f"{'bot':<22}{'turns/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'feil':>7}{'svar':>8}")
-    for run in runs:
+    for row in runs:
         print(
-            f"{run.name:<22}{run.turns_per_s:>10.1f}{run.percentile_ms(50):>10.1f}"
-            f"{run.percentile_ms(99):>10.1f}{run.errors:>7}{run.replies:>8}"
+            f"{row.name:<22}{row.turns_per_s:>10.1f}{row.percentile_ms(50):>10.1f}"
+            f"{row.percentile_ms(99):>10.1f}{row.errors:>7}{row.replies:>8}"
         )
-    base = next((run for run in runs if run.name == "stock"), None)
-    for run in runs:
-        if base and run is not base and base.turns_per_s:
+    by_name = {run.name: run for run in runs}
+    for name, base_name in [
+        ("stock+sdk_fixes", "stock"),
+        ("ours", "stock"),
+        ("ours", "stock+sdk_fixes"),
+    ]:
+        run, base = by_name.get(name), by_name.get(base_name)
+        if run and base and base.turns_per_s and run.latencies:
             print(
-                f"{run.name} / stock: turns/s x{run.turns_per_s / base.turns_per_s:.2f}, "
+                f"{name} / {base_name}: turns/s x{run.turns_per_s / base.turns_per_s:.2f}, "
                 f"p50 x{run.percentile_ms(50) / base.percentile_ms(50):.2f}, "
                 f"p99 x{run.percentile_ms(99) / base.percentile_ms(99):.2f}"
             )
@@ -147,6 +152,12 @@ def main() -> None:
             sink_url = f"http://{HOST}:{sink.port}"
             runs = [asyncio.run(measure(name, bot, sink_url, args)) for name, bot in bots.items()]
             report(runs, args.n, args.concurrency)
+            for run in runs:
+                if run.errors:
+                    print(f"{run.name}: {run.errors} feil, se loggen {bots[run.name].log.name}")
+                else:
+                    Path(bots[run.name].log.name).unlink(missing_ok=True)
+            Path(sink.log.name).unlink(missing_ok=True)
         finally:
             for child in children:
                 child.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import random
 import sys
@@ -38,7 +39,8 @@ async def _crash_and_finish(engine, db_url: str, tmp_path: Path, members: int,
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
             # Start-up takes about a second; kill anywhere from import to mid-delivery.
             await asyncio.sleep(rng.uniform(0.6, 1.8))
-            proc.kill()
+            with contextlib.suppress(ProcessLookupError):  # it may have finished already
+                proc.kill()
             await proc.wait()  # reaped: its pid no longer looks alive to the next run
         proc = await asyncio.create_subprocess_exec(
             *COMMAND, cwd=tmp_path, env=_env(db_url),

@@ -47,10 +47,14 @@ async def resolve(turn: Turn) -> None:
     first_contact = member is None and aad and a.type in (
         ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
         ActivityTypes.installation_update)
-    if first_contact:
-        # Without a profile there is no e-mail to match on: wait for a later turn.
+    if first_contact and not turn.deps.lookups.recently_failed(aad, turn.deps.clock.now()):
+        # Without a profile there is no e-mail to match on: try again after a pause.
         profile = await fetch_profile(turn, a.from_property.id)
-        member = link_account(turn.session, turn, profile) if profile else None
+        if profile is None:
+            turn.deps.lookups.failed(aad, turn.deps.clock.now())
+        else:
+            profile.setdefault("aadObjectId", aad)  # the profile is this sender's
+            member = link_account(turn.session, turn, profile)
     turn.member = member
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
@@ -21,6 +22,23 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class LookupBackoff:
+    """Profile look-ups that Teams refused: not asked again on every turn for a while."""
+
+    pause: timedelta = timedelta(minutes=10)
+    _failed: dict[str, datetime] = field(default_factory=dict)
+
+    def failed(self, aad: str, now: datetime) -> None:
+        if len(self._failed) > 10_000:  # bounded: a flood of strangers cannot grow it forever
+            self._failed.clear()
+        self._failed[aad] = now
+
+    def recently_failed(self, aad: str, now: datetime) -> bool:
+        at = self._failed.get(aad)
+        return at is not None and now - at < self.pause
+
+
+@dataclass
 class Deps:
     """Process-wide dependencies, passed in (never module globals)."""
 
@@ -28,6 +46,7 @@ class Deps:
     engine: Engine
     clock: Clock
     router: Router
+    lookups: LookupBackoff = field(default_factory=LookupBackoff)
 
 
 @dataclass

@@ -135,3 +135,25 @@ async def test_concurrent_install_turns_do_not_wait_on_each_others_lock(bot):
     results = await asyncio.wait_for(asyncio.gather(bot.post(first), bot.post(second)), 8)
     assert [status for status, _ in results] == [201, 201]
     assert len(bot.connector.sent()) == 1
+
+
+async def test_failed_profile_lookup_is_not_repeated_on_every_turn(bot):
+    for _ in range(3):
+        await bot.send("personal_message")
+    lookups = [c for c in bot.connector.calls if c.method == "GET" and "/members/" in c.path]
+    assert len(lookups) == 1, "Teams refused once; the next turns do not ask again"
+    bot.connector.add_member(ANNE_PROFILE)
+    bot.clock.advance(minutes=11)
+    await bot.send("personal_message")
+    with Session(bot.engine) as s:
+        assert s.exec(select(Member)).one().aad_object_id == ANNE_AAD
+
+
+async def test_profile_without_aad_id_links_the_sender(bot):
+    bot.connector.add_member({k: v for k, v in ANNE_PROFILE.items() if k != "aadObjectId"})
+    await bot.send("personal_message")
+    await bot.send("personal_message")
+    lookups = [c for c in bot.connector.calls if c.method == "GET" and "/members/" in c.path]
+    assert len(lookups) == 1
+    with Session(bot.engine) as s:
+        assert s.exec(select(Member)).one().aad_object_id == ANNE_AAD

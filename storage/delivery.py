@@ -24,7 +24,8 @@ def insert_ignore(session: Session, model: type[SQLModel], rows: Sequence[dict[s
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(model.__table__).on_conflict_do_nothing()  # type: ignore[attr-defined]
-    result = session.execute(stmt, list(rows))
+    # One row goes as a plain execute: psycopg reports no rowcount for batched inserts.
+    result = session.execute(stmt, dict(rows[0]) if len(rows) == 1 else list(rows))
     return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
 
 

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
-
-# Each module here exposes samples() -> {name: card}; `python app.py cards dump` uses them.
-CARD_MODULES = ("welcome", "help", "notice")
 
 
 def sample_cards() -> dict[str, dict[str, Any]]:
-    """Every card the bot can send, filled with sample data, by name."""
-    cards: dict[str, dict[str, Any]] = {}
-    for name in CARD_MODULES:
-        cards.update(importlib.import_module(f"cards.{name}").samples())
-    return cards
+    """Every card the bot can send, filled with sample data, by name.
+
+    Each module in this package that defines samples() -> {name: card} is included, so
+    `python app.py cards dump` (and the real-client suite) sees a new card at once.
+    """
+    import cards
+
+    found: dict[str, dict[str, Any]] = {}
+    for info in pkgutil.iter_modules(cards.__path__):
+        module = importlib.import_module(f"cards.{info.name}")
+        if hasattr(module, "samples"):
+            found.update(module.samples())
+    return found

@@ -32,7 +32,7 @@ def upgrade(engine: Engine) -> None:
     with _schema_lock(engine) as conn:
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")  # feature branches may each add a head
         conn.commit()
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage.models  # noqa: F401  (registers the tables)
+import storage
+
+# Every table module registers itself: storage/models.py and storage/*_models.py.
+for _mod in pkgutil.iter_modules(storage.__path__):
+    if _mod.name == "models" or _mod.name.endswith("_models"):
+        importlib.import_module(f"storage.{_mod.name}")
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")

@@ -1,0 +1,35 @@
+"""`python app.py export <kind> ID`: one sub-command per feature, to stdout or --output."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from cli import CliError
+
+# Each module cli/export_<kind>.py has register(kinds) adding its own sub-parser;
+# a feature adds its kind here when its module exists.
+KINDS: tuple[str, ...] = ()
+
+
+def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `export` noun with every feature's export kind."""
+    parser = nouns.add_parser("export", help="Eksport for referat og oppfølging")
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    for kind in KINDS:
+        importlib.import_module(f"cli.export_{kind}").register(kinds)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """The export to stdout, or to --output FILE (the path then goes to stderr)."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"kan ikke skrive {output}: {exc.strerror}") from exc
+    sys.stderr.write(f"Skrev {output}\n")

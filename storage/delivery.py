@@ -23,10 +23,10 @@ def insert_ignore(session: Session, model: type[SQLModel], rows: Sequence[dict[s
     if not rows:
         return 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(model.__table__).on_conflict_do_nothing()  # type: ignore[attr-defined]
-    # One row goes as a plain execute: psycopg reports no rowcount for batched inserts.
-    result = session.execute(stmt, dict(rows[0]) if len(rows) == 1 else list(rows))
-    return max(int(result.rowcount or 0), 0)  # type: ignore[attr-defined]
+    table = model.__table__  # type: ignore[attr-defined]
+    # RETURNING counts what was new on both engines; rowcount is unreliable for batches.
+    stmt = dialect.insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return len(session.execute(stmt, list(rows)).all())
 
 
 def muted_members(session: Session, member_ids: Iterable[int]) -> set[int]:

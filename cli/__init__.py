@@ -43,7 +43,7 @@ class CliContext:
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
-NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue")
+NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.router import Router
 
-FEATURES = ("bot.help", "bot.install", "bot.team")
+FEATURES = ("bot.help", "bot.install", "bot.team", "bot.queue", "bot.reminders")
 
 
 def build_router() -> Router:

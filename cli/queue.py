@@ -7,9 +7,8 @@ from datetime import datetime
 
 from cli import CliContext, CliError
 from scheduler.rules import OSLO, wall
-from scheduler.store import upcoming
+from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage.db import session_scope
-from storage.models import ScheduledJob
 
 FORMAT = "%Y-%m-%d %H:%M"
 
@@ -38,21 +37,13 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
-def _pending(session, job_id: int) -> ScheduledJob:  # type: ignore[no-untyped-def]
-    job = session.get(ScheduledJob, job_id)
-    if job is None:
-        raise CliError(f"fant ingen planlagt melding med id {job_id}")
-    if job.status != "pending":
-        raise CliError(f"meldingen {job_id} er ikke lenger i køen (status: {job.status})")
-    return job
-
-
 def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
     """Cancel one pending job."""
-    with session_scope(ctx.engine) as session:
-        job = _pending(session, args.id)
-        job.status, job.finished_at = "cancelled", ctx.clock.now()
-        session.add(job)
+    try:
+        with session_scope(ctx.engine) as session:
+            cancel_job(session, args.id, ctx.clock.now())
+    except QueueError as exc:
+        raise CliError(str(exc)) from exc
     print(f"{args.id}\tavlyst")
     return 0
 
@@ -64,12 +55,10 @@ def cmd_move(args: argparse.Namespace, ctx: CliContext) -> int:
     except ValueError as exc:
         raise CliError(f"ugyldig tidspunkt «{args.when}»; skriv ÅÅÅÅ-MM-DD TT:MM") from exc
     new_due = wall(local.date(), local.time())
-    if new_due <= ctx.clock.now():
-        raise CliError("det nye tidspunktet har allerede passert")
-    with session_scope(ctx.engine) as session:
-        job = _pending(session, args.id)
-        job.expires_at = new_due + (job.expires_at - job.due_at)
-        job.due_at = new_due
-        session.add(job)
+    try:
+        with session_scope(ctx.engine) as session:
+            move_job(session, args.id, new_due, ctx.clock.now())
+    except QueueError as exc:
+        raise CliError(str(exc)) from exc
     print(f"{args.id}\t{new_due.astimezone(OSLO).strftime(FORMAT)}")
     return 0

@@ -75,3 +75,36 @@ def upcoming(session: Session, limit: int = 200) -> list[ScheduledJob]:
     """Pending jobs, soonest first (the secretariat's queue)."""
     return list(session.exec(select(ScheduledJob).where(ScheduledJob.status == "pending")
                              .order_by(col(ScheduledJob.due_at)).limit(limit)))
+
+
+class QueueError(ValueError):
+    """A queue change that cannot be made; the message is Norwegian, for the user."""
+
+
+def pending_job(session: Session, job_id: int) -> ScheduledJob:
+    """A job still waiting in the queue, or QueueError."""
+    job = session.get(ScheduledJob, job_id)
+    if job is None:
+        raise QueueError(f"fant ingen planlagt melding med id {job_id}")
+    if job.status != "pending":
+        raise QueueError(f"meldingen {job_id} er ikke lenger i køen (status: {job.status})")
+    return job
+
+
+def cancel_job(session: Session, job_id: int, now: datetime) -> ScheduledJob:
+    """Take one pending job out of the queue (the row stays, marked cancelled)."""
+    job = pending_job(session, job_id)
+    job.status, job.finished_at = "cancelled", now
+    session.add(job)
+    return job
+
+
+def move_job(session: Session, job_id: int, new_due: datetime, now: datetime) -> ScheduledJob:
+    """Move a pending job to a new time; its grace moves with it."""
+    if new_due <= now:
+        raise QueueError("det nye tidspunktet har allerede passert")
+    job = pending_job(session, job_id)
+    job.expires_at = new_due + (job.expires_at - job.due_at)
+    job.due_at = new_due
+    session.add(job)
+    return job

@@ -1,0 +1,81 @@
+"""`kø`: the secretariat sees the automated messages waiting, and cancels or moves them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from bot.router import ActionData, Router
+from bot.turn import Turn
+from cards.queue import QueueRow, build_queue_card
+from core.timefmt import OSLO, clock, date_long
+from scheduler.store import QueueError, cancel_job, move_job, upcoming
+from storage import audit
+from storage.models import ScheduledJob
+
+SHOWN = 20
+
+
+class JobAction(BaseModel):
+    verb: str
+    job_id: int
+
+
+class MoveAction(JobAction):
+    date: str
+    time: str
+
+
+def register(router: Router) -> None:
+    """Add the queue command and its card actions (all for the secretariat)."""
+    router.command("kø", "ko", description="Vis planlagte automatiske meldinger",
+                   secretariat=True)(show_queue)
+
+    @router.action("queue.show", ActionData, secretariat=True, button="Planlagte meldinger")
+    async def _show(turn: Turn, _data: ActionData) -> dict | None:
+        await show_queue(turn)
+        return None
+
+    @router.action("queue.cancel", JobAction, secretariat=True)
+    async def _cancel(turn: Turn, data: JobAction) -> dict | None:
+        await _change(turn, data.job_id, "queue.cancel",
+                      lambda: cancel_job(turn.session, data.job_id, turn.deps.clock.now()))
+        return None
+
+    @router.action("queue.move", MoveAction, secretariat=True)
+    async def _move(turn: Turn, data: MoveAction) -> dict | None:
+        try:
+            local = datetime.strptime(f"{data.date} {data.time}", "%Y-%m-%d %H:%M")
+        except ValueError:
+            await turn.say("Ugyldig dato eller klokkeslett.")
+            return None
+        new_due = local.replace(tzinfo=OSLO)
+        await _change(turn, data.job_id, "queue.move",
+                      lambda: move_job(turn.session, data.job_id, new_due, turn.deps.clock.now()))
+        return None
+
+
+async def _change(turn: Turn, job_id: int, action: str,
+                  change: Callable[[], ScheduledJob]) -> None:
+    try:
+        job = change()
+    except QueueError as exc:
+        await turn.say(str(exc)[:1].upper() + str(exc)[1:] + ".")
+        return
+    audit.record(turn.session, action=action, target=str(job_id),
+                 actor_member_id=turn.member.id if turn.member else None,
+                 detail=job.due_at.isoformat())
+    await show_queue(turn)
+
+
+async def show_queue(turn: Turn) -> None:
+    """Reply with the queue card: soonest first, at most SHOWN rows."""
+    jobs = upcoming(turn.session, SHOWN + 1)
+    rows = [QueueRow(job.id or 0, f"{date_long(job.due_at)} kl. {clock(job.due_at)}",
+                     job.due_at.astimezone(OSLO).strftime("%Y-%m-%d"),
+                     job.due_at.astimezone(OSLO).strftime("%H:%M"), job.description)
+            for job in jobs[:SHOWN]]
+    card = build_queue_card(rows, more=max(0, len(jobs) - SHOWN))
+    await turn.send_card(card, f"{len(rows)} planlagte meldinger")

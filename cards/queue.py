@@ -1,0 +1,53 @@
+"""The secretariat's queue of automated messages: cancel or move each one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cards.common import Card, adaptive_card, heading, para, plain, submit
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    job_id: int
+    when: str  # Norwegian, Oslo time: "torsdag 24. august 2023 kl. 09.00"
+    date: str  # "2023-08-24", for the date picker
+    time: str  # "09:00"
+    description: str
+
+
+def build_queue_card(rows: list[QueueRow], more: int = 0) -> Card:
+    """One container per message with «Avlys» and a «Flytt» form."""
+    body: list[dict] = [heading("Planlagte meldinger", size="Medium")]
+    if not rows:
+        body.append(para("Ingen automatiske meldinger venter."))
+    for row in rows:
+        move = adaptive_card([
+            {"type": "Input.Date", "id": "date", "label": "Ny dato", "value": row.date,
+             "isRequired": True, "errorMessage": "Velg en dato"},
+            {"type": "Input.Time", "id": "time", "label": "Nytt klokkeslett", "value": row.time,
+             "isRequired": True, "errorMessage": "Velg et klokkeslett"},
+        ], [submit("Flytt hit", "queue.move", job_id=row.job_id)])
+        del move["$schema"], move["msteams"]
+        body.append({
+            "type": "Container", "separator": True, "items": [
+                para(f"**{row.when}**"),
+                para(plain(row.description) or "(uten beskrivelse)", isSubtle=True),
+                {"type": "ActionSet", "actions": [
+                    submit("Avlys", "queue.cancel", job_id=row.job_id),
+                    {"type": "Action.ShowCard", "title": "Flytt", "card": move},
+                ]},
+            ]})
+    if more:
+        body.append(para(f"… og {more} til. Se alle med `python app.py queue list`.",
+                         isSubtle=True))
+    return adaptive_card(body)
+
+
+def samples() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    rows = [QueueRow(12, "torsdag 24. august 2023 kl. 09.00", "2023-08-24", "09:00",
+                     "Innkalling: Faggruppemøte 31. august"),
+            QueueRow(13, "tirsdag 29. august 2023 kl. 09.00", "2023-08-29", "09:00",
+                     "Påminnelse om svarfrist")]
+    return {"queue": build_queue_card(rows), "queue_empty": build_queue_card([])}

@@ -1,0 +1,72 @@
+"""The queue card for the secretariat, and a member muting reminders, over HTTP."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from scheduler.store import schedule
+from storage.models import AuditEntry, Member, ReminderMute, Role, ScheduledJob
+from tests.harness import ANNE_AAD, ANNE_ID, TENANT, card_of, card_text
+
+PROFILE = {"id": ANNE_ID, "aadObjectId": ANNE_AAD, "name": "Anne Feltman", "tenantId": TENANT}
+
+
+def _secretariat(bot) -> None:
+    with Session(bot.engine) as s:
+        s.add(Member(name="Anne Feltman", name_key="anne feltman", aad_object_id=ANNE_AAD,
+                     role=Role.secretariat))
+        s.commit()
+
+
+def _job(bot, key: str, due: datetime) -> int:
+    with Session(bot.engine) as s:
+        job = schedule(s, "reminder", key, {}, due, due + timedelta(hours=2), bot.clock.now(),
+                       description=f"Påminnelse {key}")
+        s.commit()
+        return job.id or 0
+
+
+async def test_queue_card_lists_cancels_and_moves(bot):
+    _secretariat(bot)
+    first = _job(bot, "a", datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
+    second = _job(bot, "b", datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
+    await bot.send("personal_message", text="kø")
+    text = card_text(card_of(bot.connector.sent()[-1]))
+    assert "tirsdag 24. november 2026 kl. 09.00" in text and "Påminnelse b" in text
+    await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": first})
+    await bot.send("card_submit", value={"verb": "queue.move", "job_id": second,
+                                         "date": "2026-11-30", "time": "10:15"})
+    with Session(bot.engine) as s:
+        assert s.get(ScheduledJob, first).status == "cancelled"
+        moved = s.get(ScheduledJob, second)
+        assert moved.due_at == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+        assert moved.expires_at - moved.due_at == timedelta(hours=2)
+        actions = [e.action for e in s.exec(select(AuditEntry)).all()]
+        assert actions == ["queue.cancel", "queue.move"]
+    last = card_text(card_of(bot.connector.sent()[-1]))
+    assert "mandag 30. november 2026 kl. 10.15" in last
+    await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": first})
+    assert "ikke lenger i køen" in bot.connector.sent()[-1]["text"]
+
+
+async def test_queue_is_for_the_secretariat_only(bot):
+    bot.connector.add_member(PROFILE)
+    job = _job(bot, "a", datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
+    await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": job})
+    assert "forbeholdt sekretariatet" in bot.connector.sent()[-1]["text"]
+    with Session(bot.engine) as s:
+        assert s.get(ScheduledJob, job).status == "pending"
+
+
+async def test_member_mutes_and_unmutes_reminders(bot):
+    bot.connector.add_member(PROFILE)
+    await bot.send("personal_message", text="demp påminnelser")
+    assert "Påminnelser er dempet" in bot.connector.sent()[-1]["text"]
+    with Session(bot.engine) as s:
+        assert len(s.exec(select(ReminderMute)).all()) == 1
+    await bot.send("personal_message", text="slå på påminnelser")
+    assert "slått på igjen" in bot.connector.sent()[-1]["text"]
+    with Session(bot.engine) as s:
+        assert s.exec(select(ReminderMute)).all() == []

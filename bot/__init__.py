@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from bot.router import Router
 
-FEATURES = ("bot.help", "bot.install", "bot.team", "bot.queue", "bot.reminders")
+FEATURES = (
+    "bot.help",
+    "bot.install",
+    "bot.team",
+    "bot.queue",
+    "bot.reminders",
+    "bot.meeting_form",
+)
 
 
 def build_router() -> Router:

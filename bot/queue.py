@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from bot.router import ActionData, Router
 from bot.turn import Turn
@@ -24,8 +24,11 @@ class JobAction(BaseModel):
 
 
 class MoveAction(JobAction):
-    date: str
-    time: str
+    model_config = ConfigDict(extra="allow")  # the row's inputs: date_<id>, time_<id>
+
+    def picked(self) -> str:
+        extra = self.model_extra or {}
+        return f"{extra.get(f'date_{self.job_id}', '')} {extra.get(f'time_{self.job_id}', '')}"
 
 
 def register(router: Router) -> None:
@@ -47,7 +50,7 @@ def register(router: Router) -> None:
     @router.action("queue.move", MoveAction, secretariat=True)
     async def _move(turn: Turn, data: MoveAction) -> dict | None:
         try:
-            local = datetime.strptime(f"{data.date} {data.time}", "%Y-%m-%d %H:%M")
+            local = datetime.strptime(data.picked(), "%Y-%m-%d %H:%M")
         except ValueError:
             await turn.say("Ugyldig dato eller klokkeslett.")
             return None

@@ -23,9 +23,12 @@ def build_queue_card(rows: list[QueueRow], more: int = 0) -> Card:
         body.append(para("Ingen automatiske meldinger venter."))
     for row in rows:
         move = adaptive_card([
-            {"type": "Input.Date", "id": "date", "label": "Ny dato", "value": row.date,
+            # Input ids are unique per card: one pair per row, named by the job.
+            {"type": "Input.Date", "id": f"date_{row.job_id}", "label": "Ny dato",
+             "value": row.date,
              "isRequired": True, "errorMessage": "Velg en dato"},
-            {"type": "Input.Time", "id": "time", "label": "Nytt klokkeslett", "value": row.time,
+            {"type": "Input.Time", "id": f"time_{row.job_id}", "label": "Nytt klokkeslett",
+             "value": row.time,
              "isRequired": True, "errorMessage": "Velg et klokkeslett"},
         ], [submit("Flytt hit", "queue.move", job_id=row.job_id)])
         del move["$schema"], move["msteams"]

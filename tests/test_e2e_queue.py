@@ -37,7 +37,9 @@ async def test_queue_card_lists_cancels_and_moves(bot):
     assert "tirsdag 24. november 2026 kl. 09.00" in text and "Påminnelse b" in text
     await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": first})
     await bot.send("card_submit", value={"verb": "queue.move", "job_id": second,
-                                         "date": "2026-11-30", "time": "10:15"})
+                                         f"date_{second}": "2026-11-30",
+                                         f"time_{second}": "10:15",
+                                         f"date_{first}": "2026-11-24"})
     with Session(bot.engine) as s:
         assert s.get(ScheduledJob, first).status == "cancelled"
         moved = s.get(ScheduledJob, second)

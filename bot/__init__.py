@@ -11,6 +11,7 @@ FEATURES = (
     "bot.queue",
     "bot.reminders",
     "bot.meeting_form",
+    "bot.rsvp",
 )
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from delivery.sendout import enqueue, notice_activity
 from scheduler.rules import DEFAULT_RULES
 from scheduler.store import Handler
+from services.meeting_send import scheduled_send
 
 
 def remind(session: Session, now: datetime, *, member_id: int, rule: str, subject: str,
@@ -19,4 +20,4 @@ def remind(session: Session, now: datetime, *, member_id: int, rule: str, subjec
             now, essential=essential)
 
 
-HANDLERS: dict[str, Handler] = {"reminder": remind}
+HANDLERS: dict[str, Handler] = {"reminder": remind, "invitation": scheduled_send}

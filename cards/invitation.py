@@ -1,0 +1,145 @@
+"""The invitation (innkalling) card: RSVP controls first, then time, place, agenda, programme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cards.common import Card, adaptive_card, execute, heading, para, plain
+
+ANSWER_LABELS = {"physical": "Kommer (fysisk)", "digital": "Kommer (digitalt)",
+                 "no": "Kommer ikke", "maybe": "Usikker"}
+PROGRAMME_FOLD = 4  # more lines than this go behind «Vis mer», so a phone shows the buttons
+
+
+@dataclass(frozen=True)
+class ProgrammeLine:
+    item_id: int
+    day: str  # "fredag 1. september"
+    time: str  # "kl. 12.00–13.00"
+    place: str
+    what: str
+    asks_rsvp: bool = False
+    chosen: bool = False
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    meeting_id: int
+    version: int
+    groups: str
+    title: str
+    when: str
+    place: str = ""
+    online_url: str = ""
+    agenda: list[tuple[int, str]] = field(default_factory=list)
+    documents: list[tuple[str, str]] = field(default_factory=list)
+    preparation: str = ""
+    programme: list[ProgrammeLine] = field(default_factory=list)
+    deadline: str = ""
+    deadline_passed: bool = False
+    cancelled: bool = False
+    answer: str | None = None  # the viewer's own answer, when the card is theirs
+    comment: str = ""
+    dietary: str = ""
+    deputy: str = ""
+    late_cancelled: bool = False
+    notice: str = ""  # «Svaret ditt er registrert», «Tid og sted er endret» …
+    ics_url: str = ""
+    checkin: bool = False  # the meeting is today: show «Sjekk inn»
+
+
+def _data(view: InvitationView) -> dict[str, Any]:
+    return {"meeting_id": view.meeting_id, "card_version": view.version}
+
+
+def _inputs(view: InvitationView) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = [
+        {"type": "Input.Toggle", "id": f"item_{p.item_id}", "title": f"{p.day} {p.time}: "
+         f"{plain(p.what)}", "value": "true" if p.chosen else "false",
+         "valueOn": "true", "valueOff": "false", "wrap": True}
+        for p in view.programme if p.asks_rsvp]
+    if items:
+        items.insert(0, para("Jeg blir med på:", weight="Bolder"))
+    return [*items,
+            {"type": "Input.Text", "id": "comment", "label": "Kommentar (valgfritt)",
+             "maxLength": 500, "value": view.comment},
+            {"type": "Input.Text", "id": "dietary", "label": "Allergier/matbehov",
+             "maxLength": 300, "value": view.dietary},
+            {"type": "Input.Text", "id": "deputy", "label": "Sender stedfortreder (navn)",
+             "maxLength": 150, "value": view.deputy}]
+
+
+def _rsvp(view: InvitationView) -> list[dict[str, Any]]:
+    if view.cancelled:
+        return [para("**Møtet er avlyst.**", color="Attention", size="Medium")]
+    out: list[dict[str, Any]] = []
+    if view.notice:
+        out.append(para(view.notice, color="Good", weight="Bolder"))
+    if view.answer:
+        late = " (meldt forfall etter fristen)" if view.late_cancelled else ""
+        out.append(para(f"Ditt svar: **{ANSWER_LABELS[view.answer]}**{late}"))
+    if view.deadline_passed:
+        out.append(para(f"Svarfristen gikk ut {view.deadline}.", color="Warning"))
+        if view.answer in ("physical", "digital", "maybe"):
+            out.append({"type": "ActionSet", "actions": [
+                execute("Kan likevel ikke komme", "rsvp.cancel", **_data(view))]})
+    else:
+        if view.deadline:
+            out.append(para(f"Svarfrist: {view.deadline}", isSubtle=True))
+        out.append({"type": "ActionSet", "actions": [
+            execute(label, "rsvp.answer", answer=value, **_data(view))
+            for value, label in ANSWER_LABELS.items()]})
+        out.extend(_inputs(view))
+    if view.checkin:
+        out.append({"type": "ActionSet", "actions": [
+            execute("Sjekk inn", "meeting.checkin", **_data(view))]})
+    return out
+
+
+def _details(view: InvitationView) -> list[dict[str, Any]]:
+    facts = [{"title": "Tid", "value": view.when}]
+    if view.place:
+        facts.append({"title": "Sted", "value": plain(view.place)})
+    out: list[dict[str, Any]] = [{"type": "FactSet", "facts": facts, "separator": True}]
+    links = []
+    if view.online_url:
+        links.append(f"[Bli med i Teams-møtet]({view.online_url})")
+    if view.ics_url:
+        links.append(f"[Legg i kalenderen (.ics)]({view.ics_url})")
+    if links:
+        out.append(para(" · ".join(links)))
+    if view.agenda:
+        out.append(heading("Sakskart", size="Medium"))
+        out.append(para("\n".join(f"{n}. {plain(title)}" for n, title in view.agenda)))
+    if view.documents:
+        out.append(heading("Dokumenter", size="Medium"))
+        out.append(para("\n".join(f"- [{plain(t)}]({url})" for t, url in view.documents)))
+    if view.preparation:
+        out.append(heading("Forberedelser", size="Medium"))
+        out.append(para(plain(view.preparation)))
+    return out
+
+
+def _programme(view: InvitationView) -> list[dict[str, Any]]:
+    if not view.programme:
+        return []
+    lines = [para(f"**{p.day} {p.time}**{' – ' + plain(p.place) if p.place else ''}: "
+                  f"{plain(p.what)}", spacing="Small") for p in view.programme]
+    if len(lines) <= PROGRAMME_FOLD:
+        return [heading("Program", size="Medium"), *lines]
+    return [heading("Program", size="Medium"), *lines[:2],
+            {"type": "Container", "id": "programme_rest", "isVisible": False,
+             "items": lines[2:]},
+            {"type": "ActionSet", "actions": [
+                {"type": "Action.ToggleVisibility", "title": "Vis mer",
+                 "targetElements": ["programme_rest"]}]}]
+
+
+def build_invitation_card(view: InvitationView) -> Card:
+    """The member's invitation; with `answer` set it is that member's own view."""
+    prefix = "AVLYST: " if view.cancelled else "Innkalling: "
+    body = [heading(prefix + plain(view.title)), para(plain(view.groups), isSubtle=True,
+                                                      spacing="None"),
+            *_rsvp(view), *_details(view), *_programme(view)]
+    return adaptive_card(body, speak=f"{prefix}{view.title}, {view.when}")

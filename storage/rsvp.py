@@ -1,0 +1,109 @@
+"""RSVP repository: who is invited, what they answered, and the counts the cards show."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.meeting_models import Meeting, MeetingGroup, ProgrammeItem, ProgrammeRsvp, Rsvp
+from storage.meeting_models import RsvpAnswer as Answer
+from storage.models import Member, Membership
+
+YES = (Answer.physical, Answer.digital)
+
+
+def invitees(session: Session, meeting_id: int) -> list[Member]:
+    """Active members of the meeting's groups, each once, by name."""
+    groups = select(MeetingGroup.group_id).where(MeetingGroup.meeting_id == meeting_id)
+    ids = select(Membership.member_id).where(col(Membership.group_id).in_(groups))
+    return list(session.exec(select(Member).where(col(Member.id).in_(ids),
+                                                  Member.active == True)  # noqa: E712
+                             .order_by(col(Member.name), col(Member.id))))
+
+
+def is_invited(session: Session, meeting_id: int, member_id: int) -> bool:
+    """True when the member belongs to one of the meeting's groups."""
+    query = (select(Membership.member_id)
+             .join(MeetingGroup, col(MeetingGroup.group_id) == Membership.group_id)
+             .where(MeetingGroup.meeting_id == meeting_id, Membership.member_id == member_id))
+    return session.exec(query).first() is not None
+
+
+def deadline(meeting: Meeting) -> datetime | None:
+    """The RSVP deadline: the one set, else the meeting's start."""
+    return meeting.rsvp_deadline or meeting.starts_at
+
+
+def get_answer(session: Session, meeting_id: int, member_id: int) -> Rsvp | None:
+    """The member's current answer, if any."""
+    return session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id,
+                                           Rsvp.member_id == member_id)).first()
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    answer: Answer
+    comment: str = ""
+    dietary: str = ""
+    deputy_name: str = ""
+    items: dict[int, bool] = field(default_factory=dict)  # programme item id -> attending
+
+
+def save_answer(session: Session, meeting_id: int, member_id: int, given: AnswerInput,
+                now: datetime, *, recorded_by: int | None = None, late: bool = False) -> Rsvp:
+    """Store the answer (the last one wins) and the programme choices it carries."""
+    row = get_answer(session, meeting_id, member_id) or Rsvp(
+        meeting_id=meeting_id, member_id=member_id, answer=given.answer)
+    row.answer, row.answered_at = given.answer, now
+    row.comment, row.dietary, row.deputy_name = given.comment, given.dietary, given.deputy_name
+    row.recorded_by_member_id, row.late_cancellation = recorded_by, late
+    session.add(row)
+    valid = set(session.exec(select(ProgrammeItem.id).where(
+        ProgrammeItem.meeting_id == meeting_id, ProgrammeItem.asks_rsvp == True)))  # noqa: E712
+    for item_id in valid:
+        attending = given.items.get(item_id or 0, False) and given.answer in YES
+        existing = session.get(ProgrammeRsvp, (item_id, member_id))
+        choice = existing or ProgrammeRsvp(programme_item_id=item_id or 0, member_id=member_id)
+        choice.attending = attending
+        session.add(choice)
+    session.flush()
+    return row
+
+
+def chosen_items(session: Session, member_id: int, item_ids: list[int]) -> set[int]:
+    """The programme items this member said they will attend."""
+    if not item_ids:
+        return set()
+    return set(session.exec(select(ProgrammeRsvp.programme_item_id).where(
+        ProgrammeRsvp.member_id == member_id, col(ProgrammeRsvp.programme_item_id).in_(item_ids),
+        ProgrammeRsvp.attending == True)))  # noqa: E712
+
+
+def answers(session: Session, meeting_id: int) -> dict[int, Rsvp]:
+    """Every answer to the meeting by member id."""
+    return {r.member_id: r for r in session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id))}
+
+
+def counts(session: Session, meeting_id: int) -> Counter[str]:
+    """How many gave each answer."""
+    return Counter(r.answer.value if isinstance(r.answer, Answer) else str(r.answer)
+                   for r in answers(session, meeting_id).values())
+
+
+def item_counts(session: Session, meeting_id: int) -> list[tuple[ProgrammeItem, int, list[str]]]:
+    """Per programme item asking for RSVP: how many come, and their dietary needs."""
+    items = list(session.exec(select(ProgrammeItem).where(
+        ProgrammeItem.meeting_id == meeting_id, ProgrammeItem.asks_rsvp == True)  # noqa: E712
+        .order_by(col(ProgrammeItem.position), col(ProgrammeItem.id))))
+    given = answers(session, meeting_id)
+    out = []
+    for item in items:
+        who = list(session.exec(select(ProgrammeRsvp.member_id).where(
+            ProgrammeRsvp.programme_item_id == item.id,
+            ProgrammeRsvp.attending == True)))  # noqa: E712
+        diets = [given[m].dietary for m in who if m in given and given[m].dietary]
+        out.append((item, len(who), diets))
+    return out

@@ -68,6 +68,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from delivery.runtime import attach
 
     attach(app, settings, engine, deps.clock)  # delivery worker + scheduler, stopped before dispose
+    __import__("delivery.round_sender").round_sender.attach(app, settings, engine, deps.clock)
     return app
 
 

@@ -6,6 +6,7 @@ from bot.router import Router
 
 FEATURES = (
     "bot.help",
+    "bot.round",
     "bot.install",
     "bot.team",
     "bot.queue",

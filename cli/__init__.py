@@ -43,7 +43,8 @@ class CliContext:
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
-NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings")
+NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
+         "export", "round")
 
 
 def build_parser() -> argparse.ArgumentParser:

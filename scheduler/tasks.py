@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from delivery.sendout import enqueue, notice_activity
+from scheduler.round_nudges import nudge as round_nudge
 from scheduler.rules import DEFAULT_RULES
 from scheduler.store import Handler
 from services.meeting_send import scheduled_send
@@ -21,3 +22,4 @@ def remind(session: Session, now: datetime, *, member_id: int, rule: str, subjec
 
 
 HANDLERS: dict[str, Handler] = {"reminder": remind, "invitation": scheduled_send}
+HANDLERS["round_nudge"] = round_nudge

@@ -1,0 +1,153 @@
+"""The round card everyone sees (who speaks, until when, who is next) and the start form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cards.common import Card, adaptive_card, execute, heading, para, plain
+
+STATE_WORDS = {"done": "Har snakket", "skipped": "Hoppet over", "absent": "Fraværende"}
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    mention_id: str | None = None  # Teams user id or AAD object id; None: no @mention
+
+
+@dataclass(frozen=True)
+class SlotView:
+    slot_id: int
+    label: str
+    people: tuple[Person, ...] = ()
+    state: str = "waiting"
+    update: str = ""
+    previous: str = ""  # the region's update from the previous meeting
+
+
+@dataclass(frozen=True)
+class RoundView:
+    round_id: int
+    topic: str
+    step: int
+    slots: tuple[SlotView, ...]  # in speaking order
+    until: str = ""  # "09.03": when the current speaker's time is up
+    minutes: str = "3"
+    finished: bool = False
+    notice: str = ""  # a line for the one who pressed (a refusal, "allerede flyttet")
+
+
+def _mention_name(person: Person) -> str:
+    return person.name.replace("<", "").replace(">", "")  # must match the entity text exactly
+
+
+def _names(slot: SlotView, mentions: list[dict[str, Any]]) -> str:
+    """«Region (<at>A</at>, <at>B</at>)», collecting the mention entities on the way."""
+    names = []
+    for p in slot.people:
+        if p.mention_id:
+            text = f"<at>{_mention_name(p)}</at>"
+            mentions.append({"type": "mention", "text": text,
+                             "mentioned": {"id": p.mention_id, "name": _mention_name(p)}})
+            names.append(text)
+        else:
+            names.append(plain(p.name))
+    who = f" ({', '.join(names)})" if names else ""
+    return f"**{plain(slot.label)}**{who}"
+
+
+def build_round_card(view: RoundView) -> Card:
+    """The one shared card, kept current in place for everyone."""
+    mentions: list[dict[str, Any]] = []
+    speaking = [s for s in view.slots if s.state == "speaking"]
+    waiting = [s for s in view.slots if s.state == "waiting"]
+    title = "Runden er avsluttet" if view.finished else "Runden rundt bordet"
+    body: list[dict[str, Any]] = [heading(title), para(f"Tema: {plain(view.topic)}",
+                                                       isSubtle=True)]
+    if view.notice:
+        body.insert(1, para(view.notice, color="Attention", weight="Bolder"))
+    if speaking:
+        now = speaking[0]
+        body.append(para(f"Nå: {_names(now, mentions)} – til kl. {view.until}", size="Medium"))
+        if now.previous:
+            body.append(para(f"Sist gang: {plain(now.previous)}", isSubtle=True))
+        if now.update:
+            body.append(para(f"Oppdatering: {plain(now.update)}"))
+    if waiting:
+        body.append(para(f"Neste: {_names(waiting[0], mentions)}"))
+    if len(waiting) > 1:
+        rest = ", ".join(plain(s.label) for s in waiting[1:])
+        body.append(para(f"Gjenstår: {rest}", isSubtle=True))
+    for state, word in STATE_WORDS.items():
+        done = [s for s in view.slots if s.state == state]
+        if done:
+            lines = [f"{plain(s.label)}" + (f": {plain(s.update)}" if state == "absent"
+                                              and s.update else "") for s in done]
+            body.append(para(f"{word}: " + ("; ".join(lines))))
+    card = adaptive_card(body, None if view.finished else _actions(view))
+    if mentions:
+        card["msteams"]["entities"] = mentions
+    return card
+
+
+def _actions(view: RoundView) -> list[dict[str, Any]]:
+    ids = {"round_id": view.round_id, "step": view.step}
+    open_slots = [s for s in view.slots if s.state in ("speaking", "waiting", "absent")]
+    form = adaptive_card([
+        {"type": "Input.ChoiceSet", "id": "slot_id", "label": "Region",
+         "value": str(open_slots[0].slot_id) if open_slots else "",
+         "choices": [{"title": s.label, "value": str(s.slot_id)} for s in open_slots]},
+        {"type": "Input.Text", "id": "text", "label": "Oppdatering fra regionen",
+         "isMultiline": True, "maxLength": 4000},
+    ], [execute("Lagre oppdatering", "round.update", round_id=view.round_id)])
+    return [execute("Neste", "round.next", **ids), execute("Hopp over", "round.skip", **ids),
+            execute("Flytt bakerst", "round.to_end", **ids),
+            execute("Fraværende", "round.absent", **ids),
+            {"type": "Action.ShowCard", "title": "Skriv oppdatering", "card": form},
+            execute("Avslutt runden", "round.finish", **ids)]
+
+
+@dataclass(frozen=True)
+class FormView:
+    topic: str = ""
+    minutes: int = 3
+    note: str = ""  # e.g. which meeting the round belongs to
+    warnings: list[str] = field(default_factory=list)
+
+
+def build_round_form_card(view: FormView) -> Card:
+    """Topic, order and time per speaker; «Start runden» starts it."""
+    body: list[dict[str, Any]] = [heading("Start runden rundt bordet", size="Medium")]
+    body += [para(plain(w), color="Attention") for w in view.warnings]
+    if view.note:
+        body.append(para(view.note, isSubtle=True))
+    body += [
+        {"type": "Input.Text", "id": "topic", "label": "Tema", "value": view.topic,
+         "maxLength": 400, "isRequired": True, "errorMessage": "Skriv et tema"},
+        {"type": "Input.ChoiceSet", "id": "order", "label": "Rekkefølge", "value": "region",
+         "choices": [{"title": "Etter region (fra frammøtte og påmeldte)", "value": "region"},
+                     {"title": "Alfabetisk etter region", "value": "alphabetical"},
+                     {"title": "Tilfeldig", "value": "random"}]},
+        {"type": "Input.Number", "id": "minutes", "label": "Minutter per taler",
+         "value": view.minutes, "min": 1, "max": 30},
+        {"type": "Input.Toggle", "id": "auto", "title": "Gå videre automatisk når tiden er ute",
+         "value": "false", "valueOn": "true", "valueOff": "false"},
+    ]
+    return adaptive_card(body, [execute("Start runden", "round.start")])
+
+
+def samples() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    people = (Person("Yngvar Trandem", "29:yngvar"),)
+    slots = (SlotView(1, "Asker - Bærum", (Person("Anne Kristine Feltman", "29:anne"),), "done"),
+             SlotView(2, "Mosseregionen", people, "speaking", previous="Strategisk næringsplan."),
+             SlotView(3, "Søndre Viken", (Person("Hasvold Helge Bollæren", "29:h"),)),
+             SlotView(4, "Drammensregionen", (Person("Dag Aanensen"),)),
+             SlotView(5, "Fredrikstad", (), "absent", update="Nettverk for kompetansetilflyttere."))
+    view = RoundView(7, "Digitalisering og samhandling", 4, slots, until="10.03")
+    return {"round_form": build_round_form_card(FormView(note="Møtet 20. mai kl. 09.00")),
+            "round_live": build_round_card(view),
+            "round_finished": build_round_card(RoundView(7, "Digitalisering", 9, tuple(
+                SlotView(s.slot_id, s.label, s.people, "done", s.update) for s in slots),
+                finished=True))}

@@ -1,0 +1,37 @@
+"""`round list`: one row per round (id first, topic, status, meeting) for the secretariat."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli import CliContext
+from core.timefmt import span
+from storage import rounds
+from storage.db import session_scope
+from storage.meeting_models import Meeting
+
+STATUS = {"running": "pågår", "finished": "avsluttet"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `round` and its verbs."""
+    parser = subparsers.add_parser("round", help="runden rundt bordet")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("list", help="vis rundene, nyeste først").set_defaults(func=cmd_list)
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    """id, topic, status, meeting — tab-separated, newest first."""
+    with session_scope(ctx.engine) as session:
+        lines = []
+        for rnd in rounds.list_rounds(session):
+            meeting = session.get(Meeting, rnd.meeting_id) if rnd.meeting_id else None
+            where = "-"
+            if meeting is not None:
+                when = span(meeting.starts_at) if meeting.starts_at else meeting.date_text
+                where = f"{meeting.title} ({when})"
+            topic = " ".join(rnd.topic.split())
+            lines.append(f"{rnd.id}\t{topic}\t{STATUS.get(rnd.status, rnd.status)}\t{where}")
+    for line in lines:
+        print(line)
+    return 0

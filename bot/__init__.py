@@ -9,6 +9,7 @@ FEATURES = (
     "bot.round",
     "bot.install",
     "bot.team",
+    "bot.innspill",
     "bot.queue",
     "bot.reminders",
     "bot.meeting_form",

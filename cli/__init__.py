@@ -44,7 +44,7 @@ class CliContext:
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "export", "round")
+         "innspill", "export", "round")
 
 
 def build_parser() -> argparse.ArgumentParser:

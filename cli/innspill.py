@@ -1,0 +1,32 @@
+"""`python app.py innspill list`: one row per session, id first."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cli import CliContext
+from storage import innspill as repo
+from storage.db import session_scope
+
+STATUS = {"draft": "utkast", "open": "åpen", "closed": "stengt", "voting": "prioritering",
+          "done": "avsluttet"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `innspill` and its verbs."""
+    parser = subparsers.add_parser("innspill", help="innspill fra arbeidsmøter")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    verbs.add_parser("list", help="alle innspillsøkter").set_defaults(func=cmd_list)
+
+
+def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
+    """Tab-separated: id, question, status, entries, participants."""
+    with session_scope(ctx.engine) as db:
+        rows = repo.list_sessions(db)
+        sys.stdout.write("id\tspørsmål\tstatus\tinnspill\tdeltakere\n")
+        for s, count, people in rows:
+            question = " / ".join(repo.questions(s)).replace("\t", " ").replace("\n", " ")
+            sys.stdout.write(f"{s.id}\t{question}\t{STATUS.get(s.status, s.status)}\t"
+                             f"{count}\t{people}\n")
+    return 0

@@ -1,0 +1,84 @@
+"""Tables for workshop input (innspill): sessions, entries, participants."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Column, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime, utcnow
+
+
+def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class InnspillStatus(enum.StrEnum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+    voting = "voting"
+    done = "done"
+
+
+class Anonymity(enum.StrEnum):
+    named = "named"  # everyone sees who wrote what
+    members = "members"  # author stored, shown to the secretariat only
+    full = "full"  # no author on entries at all
+
+
+class InnspillSession(SQLModel, table=True):
+    __tablename__ = "innspill_session"
+    id: int | None = Field(default=None, primary_key=True)
+    group_id: int | None = Field(default=None, foreign_key="working_group.id")
+    questions: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of str
+    areas: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    max_entries: int = Field(default=4)
+    group_size: int = Field(default=6)
+    votes_per_member: int = Field(default=3)
+    anonymity: Anonymity = Field(default=Anonymity.named, sa_type=String(20))
+    live_results: bool = Field(default=True)
+    direct: bool = Field(default=False)  # 1:1 to every member, else the chat it came from
+    status: InnspillStatus = Field(default=InnspillStatus.draft, sa_type=String(20))
+    deadline: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    salt: str = Field(max_length=64)  # HMAC key for the entry tokens of this session
+    created_by: int | None = Field(default=None, foreign_key="member.id")
+    service_url: str = Field(default="", max_length=400)
+    live_conversation_id: str = Field(default="", max_length=400)
+    live_activity_id: str = Field(default="", max_length=200)
+    live_updated_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    live_dirty: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+
+
+class InnspillEntry(SQLModel, table=True):
+    """One written entry; author_member_id and organisation stay empty when fully anonymous."""
+
+    __tablename__ = "innspill_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="innspill_session.id", index=True)
+    question_no: int = Field(default=0)
+    area: str = Field(default="", max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author_member_id: int | None = Field(default=None, foreign_key="member.id")
+    organisation: str = Field(default="", max_length=200)
+    token_hash: str = Field(max_length=64)
+    hidden: bool = Field(default=False)
+    merged_into_id: int | None = Field(default=None, foreign_key="innspill_entry.id")
+    votes: int = Field(default=0)
+
+
+class InnspillParticipant(SQLModel, table=True):
+    """Who has submitted how many and voted how often: never which entries."""
+
+    __tablename__ = "innspill_participant"
+    __table_args__ = (UniqueConstraint("session_id", "member_id", name="uq_innspill_participant"),)
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="innspill_session.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    area: str = Field(default="", max_length=200)
+    entries: int = Field(default=0)
+    votes_used: int = Field(default=0)

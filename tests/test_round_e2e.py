@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+import cli
+from core.settings import load_settings
 from storage.groups import add_membership, get_or_create_group
 from storage.meeting_models import Attendance, Meeting, MeetingGroup
 from storage.models import Member, Role
@@ -155,7 +157,7 @@ async def start(chat: Chat, minutes: str = "3", auto: str = "false") -> dict[str
 MEETING = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # 09.00 in Oslo, the clock's start
 
 
-async def test_round_over_seed003_in_channel(bot):
+async def test_round_over_seed003_in_channel(bot, capsys):
     people = setup_group(bot.engine, MEETING)
     chat = channel(bot)
     card = await start(chat)
@@ -224,3 +226,13 @@ async def test_round_over_seed003_in_channel(bot):
     final = updates_put(bot)[-1]
     assert "Runden er avsluttet" in card_text(final["attachments"][0]["content"])
     assert not final["attachments"][0]["content"].get("actions")
+    # The CLI gives the same text, and lists the round id first.
+    ctx = cli.CliContext(settings=load_settings(
+        database_url=bot.engine.url.render_as_string(hide_password=False)))
+    capsys.readouterr()
+    assert cli.main(["round", "list"], ctx) == 0
+    row = capsys.readouterr().out.strip().split("\t")
+    assert row[:3] == [str(round_id), TOPIC, "avsluttet"]
+    assert row[3].startswith("Faggruppemøte (fredag 20. november 2026 kl. 09.00")
+    assert cli.main(["export", "round", str(round_id), "--format", "md"], ctx) == 0
+    assert capsys.readouterr().out == EXPECTED

@@ -85,14 +85,15 @@ def build_round_card(view: RoundView) -> Card:
             lines = [f"{plain(s.label)}" + (f": {plain(s.update)}" if state == "absent"
                                               and s.update else "") for s in done]
             body.append(para(f"{word}: " + ("; ".join(lines))))
+    if not view.finished:  # Teams shows at most 5 card actions: the form sits in the body
+        body.append({"type": "ActionSet", "actions": [_update_form(view)]})
     card = adaptive_card(body, None if view.finished else _actions(view))
     if mentions:
         card["msteams"]["entities"] = mentions
     return card
 
 
-def _actions(view: RoundView) -> list[dict[str, Any]]:
-    ids = {"round_id": view.round_id, "step": view.step}
+def _update_form(view: RoundView) -> dict[str, Any]:
     open_slots = [s for s in view.slots if s.state in ("speaking", "waiting", "absent")]
     form = adaptive_card([
         {"type": "Input.ChoiceSet", "id": "slot_id", "label": "Region",
@@ -101,10 +102,14 @@ def _actions(view: RoundView) -> list[dict[str, Any]]:
         {"type": "Input.Text", "id": "text", "label": "Oppdatering fra regionen",
          "isMultiline": True, "maxLength": 4000},
     ], [execute("Lagre oppdatering", "round.update", round_id=view.round_id)])
+    return {"type": "Action.ShowCard", "title": "Skriv oppdatering", "card": form}
+
+
+def _actions(view: RoundView) -> list[dict[str, Any]]:
+    ids = {"round_id": view.round_id, "step": view.step}
     return [execute("Neste", "round.next", **ids), execute("Hopp over", "round.skip", **ids),
             execute("Flytt bakerst", "round.to_end", **ids),
             execute("Fraværende", "round.absent", **ids),
-            {"type": "Action.ShowCard", "title": "Skriv oppdatering", "card": form},
             execute("Avslutt runden", "round.finish", **ids)]
 
 

@@ -14,6 +14,8 @@ FEATURES = (
     "bot.reminders",
     "bot.meeting_form",
     "bot.rsvp",
+    "bot.meetings",
+    "bot.checkin",
 )
 
 

@@ -11,7 +11,7 @@ from cli import CliError
 
 # Each module cli/export_<kind>.py has register(kinds) adding its own sub-parser;
 # a feature adds its kind here when its module exists.
-KINDS: tuple[str, ...] = ("innspill", "round")
+KINDS: tuple[str, ...] = ("innspill", "round", "attendance")
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

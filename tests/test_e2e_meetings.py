@@ -59,8 +59,8 @@ async def test_seed000_send_answer_change_deadline_and_late_cancellation(bot, ca
     out = await asyncio.to_thread(send_cli, bot, mid, capsys)
     assert "sendt\t42\tav\t42" in out
     sent = bot.connector.sent()
-    assert len({c for c in (x["conversation"]["id"] if "conversation" in x else "" for x in sent)}
-               ) >= 1 and len(sent) == 42
+    per_chat = Counter(c.conversation_id for c in bot.connector.accepted())
+    assert len(per_chat) == 42 and set(per_chat.values()) == {1}, (per_chat, bot.connector.calls)
     text = card_text(sent[0]["attachments"][0]["content"])
     assert "torsdag 31. august 2023 kl. 09.00–10.30" in text and "Kommer (fysisk)" in text
     assert "1. Godkjenning av innkalling" in text and "Klækken hotel" in text

@@ -1,0 +1,31 @@
+"""`export attendance ID --format csv|md [--items]`: the minutes' attendance list."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cli import CliContext, CliError
+from cli.export import write_output
+from services.attendance_export import export_text
+from storage.db import session_scope
+
+
+def register(kinds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `export attendance`."""
+    parser = kinds.add_parser("attendance", help="oppmøteliste for referatet")
+    parser.add_argument("meeting_id", type=int, help="møtets id")
+    parser.add_argument("--format", choices=("csv", "md"), default="md")
+    parser.add_argument("--items", action="store_true", help="påmeldte per programpunkt")
+    parser.add_argument("--output", type=Path, default=None, help="skriv til fil")
+    parser.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Write the export to stdout or --output."""
+    with session_scope(ctx.engine) as session:
+        text = export_text(session, args.meeting_id, args.format, args.items)
+        if text is None:
+            raise CliError(f"fant ikke møte {args.meeting_id}")
+    write_output(text, args.output)
+    return 0

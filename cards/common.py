@@ -9,12 +9,25 @@ CARD_VERSION = "1.5"  # Teams renders Adaptive Cards up to 1.5
 CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 Card = dict[str, Any]
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<])")
+ZWSP = "\u200b"  # zero-width space: invisible, but breaks the patterns below
+_LINK = re.compile(r"\]\s*\(")  # [text](url)
+_LIST = re.compile(r"^(\s*)(?=[-+*] |\d+\. )", re.MULTILINE)  # "- punkt", "1. punkt"
+_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")  # _kursiv_, but not e_post_adresse
+_URL = re.compile(r"://")
 
 
 def plain(text: str) -> str:
-    """User-written text shown as written: Markdown, links and mentions neutralised."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    """User-written text shown as written: no Markdown, links, lists or @mentions.
+
+    Teams' card Markdown has no escape character (a backslash shows as a backslash), so
+    the patterns are broken with look-alike or invisible characters instead.
+    """
+    text = text.replace("*", "\u2217")  # ∗ looks like * but is never bold or italic
+    text = _EDGE_UNDERSCORE.sub("\u02cd", text)  # ˍ looks like _
+    text = _LINK.sub(lambda m: "]" + ZWSP + m.group(0)[1:], text)
+    text = _LIST.sub(lambda m: m.group(1) + ZWSP, text)
+    text = _URL.sub(":" + ZWSP + "//", text)
+    return text.replace("<", "<" + ZWSP)  # <at>…</at> is not a mention without an entity
 
 
 def adaptive_card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None,

@@ -13,6 +13,7 @@ FEATURES = (
     "bot.queue",
     "bot.reminders",
     "bot.meeting_form",
+    "bot.round_prewrite",
     "bot.rsvp",
     "bot.meetings",
     "bot.checkin",

@@ -57,3 +57,14 @@ def region_for_organisation(session: Session, organisation: str) -> Region | Non
 def region_names(session: Session) -> dict[int, str]:
     """Region id → name, for listings."""
     return {r.id: r.name for r in session.exec(select(Region)) if r.id is not None}
+
+
+def find_region(session: Session, text: str) -> Region | None:
+    """An existing region by name or alias; never creates one."""
+    key = region_key(text)
+    alias = session.exec(select(RegionAlias).where(RegionAlias.alias_key == key)).first()
+    if alias is not None:
+        return session.get(Region, alias.region_id)
+    canonical = resolve_region(text)
+    name = canonical or text.strip()
+    return session.exec(select(Region).where(Region.name == name)).first()

@@ -129,3 +129,16 @@ def previous_update(session: Session, rnd: TalkRound, region_id: int | None) -> 
 def list_rounds(session: Session) -> list[TalkRound]:
     """Every round, newest first."""
     return list(session.exec(select(TalkRound).order_by(col(TalkRound.id).desc())))
+
+
+def save_prewrite(session: Session, meeting_id: int, region_id: int, text: str,
+                  member_id: int | None, now: datetime) -> RoundPrewrite:
+    """A region's update before the meeting; writing again replaces it."""
+    row = session.exec(select(RoundPrewrite).where(RoundPrewrite.meeting_id == meeting_id,
+                                                   RoundPrewrite.region_id == region_id)).first()
+    if row is None:
+        row = RoundPrewrite(meeting_id=meeting_id, region_id=region_id, text=text)
+    row.text, row.member_id, row.written_at = text, member_id, now
+    session.add(row)
+    session.flush()
+    return row

@@ -20,6 +20,12 @@ def _secretariat(bot) -> None:
         s.commit()
 
 
+def _row(s: Session, job_id: int) -> ScheduledJob:
+    job = s.get(ScheduledJob, job_id)
+    assert job is not None
+    return job
+
+
 def _job(bot, key: str, due: datetime) -> int:
     with Session(bot.engine) as s:
         job = schedule(s, "reminder", key, {}, due, due + timedelta(hours=2), bot.clock.now(),
@@ -41,8 +47,8 @@ async def test_queue_card_lists_cancels_and_moves(bot):
                                          f"time_{second}": "10:15",
                                          f"date_{first}": "2026-11-24"})
     with Session(bot.engine) as s:
-        assert s.get(ScheduledJob, first).status == "cancelled"
-        moved = s.get(ScheduledJob, second)
+        assert _row(s, first).status == "cancelled"
+        moved = _row(s, second)
         assert moved.due_at == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
         assert moved.expires_at - moved.due_at == timedelta(hours=2)
         actions = [e.action for e in s.exec(select(AuditEntry)).all()]
@@ -59,7 +65,7 @@ async def test_queue_is_for_the_secretariat_only(bot):
     await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": job})
     assert "forbeholdt sekretariatet" in bot.connector.sent()[-1]["text"]
     with Session(bot.engine) as s:
-        assert s.get(ScheduledJob, job).status == "pending"
+        assert _row(s, job).status == "pending"
 
 
 async def test_member_mutes_and_unmutes_reminders(bot):

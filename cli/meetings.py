@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
+from cli.meetings_send import add_verbs
 from services.agenda import parse_agenda
 from services.meeting_plan import parse_plan
 from storage import meetings as repo
@@ -45,6 +46,7 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     show = verbs.add_parser("show", help="Vis et møte med saksliste")
     show.add_argument("id", type=int)
     show.set_defaults(func=show_meeting)
+    add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
 
 
 def oslo_time(text: str, what: str) -> datetime:

@@ -32,7 +32,8 @@ async def test_chat_session_live_card_bad_input_hide_and_export(bot):
     card = await invoke(bot, aad(0), "innspill.submit", conversation=CHAT, session=1,
                         text=tricky, question="0")
     text = card_text(card)
-    assert "vises som ren tekst" in text and r"Se \*\*dette\*\*" in text
+    assert "vises som ren tekst" in text and "Se **dette**" not in text
+    assert "[klikk](" not in text and "<at>Ola" not in text
     assert _puts(bot) == 0, "within 5 s of the last update: no PUT yet"
     bot.clock.advance(seconds=6)
     long = "å" * 1200

@@ -20,6 +20,7 @@ from scheduler.rules import DEFAULT_RULES, due_time, expiry
 from services.innspill_export import to_csv, to_markdown
 from storage import audit
 from storage import innspill as repo
+from storage import innspill_entries as entry_repo
 from storage.groups import default_group
 from storage.innspill_models import Anonymity, InnspillEntry, InnspillSession
 from storage.models import Member, Membership
@@ -93,7 +94,7 @@ async def command(turn: Turn) -> None:
 
 
 def _export_text(turn: Turn, s: InnspillSession, csv: bool = False) -> str:
-    rows = repo.export_entries(turn.session, s)
+    rows = entry_repo.export_entries(turn.session, s)
     if csv:
         return to_csv(rows)
     return to_markdown(f"Innspill #{s.id}: {' / '.join(repo.questions(s))}", rows)
@@ -220,7 +221,7 @@ async def admin_action(turn: Turn, data: AdminAction) -> Card:
             notice = "Innspillet er skjult (det er tatt vare på)."
         elif verb == "merge":
             src, dst = data.merge_source, data.merge_target
-            repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
+            entry_repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
                        int(dst) if dst.isdigit() else 0)
             notice = "Innspillene er slått sammen."
         elif verb == "export":

@@ -18,6 +18,7 @@ from cards.innspill_member import MemberView, OwnEntry, VoteEntry
 from core.timefmt import span
 from services.innspill_groups import group_label
 from storage import innspill as repo
+from storage import innspill_entries as entry_repo
 from storage.innspill_models import Anonymity, InnspillParticipant, InnspillSession
 from storage.models import Member
 
@@ -39,12 +40,12 @@ def encode_held(tokens: dict[int, str]) -> str:
 def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[int, str],
                 **extra: Any) -> MemberView:
     """The member's own view; tokens (fully anonymous) are echoed back in the card."""
-    own = repo.owned(db, s, member, tokens)
+    own = entry_repo.owned(db, s, member, tokens)
     qs = repo.questions(s)
     p = repo.participant(db, s, member.id or 0)
     placed = repo.placements(db, s).get(member.id or 0)
     held = encode_held({e.id or 0: tokens[e.id or 0] for e in own if (e.id or 0) in tokens})
-    to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in repo.entries(db, s)]
+    to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in entry_repo.entries(db, s)]
     return MemberView(
         s.id or 0, qs, s.status, repo.areas(s), group_label(placed) if placed else "",
         [OwnEntry(e.id or 0, e.text, qs[e.question_no]) for e in own], held, s.max_entries,
@@ -57,7 +58,7 @@ def live_view(db: Session, s: InnspillSession) -> LiveView:
     people = {m.id: m for m in db.exec(select(Member).join(
         InnspillParticipant, col(InnspillParticipant.member_id) == Member.id)
         .where(InnspillParticipant.session_id == s.id))}
-    rows = repo.entries(db, s)
+    rows = entry_repo.entries(db, s)
     by_area: dict[str, int] = {}
     for e in rows:
         by_area[e.area] = by_area.get(e.area, 0) + 1
@@ -88,7 +89,7 @@ def _name(people: dict[int | None, Member], member_id: int | None) -> str:
 
 def admin_view(db: Session, s: InnspillSession, notice: str = "") -> AdminView:
     """Everything, hidden and merged entries included, with authors unless fully anonymous."""
-    rows = repo.entries(db, s, visible_only=False)
+    rows = entry_repo.entries(db, s, visible_only=False)
     names = {m.id: m.name for m in db.exec(select(Member).where(
         col(Member.id).in_([e.author_member_id for e in rows if e.author_member_id])))}
     number = {e.id: i for i, e in enumerate(rows, 1)}

@@ -11,6 +11,7 @@ from scheduler.innspill_jobs import close_at_deadline, remind_silent
 from services.innspill_export import ExportEntry, to_csv, to_markdown
 from services.innspill_groups import Pick, assign, group_label
 from storage import innspill as repo
+from storage import innspill_entries as entry_repo
 from storage.innspill_models import InnspillStatus
 from storage.models import Delivery, Member
 from tests.innspill_support import populate
@@ -52,16 +53,16 @@ def test_text_limits_and_merge_and_hidden(engine):
         s = repo.create(db, questions_=["Q"], areas_=[], now=NOW, group_id=1)
         repo.advance(s, "open", NOW)
         with pytest.raises(repo.InnspillError, match="tomt"):
-            repo.add_entry(db, s, members[0], "   ", 0, NOW)
+            entry_repo.add_entry(db, s, members[0], "   ", 0, NOW)
         with pytest.raises(repo.InnspillError, match="for langt .1001 tegn"):
-            repo.add_entry(db, s, members[0], "x" * 1001, 0, NOW)
-        a, _ = repo.add_entry(db, s, members[0], "Arbeidskraft", 0, NOW)
-        b, _ = repo.add_entry(db, s, members[1], "arbeidskraft!", 0, NOW)
-        repo.merge(db, s, b.id or 0, a.id or 0)
-        assert [e.id for e in repo.entries(db, s)] == [a.id]
-        assert len(repo.entries(db, s, visible_only=False)) == 2, "merged one is kept"
+            entry_repo.add_entry(db, s, members[0], "x" * 1001, 0, NOW)
+        a, _ = entry_repo.add_entry(db, s, members[0], "Arbeidskraft", 0, NOW)
+        b, _ = entry_repo.add_entry(db, s, members[1], "arbeidskraft!", 0, NOW)
+        entry_repo.merge(db, s, b.id or 0, a.id or 0)
+        assert [e.id for e in entry_repo.entries(db, s)] == [a.id]
+        assert len(entry_repo.entries(db, s, visible_only=False)) == 2, "merged one is kept"
         with pytest.raises(repo.InnspillError):
-            repo.merge(db, s, a.id or 0, a.id or 0)
+            entry_repo.merge(db, s, a.id or 0, a.id or 0)
 
 
 def test_export_markdown_matches_fixture_and_csv_keeps_text_as_written():
@@ -82,7 +83,7 @@ def test_reminder_goes_only_to_members_who_wrote_nothing(engine):
         repo.advance(s, "open", NOW)
         writer = db.get(Member, ids[0])
         assert writer is not None
-        repo.add_entry(db, s, writer, "Noe", 0, NOW)
+        entry_repo.add_entry(db, s, writer, "Noe", 0, NOW)
         remind_silent(db, NOW, session_id=s.id or 0)
         remind_silent(db, NOW, session_id=s.id or 0)  # idempotent through the ledger
         rows = db.exec(select(Delivery).where(Delivery.purpose == "reminder:input_deadline"))

@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -16,13 +15,10 @@ from core.clock import Clock, SystemClock
 from core.settings import Settings
 from delivery import limits, target
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
-from delivery.policy import decide
-from storage import delivery as ledger
-from storage.db import session_scope
+from delivery.ledger_ops import LedgerOps
 from storage.models import Delivery
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
 POSTPONE_S = 2.0  # a conversation busier than this is skipped for now, not waited on
 
 
@@ -35,17 +31,24 @@ class DeliveryWorker:
         self.engine, self.settings, self.clock = engine, settings, clock or SystemClock()
         self.sendout_id, self.concurrency, self.poll_s = sendout_id, concurrency, poll_s
         self.owner = target.owner_id()
-        self.in_doubt = 0
-        self.sent = 0
+        self.ops = LedgerOps(engine, self.clock, self.owner, sendout_id)
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._pools: dict[str, limits.SlotPool] = {}
         self._pool_lock = asyncio.Lock()
         self._stopping = False
-        self._checked_dead = 0.0
         self._http: aiohttp.ClientSession | None = None
         self._runner: asyncio.Task[None] | None = None
         self.connector: BotConnector | None = None
+
+    @property
+    def in_doubt(self) -> int:
+        """Rows this worker resent because a dead worker left them 'sending'."""
+        return self.ops.in_doubt
+
+    @property
+    def sent(self) -> int:
+        return self.ops.sent
 
     def wake(self) -> None:
         """Look for work now (called after enqueuing in this process)."""
@@ -69,14 +72,14 @@ class DeliveryWorker:
         try:
             while not self._stopping:
                 free = self.concurrency - len(self._tasks)
-                rows = await asyncio.to_thread(self._claim, free) if free > 0 else []
+                rows = await asyncio.to_thread(self.ops.claim, free) if free > 0 else []
                 for row in rows:
                     task = asyncio.create_task(self._deliver(row))
                     self._tasks.add(task)
                     task.add_done_callback(self._tasks.discard)
                 if rows and len(rows) == free:
                     continue
-                if until_idle and not self._tasks and not rows and self._idle():
+                if until_idle and not self._tasks and not rows and self.ops.idle():
                     break
                 self._wake.clear()
                 waits: list[Any] = [asyncio.create_task(self._wake.wait()), *self._tasks]
@@ -86,22 +89,6 @@ class DeliveryWorker:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
         finally:
             await self._http.close()
-
-    def _idle(self) -> bool:
-        with session_scope(self.engine) as session:
-            return ledger.next_due(session, self.sendout_id) is None
-
-    def _claim(self, limit: int) -> list[Delivery]:
-        now = self.clock.now()
-        with session_scope(self.engine) as session:
-            dead: list[str] = []
-            if time.monotonic() - self._checked_dead > 2.0:
-                self._checked_dead = time.monotonic()
-                dead = target.dead_local_owners(ledger.leased_owners(session, now), self.owner)
-            rows, doubt = ledger.claim(session, self.owner, now, limit, LEASE,
-                                       self.sendout_id, dead)
-        self.in_doubt += doubt
-        return rows
 
     async def _slot(self, tenant_id: str | None, row_id: int, marked: bool) -> bool:
         """Wait for a tenant slot, then (once) commit 'sending'; False when the lease is lost.
@@ -119,7 +106,7 @@ class DeliveryWorker:
             if delay > 0:
                 await asyncio.sleep(delay)
             if not marked:
-                if not await asyncio.to_thread(self._mark_sending, row_id):
+                if not await asyncio.to_thread(self.ops.mark_sending, row_id):
                     return False
                 marked = True
             if time.time() - at <= limits.STALE_S:
@@ -130,20 +117,21 @@ class DeliveryWorker:
             await self._deliver_one(row)
         except Exception:  # one bad row must not stop the worker
             log.exception("Levering %s feilet uventet", row.id)
-            await asyncio.to_thread(self._record, row, 0, None, "", None, "intern feil")
+            await asyncio.to_thread(self.ops.record, row, 0, None, "", None, "intern feil")
 
     async def _deliver_one(self, row: Delivery) -> None:
         assert row.id is not None and self.connector is not None
-        dest = await asyncio.to_thread(self._resolve, row.member_id)
+        dest = await asyncio.to_thread(self.ops.resolve, row.member_id,
+                                     self.settings.app_id)
         if dest is None:
-            await asyncio.to_thread(self._finish, row, "unreachable",
+            await asyncio.to_thread(self.ops.finish, row, "unreachable",
                                     "ingen 1:1-samtale: boten er ikke installert for medlemmet")
             return
         cost = 1 if dest.conversation_id else 2
         conv_at = (await asyncio.to_thread(limits.reserve, self.engine, dest.limit_key,
                                            limits.CONVERSATION, cost))[0]
         if conv_at - time.time() > POSTPONE_S:
-            await asyncio.to_thread(self._postpone, row, conv_at - time.time())
+            await asyncio.to_thread(self.ops.postpone, row, conv_at - time.time())
             return
         await asyncio.sleep(max(0.0, conv_at - time.time()))
         conversation_id = dest.conversation_id
@@ -157,7 +145,7 @@ class DeliveryWorker:
                     dest.service_url, dest.bot_id, dest.user_id or "", dest.tenant_id)
                 conversation_id = reply.body.get("id") if reply.status < 300 else None
                 if conversation_id:
-                    await asyncio.to_thread(self._remember, row, dest, conversation_id)
+                    await asyncio.to_thread(self.ops.remember, row, dest, conversation_id)
             if conversation_id:
                 if not await self._slot(dest.tenant_id, row.id, marked):
                     return
@@ -169,48 +157,5 @@ class DeliveryWorker:
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.warning("Levering %s: ingen svar fra Teams (%s)", row.id, exc)
         code = str((reply.body.get("error") or {}).get("code", ""))
-        await asyncio.to_thread(self._record, row, reply.status, reply.retry_after, code,
+        await asyncio.to_thread(self.ops.record, row, reply.status, reply.retry_after, code,
                                 conversation_id, reply.body.get("id"))
-
-    def _resolve(self, member_id: int) -> target.Target | None:
-        with session_scope(self.engine) as session:
-            return target.resolve(session, member_id, self.settings.app_id)
-
-    def _mark_sending(self, delivery_id: int) -> bool:
-        with session_scope(self.engine) as session:
-            return ledger.mark_sending(session, delivery_id, self.owner)
-
-    def _remember(self, row: Delivery, dest: target.Target, conversation_id: str) -> None:
-        with session_scope(self.engine) as session:
-            target.remember_chat(session, row.member_id, dest, conversation_id, self.clock.now())
-
-    def _postpone(self, row: Delivery, delay_s: float) -> None:
-        with session_scope(self.engine) as session:
-            ledger.record(session, row.id or 0, self.owner,
-                          next_attempt_at=self.clock.now() + timedelta(seconds=delay_s))
-
-    def _finish(self, row: Delivery, status: str, error: str) -> None:
-        with session_scope(self.engine) as session:
-            ledger.record(session, row.id or 0, self.owner, status=status, error=error)
-            if status == "unreachable":
-                target.set_reachable(session, row.member_id, False)
-
-    def _record(self, row: Delivery, status: int, retry_after: float | None, code: str,
-                conversation_id: str | None, activity_id: str | None) -> None:
-        attempts = row.attempts + 1
-        decision = decide(status, attempts, retry_after, code)
-        now = self.clock.now()
-        values: dict[str, Any] = {"status": decision.status, "last_http_status": status or None,
-                                  "error": decision.error, "conversation_id": conversation_id}
-        if status == 429:
-            values["throttled"] = row.throttled + 1
-        if decision.status == "pending":
-            values["next_attempt_at"] = now + timedelta(seconds=decision.delay_s)
-        if decision.status == "sent":
-            values.update(sent_at=now, activity_id=activity_id)
-        with session_scope(self.engine) as session:
-            ledger.record(session, row.id or 0, self.owner, **values)
-            if decision.status in ("sent", "unreachable"):
-                target.set_reachable(session, row.member_id, decision.status == "sent")
-        if decision.status == "sent":
-            self.sent += 1

@@ -17,6 +17,7 @@ FEATURES = (
     "bot.rsvp",
     "bot.meetings",
     "bot.checkin",
+    "bot.meeting_cancel",
 )
 
 

@@ -14,6 +14,7 @@ from cards.meeting_form import (
     build_meeting_list_card,
 )
 from core.timefmt import OSLO, span
+from services import meeting_changes
 from services.meeting_form import FIELDS, check_form
 from storage import audit
 from storage import meetings as repo
@@ -119,14 +120,18 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
     if data.meeting_id and meeting is None:
         await turn.say(f"Fant ikke møte {data.meeting_id}.")
         return None
+    before = None
     if meeting is None:
         meeting = repo.create_meeting(turn.session, [group], now, **checked.fields)
     else:
+        before = meeting_changes.snapshot(meeting)
         for key, value in checked.fields.items():
             setattr(meeting, key, value)
         meeting.updated_at, meeting.version = now, meeting.version + 1
         turn.session.add(meeting)
     repo.replace_agenda(turn.session, meeting, checked.agenda)
+    if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
+        meeting_changes.after_edit(turn.session, meeting, before, now)
     audit.record(turn.session, action="meeting.save", target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])

@@ -105,10 +105,11 @@ def _details(view: InvitationView) -> list[dict[str, Any]]:
     links = []
     if view.online_url:
         links.append(f"[Bli med i Teams-møtet]({view.online_url})")
-    if view.ics_url:
-        links.append(f"[Legg i kalenderen (.ics)]({view.ics_url})")
     if links:
         out.append(para(" · ".join(links)))
+    if view.ics_url and not view.cancelled:
+        out.append({"type": "ActionSet", "actions": [
+            {"type": "Action.OpenUrl", "title": "Legg til i kalender", "url": view.ics_url}]})
     if view.agenda:
         out.append(heading("Sakskart", size="Medium"))
         out.append(para("\n".join(f"{n}. {plain(title)}" for n, title in view.agenda)))

@@ -43,7 +43,8 @@ def seed000_view(**changes: object) -> InvitationView:
 def samples() -> dict[str, Card]:
     """Cards with sample data for validation and pictures."""
     return {
-        "invitation": build_invitation_card(seed000_view()),
+        "invitation": build_invitation_card(seed000_view(
+            ics_url="https://faggruppe.example.no/ics/1.1699999999.c2lnbmF0dXI")),
         "invitation_answered": build_invitation_card(seed000_view(
             answer="digital", notice="Takk! Svaret ditt er registrert.")),
         "invitation_after_deadline": build_invitation_card(seed000_view(

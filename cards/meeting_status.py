@@ -24,6 +24,15 @@ class StatusView:
     items: list[tuple[str, int, list[str]]] = field(default_factory=list)
     choices: list[tuple[int, str]] = field(default_factory=list)  # (member id, name) for on-behalf
     notice: str = ""
+    cancelled: bool = False
+
+
+def _cancel_button(view: StatusView) -> dict[str, Any]:
+    """Behind a second click: cancelling tells every invitee at once."""
+    return {"type": "Action.ShowCard", "title": "Avlys møtet …", "card": {
+        "type": "AdaptiveCard", "body": [
+            para("Alle inviterte får beskjed, og alle kort merkes AVLYST.")],
+        "actions": [execute("Ja, avlys møtet", "meeting.cancel", meeting_id=view.meeting_id)]}}
 
 
 def _on_behalf(view: StatusView) -> list[dict[str, Any]]:
@@ -54,6 +63,10 @@ def build_status_card(view: StatusView) -> Card:
         actions += [execute("Send innkallingen nå", "meeting.send", meeting_id=view.meeting_id),
                     execute("Send automatisk 7 dager før", "meeting.approve",
                             meeting_id=view.meeting_id)]
+    if view.cancelled:
+        body.append(para("**Møtet er avlyst.**", color="Attention"))
+    else:
+        actions.append(_cancel_button(view))
     body.append({"type": "ActionSet", "actions": actions})
     lines = [f"**{plain(region)}**: {'; '.join(plain(x) for x in who)}"
              for region, who in view.by_region]

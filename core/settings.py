@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     port: int = Field(3978, validation_alias="PORT")
     bot_name: str = Field("Faggruppe-bot", validation_alias="BOT_NAME")
     public_url: str = Field("", validation_alias="PUBLIC_URL")
+    # HMAC key for calendar links; empty: derived from the app password, else kept in the DB.
+    ics_secret: str = Field("", validation_alias="ICS_SECRET")
 
     @property
     def local_mode(self) -> bool:

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from cards.common import attachment
 from cards.invitation import InvitationView, ProgrammeLine, build_invitation_card
 from core.timefmt import LOCALE, clock, span, to_oslo
+from services import ics
 from storage import rsvp as repo
 from storage.meeting_models import (
     AgendaItem,
@@ -68,6 +69,7 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
     chosen = repo.chosen_items(session, member.id or 0, [i.id or 0 for i in items if
                                                           i.asks_rsvp]) if member else set()
     due = repo.deadline(meeting)
+    ics_url = ics_url or ics.link_for(session, meeting)
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \
         to_oslo(now).date()
     return InvitationView(

@@ -11,6 +11,7 @@ from scheduler import store
 from scheduler.rules import DEFAULT_RULES, due_time, expiry
 from services import invitations
 from storage import rsvp as repo
+from storage.meeting_cards import add_summaries
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.models import Sendout
 
@@ -42,6 +43,7 @@ def send(session: Session, meeting_id: int, now: datetime) -> Sendout:
     meeting.invited_at = meeting.invited_at or now
     session.add(meeting)
     session.flush()
+    add_summaries(session, meeting_id)  # the linked channels' live counts
     # Everyone gets the same copy; a click answers with the member's own view.
     activity = invitations.activity_for(invitations.card_for(session, meeting, now), meeting)
     return start_sendout(session, invitations.PURPOSE, invitations.subject(meeting_id), members,

@@ -42,4 +42,5 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         regions_answered=len(answered_regions), regions_total=len(regions),
         by_region=sorted(by_region.items()), silent=silent,
         items=[(i.what, n, diets) for i, n, diets in repo.item_counts(session, mid)],
-        choices=[(m.id or 0, m.name) for m in people], notice=notice)
+        choices=[(m.id or 0, m.name) for m in people], notice=notice,
+        cancelled=meeting.status == MeetingStatus.cancelled)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from storage.meeting_cards import mark_dirty
 from storage.meeting_models import Meeting, MeetingGroup, ProgrammeItem, ProgrammeRsvp, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
 from storage.models import Member, Membership
@@ -69,6 +70,7 @@ def save_answer(session: Session, meeting_id: int, member_id: int, given: Answer
         choice = existing or ProgrammeRsvp(programme_item_id=item_id or 0, member_id=member_id)
         choice.attending = attending
         session.add(choice)
+    mark_dirty(session, meeting_id)  # the channel summary redraws within its window
     session.flush()
     return row
 

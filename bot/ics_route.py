@@ -1,0 +1,43 @@
+"""GET /ics/{token}: a meeting's calendar file behind a signed, expiring link."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from sqlalchemy.engine import Engine
+
+from core.clock import Clock
+from core.settings import Settings
+from services import ics
+from services.invitations import group_names
+from storage import meetings as repo
+from storage.db import session_scope
+
+
+def answer(engine: Engine, settings: Settings, clock: Clock, token: str) -> tuple[int, bytes]:
+    """(HTTP status, body): the .ics, or a Norwegian sentence saying why not."""
+    with session_scope(engine) as session:
+        try:
+            meeting_id = ics.check_token(ics.signing_key(session, settings), token, clock.now())
+        except ics.LinkError as exc:
+            return 403, str(exc).encode()
+        meeting = repo.get_meeting(session, meeting_id)
+        if meeting is None:
+            return 404, "Fant ikke møtet; det kan være slettet.".encode()
+        agenda = [(a.number, a.title) for a in repo.agenda_items(session, meeting_id)]
+        return 200, ics.calendar_bytes(meeting, group_names(session, meeting_id), agenda)
+
+
+def register(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
+    """Add the route; the database work runs in a thread, off the event loop."""
+    async def get_ics(request: web.Request) -> web.Response:
+        token = request.match_info["token"][:200]
+        status, body = await asyncio.to_thread(answer, engine, settings, clock, token)
+        if status != 200:
+            return web.Response(status=status, body=body, content_type="text/plain",
+                                charset="utf-8")
+        return web.Response(body=body, content_type="text/calendar", charset="utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="mote.ics"'})
+
+    app.router.add_get("/ics/{token}", get_ics)

@@ -1,0 +1,70 @@
+"""`meetings edit|cancel`: move or cancel a meeting; sent cards are redrawn, people are told."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from cli import CliContext, CliError
+from delivery import meeting_cards
+from delivery.run import deliver_sendout
+from services import invitations, meeting_changes
+from storage.db import session_scope
+from storage.models import Sendout
+
+
+def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Called from cli/meetings.py's register(): adds `edit` and `cancel`."""
+    edit = verbs.add_parser("edit", help="endre tid eller sted; de som har sagt ja, får beskjed")
+    edit.add_argument("meeting_id", type=int, help="møtets id")
+    edit.add_argument("--start", help='"ÅÅÅÅ-MM-DD TT:MM" (varigheten beholdes uten --end)')
+    edit.add_argument("--end", help='"ÅÅÅÅ-MM-DD TT:MM"')
+    edit.add_argument("--place", help="nytt sted")
+    edit.set_defaults(func=cmd_edit)
+    cancel = verbs.add_parser("cancel", help="avlys møtet; alle inviterte får beskjed")
+    cancel.add_argument("meeting_id", type=int, help="møtets id")
+    cancel.set_defaults(func=cmd_cancel)
+
+
+def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
+    """Deliver the notices and redraw the cards now (a running app would do it too)."""
+    told = 0
+    if sendout is not None and sendout.total:
+        final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout.id or 0, ctx.clock))
+        told = final.by_status.get("sent", 0)
+    redrawn = asyncio.run(meeting_cards.run_once(ctx.engine, ctx.settings, ctx.clock))
+    return told, redrawn
+
+
+def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Change time and/or place; print what was done."""
+    from cli.meetings import oslo_time
+
+    if not (args.start or args.end or args.place is not None):
+        raise CliError("oppgi minst én av --start, --end og --place")
+    start = oslo_time(args.start, "--start") if args.start else None
+    end = oslo_time(args.end, "--end") if args.end else None
+    with session_scope(ctx.engine) as session:
+        try:
+            meeting, sendout = meeting_changes.edit(session, args.meeting_id, ctx.clock.now(),
+                                                    starts_at=start, ends_at=end, place=args.place)
+        except meeting_changes.ChangeError as exc:
+            raise CliError(str(exc)) from exc
+        when = invitations.when_text(meeting)
+        session.expunge_all()
+    told, redrawn = _finish(ctx, sendout)
+    print(f"endret\t{args.meeting_id}\t{when}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Cancel the meeting; print how many were told."""
+    with session_scope(ctx.engine) as session:
+        try:
+            _meeting, sendout = meeting_changes.cancel(session, args.meeting_id, ctx.clock.now())
+        except meeting_changes.ChangeError as exc:
+            raise CliError(str(exc)) from exc
+        session.expunge_all()
+    told, redrawn = _finish(ctx, sendout)
+    print(f"avlyst\t{args.meeting_id}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
+    return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from sqlmodel import select
 
 from bot.router import Router
 from bot.rsvp import refuse, reply
@@ -12,8 +13,10 @@ from bot.turn import Turn
 from services import invitations
 from storage import attendance, audit
 from storage import rsvp as repo
+from storage.meeting_chat import meeting_for_chat
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.members import find_by_name_or_email
+from storage.models import Member
 
 
 class CheckIn(BaseModel):
@@ -26,6 +29,25 @@ def register(router: Router) -> None:
     router.command("oppmøte", "oppmote", secretariat=True,
                    description="Legg til en på oppmøtelisten: oppmøte MØTE-ID Navn; Kommune",
                    )(add_person)
+    router.on("meeting.participant_join")(participant_joined)
+
+
+async def participant_joined(turn: Turn) -> None:
+    """A Teams meeting event: everyone who joined is recorded present (source «event»)."""
+    value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
+    team = turn.channel_data.get("team") or {}
+    meeting = meeting_for_chat(turn.session, turn.activity.conversation.id, team.get("id"),
+                               turn.deps.clock.now())
+    if meeting is None:
+        return
+    for joined in value.get("members") or []:
+        user = joined.get("user") if isinstance(joined, dict) else None
+        aad = user.get("aadObjectId") if isinstance(user, dict) else None
+        member = turn.session.exec(select(Member).where(
+            Member.aad_object_id == str(aad))).first() if aad else None
+        if member is not None and member.active:
+            attendance.check_in(turn.session, meeting.id or 0, member, turn.deps.clock.now(),
+                                source="event")
 
 
 async def check_in(turn: Turn, data: CheckIn) -> dict[str, Any] | None:

@@ -15,6 +15,9 @@ from core.i18n import t
 from storage import audit
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+# Teams meeting events, routed to router.events under these names.
+EVENT_NAMES = {"application/vnd.microsoft.meetingParticipantJoin": "meeting.participant_join",
+               "application/vnd.microsoft.meetingParticipantLeave": "meeting.participant_leave"}
 
 
 async def dispatch(turn: Turn) -> None:
@@ -34,6 +37,9 @@ async def dispatch(turn: Turn) -> None:
         data = action.get("data")
         fields: dict[str, Any] = data if isinstance(data, dict) else {}
         await run_action(turn, {**fields, "verb": action.get("verb")}, invoke=True)
+    elif a.type == ActivityTypes.event and a.name in EVENT_NAMES:
+        for handler in router.events.get(EVENT_NAMES[a.name], []):
+            await handler(turn)
     elif a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         for event in lifecycle_events(turn):
             for handler in router.events.get(event, []):

@@ -30,6 +30,9 @@ class FaggruppeBot(TeamsActivityHandler):
     async def on_installation_update(self, turn_context: TurnContext) -> None:
         await self._run(turn_context)
 
+    async def on_event_activity(self, turn_context: TurnContext) -> None:
+        await self._run(turn_context)  # Teams meeting events: participants joining, leaving
+
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         turn = await self._run(turn_context)
         if turn.invoke_response is not None:

@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from delivery.sendout import notice_activity, start_sendout
+from scheduler.meeting_jobs import cancel_reminders, schedule_reminders
 from services import invitations
 from storage import rsvp as repo
 from storage.meeting_cards import track_copies
@@ -46,6 +47,7 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
     _refresh_sent(session, meeting, now)
     if snapshot(meeting) == before:
         return None
+    schedule_reminders(session, meeting, now)  # a new time moves the reminders too
     given = repo.answers(session, meeting.id or 0)
     yes = [m for m in repo.invitees(session, meeting.id or 0)
            if m.id in given and given[m.id].answer in repo.YES]
@@ -97,6 +99,7 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
         col(Delivery.subject) == invitations.subject(meeting_id),
         col(Delivery.status) == "pending").values(status="cancelled"))
     track_copies(session, meeting_id, invitations.subject(meeting_id))
+    cancel_reminders(session, meeting_id, now)
     if meeting.invited_at is None:
         return meeting, None  # never sent: nobody to tell
     text = f"«{meeting.title}» ({invitations.when_text(meeting)}) er avlyst."

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from delivery.sendout import start_sendout
 from scheduler import store
+from scheduler.meeting_jobs import schedule_reminders
 from scheduler.rules import DEFAULT_RULES, due_time, expiry
 from services import invitations
 from storage import rsvp as repo
@@ -46,8 +47,10 @@ def send(session: Session, meeting_id: int, now: datetime) -> Sendout:
     add_summaries(session, meeting_id)  # the linked channels' live counts
     # Everyone gets the same copy; a click answers with the member's own view.
     activity = invitations.activity_for(invitations.card_for(session, meeting, now), meeting)
-    return start_sendout(session, invitations.PURPOSE, invitations.subject(meeting_id), members,
-                         lambda _m: activity, now, title=meeting.title)
+    sendout = start_sendout(session, invitations.PURPOSE, invitations.subject(meeting_id),
+                            members, lambda _m: activity, now, title=meeting.title)
+    schedule_reminders(session, meeting, now)
+    return sendout
 
 
 def approve(session: Session, meeting_id: int, now: datetime) -> datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ActivityTypes
 
 from bot import middleware
 from bot.dispatch import dispatch
@@ -35,6 +36,10 @@ class FaggruppeBot(TeamsActivityHandler):
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         turn = await self._run(turn_context)
-        if turn.invoke_response is not None:
-            return turn.invoke_response
-        return InvokeResponse(status=501, body={"error": f"ukjent invoke {turn.activity.name}"})
+        response = turn.invoke_response or InvokeResponse(
+            status=501, body={"error": f"ukjent invoke {turn.activity.name}"})
+        # Left where the adapter reads it. ActivityHandler would send it as an activity, and
+        # TurnContext deep-copies every sent activity: the whole card, ~0.3 ms per click.
+        turn_context.turn_state[TurnContext._INVOKE_RESPONSE_KEY] = Activity(
+            type=ActivityTypes.invoke_response, value=response)
+        return response

@@ -7,7 +7,8 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import ActivityTypes
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, exists
+from sqlmodel import Session, col, select
 
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
@@ -17,6 +18,10 @@ from storage.conversations import RefData, upsert_ref
 from storage.models import ConversationKind, ConversationRef, Member, Role
 
 log = logging.getLogger(__name__)
+# One statement per turn for both look-ups, built once (composing it cost more than running it).
+_KNOWN = exists().where(col(ConversationRef.conversation_id) == bindparam("conv")).label("known")
+_MEMBER_AND_REF = select(Member, _KNOWN).where(Member.aad_object_id == bindparam("aad"))
+_REF = select(_KNOWN)
 _KINDS = {"personal": ConversationKind.personal, "groupChat": ConversationKind.group_chat,
           "channel": ConversationKind.channel}
 
@@ -43,7 +48,10 @@ async def resolve(turn: Turn) -> None:
     if a.conversation is None or a.from_property is None:
         return
     aad = a.from_property.aad_object_id
-    member = member_by_aad(turn.session, aad) if aad else None
+    conv = a.conversation.id
+    row = turn.session.exec(_MEMBER_AND_REF, params={"aad": aad, "conv": conv}).first() \
+        if aad else None
+    member, known = row if row is not None else (None, None)
     first_contact = member is None and aad and a.type in (
         ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
         ActivityTypes.installation_update)
@@ -58,9 +66,9 @@ async def resolve(turn: Turn) -> None:
     turn.member = member
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
-    known = turn.session.exec(select(ConversationRef.id).where(
-        ConversationRef.conversation_id == a.conversation.id)).first()
-    if known is None or first_contact:
+    if known is None:  # no member row came back to carry the answer
+        known = turn.session.exec(_REF, params={"conv": conv}).one()
+    if not known or first_contact:
         data = ref_data(turn)
         owner = member.id if member and data.kind == ConversationKind.personal else None
         upsert_ref(turn.session, data, turn.deps.clock.now(), owner)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import json
 import logging
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,8 @@ from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import jwt_token_extractor
 from msrest.serialization import Model
 from msrest.universal_http import requests as msrest_requests
+
+from bot.sdk_clients import ClientCache, run_turn
 
 _LOG = logging.getLogger(__name__)
 _ERROR_TYPE = "application/vnd.microsoft.error"
@@ -45,6 +48,13 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
+
+
+def _json_default(value: Any) -> Any:
+    """json.dumps fallback: only SDK objects reach it; the plain card stays on the C encoder."""
+    if isinstance(value, BaseException | Model):
+        return _plain(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _adaptive_card_action_problem(activity: Activity) -> str | None:
@@ -98,15 +108,17 @@ class FixedCloudAdapter(CloudAdapter):
         if problem:
             return _error_json(400, "BadRequest", problem)
 
-        invoke_response = await self.process_activity(auth, activity, bot.on_turn)
+        if not hasattr(self, "_clients"):
+            self._clients = ClientCache()
+        invoke_response = await run_turn(self, self._clients, auth, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=201)
         status = int(invoke_response.status or 200)
-        # The body was already serialized by ActivityHandler; serialize it once, not twice.
-        payload = _plain(invoke_response.body)
-        if payload is None:
+        if invoke_response.body is None:
             return web.Response(status=status)
-        return web.json_response(payload, status=status)
+        # The body was already serialized by ActivityHandler; serialize it once, not twice.
+        text = json.dumps(invoke_response.body, default=_json_default)
+        return web.Response(text=text, status=status, content_type="application/json")
 
 
 async def _refresh_off_loop(self: Any) -> None:

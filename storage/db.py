@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -33,6 +33,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def table(model: type[SQLModel]) -> Table:
+    """A model's Core table: hot read paths select plain rows from it (no ORM per row)."""
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

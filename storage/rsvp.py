@@ -6,8 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
+from storage.db import table
 from storage.meeting_cards import mark_dirty
 from storage.meeting_models import Meeting, MeetingGroup, ProgrammeItem, ProgrammeRsvp, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
@@ -25,12 +28,20 @@ def invitees(session: Session, meeting_id: int) -> list[Member]:
                              .order_by(col(Member.name), col(Member.id))))
 
 
+# Built once: composing a statement costs more CPU than SQLite takes to run it (the RSVP click
+# is the hottest path); plain column rows where no ORM object is needed.
+_MG, _MS, _PI = table(MeetingGroup).c, table(Membership).c, table(ProgrammeItem).c
+_INVITED = (core_select(_MS.member_id).join_from(table(Membership), table(MeetingGroup),
+                                                 _MG.group_id == _MS.group_id)
+            .where(_MG.meeting_id == bindparam("m"), _MS.member_id == bindparam("u")).limit(1))
+_ANSWER = select(Rsvp).where(Rsvp.meeting_id == bindparam("m"), Rsvp.member_id == bindparam("u"))
+_RSVP_ITEMS = core_select(_PI.id).where(_PI.meeting_id == bindparam("m"),
+                                        _PI.asks_rsvp == True)  # noqa: E712
+
+
 def is_invited(session: Session, meeting_id: int, member_id: int) -> bool:
     """True when the member belongs to one of the meeting's groups."""
-    query = (select(Membership.member_id)
-             .join(MeetingGroup, col(MeetingGroup.group_id) == Membership.group_id)
-             .where(MeetingGroup.meeting_id == meeting_id, Membership.member_id == member_id))
-    return session.exec(query).first() is not None
+    return session.execute(_INVITED, {"m": meeting_id, "u": member_id}).first() is not None
 
 
 def deadline(meeting: Meeting) -> datetime | None:
@@ -40,8 +51,7 @@ def deadline(meeting: Meeting) -> datetime | None:
 
 def get_answer(session: Session, meeting_id: int, member_id: int) -> Rsvp | None:
     """The member's current answer, if any."""
-    return session.exec(select(Rsvp).where(Rsvp.meeting_id == meeting_id,
-                                           Rsvp.member_id == member_id)).first()
+    return session.exec(_ANSWER, params={"m": meeting_id, "u": member_id}).first()
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,7 @@ def save_answer(session: Session, meeting_id: int, member_id: int, given: Answer
     row.comment, row.dietary, row.deputy_name = given.comment, given.dietary, given.deputy_name
     row.recorded_by_member_id, row.late_cancellation = recorded_by, late
     session.add(row)
-    valid = set(session.exec(select(ProgrammeItem.id).where(
-        ProgrammeItem.meeting_id == meeting_id, ProgrammeItem.asks_rsvp == True)))  # noqa: E712
+    valid = set(session.execute(_RSVP_ITEMS, {"m": meeting_id}).scalars())
     for item_id in valid:
         attending = given.items.get(item_id or 0, False) and given.answer in YES
         existing = session.get(ProgrammeRsvp, (item_id, member_id))

@@ -8,8 +8,19 @@ const RC = path.resolve(__dirname, '..');
 const REPO = path.resolve(RC, '..');
 const OUT = process.env.RC_OUT || path.join(RC, 'out');
 
+// out/playground is shared: playground.test.js writes its pictures at the top,
+// each flow test (meetings, innspill, round) into its own subdirectory, and
+// files run in name order, so emptying it must spare the other files' folders.
+const SHARED = new Set(['playground']);
+
 function freshDir(...parts) {
   const dir = path.join(OUT, ...parts);
+  if (parts.length === 1 && SHARED.has(parts[0]) && fs.existsSync(dir)) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) fs.rmSync(path.join(dir, entry.name), { force: true });
+    }
+    return dir;
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   return dir;

@@ -69,7 +69,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
 
     attach(app, settings, engine, deps.clock)  # delivery worker + scheduler, stopped before dispose
     __import__("delivery.round_sender").round_sender.attach(app, settings, engine, deps.clock)
-    __import__("delivery.meeting_cards").meeting_cards.attach(app, settings, engine, deps.clock)
+    __import__("delivery.live_cards").live_cards.attach(app, settings, engine, deps.clock)
     __import__("bot.ics_route").ics_route.register(app, settings, engine, deps.clock)
     return app
 

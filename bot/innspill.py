@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from bot import innspill_admin
-from bot.innspill_views import encode_held, member_view, parse_held, refresh_live
+from bot.innspill_views import encode_held, member_view, parse_held
 from bot.router import Router
 from bot.turn import Turn
 from cards.common import plain
@@ -15,6 +15,7 @@ from cards.innspill_member import build_member_card
 from cards.notice import build_notice_card
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
+from storage import live_cards
 from storage.groups import member_ids
 from storage.innspill_models import InnspillSession
 from storage.models import WorkingGroup
@@ -66,9 +67,7 @@ async def member_action(turn: Turn, data: MemberAction) -> Card:
             extra["draft"] = data.text  # what the member typed is never lost
             extra["editing"] = data.entry or None
     view = member_view(turn.session, s, member, tokens, **extra)
-    card = build_member_card(view)
-    await refresh_live(turn, s)
-    return card
+    return build_member_card(view)
 
 
 def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
@@ -112,8 +111,9 @@ def _pick_area(turn: Turn, s: InnspillSession, area: str) -> dict[str, Any]:
     p = repo.participant(turn.session, s, turn.member.id or 0)  # type: ignore[union-attr]
     if p.area and p.entries:
         raise repo.InnspillError("Du har allerede skrevet innspill i en gruppe, og blir der.")
-    p.area, s.live_dirty = area, True
-    turn.session.add_all([p, s])
+    p.area = area
+    live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
+    turn.session.add(p)
     turn.session.flush()
     return {"notice": f"Du er med i gruppen for «{plain(area)}». Skriv innspillene dine under."}
 

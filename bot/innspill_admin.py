@@ -8,15 +8,17 @@ from pydantic import BaseModel, ConfigDict
 
 from bot import innspill_open
 from bot.innspill_open import audit_session, send_direct, send_form
-from bot.innspill_views import admin_view, live_view, refresh_live
+from bot.innspill_views import admin_view
 from bot.router import Router
 from bot.turn import Turn
 from cards.innspill import build_admin_card
 from cards.innspill_live import build_live_card
 from cards.innspill_member import MemberView
 from services.innspill_export import to_csv, to_markdown
+from services.innspill_live import live_view
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
+from storage import live_cards
 from storage.innspill_models import InnspillEntry, InnspillSession
 
 Card = dict[str, Any] | None
@@ -91,7 +93,8 @@ async def admin_action(turn: Turn, data: AdminAction) -> Card:
             entry = turn.session.get(InnspillEntry, data.entry)
             if entry is None or entry.session_id != s.id:
                 raise repo.InnspillError("Fant ikke det innspillet.")
-            entry.hidden, s.live_dirty = True, True
+            entry.hidden = True
+            live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
             turn.session.add_all([entry, s])
             notice = "Innspillet er skjult (det er tatt vare på)."
         elif verb == "merge":
@@ -105,7 +108,8 @@ async def admin_action(turn: Turn, data: AdminAction) -> Card:
     except repo.InnspillError as exc:
         return build_admin_card(admin_view(turn.session, s, str(exc)))
     audit_session(turn, f"innspill.{verb}", s, detail=str(data.entry or ""))
-    await refresh_live(turn, s, force=verb in EVENTS)
+    if verb in EVENTS:  # a status change shows at once, whatever the window says
+        live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0, urgent=True)
     return build_admin_card(admin_view(turn.session, s, notice))
 
 
@@ -116,9 +120,8 @@ def build_admin_card_missing() -> Card:
 
 
 async def show_live(turn: Turn, data: AdminAction) -> Card:
-    """'Oppdater' on the shared card: a fresh view for whoever clicked."""
+    """'Oppdater' on the shared card: a fresh view for whoever clicked (the sender redraws)."""
     s = turn.session.get(InnspillSession, data.session)
     if s is None:
         return build_admin_card_missing()
-    await refresh_live(turn, s)
     return build_live_card(live_view(turn.session, s))

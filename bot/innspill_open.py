@@ -16,10 +16,11 @@ from cards.innspill_member import MemberView, build_member_card
 from delivery.sendout import start_sendout
 from scheduler import store
 from scheduler.rules import DEFAULT_RULES, due_time, expiry
-from storage import audit
+from storage import audit, live_cards
 from storage import innspill as repo
 from storage.groups import default_group
 from storage.innspill_models import Anonymity, InnspillSession
+from storage.live_cards import Tracked
 from storage.models import Member, Membership
 from storage.teams import group_for_team
 
@@ -97,9 +98,7 @@ async def open_session(turn: Turn, data: FormData) -> Card:
                     group_size=_int(data.group_size, 6, 2, 40),
                     votes_per_member=_int(data.votes, 3, 1, 10), anonymity=data.anonymity,
                     live_results=data.results != "after", direct=data.target == "direct",
-                    deadline=deadline, created_by=turn.member.id if turn.member else None,
-                    service_url=turn.activity.service_url or "",
-                    live_conversation_id=turn.activity.conversation.id)
+                    deadline=deadline, created_by=turn.member.id if turn.member else None)
     repo.advance(s, "open", now)
     audit_session(turn, "innspill.open", s)
     if s.direct:
@@ -107,18 +106,20 @@ async def open_session(turn: Turn, data: FormData) -> Card:
                                              max_entries=s.max_entries))
     if deadline:
         _schedule(turn, s, deadline)
-    s.live_activity_id = await _post_live(turn, s) or ""
-    turn.session.add(s)
+    await _post_live(turn, s)
     return build_admin_card(admin_view(turn.session, s, "Innspillet er åpnet."))
 
 
-async def _post_live(turn: Turn, s: InnspillSession) -> str | None:
+async def _post_live(turn: Turn, s: InnspillSession) -> None:
+    """Post the shared card here and track it: from now on the sender keeps it current."""
     activity = live_activity(s, turn.session)
-    s.live_updated_at, s.live_dirty = turn.deps.clock.now(), False
-    turn.session.add(s)
+    posted_at = turn.deps.clock.now()
     turn.release_db()
     response = await turn.context.send_activity(activity)
-    return response.id if response else None
+    if response and response.id:
+        live_cards.track(turn.session, [Tracked(repo.LIVE_KIND, s.id or 0,
+                                                turn.activity.conversation.id,
+                                                activity_id=response.id, posted_at=posted_at)])
 
 
 def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -> None:

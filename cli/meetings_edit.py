@@ -6,7 +6,7 @@ import argparse
 import asyncio
 
 from cli import CliContext, CliError
-from delivery import meeting_cards
+from delivery import live_cards
 from delivery.run import deliver_sendout
 from services import invitations, meeting_changes
 from storage.db import session_scope
@@ -32,7 +32,7 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
     if sendout is not None and sendout.total:
         final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout.id or 0, ctx.clock))
         told = final.by_status.get("sent", 0)
-    redrawn = asyncio.run(meeting_cards.run_once(ctx.engine, ctx.settings, ctx.clock))
+    redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock))
     return told, redrawn
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from core.timefmt import span
 from delivery.sendout import enqueue, notice_activity
 from storage import innspill as repo
+from storage import live_cards
 from storage.innspill_models import InnspillParticipant, InnspillSession, InnspillStatus
 from storage.models import Member, Membership
 
@@ -39,6 +40,7 @@ def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> No
     if s is not None and s.status == InnspillStatus.open:
         repo.advance(s, "close", now)
         session.add(s)
+        live_cards.mark_dirty(session, repo.LIVE_KIND, session_id, urgent=True)
 
 
 HANDLERS = {"innspill_reminder": remind_silent, "innspill_close": close_at_deadline}

@@ -11,9 +11,9 @@ from cards.common import attachment
 from cards.meeting_summary import SummaryView, build_summary_card, summary_text
 from services import invitations
 from services.meeting_status import build_status_view
+from storage.live_models import LiveCard
 from storage.meeting_cards import SUMMARY
 from storage.meeting_models import Meeting, MeetingStatus
-from storage.meetings_extra_models import MeetingCard
 from storage.models import Member
 
 
@@ -26,9 +26,9 @@ def summary_view(session: Session, meeting: Meeting) -> SummaryView:
                        cancelled=meeting.status == MeetingStatus.cancelled)
 
 
-def render(session: Session, card: MeetingCard, now: datetime) -> dict[str, Any] | None:
+def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
     """The message activity for this card now (None: the meeting or member is gone)."""
-    meeting = session.get(Meeting, card.meeting_id)
+    meeting = session.get(Meeting, card.subject_id)
     if meeting is None:
         return None
     if card.kind == SUMMARY:

@@ -31,6 +31,9 @@ TRANSITIONS: dict[tuple[InnspillStatus, str], InnspillStatus] = {
 }
 
 
+LIVE_KIND = "innspill"  # the shared card's kind in live_card
+
+
 class InnspillError(ValueError):
     """Refused: the message is Norwegian and safe to show."""
 
@@ -40,7 +43,7 @@ def advance(s: InnspillSession, event: str, now: datetime) -> InnspillSession:
     target = TRANSITIONS.get((InnspillStatus(s.status), event))
     if target is None:
         raise InnspillError(f"Kan ikke «{event}» når innspillet er {STATUS_NB[s.status]}.")
-    s.status, s.updated_at, s.live_dirty = target, now, True
+    s.status, s.updated_at = target, now  # callers mark the live card (they hold the session)
     return s
 
 

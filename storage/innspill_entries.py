@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from services.innspill_export import ExportEntry
 from storage.innspill import (
+    LIVE_KIND,
     STATUS_NB,
     InnspillError,
     areas,
@@ -23,6 +24,7 @@ from storage.innspill_models import (
     InnspillSession,
     InnspillStatus,
 )
+from storage.live_cards import mark_dirty
 from storage.models import Member
 
 S = InnspillStatus
@@ -66,7 +68,8 @@ def add_entry(db: Session, s: InnspillSession, member: Member, text: str, questi
                           organisation="" if full else member.organisation,
                           token_hash=token_hash(s, token))
     p.entries += 1
-    s.live_dirty, s.updated_at = True, now
+    s.updated_at = now
+    mark_dirty(db, LIVE_KIND, s.id or 0)
     db.add_all([entry, p, s])
     db.flush()
     return entry, token
@@ -100,7 +103,8 @@ def edit_entry(db: Session, s: InnspillSession, entry: InnspillEntry, text: str,
     """Replace the text of an own entry while the session is open."""
     _require_open(s)
     entry.text = check_text(text)
-    s.live_dirty, s.updated_at = True, now
+    s.updated_at = now
+    mark_dirty(db, LIVE_KIND, s.id or 0)
     db.add_all([entry, s])
     db.flush()
 
@@ -115,7 +119,8 @@ def delete_entry(db: Session, s: InnspillSession, entry: InnspillEntry, member: 
         other.merged_into_id = None  # a duplicate merged into it stands on its own again
         db.add(other)
     db.delete(entry)
-    s.live_dirty, s.updated_at = True, now
+    s.updated_at = now
+    mark_dirty(db, LIVE_KIND, s.id or 0)
     db.add_all([p, s])
     db.flush()
 
@@ -141,7 +146,7 @@ def vote(db: Session, s: InnspillSession, member: Member, entry_id: int) -> int:
         raise InnspillError(f"Du har brukt alle {s.votes_per_member} stemmene dine.")
     p.votes_used += 1
     entry.votes += 1
-    s.live_dirty = True
+    mark_dirty(db, LIVE_KIND, s.id or 0)
     db.add_all([p, entry, s])
     db.flush()
     return s.votes_per_member - p.votes_used
@@ -154,7 +159,7 @@ def merge(db: Session, s: InnspillSession, source_id: int, target_id: int) -> No
             or source_id == target_id or dst.merged_into_id):
         raise InnspillError("Velg to ulike innspill fra denne økten for å slå sammen.")
     src.merged_into_id, dst.votes, src.votes = dst.id, dst.votes + src.votes, 0
-    s.live_dirty = True
+    mark_dirty(db, LIVE_KIND, s.id or 0)
     db.add_all([src, dst, s])
     db.flush()
 

@@ -45,11 +45,7 @@ class InnspillSession(SQLModel, table=True):
     deadline: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     salt: str = Field(max_length=64)  # HMAC key for the entry tokens of this session
     created_by: int | None = Field(default=None, foreign_key="member.id")
-    service_url: str = Field(default="", max_length=400)
-    live_conversation_id: str = Field(default="", max_length=400)
-    live_activity_id: str = Field(default="", max_length=200)
-    live_updated_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    live_dirty: bool = Field(default=False)
+    # The shared card is a live_card row (kind innspill), kept current by the sender.
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
 

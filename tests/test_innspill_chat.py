@@ -1,6 +1,8 @@
-"""Innspill in a group chat, named: live card throttled, bad input, hide, chat export."""
+"""Innspill in a group chat, named: live card redrawn by the sender, bad input, hide, export."""
 
 from __future__ import annotations
+
+import asyncio
 
 from sqlmodel import Session, select
 
@@ -8,6 +10,7 @@ from storage.innspill_models import InnspillEntry
 from storage.models import AuditEntry
 from tests.harness import card_text
 from tests.innspill_support import SECRETARIAT_AAD, aad, invoke, populate, say
+from tests.meeting_cards_support import puts, until
 
 SEC = SECRETARIAT_AAD
 CHAT = "19:meeting_workshop@thread.v2"
@@ -40,7 +43,7 @@ async def test_chat_session_live_card_bad_input_hide_and_export(bot):
     card = await invoke(bot, aad(1), "innspill.submit", conversation=CHAT, session=1,
                         text=long, question="0")
     assert "for langt (1200 tegn, maks 1000)" in card_text(card) and long in card_text(card)
-    assert _puts(bot) == 1, "the earlier change is flushed by the next turn"
+    await until(lambda: _puts(bot) == 1)  # the sender redraws once the window has passed
     card = await invoke(bot, aad(1), "innspill.submit", conversation=CHAT, session=1,
                         text="", question="0")
     assert "tomt" in card_text(card)
@@ -64,3 +67,21 @@ async def test_chat_session_live_card_bad_input_hide_and_export(bot):
     export = bot.connector.sent(CHAT)[-1]["text"]
     assert "- Arealbruk (Lunner kommune) – 0 stemmer" in export
     assert "evil.example" not in export, "hidden entries are not exported"
+
+
+async def test_last_change_shows_without_another_turn(bot):
+    populate(bot.engine, 4)
+    await invoke(bot, SEC, "innspill.open", conversation=CHAT, questions="Hva er viktigst?",
+                 areas="", anonymity="named", results="live", target="chat")
+    for i, text in enumerate(("Bredbånd", "Kollektivtrafikk")):
+        await invoke(bot, aad(i), "innspill.submit", conversation=CHAT, session=1,
+                     text=text, question="0")
+        bot.clock.advance(seconds=1)
+    await asyncio.sleep(0.6)  # a few sender rounds: nothing is due inside the window
+    assert puts(bot, CHAT) == []
+    bot.clock.advance(seconds=4)  # 6 s after the card was posted, and no further turn
+    await until(lambda: len(puts(bot, CHAT)) == 1)
+    await asyncio.sleep(0.6)
+    assert len(puts(bot, CHAT)) == 1, "one redraw for both entries"
+    shown = card_text(puts(bot, CHAT)[0].body["attachments"][0]["content"])
+    assert "Bredbånd" in shown and "Kollektivtrafikk" in shown and "2 innspill" in shown, shown

@@ -13,6 +13,7 @@ from storage.innspill_models import InnspillEntry, InnspillParticipant, Innspill
 from storage.models import AuditEntry, Delivery, Member, ScheduledJob
 from tests.harness import card_text
 from tests.innspill_support import SECRETARIAT_AAD, SIX, aad, held_of, invoke, populate, say
+from tests.meeting_cards_support import until
 
 SEC = SECRETARIAT_AAD
 # Twelve pick innovation (3 sub-groups of 4), the rest spread over the other five.
@@ -93,7 +94,8 @@ async def test_full_workshop_with_groups_anonymity_votes_and_export(bot, capsys)
     # Close, a late submit, then votes
     admin = await invoke(bot, SEC, "innspill.close", session=sid)
     assert "Innspillet er stengt" in card_text(admin)
-    assert any(c.method == "PUT" for c in bot.connector.calls), "live card updated"
+    # A status change is due at once: the sender redraws the live card without waiting.
+    await until(lambda: any(c.method == "PUT" for c in bot.connector.calls))
     card = await invoke(bot, aad(5), "innspill.submit", session=sid, question="0",
                         text="For sent", held=held[5])
     assert "stengt" in card_text(card) and "For sent" in card_text(card)

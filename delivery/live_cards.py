@@ -1,8 +1,9 @@
-"""Posts channel summaries and redraws tracked meeting cards in place, at most once a window.
+"""Posts tracked cards not yet posted and redraws dirty ones in place, at most once a window.
 
-The window is kept in the database (MeetingCard.last_updated_at + dirty), and a card is
+The window is kept in the database (LiveCard.last_updated_at + dirty), and a card is
 claimed with a guarded UPDATE, so two processes never redraw the same card at once and a
-change made while a card is being drawn leaves it dirty for the next window.
+change made while a card is being drawn leaves it dirty for the next window. What a card
+shows comes from services/live_cards.py's renderer for its kind.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from core.clock import Clock
 from core.settings import Settings
 from delivery import limits
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
-from services.meeting_cards import render
+from services.live_cards import render
 from storage.conversations import get_ref
 from storage.db import session_scope
-from storage.meetings_extra_models import MeetingCard
+from storage.live_models import LiveCard
 
 log = logging.getLogger(__name__)
 WINDOW = timedelta(seconds=5)  # Teams: a card edited many times a second gets throttled
@@ -46,31 +47,31 @@ class Outgoing:
 
 
 def _due(now: datetime) -> Any:
-    return or_(col(MeetingCard.last_updated_at).is_(None),
-               col(MeetingCard.last_updated_at) <= now - WINDOW)
+    return or_(col(LiveCard.last_updated_at).is_(None),
+               col(LiveCard.last_updated_at) <= now - WINDOW)
 
 
 def claim(engine: Engine, clock: Clock, limit: int = 20) -> list[Outgoing]:
     """Dirty cards whose window has passed, each taken by exactly one process."""
     out: list[Outgoing] = []
     with session_scope(engine) as session:
-        ids = list(session.exec(select(MeetingCard.id).where(
-            MeetingCard.dirty == True, MeetingCard.failures < MAX_FAILURES,  # noqa: E712
-            _due(clock.now())).order_by(col(MeetingCard.id)).limit(limit)))
+        ids = list(session.exec(select(LiveCard.id).where(
+            LiveCard.dirty == True, LiveCard.failures < MAX_FAILURES,  # noqa: E712
+            _due(clock.now())).order_by(col(LiveCard.id)).limit(limit)))
         # Read the clock again once the transaction holds its lock: a wait must not make it stale.
         now = clock.now()
         due = _due(now)
         for card_id in ids:
-            taken = session.execute(update(MeetingCard).where(
-                col(MeetingCard.id) == card_id, col(MeetingCard.dirty) == True, due)  # noqa: E712
+            taken = session.execute(update(LiveCard).where(
+                col(LiveCard.id) == card_id, col(LiveCard.dirty) == True, due)  # noqa: E712
                 .values(dirty=False, last_updated_at=now))
             if taken.rowcount != 1:  # type: ignore[attr-defined]
                 continue
-            card = session.get(MeetingCard, card_id)
+            card = session.get(LiveCard, card_id)
             ref = get_ref(session, card.conversation_id) if card else None
             activity = render(session, card, now) if card else None
             if card is None or ref is None or not ref.installed or activity is None:
-                session.execute(update(MeetingCard).where(col(MeetingCard.id) == card_id)
+                session.execute(update(LiveCard).where(col(LiveCard.id) == card_id)
                                 .values(failures=MAX_FAILURES))
                 continue
             out.append(Outgoing(card_id or 0, ref.service_url, card.conversation_id, ref.tenant_id,
@@ -99,23 +100,23 @@ async def send(engine: Engine, connector: BotConnector, item: Outgoing) -> Reply
         else:
             reply = await connector.send(item.service_url, item.conversation_id, activity)
     except (aiohttp.ClientError, TimeoutError) as exc:
-        log.warning("Møtekort %s: ingen svar fra Teams (%s)", item.card_id, exc)
+        log.warning("Kort %s: ingen svar fra Teams (%s)", item.card_id, exc)
         reply = Reply(0)
     await asyncio.to_thread(_record, engine, item, reply)
     return reply
 
 
 def _record(engine: Engine, item: Outgoing, reply: Reply) -> None:
-    stmt = update(MeetingCard).where(col(MeetingCard.id) == item.card_id)
+    stmt = update(LiveCard).where(col(LiveCard.id) == item.card_id)
     if reply.status and reply.status < 300:
-        values: dict[str, Any] = {"updates": MeetingCard.updates + 1, "failures": 0}
+        values: dict[str, Any] = {"updates": LiveCard.updates + 1, "failures": 0}
         if not item.activity_id and reply.body.get("id"):
             values["activity_id"] = str(reply.body["id"])
     else:
         # Try again after the window; blocked or gone conversations stop after a few tries.
-        values = {"dirty": True, "failures": MeetingCard.failures + (
+        values = {"dirty": True, "failures": LiveCard.failures + (
             MAX_FAILURES if reply.status in (403, 404) else 1)}
-        log.warning("Møtekort %s ble ikke oppdatert: HTTP %s", item.card_id, reply.status)
+        log.warning("Kort %s ble ikke oppdatert: HTTP %s", item.card_id, reply.status)
     with session_scope(engine) as session:
         session.execute(stmt.values(**values))
 
@@ -141,7 +142,7 @@ async def run(engine: Engine, settings: Settings, clock: Clock, stop: asyncio.Ev
                 for item in await asyncio.to_thread(claim, engine, clock):
                     await send(engine, connector, item)
             except Exception:
-                log.exception("Oppdatering av møtekort feilet")
+                log.exception("Oppdatering av kort feilet")
             try:
                 await asyncio.wait_for(stop.wait(), POLL_S)
             except TimeoutError:

@@ -1,0 +1,94 @@
+"""Migration 0007: a database at the old heads keeps its tracked cards as live_card rows."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from alembic import command
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, create_engine, inspect, text
+from sqlalchemy.engine import Engine, make_url
+
+from storage.db import make_engine, normalise_url
+from storage.migrate import alembic_config
+from tests.conftest import PG_URL
+
+OLD_HEADS = ("0004", "0005", "0006")
+AT = datetime(2026, 11, 20, 8, 0)
+
+
+@pytest.fixture
+def empty_engine(tmp_path) -> Iterator[Engine]:
+    """An empty database of its own: a SQLite file, or a fresh PostgreSQL database."""
+    if not PG_URL.startswith("postgres"):
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        yield engine
+        engine.dispose()
+        return
+    admin_url = make_url(normalise_url(PG_URL))
+    name = f"faggruppe_mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(admin_url.set(database=name).render_as_string(hide_password=False))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _migrate(engine: Engine, *targets: str) -> None:
+    with engine.connect() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        for target in targets:
+            command.upgrade(cfg, target)
+        conn.commit()
+
+
+def _insert(engine: Engine, table: str, **values: object) -> int:
+    """One row; required columns not given get a plain value of their type."""
+    meta = MetaData()
+    meta.reflect(engine, only=[table])
+    cols = meta.tables[table].columns
+    for col in cols:
+        if col.name not in values and not col.nullable and not col.primary_key:
+            kind = col.type
+            values[col.name] = (False if isinstance(kind, Boolean) else 0 if isinstance(
+                kind, Integer) else AT if isinstance(kind, DateTime) else "[]")
+    with engine.begin() as conn:
+        return int(conn.execute(meta.tables[table].insert().values(**values)
+                                .returning(cols["id"])).scalar_one())
+
+
+def test_meeting_and_innspill_cards_survive_as_live_cards(empty_engine) -> None:
+    engine = empty_engine
+    _migrate(engine, *OLD_HEADS)
+    member = _insert(engine, "member", name="Kari", name_key="kari")
+    meeting = _insert(engine, "meeting", title="Faggruppemøte")
+    _insert(engine, "meeting_card", meeting_id=meeting, kind="invitation",
+            conversation_id="a:kari", member_id=member, activity_id="act-7", dirty=True,
+            last_updated_at=AT, updates=3, failures=1)
+    innspill = _insert(engine, "innspill_session", questions='["Hva?"]', salt="s",
+                       live_conversation_id="19:chat", live_activity_id="act-9",
+                       live_dirty=False, live_updated_at=AT)
+    _insert(engine, "innspill_session", questions='["Ikke postet"]', salt="t", live_activity_id="")
+
+    _migrate(engine, "heads")
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT kind, subject_id, conversation_id, member_id, activity_id, dirty, "
+            "updates, failures FROM live_card ORDER BY id")).all()
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+    assert [tuple(r) for r in rows] == [
+        ("invitation", meeting, "a:kari", member, "act-7", True, 3, 1),
+        ("innspill", innspill, "19:chat", None, "act-9", False, 0, 0)]
+    schema = inspect(engine)
+    assert "meeting_card" not in schema.get_table_names()
+    columns = {c["name"] for c in schema.get_columns("innspill_session")}
+    assert not columns & {"service_url", "live_activity_id", "live_dirty", "live_updated_at"}

@@ -19,7 +19,7 @@ test('the secretariat opens an innspill, a member submits one and sees it', asyn
   t.after(() => removeApp(PERSONAL));
   let sessionId = null;
 
-  await step('opening the personal chat links the user as a member', 'welcome', async () => {
+  await step('opening the personal chat links the user as a member', 'personal', async () => {
     await openPersonalChat(page);
     await joinGroup();
     // Opening a session is the secretariat's; the role is read on every turn.

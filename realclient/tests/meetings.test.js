@@ -24,7 +24,7 @@ test('a member sees the invitation in the personal chat and answers it', async (
   t.after(() => removeApp(PERSONAL));
   let meetingId = null;
 
-  await step('opening the personal chat links the user as a member', 'welcome', async () => {
+  await step('opening the personal chat links the user as a member', 'personal', async () => {
     await openPersonalChat(page);
     await joinGroup();
   });

@@ -15,10 +15,10 @@ from cards.innspill import FormView, build_admin_card, build_form_card
 from cards.innspill_member import MemberView, build_member_card
 from delivery.sendout import start_sendout
 from scheduler import store
-from scheduler.rules import DEFAULT_RULES, due_time, expiry
+from scheduler.rules import due_time, expiry
 from storage import audit, live_cards
 from storage import innspill as repo
-from storage.groups import default_group
+from storage.groups import default_group, group_rules
 from storage.innspill_models import Anonymity, InnspillSession
 from storage.live_cards import Tracked
 from storage.models import Member, Membership
@@ -136,7 +136,7 @@ def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -
 
 
 def _schedule(turn: Turn, s: InnspillSession, deadline: datetime) -> None:
-    rule = DEFAULT_RULES["input_deadline"]
+    rule = group_rules(turn.session, s.group_id)["input_deadline"]
     due = due_time(rule, deadline)
     store.schedule(turn.session, "innspill_reminder", f"innspill:{s.id}", {"session_id": s.id},
                    due, expiry(rule, deadline, due), turn.deps.clock.now(),

@@ -17,6 +17,7 @@ from scheduler.rules import DEFAULT_RULES, due_time, expiry
 from services import invitations
 from storage import rsvp as repo
 from storage.meeting_models import Meeting, MeetingStatus
+from storage.meetings import meeting_rules
 from storage.models import ScheduledJob
 
 # job kind -> (rule name, which time of the meeting the rule counts back from)
@@ -30,11 +31,12 @@ def _anchor(meeting: Meeting, kind: str) -> datetime | None:
 def schedule_reminders(session: Session, meeting: Meeting, now: datetime) -> list[ScheduledJob]:
     """Put (or move) both reminders in the queue; one too late for its rule is skipped."""
     jobs = []
+    rules = meeting_rules(session, meeting.id or 0)
     for kind, rule_name in JOBS.items():
         anchor = _anchor(meeting, kind)
         if anchor is None:
             continue
-        rule = DEFAULT_RULES[rule_name]
+        rule = rules[rule_name]
         due = due_time(rule, anchor)
         last = expiry(rule, anchor, due)
         job = store.schedule(session, kind, invitations.subject(meeting.id or 0),

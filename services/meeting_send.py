@@ -9,11 +9,12 @@ from sqlmodel import Session
 from delivery.sendout import start_sendout
 from scheduler import store
 from scheduler.meeting_jobs import schedule_reminders
-from scheduler.rules import DEFAULT_RULES, due_time, expiry
+from scheduler.rules import due_time, expiry
 from services import invitations
 from storage import rsvp as repo
 from storage.meeting_cards import add_summaries
 from storage.meeting_models import Meeting, MeetingStatus
+from storage.meetings import meeting_rules
 from storage.models import Sendout
 
 
@@ -57,7 +58,7 @@ def approve(session: Session, meeting_id: int, now: datetime) -> datetime:
     """Approve automatic sending by the «invitation» rule; returns when it will go."""
     meeting = sendable(session, meeting_id)
     assert meeting.starts_at is not None
-    rule = DEFAULT_RULES["invitation"]
+    rule = meeting_rules(session, meeting_id)["invitation"]
     due = due_time(rule, meeting.starts_at)
     meeting.auto_send = True
     session.add(meeting)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from scheduler.rule_settings import rules_from_json
+from scheduler.rules import Rule
 from services.names import collapse_spaces, group_key
 from storage.models import Member, Membership, WorkingGroup
 
@@ -60,3 +62,9 @@ def member_ids(session: Session, group: WorkingGroup) -> set[int]:
     """Ids of the members of a group."""
     rows = session.exec(select(Membership.member_id).where(Membership.group_id == group.id))
     return set(rows.all())
+
+
+def group_rules(session: Session, group_id: int | None) -> dict[str, Rule]:
+    """The scheduling rules for a group: the defaults with the group's changes."""
+    group = session.get(WorkingGroup, group_id) if group_id else None
+    return rules_from_json(group.rules if group else None)

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from scheduler.rules import Rule
 from services.agenda import ParsedItem
+from storage.groups import group_rules
 from storage.meeting_models import (
     AgendaItem,
     Meeting,
@@ -115,3 +117,9 @@ def documents(session: Session, meeting_id: int) -> list[MeetingDocument]:
 def rsvp_deadline(meeting: Meeting) -> datetime | None:
     """The RSVP deadline: as set, else the meeting's start."""
     return meeting.rsvp_deadline or meeting.starts_at
+
+
+def meeting_rules(session: Session, meeting_id: int) -> dict[str, Rule]:
+    """The scheduling rules of the meeting's (first) group; a joint meeting follows the first."""
+    groups = invited_groups(session, meeting_id)
+    return group_rules(session, groups[0].id if groups else None)

@@ -79,7 +79,7 @@ def test_meeting_and_innspill_cards_survive_as_live_cards(empty_engine) -> None:
                        live_dirty=False, live_updated_at=AT)
     _insert(engine, "innspill_session", questions='["Ikke postet"]', salt="t", live_activity_id="")
 
-    _migrate(engine, "heads")
+    _migrate(engine, "0007")
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT kind, subject_id, conversation_id, member_id, activity_id, dirty, "

@@ -6,11 +6,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
+from storage.db import table
 from storage.delivery import insert_ignore
 from storage.live_models import LiveCard
+
+# Built once, as Core: every RSVP click marks its summary, and the ORM-built UPDATE cost ~0.3 ms
+# (a tenth of the click) against ~35 µs for this.
+_C = table(LiveCard).c
+_THESE = (_C.kind == bindparam("k"), _C.subject_id == bindparam("s"))
+_MARK_URGENT = update(table(LiveCard)).where(*_THESE).values(dirty=True, last_updated_at=None)
+_MARK = update(table(LiveCard)).where(*_THESE, _C.dirty == False).values(dirty=True)  # noqa: E712
 
 
 @dataclass(frozen=True)
@@ -39,13 +47,11 @@ def mark_dirty(session: Session, kind: str, subject_id: int, *, urgent: bool = F
 
     urgent (a status change people must see now) makes them due at once, window or not.
     """
-    stmt = update(LiveCard).where(col(LiveCard.kind) == kind,
-                                  col(LiveCard.subject_id) == subject_id)
-    if urgent:
-        session.execute(stmt.values(dirty=True, last_updated_at=None))
-        return
     # Rows already dirty are left alone: a burst of answers writes (and locks) nothing more.
-    session.execute(stmt.where(col(LiveCard.dirty) == False).values(dirty=True))  # noqa: E712
+    session.execute(_MARK_URGENT if urgent else _MARK, {"k": kind, "s": subject_id})
+    for obj in list(session.identity_map.values()):  # what the ORM UPDATE synchronised
+        if isinstance(obj, LiveCard) and obj.kind == kind and obj.subject_id == subject_id:
+            session.expire(obj, ["dirty", "last_updated_at"])
 
 
 def cards(session: Session, kind: str, subject_id: int) -> list[LiveCard]:

@@ -23,7 +23,7 @@ from sqlmodel import col, select
 
 from core.clock import Clock
 from core.settings import Settings
-from delivery import limits
+from delivery import background, limits
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
 from services.live_cards import render
 from storage.conversations import get_ref
@@ -135,31 +135,13 @@ async def run_once(engine: Engine, settings: Settings, clock: Clock) -> int:
 
 async def run(engine: Engine, settings: Settings, clock: Clock, stop: asyncio.Event) -> None:
     """Poll until stopped; a failure is logged, and the card stays dirty for a later try."""
-    async with new_http_session() as http:
-        connector = BotConnector(http, TokenSource(settings))
-        while not stop.is_set():
-            try:
-                for item in await asyncio.to_thread(claim, engine, clock):
-                    await send(engine, connector, item)
-            except Exception:
-                log.exception("Oppdatering av kort feilet")
-            try:
-                await asyncio.wait_for(stop.wait(), POLL_S)
-            except TimeoutError:
-                pass
+    async def step(connector: BotConnector) -> None:
+        for item in await asyncio.to_thread(claim, engine, clock):
+            await send(engine, connector, item)
+
+    await background.poll(settings, stop, step, "Oppdatering av kort", POLL_S)
 
 
 def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
     """Start the sender with the app and stop it before the engine is disposed."""
-    stop = asyncio.Event()
-    tasks: list[asyncio.Task[None]] = []
-
-    async def start(_app: web.Application) -> None:
-        tasks.append(asyncio.create_task(run(engine, settings, clock, stop)))
-
-    async def finish(_app: web.Application) -> None:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    app.on_startup.append(start)
-    app.on_cleanup.insert(0, finish)
+    background.attach(app, lambda stop: run(engine, settings, clock, stop))

@@ -14,7 +14,8 @@ from sqlmodel import col, select
 
 from core.clock import Clock
 from core.settings import Settings
-from delivery.connector import BotConnector, TokenSource, new_http_session
+from delivery import background
+from delivery.connector import BotConnector
 from delivery.round_card import round_activity
 from storage.conversations import get_ref
 from storage.db import session_scope
@@ -73,31 +74,13 @@ async def send(connector: BotConnector, item: Outgoing) -> None:
 
 async def run(engine: Engine, settings: Settings, clock: Clock, stop: asyncio.Event) -> None:
     """Poll for nudges until stopped; a failure is logged, never retried into a flood."""
-    async with new_http_session() as http:
-        connector = BotConnector(http, TokenSource(settings))
-        while not stop.is_set():
-            try:
-                for item in await asyncio.to_thread(claim, engine, clock):
-                    await send(connector, item)
-            except Exception:
-                log.exception("Påminnelser i runden feilet")
-            try:
-                await asyncio.wait_for(stop.wait(), POLL_S)
-            except TimeoutError:
-                pass
+    async def step(connector: BotConnector) -> None:
+        for item in await asyncio.to_thread(claim, engine, clock):
+            await send(connector, item)
+
+    await background.poll(settings, stop, step, "Påminnelser i runden", POLL_S)
 
 
 def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
     """Start the sender with the app and stop it before the engine is disposed."""
-    stop = asyncio.Event()
-    tasks: list[asyncio.Task[None]] = []
-
-    async def start(_app: web.Application) -> None:
-        tasks.append(asyncio.create_task(run(engine, settings, clock, stop)))
-
-    async def finish(_app: web.Application) -> None:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
-
-    app.on_startup.append(start)
-    app.on_cleanup.insert(0, finish)
+    background.attach(app, lambda stop: run(engine, settings, clock, stop))

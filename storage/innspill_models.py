@@ -8,11 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
-
-
-def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
-    return Column(UTCDateTime(), nullable=nullable)
+from storage.types import utc_column, utcnow
 
 
 class InnspillStatus(enum.StrEnum):
@@ -42,12 +38,12 @@ class InnspillSession(SQLModel, table=True):
     live_results: bool = Field(default=True)
     direct: bool = Field(default=False)  # 1:1 to every member, else the chat it came from
     status: InnspillStatus = Field(default=InnspillStatus.draft, sa_type=String(20))
-    deadline: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    deadline: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     salt: str = Field(max_length=64)  # HMAC key for the entry tokens of this session
     created_by: int | None = Field(default=None, foreign_key="member.id")
     # The shared card is a live_card row (kind innspill), kept current by the sender.
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class InnspillEntry(SQLModel, table=True):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
+from storage.types import utc_column
 
 
 class LiveCard(SQLModel, table=True):
@@ -24,6 +24,6 @@ class LiveCard(SQLModel, table=True):
     activity_id: str | None = Field(default=None, max_length=200)  # None: not posted yet
     dirty: bool = Field(default=True, index=True)  # the card shows less than the DB knows
     last_updated_at: datetime | None = Field(default=None,
-                                             sa_column=Column(UTCDateTime(), nullable=True))
+                                             sa_column=utc_column(nullable=True))
     updates: int = Field(default=0)
     failures: int = Field(default=0)

@@ -8,11 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
-
-
-def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
-    return Column(UTCDateTime(), nullable=nullable)
+from storage.types import utc_column, utcnow
 
 
 class MeetingFormat(enum.StrEnum):
@@ -53,8 +49,8 @@ class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=400)
-    starts_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    ends_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    starts_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ends_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     date_text: str = Field(default="", max_length=100)  # "juni" while the date is TBA
     place: str = Field(default="", max_length=400)
     online_url: str = Field(default="", max_length=1000)
@@ -64,13 +60,13 @@ class Meeting(SQLModel, table=True):
     comment: str = Field(default="", max_length=1000)
     status: MeetingStatus = Field(default=MeetingStatus.planned, sa_type=String(20))
     preparation: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    rsvp_deadline: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    rsvp_deadline: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     auto_send: bool = Field(default=False)  # approved for automatic sending 7 days ahead
     version: int = Field(default=1)  # bumped on every change that sent cards must show
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    invited_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    cancelled_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    invited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class MeetingGroup(SQLModel, table=True):
@@ -112,8 +108,8 @@ class ProgrammeItem(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     position: int = Field(default=0)
     day: date
-    starts_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    ends_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    starts_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ends_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     place: str = Field(default="", max_length=400)
     what: str = Field(max_length=400)
     asks_rsvp: bool = Field(default=False)  # the shared lunch, the dinner, the overnight stay
@@ -131,7 +127,7 @@ class Rsvp(SQLModel, table=True):
     comment: str = Field(default="", max_length=1000)
     deputy_name: str = Field(default="", max_length=200)  # «sender stedfortreder»
     dietary: str = Field(default="", max_length=400)
-    answered_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    answered_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     recorded_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     late_cancellation: bool = Field(default=False)  # «kan likevel ikke komme» after the deadline
 
@@ -154,5 +150,5 @@ class Attendance(SQLModel, table=True):
     name: str = Field(max_length=200)
     organisation: str = Field(default="", max_length=200)
     source: str = Field(default="checkin", max_length=20)  # checkin | event | secretariat
-    checked_in_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    checked_in_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     added_by_member_id: int | None = Field(default=None, foreign_key="member.id")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
+from storage.types import utc_column, utcnow
 
 
 class AppSecret(SQLModel, table=True):
@@ -17,4 +16,4 @@ class AppSecret(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=50)
     value: str = Field(max_length=200)
     created_at: datetime = Field(default_factory=utcnow,
-                                 sa_column=Column(UTCDateTime(), nullable=False))
+                                 sa_column=utc_column())

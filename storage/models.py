@@ -8,11 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime, utcnow
-
-
-def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
-    return Column(UTCDateTime(), nullable=nullable)
+from storage.types import utc_column, utcnow
 
 
 class Role(enum.StrEnum):
@@ -29,7 +25,7 @@ class WorkingGroup(SQLModel, table=True):
     team_id: str | None = Field(default=None, max_length=200, index=True)
     # This group's changes to the scheduling rules, as JSON (scheduler/rules.py reads it).
     rules: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class Region(SQLModel, table=True):
@@ -60,8 +56,8 @@ class Member(SQLModel, table=True):
     role: Role = Field(default=Role.member, sa_type=String(20))
     active: bool = Field(default=True)
     reachable: bool = Field(default=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class Membership(SQLModel, table=True):
@@ -91,8 +87,8 @@ class ConversationRef(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     user_aad_object_id: str | None = Field(default=None, max_length=64)
     installed: bool = Field(default=True)
-    installed_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    removed_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    installed_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class AuditEntry(SQLModel, table=True):
@@ -100,7 +96,7 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     actor_member_id: int | None = Field(default=None, foreign_key="member.id")
     actor_aad_object_id: str | None = Field(default=None, max_length=64)
     action: str = Field(max_length=100, index=True)
@@ -122,7 +118,7 @@ class Sendout(SQLModel, table=True):
     subject: str = Field(max_length=200)
     title: str = Field(default="", max_length=400)
     total: int = Field(default=0)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
 class Delivery(SQLModel, table=True):
@@ -149,10 +145,10 @@ class Delivery(SQLModel, table=True):
     conversation_id: str | None = Field(default=None, max_length=400)
     activity_id: str | None = Field(default=None, max_length=200)
     lease_owner: str | None = Field(default=None, max_length=200)
-    lease_until: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    lease_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class RateLimit(SQLModel, table=True):
@@ -177,12 +173,12 @@ class ScheduledJob(SQLModel, table=True):
     args: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     description: str = Field(default="", max_length=400)
     status: str = Field(default="pending", max_length=20)
-    due_at: datetime = Field(sa_column=_ts())
-    expires_at: datetime = Field(sa_column=_ts())
+    due_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
     attempts: int = Field(default=0)
     error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class ReminderMute(SQLModel, table=True):
@@ -190,4 +186,4 @@ class ReminderMute(SQLModel, table=True):
 
     __tablename__ = "reminder_mute"
     member_id: int = Field(foreign_key="member.id", primary_key=True)
-    muted_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    muted_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

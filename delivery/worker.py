@@ -89,6 +89,7 @@ class DeliveryWorker:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
         finally:
             await self._http.close()
+            target.release_owner(self.owner)
 
     async def _slot(self, tenant_id: str | None, row_id: int, marked: bool) -> bool:
         """Wait for a tenant slot, then (once) commit 'sending'; False when the lease is lost.

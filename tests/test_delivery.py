@@ -112,3 +112,13 @@ async def test_member_without_chat_gets_one_created(engine) -> None:
         chats = {r.conversation_id for r in session.exec(select(ConversationRef)
                                                          .where(ConversationRef.member_id != None))}  # noqa: E711
     assert len(sent_to) == 3 and sent_to == chats
+
+
+def test_two_workers_in_one_process_never_take_each_others_rows() -> None:
+    from delivery import target
+
+    app_worker, cli_worker = target.owner_id(), target.owner_id()
+    stale = f"{app_worker.rsplit(':', 1)[0]}:deadbeef"  # an earlier process with our pid
+    assert target.dead_local_owners([app_worker, cli_worker, stale], cli_worker) == [stale]
+    target.release_owner(app_worker)
+    assert target.dead_local_owners([app_worker], cli_worker) == [app_worker]

@@ -13,7 +13,7 @@ from cards.queue import QueueRow, build_queue_card
 from core.timefmt import OSLO, clock, date_long
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage import audit
-from storage.models import ScheduledJob
+from storage.delivery_models import ScheduledJob
 
 SHOWN = 20
 

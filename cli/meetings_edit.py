@@ -10,7 +10,7 @@ from delivery import live_cards
 from delivery.run import deliver_sendout
 from services import invitations, meeting_changes
 from storage.db import session_scope
-from storage.models import Sendout
+from storage.delivery_models import Sendout
 
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

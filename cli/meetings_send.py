@@ -13,7 +13,8 @@ from core.timefmt import span
 from delivery.run import Bar, deliver_sendout
 from services import meeting_send
 from storage.db import session_scope
-from storage.models import Delivery, Member
+from storage.delivery_models import Delivery
+from storage.models import Member
 
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

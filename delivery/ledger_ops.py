@@ -13,7 +13,7 @@ from delivery import target
 from delivery.policy import decide
 from storage import delivery as ledger
 from storage.db import session_scope
-from storage.models import Delivery
+from storage.delivery_models import Delivery
 
 LEASE = timedelta(seconds=60)
 

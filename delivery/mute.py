@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from storage.delivery import insert_ignore
-from storage.models import ReminderMute
+from storage.delivery_models import ReminderMute
 
 
 def set_reminders_muted(session: Session, member_id: int, muted: bool, now: datetime) -> bool:

@@ -13,7 +13,8 @@ from sqlmodel import Session, col, func, select
 from cards.common import attachment
 from cards.notice import build_notice_card
 from storage import delivery as ledger
-from storage.models import Delivery, Member, Sendout
+from storage.delivery_models import Delivery, Sendout
+from storage.models import Member
 
 PayloadBuilder = Callable[[Member], dict[str, Any]]  # recipient -> activity JSON
 

@@ -16,7 +16,7 @@ from core.settings import Settings
 from delivery import limits, target
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
 from delivery.ledger_ops import LedgerOps
-from storage.models import Delivery
+from storage.delivery_models import Delivery
 
 log = logging.getLogger(__name__)
 POSTPONE_S = 2.0  # a conversation busier than this is skipped for now, not waited on

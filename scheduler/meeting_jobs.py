@@ -16,9 +16,9 @@ from scheduler import store
 from scheduler.rules import DEFAULT_RULES, due_time, expiry
 from services import invitations
 from storage import rsvp as repo
+from storage.delivery_models import ScheduledJob
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.meetings import meeting_rules
-from storage.models import ScheduledJob
 
 # job kind -> (rule name, which time of the meeting the rule counts back from)
 JOBS = {"meeting_rsvp_reminder": "rsvp_reminder", "meeting_day_before": "day_before"}

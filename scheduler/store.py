@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from storage.db import session_scope
 from storage.delivery import insert_ignore
-from storage.models import ScheduledJob
+from storage.delivery_models import ScheduledJob
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., None]  # module-level: handler(session, now, **plain_ids)

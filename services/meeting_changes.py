@@ -12,9 +12,9 @@ from delivery.sendout import notice_activity, start_sendout
 from scheduler.meeting_jobs import cancel_reminders, schedule_reminders
 from services import invitations
 from storage import rsvp as repo
+from storage.delivery_models import Delivery, Sendout
 from storage.meeting_cards import track_copies
 from storage.meeting_models import Meeting, MeetingStatus
-from storage.models import Delivery, Sendout
 
 CHANGED, CANCELLED = "meeting_changed", "meeting_cancelled"
 Before = tuple[datetime | None, datetime | None, str]

@@ -12,10 +12,10 @@ from scheduler.meeting_jobs import schedule_reminders
 from scheduler.rules import due_time, expiry
 from services import invitations
 from storage import rsvp as repo
+from storage.delivery_models import Sendout
 from storage.meeting_cards import add_summaries
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.meetings import meeting_rules
-from storage.models import Sendout
 
 
 class SendError(Exception):

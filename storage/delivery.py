@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.models import Delivery, ReminderMute
+from storage.delivery_models import Delivery, ReminderMute
 
 log = logging.getLogger(__name__)
 OPEN = ("pending", "sending")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from storage import live_cards
+from storage.delivery_models import Delivery
 from storage.live_cards import Tracked
 from storage.live_models import LiveCard
 from storage.meeting_models import MeetingGroup
-from storage.models import ConversationKind, ConversationRef, Delivery, WorkingGroup
+from storage.models import ConversationKind, ConversationRef, WorkingGroup
 
 SUMMARY, INVITATION = "summary", "invitation"
 

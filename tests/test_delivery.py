@@ -11,7 +11,8 @@ from core.settings import load_settings
 from delivery.run import deliver_sendout
 from delivery.sendout import notice_activity, start_sendout
 from storage.db import session_scope
-from storage.models import ConversationRef, Delivery, Member
+from storage.delivery_models import Delivery
+from storage.models import ConversationRef, Member
 from tests.fakes.connector import FakeConnector
 from tests.test_delivery_support import seed_group
 

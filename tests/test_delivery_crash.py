@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from storage.db import session_scope
-from storage.models import Delivery
+from storage.delivery_models import Delivery
 from tests.fakes.connector import FakeConnector
 from tests.test_delivery_support import seed_group
 

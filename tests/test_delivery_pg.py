@@ -19,8 +19,8 @@ from sqlmodel import select
 
 from scheduler.store import schedule
 from storage.db import make_engine, normalise_url, session_scope
+from storage.delivery_models import ScheduledJob
 from storage.migrate import upgrade
-from storage.models import ScheduledJob
 from tests.fakes.connector import FakeConnector
 from tests.test_delivery_support import seed_group
 

@@ -13,8 +13,8 @@ from cli import CliContext, CliError
 from cli.meetings_edit import cmd_cancel, cmd_edit
 from core.settings import Settings
 from storage.db import session_scope
+from storage.delivery_models import Delivery
 from storage.meeting_models import Meeting, MeetingStatus
-from storage.models import Delivery
 from tests.harness import activity, as_user, card_of, card_text
 from tests.meeting_cards_support import puts, until
 from tests.test_e2e_meeting_summary import _sent_meeting

@@ -15,8 +15,9 @@ from cli import CliContext
 from cli.meetings_send import cmd_send
 from core.settings import Settings
 from storage.db import session_scope
+from storage.delivery_models import Delivery
 from storage.meeting_models import Meeting, MeetingStatus, Rsvp
-from storage.models import Delivery, Member
+from storage.models import Member
 from tests.harness import activity, card_text
 from tests.test_rsvp_support import aad, seed_meeting, seed_members
 

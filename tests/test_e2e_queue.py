@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from scheduler.store import schedule
-from storage.models import AuditEntry, Member, ReminderMute, Role, ScheduledJob
+from storage.delivery_models import ReminderMute, ScheduledJob
+from storage.models import AuditEntry, Member, Role
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT, card_of, card_text
 
 PROFILE = {"id": ANNE_ID, "aadObjectId": ANNE_AAD, "name": "Anne Feltman", "tenantId": TENANT}

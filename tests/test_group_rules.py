@@ -14,8 +14,8 @@ from scheduler.rule_settings import RuleSettingError, parse_setting, rules_from_
 from services import meeting_send
 from storage import meetings as meeting_repo
 from storage.db import session_scope
+from storage.delivery_models import ScheduledJob
 from storage.groups import get_or_create_group
-from storage.models import ScheduledJob
 from tests.test_delivery_support import seed_group
 
 GROUP = "Faggruppe for næringssamarbeid"

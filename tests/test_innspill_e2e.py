@@ -9,8 +9,9 @@ from sqlmodel import Session, select
 from cli import CliContext, main
 from core.settings import Settings
 from storage import innspill as repo
+from storage.delivery_models import Delivery, ScheduledJob
 from storage.innspill_models import InnspillEntry, InnspillParticipant, InnspillSession
-from storage.models import AuditEntry, Delivery, Member, ScheduledJob
+from storage.models import AuditEntry, Member
 from tests.harness import card_text
 from tests.innspill_support import SECRETARIAT_AAD, SIX, aad, held_of, invoke, populate, say
 from tests.meeting_cards_support import until

@@ -12,8 +12,9 @@ from services.innspill_export import ExportEntry, to_csv, to_markdown
 from services.innspill_groups import Pick, assign, group_label
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
+from storage.delivery_models import Delivery
 from storage.innspill_models import InnspillStatus
-from storage.models import Delivery, Member
+from storage.models import Member
 from tests.innspill_support import populate
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

@@ -12,9 +12,9 @@ from scheduler.tasks import HANDLERS
 from services import meeting_changes, meeting_send
 from storage import meetings as meeting_repo
 from storage.db import session_scope
+from storage.delivery_models import Delivery, ScheduledJob
 from storage.groups import get_or_create_group
 from storage.meeting_models import RsvpAnswer
-from storage.models import Delivery, ScheduledJob
 from storage.rsvp import AnswerInput, save_answer
 from tests.test_delivery_support import seed_group
 

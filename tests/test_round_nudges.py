@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from core.settings import Settings
 from scheduler.store import run_due
 from scheduler.tasks import HANDLERS
-from storage.models import ScheduledJob
+from storage.delivery_models import ScheduledJob
 from storage.round_models import TalkRound
 from tests.harness import activity, card_text
 from tests.test_round_e2e import Chat, setup_group, updates_put

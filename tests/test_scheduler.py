@@ -15,7 +15,7 @@ from delivery.mute import reminders_muted, set_reminders_muted
 from scheduler.store import run_due, schedule
 from scheduler.tasks import HANDLERS
 from storage.db import session_scope
-from storage.models import Delivery, ScheduledJob
+from storage.delivery_models import Delivery, ScheduledJob
 from tests.test_delivery_support import seed_group
 
 

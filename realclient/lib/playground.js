@@ -200,5 +200,5 @@ function button(card, title) {
 
 module.exports = {
   BOT, PLAYGROUND, DATABASE_URL, USER, cli, until, session, openChat, openPersonalChat, cards, say, newCard,
-  button, logTail, GROUP, joinGroup, removeApp,
+  button, logTail, GROUP, joinGroup, removeApp, waitFor,
 };

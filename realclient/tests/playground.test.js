@@ -8,33 +8,12 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { launch } = require('../lib/browser');
 const { freshDir } = require('../lib/paths');
+const { logTail, waitFor } = require('../lib/playground');
 
 const BOT = process.env.RC_BOT_URL;
 const PLAYGROUND = process.env.RC_PLAYGROUND_URL;
 const shots = freshDir('playground');
 const WELCOME_BUDGET_MS = 10_000;
-
-function logTail(file) {
-  if (!file || !fs.existsSync(file)) return '(no log)';
-  return fs.readFileSync(file, 'utf8').split('\n').slice(-25).join('\n');
-}
-
-async function waitFor(url, accept, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      const body = await res.text();
-      if (accept(res, body)) return;
-      last = `${res.status} ${body.slice(0, 200)}`;
-    } catch (e) {
-      last = e.message;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} not ready after ${seconds}s: ${last}`);
-}
 
 test('Agents Playground with the real bot', async (t) => {
   assert.ok(BOT && PLAYGROUND, 'RC_BOT_URL / RC_PLAYGROUND_URL unset: start this through realclient/run.sh');

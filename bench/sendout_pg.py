@@ -13,22 +13,20 @@ import socket
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from core.clock import SystemClock  # noqa: E402
 from delivery.sendout import notice_activity, start_sendout  # noqa: E402
-from storage.db import make_engine, normalise_url, session_scope  # noqa: E402
+from storage.db import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Member  # noqa: E402
+from storage.scratch import fresh_postgres  # noqa: E402
 from tests.fakes.connector import FakeConnector  # noqa: E402
 from tests.test_delivery_support import seed_group  # noqa: E402
 
@@ -84,18 +82,8 @@ def main() -> None:
     parser.add_argument("--instances", type=int, default=2)
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
-    admin_url = make_url(normalise_url(args.admin_url))
-    name = f"faggruppe_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = admin_url.set(database=name).render_as_string(hide_password=False)
+    with fresh_postgres(args.admin_url, "faggruppe_bench") as url:
         print(asyncio.run(run(url, args.members, args.instances)))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

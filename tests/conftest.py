@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import aiohttp
 import pytest
 from aiohttp import web
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from core.clock import FrozenClock
 from core.settings import Settings
-from storage.db import make_engine, normalise_url
+from storage.db import make_engine
 from storage.migrate import upgrade
+from storage.scratch import fresh_postgres
 from tests.fakes.connector import FakeConnector
 from tests.harness import BotServer
 
@@ -29,18 +29,8 @@ def pg_database() -> Iterator[str | None]:
     if not PG_URL.startswith("postgres"):
         yield None
         return
-    admin_url = make_url(normalise_url(PG_URL))
-    name = f"faggruppe_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
-    try:
+    with fresh_postgres(PG_URL) as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

@@ -6,21 +6,19 @@ import asyncio
 import os
 import socket
 import sys
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from scheduler.store import schedule
-from storage.db import make_engine, normalise_url, session_scope
+from storage.db import make_engine, session_scope
 from storage.delivery_models import ScheduledJob
 from storage.migrate import upgrade
+from storage.scratch import fresh_postgres
 from tests.fakes.connector import FakeConnector
 from tests.test_delivery_support import seed_group
 
@@ -33,17 +31,8 @@ if not ADMIN.startswith("postgres"):
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test alone, dropped afterwards."""
-    admin_url = make_url(normalise_url(ADMIN))
-    name = f"faggruppe_two_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(ADMIN, "faggruppe_two") as url:
+        yield url
 
 
 def _free_port() -> int:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import Boolean, DateTime, Integer, MetaData, create_engine, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Boolean, DateTime, Integer, MetaData, inspect, text
+from sqlalchemy.engine import Engine
 
-from storage.db import make_engine, normalise_url
+from storage.db import make_engine
 from storage.migrate import alembic_config
+from storage.scratch import fresh_postgres
 from tests.conftest import PG_URL
 
 OLD_HEADS = ("0004", "0005", "0006")
@@ -27,19 +27,12 @@ def empty_engine(tmp_path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    admin_url = make_url(normalise_url(PG_URL))
-    name = f"faggruppe_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(admin_url.set(database=name).render_as_string(hide_password=False))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_postgres(PG_URL, "faggruppe_mig") as url:
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _migrate(engine: Engine, *targets: str) -> None:

@@ -1,0 +1,118 @@
+"""One parser for every date and time the secretariat types (CLI options, card inputs).
+
+Norwegians write «31.08.2023 kl. 09.00»; the ISO forms stay accepted for scripts. Two-digit
+years and «/» dates are refused rather than guessed: 08/09 is August in the US and September
+here, and a wrong guess sends an invitation for the wrong day.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+
+from core.timefmt import OSLO
+
+ACCEPTED_DATETIME = (
+    "31.08.2023 09.00, 31.08.2023 kl. 09:00, 2023-08-31 09:00 eller 2023-08-31T09:00"
+)
+ACCEPTED_DATE = "31.08.2023 eller 2023-08-31"
+
+# Linear patterns: no nested quantifiers, anchored, bounded repetition.
+_NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_TIME = re.compile(r"^(\d{1,2})[.:](\d{2})$")
+_SPLIT = re.compile(r"^(\S{1,12}?)(?:T|\s{1,5}(?:kl\.?\s{1,5})?)(\S{1,6})$", re.IGNORECASE)
+_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{2}$")
+_SLASH = re.compile(r"/")
+
+
+class DateTextError(ValueError):
+    """A date or time the user typed that we will not guess at; str() is Norwegian."""
+
+
+def parse_date(text: str) -> date:
+    """'31.08.2023' or '2023-08-31' → date; anything else raises DateTextError."""
+    raw = (text or "").strip()
+    if not raw:
+        raise DateTextError(f"Mangler dato. Skriv for eksempel {ACCEPTED_DATE}.")
+    if len(raw) > 40:
+        raise DateTextError(f"«{raw[:40]}…» er ikke en dato. Skriv {ACCEPTED_DATE}.")
+    if _SLASH.search(raw):
+        raise DateTextError(
+            f"«{raw}»: datoer med «/» tolkes ikke (dag og måned kan byttes om). "
+            f"Skriv {ACCEPTED_DATE}."
+        )
+    if _TWO_DIGIT_YEAR.match(raw):
+        raise DateTextError(f"«{raw}»: skriv året med fire sifre, for eksempel {ACCEPTED_DATE}.")
+    match = _NO_DATE.match(raw)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _ISO_DATE.match(raw)
+        if not match:
+            raise DateTextError(f"«{raw}» er ikke en dato. Skriv {ACCEPTED_DATE}.")
+        year, month, day = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateTextError(f"«{raw}» finnes ikke i kalenderen.") from None
+
+
+def parse_time(text: str) -> time:
+    """'09.00' or '9:00' → time; raises DateTextError."""
+    raw = (text or "").strip()
+    match = _TIME.match(raw)
+    if not match:
+        raise DateTextError(f"«{raw[:40]}» er ikke et klokkeslett. Skriv for eksempel 09.00.")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise DateTextError(f"«{raw}» er ikke et klokkeslett. Skriv for eksempel 09.00.")
+    return time(hour, minute)
+
+
+def combine_oslo(day: date, at: time) -> datetime:
+    """Oslo wall-clock → aware datetime; a time skipped by the spring DST change is refused."""
+    local = datetime.combine(day, at, tzinfo=OSLO)
+    # A wall-clock time in the spring gap does not survive the round trip through UTC.
+    if local.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise DateTextError(
+            f"Klokken {at:%H.%M} finnes ikke {day:%d.%m.%Y} (overgang til sommertid)."
+        )
+    return local
+
+
+def parse_datetime(text: str, *, default_time: time | None = None) -> datetime:
+    """Typed Oslo date and time → aware datetime in Europe/Oslo; raises DateTextError.
+
+    With `default_time`, a date alone is accepted (a deadline «31.08.2023» means that
+    day at the given time).
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise DateTextError(f"Mangler dato og klokkeslett. Skriv for eksempel {ACCEPTED_DATETIME}.")
+    if len(raw) > 40:
+        raise DateTextError(f"«{raw[:40]}…» er ikke en dato. Skriv {ACCEPTED_DATETIME}.")
+    match = _SPLIT.match(raw)
+    if match is None:
+        if default_time is not None:
+            return combine_oslo(parse_date(raw), default_time)
+        try:
+            parse_date(raw)
+        except DateTextError:
+            pass
+        else:
+            raise DateTextError(f"«{raw}» mangler klokkeslett. Skriv {ACCEPTED_DATETIME}.")
+        raise DateTextError(f"«{raw}» er ikke en dato med klokkeslett. Skriv {ACCEPTED_DATETIME}.")
+    day = parse_date(match.group(1))
+    try:
+        at = parse_time(match.group(2))
+    except DateTextError:
+        raise DateTextError(
+            f"«{raw}» har et klokkeslett som ikke kan leses. Skriv {ACCEPTED_DATETIME}."
+        ) from None
+    return combine_oslo(day, at)
+
+
+def parse_datetime_utc(text: str, *, default_time: time | None = None) -> datetime:
+    """As parse_datetime, converted to aware UTC (what the database stores)."""
+    return parse_datetime(text, default_time=default_time).astimezone(UTC)

@@ -14,7 +14,7 @@ from bot.turn import Turn
 from cards.innspill import build_admin_card
 from cards.innspill_live import build_live_card
 from cards.innspill_member import MemberView
-from services.innspill_export import to_csv, to_markdown
+from domain.innspill import to_csv, to_markdown
 from services.innspill_live import live_view
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo

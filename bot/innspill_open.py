@@ -14,8 +14,8 @@ from bot.turn import Turn
 from cards.innspill import FormView, build_admin_card, build_form_card
 from cards.innspill_member import MemberView, build_member_card
 from delivery.sendout import start_sendout
+from domain.rules import due_time, expiry
 from scheduler import store
-from scheduler.rules import due_time, expiry
 from storage import audit, live_cards
 from storage import innspill as repo
 from storage.groups import default_group, group_rules

@@ -12,7 +12,7 @@ from bot.turn import card_message
 from cards.innspill import AdminEntry, AdminView
 from cards.innspill_live import build_live_card
 from cards.innspill_member import MemberView, OwnEntry, VoteEntry
-from services.innspill_groups import group_label
+from domain.innspill import group_label
 from services.innspill_live import live_view
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo

@@ -14,8 +14,8 @@ from cards.meeting_form import (
     build_meeting_list_card,
 )
 from core.timefmt import OSLO, span
+from domain.meetings import FIELDS, check_form
 from services import meeting_changes
-from services.meeting_form import FIELDS, check_form
 from storage import audit
 from storage import meetings as repo
 from storage.groups import list_groups

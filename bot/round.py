@@ -15,8 +15,8 @@ from cards.notice import build_notice_card
 from cards.round import FormView, build_round_form_card
 from core.timefmt import span
 from delivery.round_card import round_card
+from domain.round import OrderMode
 from scheduler.round_nudges import schedule_nudges
-from services.round_machine import OrderMode
 from storage import audit, rounds
 from storage.groups import default_group
 from storage.models import Membership, WorkingGroup

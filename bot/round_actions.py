@@ -12,8 +12,8 @@ from bot.router import Router
 from bot.turn import Turn, card_message
 from cards.round import build_round_card
 from delivery.round_card import round_card, round_view, summary
+from domain import round as rm
 from scheduler.round_nudges import schedule_nudges
-from services import round_machine as rm
 from storage import audit, rounds
 from storage.round_models import RoundSlot, TalkRound
 

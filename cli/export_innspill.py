@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cli import CliContext, CliError
 from cli.export import write_output
-from services.innspill_export import to_csv, to_markdown
+from domain.innspill import to_csv, to_markdown
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
 from storage.db import session_scope

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
 from cli.meetings_send import add_verbs
-from services.agenda import parse_agenda
-from services.meeting_plan import parse_plan
+from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
 from storage.db import session_scope
 from storage.groups import find_group, get_or_create_group, list_groups

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from cards.round import Person, RoundView, SlotView, build_round_card
 from core.timefmt import clock
-from services import round_machine as rm
-from services.round_summary import SummarySlot, summary_markdown
+from domain import round as rm
+from domain.round import SummarySlot, summary_markdown
 from storage import rounds
 from storage.models import Member
 from storage.round_models import RoundSlot, TalkRound

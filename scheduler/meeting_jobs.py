@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from core.timefmt import date_long
 from delivery.sendout import enqueue, notice_activity
+from domain.rules import DEFAULT_RULES, due_time, expiry
 from scheduler import store
-from scheduler.rules import DEFAULT_RULES, due_time, expiry
 from services import invitations
 from storage import rsvp as repo
 from storage.delivery_models import ScheduledJob

@@ -13,8 +13,8 @@ from typing import Any
 from sqlmodel import Session
 
 from delivery.round_card import summary
+from domain import round as rm
 from scheduler.store import schedule
-from services import round_machine as rm
 from storage import rounds
 from storage.round_models import RoundNudge, TalkRound
 

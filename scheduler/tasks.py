@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlmodel import Session
 
 from delivery.sendout import enqueue, notice_activity
+from domain.rules import DEFAULT_RULES
 from scheduler.innspill_jobs import HANDLERS as INNSPILL_HANDLERS
 from scheduler.meeting_jobs import HANDLERS as MEETING_HANDLERS
 from scheduler.round_nudges import nudge as round_nudge
-from scheduler.rules import DEFAULT_RULES
 from scheduler.store import Handler
 from services.meeting_send import scheduled_send
 

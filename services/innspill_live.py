@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from cards.common import attachment
 from cards.innspill_live import LiveEntry, LiveGroup, LiveView, build_live_card
 from core.timefmt import span
-from services.innspill_groups import group_label
+from domain.innspill import group_label
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
 from storage.innspill_models import Anonymity, InnspillParticipant, InnspillSession

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlmodel import Session
 
 from delivery.sendout import start_sendout
+from domain.rules import due_time, expiry
 from scheduler import store
 from scheduler.meeting_jobs import schedule_reminders
-from scheduler.rules import due_time, expiry
 from services import invitations
 from storage import rsvp as repo
 from storage.delivery_models import Sendout

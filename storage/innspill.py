@@ -10,7 +10,11 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
-from services.innspill_groups import Pick, Placement, assign
+# InnspillError, STATUS_NB and TRANSITIONS are re-exported: callers know them from here.
+from domain.innspill import STATUS_NB as STATUS_NB
+from domain.innspill import TRANSITIONS as TRANSITIONS
+from domain.innspill import InnspillError as InnspillError
+from domain.innspill import Pick, Placement, assign, next_status
 from storage.innspill_models import (
     InnspillEntry,
     InnspillParticipant,
@@ -19,36 +23,14 @@ from storage.innspill_models import (
 )
 from storage.models import Member
 
-S = InnspillStatus
-# (from, event) -> to: the only way a session's status changes.
-TRANSITIONS: dict[tuple[InnspillStatus, str], InnspillStatus] = {
-    (S.draft, "open"): S.open,
-    (S.open, "close"): S.closed,
-    (S.closed, "reopen"): S.open,
-    (S.closed, "vote"): S.voting,
-    (S.voting, "finish"): S.done,
-    (S.closed, "finish"): S.done,
-}
-
-
 LIVE_KIND = "innspill"  # the shared card's kind in live_card
-
-
-class InnspillError(ValueError):
-    """Refused: the message is Norwegian and safe to show."""
 
 
 def advance(s: InnspillSession, event: str, now: datetime) -> InnspillSession:
     """Move the session along TRANSITIONS, or refuse with a Norwegian reason."""
-    target = TRANSITIONS.get((InnspillStatus(s.status), event))
-    if target is None:
-        raise InnspillError(f"Kan ikke «{event}» når innspillet er {STATUS_NB[s.status]}.")
+    target = next_status(InnspillStatus(s.status), event)
     s.status, s.updated_at = target, now  # callers mark the live card (they hold the session)
     return s
-
-
-STATUS_NB = {S.draft: "et utkast", S.open: "åpent", S.closed: "stengt",
-             S.voting: "i prioritering", S.done: "avsluttet"}
 
 
 def questions(s: InnspillSession) -> list[str]:

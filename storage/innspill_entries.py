@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from services.innspill_export import ExportEntry
+from domain.innspill import ExportEntry
 from storage.innspill import (
     LIVE_KIND,
     STATUS_NB,

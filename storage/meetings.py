@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scheduler.rules import Rule
-from services.agenda import ParsedItem
+from domain.meetings import ParsedItem
+from domain.rules import Rule
 from storage.groups import group_rules
 from storage.meeting_models import (
     AgendaItem,

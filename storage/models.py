@@ -8,13 +8,8 @@ from datetime import datetime
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field, SQLModel
 
+from domain.members import Role
 from storage.types import utc_column, utcnow
-
-
-class Role(enum.StrEnum):
-    secretariat = "secretariat"
-    member = "member"
-    guest = "guest"
 
 
 class WorkingGroup(SQLModel, table=True):

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from services import round_machine as rm
+from domain import round as rm
 from storage.round_models import RoundPrewrite, RoundSlot, TalkRound
 from storage.round_people import SlotDraft
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 import cli
 from cli import CliContext
 from core.settings import Settings
-from scheduler.rule_settings import RuleSettingError, parse_setting, rules_from_json
+from domain.rules import RuleSettingError, parse_setting, rules_from_json
 from services import meeting_send
 from storage import meetings as meeting_repo
 from storage.db import session_scope

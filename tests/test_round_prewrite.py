@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from services.round_machine import OrderMode
+from domain.round import OrderMode
 from storage import meetings as meeting_repo
 from storage.groups import add_membership, get_or_create_group
 from storage.models import AuditEntry, Member, Role

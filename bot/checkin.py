@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.router import Router
 from bot.rsvp import refuse, reply
 from bot.turn import Turn
-from services import invitations
+from services import meetings
 from storage import attendance, audit
 from storage import rsvp as repo
 from storage.meeting_chat import meeting_for_chat
@@ -63,7 +63,7 @@ async def check_in(turn: Turn, data: CheckIn) -> dict[str, Any] | None:
     now = turn.deps.clock.now()
     new = attendance.check_in(turn.session, data.meeting_id, member, now)
     notice = "Du er sjekket inn. Velkommen!" if new else "Du var allerede sjekket inn."
-    card = invitations.card_for(turn.session, meeting, now, member, notice=notice)
+    card = meetings.card_for(turn.session, meeting, now, member, notice=notice)
     return await reply(turn, card, notice)
 
 

@@ -15,7 +15,7 @@ from cards.innspill import build_admin_card
 from cards.innspill_live import build_live_card
 from cards.innspill_member import MemberView
 from domain.innspill import to_csv, to_markdown
-from services.innspill_live import live_view
+from services.innspill import live_view
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
 from storage import live_cards

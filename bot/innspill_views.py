@@ -13,7 +13,7 @@ from cards.innspill import AdminEntry, AdminView
 from cards.innspill_live import build_live_card
 from cards.innspill_member import MemberView, OwnEntry, VoteEntry
 from domain.innspill import group_label
-from services.innspill_live import live_view
+from services.innspill import live_view
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
 from storage.innspill_models import InnspillParticipant, InnspillSession

@@ -7,7 +7,7 @@ from typing import Any
 from bot.meetings import MeetingRef, status_card
 from bot.router import Router
 from bot.turn import Turn
-from services import meeting_changes
+from services import meetings
 from storage import audit
 
 
@@ -19,9 +19,9 @@ def register(router: Router) -> None:
 async def cancel(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     """Cancel the meeting; the status card comes back saying who will be told."""
     try:
-        _meeting, out = meeting_changes.cancel(turn.session, data.meeting_id,
+        _meeting, out = meetings.cancel(turn.session, data.meeting_id,
                                                turn.deps.clock.now())
-    except meeting_changes.ChangeError as exc:
+    except meetings.ChangeError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke avlyst: {exc}.")
     audit.record(turn.session, action="meeting.cancel", target=f"meeting:{data.meeting_id}",
                  actor_member_id=turn.member.id if turn.member else None)

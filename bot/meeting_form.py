@@ -15,7 +15,7 @@ from cards.meeting_form import (
 )
 from core.timefmt import OSLO, span
 from domain.meetings import FIELDS, check_form
-from services import meeting_changes
+from services import meetings
 from storage import audit
 from storage import meetings as repo
 from storage.groups import list_groups
@@ -124,14 +124,14 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
     if meeting is None:
         meeting = repo.create_meeting(turn.session, [group], now, **checked.fields)
     else:
-        before = meeting_changes.snapshot(meeting)
+        before = meetings.snapshot(meeting)
         for key, value in checked.fields.items():
             setattr(meeting, key, value)
         meeting.updated_at, meeting.version = now, meeting.version + 1
         turn.session.add(meeting)
     repo.replace_agenda(turn.session, meeting, checked.agenda)
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
-        meeting_changes.after_edit(turn.session, meeting, before, now)
+        meetings.after_edit(turn.session, meeting, before, now)
     audit.record(turn.session, action="meeting.save", target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])

@@ -10,9 +10,9 @@ from bot.router import Router
 from bot.rsvp import reply
 from bot.turn import Turn
 from cards.meeting_status import build_status_card
-from services import invitations, meeting_send
-from services.attendance_export import export_text
-from services.meeting_status import build_status_view
+from services import meetings
+from services.attendance import export_text
+from services.meetings import build_status_view
 from storage import audit
 from storage import rsvp as repo
 from storage.meeting_models import Meeting
@@ -83,15 +83,15 @@ async def preview(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     if meeting is None:
         await _say(turn)
         return None
-    card = invitations.card_for(turn.session, meeting, turn.deps.clock.now())
+    card = meetings.card_for(turn.session, meeting, turn.deps.clock.now())
     return await reply(turn, card, "Forhåndsvisning av innkallingen")
 
 
 async def send_now(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     """Start the send-out; the app's delivery worker sends it within Teams' limits."""
     try:
-        out = meeting_send.send(turn.session, data.meeting_id, turn.deps.clock.now())
-    except meeting_send.SendError as exc:
+        out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now())
+    except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
     audit.record(turn.session, action="meeting.send", actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}", detail=f"{out.total} mottakere")
@@ -103,8 +103,8 @@ async def approve(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     from core.timefmt import span
 
     try:
-        due = meeting_send.approve(turn.session, data.meeting_id, turn.deps.clock.now())
-    except meeting_send.SendError as exc:
+        due = meetings.approve(turn.session, data.meeting_id, turn.deps.clock.now())
+    except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke godkjent: {exc}.")
     audit.record(turn.session, action="meeting.approve", actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}")

@@ -16,7 +16,7 @@ from cards.round import FormView, build_round_form_card
 from core.timefmt import span
 from delivery.round_card import round_card
 from domain.round import OrderMode
-from scheduler.round_nudges import schedule_nudges
+from services.round import schedule_nudges
 from storage import audit, rounds
 from storage.groups import default_group
 from storage.models import Membership, WorkingGroup

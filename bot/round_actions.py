@@ -13,7 +13,7 @@ from bot.turn import Turn, card_message
 from cards.round import build_round_card
 from delivery.round_card import round_card, round_view, summary
 from domain import round as rm
-from scheduler.round_nudges import schedule_nudges
+from services.round import schedule_nudges
 from storage import audit, rounds
 from storage.round_models import RoundSlot, TalkRound
 

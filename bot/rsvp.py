@@ -10,7 +10,7 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.notice import build_notice_card
 from delivery.sendout import enqueue, notice_activity
-from services import invitations
+from services import meetings
 from storage import rsvp as repo
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.meeting_models import RsvpAnswer as Answer
@@ -87,13 +87,13 @@ async def answer(turn: Turn, data: RsvpData) -> dict[str, Any] | None:
     now = turn.deps.clock.now()
     due = repo.deadline(meeting)
     if due and now >= due:
-        card = invitations.card_for(turn.session, meeting, now, turn.member,
+        card = meetings.card_for(turn.session, meeting, now, turn.member,
                                     notice="Svarfristen er ute; svaret ble ikke endret.")
         return await reply(turn, card, "Svarfristen er ute.")
     given = repo.AnswerInput(Answer(data.answer), data.comment.strip(), data.dietary.strip(),
                              data.deputy.strip(), data.items())
     repo.save_answer(turn.session, meeting.id or 0, turn.member.id or 0, given, now)
-    card = invitations.card_for(turn.session, meeting, now, turn.member,
+    card = meetings.card_for(turn.session, meeting, now, turn.member,
                                 notice="Takk! Svaret ditt er registrert.")
     return await reply(turn, card, "Svaret ditt er registrert.")
 
@@ -115,7 +115,7 @@ async def cancel_late(turn: Turn, data: RsvpData) -> dict[str, Any] | None:
                      repo.AnswerInput(Answer.no, comment), now, late=late)
     if late and was_coming:
         tell_secretariat(turn, meeting, member)
-    card = invitations.card_for(turn.session, meeting, now, member,
+    card = meetings.card_for(turn.session, meeting, now, member,
                                 notice="Forfallet ditt er registrert.")
     return await reply(turn, card, "Forfallet ditt er registrert.")
 
@@ -126,7 +126,7 @@ def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
 
     now = turn.deps.clock.now()
     text = (f"{member.name} ({member.organisation or 'uten kommune'}) kan likevel ikke komme "
-            f"på «{meeting.title}» ({invitations.when_text(meeting)}).")
+            f"på «{meeting.title}» ({meetings.when_text(meeting)}).")
     for sec in turn.session.exec(select(Member).where(Member.role == Role.secretariat,
                                                       Member.active == True)):  # noqa: E712
         enqueue(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
 from domain.members import ImportFileError, parse_role, read_members
-from services.member_matching import import_rows
+from services.members import import_rows
 from storage import audit
 from storage.db import session_scope
 from storage.groups import find_group, member_ids

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from core.settings import Settings
 from services import ics
-from services.meeting_send import send
+from services.meetings import send
 from storage.db import session_scope
 from storage.meeting_cards import SUMMARY, cards
 from tests.harness import TEAM_ID, card_of, card_text

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from domain.innspill import ExportEntry, Pick, assign, group_label, to_csv, to_markdown
-from scheduler.innspill_jobs import close_at_deadline, remind_silent
+from services.innspill import close_at_deadline, remind_silent
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
 from storage.delivery_models import Delivery

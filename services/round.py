@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from delivery.round_card import summary
 from domain import round as rm
-from scheduler.store import schedule
+from scheduler.store import Jobs, register, schedule
 from storage import rounds
 from storage.round_models import RoundNudge, TalkRound
 
@@ -63,3 +63,8 @@ def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: st
         session.add(RoundNudge(round_id=round_id, text=summary(session, rnd), created_at=now))
     else:
         schedule_nudges(session, rnd, now)
+
+
+def register_jobs(jobs: Jobs) -> None:
+    """The round's scheduled job: the speaker's nudges."""
+    register(jobs, KIND, nudge)

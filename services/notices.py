@@ -1,4 +1,4 @@
-"""Job functions: module-level, taking plain ids, idempotent through the delivery ledger."""
+"""One-off notices: the generic «reminder» job (one member, one text, by a rule's name)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,7 @@ from sqlmodel import Session
 
 from delivery.sendout import enqueue, notice_activity
 from domain.rules import DEFAULT_RULES
-from scheduler.innspill_jobs import HANDLERS as INNSPILL_HANDLERS
-from scheduler.meeting_jobs import HANDLERS as MEETING_HANDLERS
-from scheduler.round_nudges import nudge as round_nudge
-from scheduler.store import Handler
-from services.meeting_send import scheduled_send
+from scheduler.store import Jobs, register
 
 
 def remind(session: Session, now: datetime, *, member_id: int, rule: str, subject: str,
@@ -23,7 +19,6 @@ def remind(session: Session, now: datetime, *, member_id: int, rule: str, subjec
             now, essential=essential)
 
 
-HANDLERS: dict[str, Handler] = {"reminder": remind, "invitation": scheduled_send}
-HANDLERS.update(INNSPILL_HANDLERS)
-HANDLERS.update(MEETING_HANDLERS)
-HANDLERS["round_nudge"] = round_nudge
+def register_jobs(jobs: Jobs) -> None:
+    """The notices feature's scheduled job."""
+    register(jobs, "reminder", remind)

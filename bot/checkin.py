@@ -13,8 +13,8 @@ from bot.turn import Turn
 from services import meetings
 from storage import attendance, audit
 from storage import rsvp as repo
-from storage.meeting_chat import meeting_for_chat
 from storage.meeting_models import Meeting, MeetingStatus
+from storage.meetings import meeting_for_chat
 from storage.members import find_by_name_or_email
 from storage.models import Member
 

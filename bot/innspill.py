@@ -14,7 +14,6 @@ from cards.common import plain
 from cards.innspill_member import build_member_card
 from cards.notice import build_notice_card
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
 from storage import live_cards
 from storage.groups import member_ids
 from storage.innspill_models import InnspillSession
@@ -80,25 +79,25 @@ def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
         return _pick_area(turn, s, data.area)
     if verb == "submit":
         question = int(data.question) if data.question.isdigit() else -1
-        entry, token = entry_repo.add_entry(db, s, member, data.text, question, now)
+        entry, token = repo.add_entry(db, s, member, data.text, question, now)
         tokens[entry.id or 0] = token
         count = repo.participant(db, s, member.id or 0).entries
         return {"notice": f"Takk! Innspillet ditt er sendt inn ({count} av {s.max_entries})."
                 + _plain_note(data.text)}
     if verb == "start_edit":
-        entry_repo.own_entry(db, s, member, data.entry, tokens)
+        repo.own_entry(db, s, member, data.entry, tokens)
         return {"editing": data.entry}
     if verb == "edit":
-        entry = entry_repo.own_entry(db, s, member, data.entry, tokens)
-        entry_repo.edit_entry(db, s, entry, data.text, now)
+        entry = repo.own_entry(db, s, member, data.entry, tokens)
+        repo.edit_entry(db, s, entry, data.text, now)
         return {"notice": "Endringen er lagret." + _plain_note(data.text)}
     if verb == "delete":
-        entry = entry_repo.own_entry(db, s, member, data.entry, tokens)
-        entry_repo.delete_entry(db, s, entry, member, now)
+        entry = repo.own_entry(db, s, member, data.entry, tokens)
+        repo.delete_entry(db, s, entry, member, now)
         tokens.pop(data.entry, None)
         return {"notice": "Innspillet er slettet."}
     if verb == "cast":
-        left = entry_repo.vote(db, s, member, data.entry)
+        left = repo.vote(db, s, member, data.entry)
         return {"notice": f"Stemmen er registrert. Du har {left} igjen."}
     return {}
 

@@ -17,7 +17,6 @@ from cards.innspill_member import MemberView
 from domain.innspill import to_csv, to_markdown
 from services.innspill import live_view
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
 from storage import live_cards
 from storage.innspill_models import InnspillEntry, InnspillSession
 
@@ -64,7 +63,7 @@ async def command(turn: Turn) -> None:
 
 
 def _export_text(turn: Turn, s: InnspillSession, csv: bool = False) -> str:
-    rows = entry_repo.export_entries(turn.session, s)
+    rows = repo.export_entries(turn.session, s)
     if csv:
         return to_csv(rows)
     return to_markdown(f"Innspill #{s.id}: {' / '.join(repo.questions(s))}", rows)
@@ -99,7 +98,7 @@ async def admin_action(turn: Turn, data: AdminAction) -> Card:
             notice = "Innspillet er skjult (det er tatt vare på)."
         elif verb == "merge":
             src, dst = data.merge_source, data.merge_target
-            entry_repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
+            repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
                        int(dst) if dst.isdigit() else 0)
             notice = "Innspillene er slått sammen."
         elif verb == "export":

@@ -15,7 +15,6 @@ from cards.innspill_member import MemberView, OwnEntry, VoteEntry
 from domain.innspill import group_label
 from services.innspill import live_view
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
 from storage.innspill_models import InnspillParticipant, InnspillSession
 from storage.models import Member
 
@@ -35,12 +34,12 @@ def encode_held(tokens: dict[int, str]) -> str:
 def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[int, str],
                 **extra: Any) -> MemberView:
     """The member's own view; tokens (fully anonymous) are echoed back in the card."""
-    own = entry_repo.owned(db, s, member, tokens)
+    own = repo.owned(db, s, member, tokens)
     qs = repo.questions(s)
     p = repo.participant(db, s, member.id or 0)
     placed = repo.placements(db, s).get(member.id or 0)
     held = encode_held({e.id or 0: tokens[e.id or 0] for e in own if (e.id or 0) in tokens})
-    to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in entry_repo.entries(db, s)]
+    to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in repo.entries(db, s)]
     return MemberView(
         s.id or 0, qs, s.status, repo.areas(s), group_label(placed) if placed else "",
         [OwnEntry(e.id or 0, e.text, qs[e.question_no]) for e in own], held, s.max_entries,
@@ -50,7 +49,7 @@ def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[in
 
 def admin_view(db: Session, s: InnspillSession, notice: str = "") -> AdminView:
     """Everything, hidden and merged entries included, with authors unless fully anonymous."""
-    rows = entry_repo.entries(db, s, visible_only=False)
+    rows = repo.entries(db, s, visible_only=False)
     names = {m.id: m.name for m in db.exec(select(Member).where(
         col(Member.id).in_([e.author_member_id for e in rows if e.author_member_id])))}
     number = {e.id: i for i, e in enumerate(rows, 1)}

@@ -20,7 +20,7 @@ from services.round import schedule_nudges
 from storage import audit, rounds
 from storage.groups import default_group
 from storage.models import Membership, WorkingGroup
-from storage.round_people import by_region, current_meeting, present
+from storage.rounds import by_region, current_meeting, present
 from storage.teams import group_for_team
 
 

@@ -14,7 +14,6 @@ from delivery.sendout import enqueue, notice_activity
 from domain.innspill import group_label
 from scheduler.store import Jobs, register
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
 from storage import live_cards
 from storage.innspill_models import Anonymity, InnspillParticipant, InnspillSession, InnspillStatus
 from storage.live_models import LiveCard
@@ -26,7 +25,7 @@ def live_view(db: Session, s: InnspillSession) -> LiveView:
     people = {m.id: m for m in db.exec(select(Member).join(
         InnspillParticipant, col(InnspillParticipant.member_id) == Member.id)
         .where(InnspillParticipant.session_id == s.id))}
-    rows = entry_repo.entries(db, s)
+    rows = repo.entries(db, s)
     by_area: dict[str, int] = {}
     for e in rows:
         by_area[e.area] = by_area.get(e.area, 0) + 1

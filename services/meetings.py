@@ -27,7 +27,6 @@ from storage import rsvp
 from storage.db import table
 from storage.delivery_models import Delivery, ScheduledJob, Sendout
 from storage.live_models import LiveCard
-from storage.meeting_cards import SUMMARY, add_summaries, track_copies
 from storage.meeting_models import (
     AgendaItem,
     Meeting,
@@ -36,7 +35,7 @@ from storage.meeting_models import (
     MeetingStatus,
     ProgrammeItem,
 )
-from storage.meetings import meeting_rules
+from storage.meetings import SUMMARY, add_summaries, meeting_rules, track_copies
 from storage.models import Member, WorkingGroup
 from storage.regions import region_names
 

@@ -23,7 +23,7 @@ from scheduler.store import Jobs
 from services import innspill, meetings, notices, round
 from storage.innspill import LIVE_KIND as INNSPILL
 from storage.live_models import LiveCard
-from storage.meeting_cards import INVITATION, SUMMARY
+from storage.meetings import INVITATION, SUMMARY
 
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
 FEATURES_WITH_JOBS = (notices, meetings, innspill, round)

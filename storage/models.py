@@ -1,4 +1,4 @@
-"""Tables of the Foundation: groups, regions, members, conversations, audit."""
+"""Tables of the Foundation: groups, regions, members, conversations, audit, generated secrets."""
 
 from __future__ import annotations
 
@@ -98,3 +98,13 @@ class AuditEntry(SQLModel, table=True):
     target: str = Field(default="", max_length=400)
     outcome: str = Field(default="ok", max_length=20)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class AppSecret(SQLModel, table=True):
+    """A generated key kept across restarts (the calendar links' HMAC key, when none is set)."""
+
+    __tablename__ = "app_secret"
+    name: str = Field(primary_key=True, max_length=50)
+    value: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow,
+                                 sa_column=utc_column())

@@ -12,7 +12,6 @@ from storage import (  # noqa: F401
     innspill_models,
     live_models,
     meeting_models,
-    meetings_extra_models,
     models,
     round_models,
 )

@@ -11,7 +11,7 @@ from bot.innspill_views import encode_held, member_view, parse_held
 from bot.router import Router
 from bot.turn import Turn
 from cards.common import plain
-from cards.innspill_member import build_member_card
+from cards.innspill import build_member_card
 from cards.notice import build_notice_card
 from storage import innspill as repo
 from storage import live_cards

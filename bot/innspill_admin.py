@@ -11,9 +11,7 @@ from bot.innspill_open import audit_session, send_direct, send_form
 from bot.innspill_views import admin_view
 from bot.router import Router
 from bot.turn import Turn
-from cards.innspill import build_admin_card
-from cards.innspill_live import build_live_card
-from cards.innspill_member import MemberView
+from cards.innspill import MemberView, build_admin_card, build_live_card
 from domain.innspill import to_csv, to_markdown
 from services.innspill import live_view
 from storage import innspill as repo

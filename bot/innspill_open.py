@@ -11,8 +11,13 @@ from sqlmodel import col, select
 from bot.innspill_views import admin_view, live_activity
 from bot.router import ActionData, Router
 from bot.turn import Turn
-from cards.innspill import FormView, build_admin_card, build_form_card
-from cards.innspill_member import MemberView, build_member_card
+from cards.innspill import (
+    FormView,
+    MemberView,
+    build_admin_card,
+    build_form_card,
+    build_member_card,
+)
 from delivery.sendout import start_sendout
 from domain.rules import due_time, expiry
 from scheduler import store

@@ -9,9 +9,7 @@ from botbuilder.schema import Activity
 from sqlmodel import Session, col, select
 
 from bot.turn import card_message
-from cards.innspill import AdminEntry, AdminView
-from cards.innspill_live import build_live_card
-from cards.innspill_member import MemberView, OwnEntry, VoteEntry
+from cards.innspill import AdminEntry, AdminView, MemberView, OwnEntry, VoteEntry, build_live_card
 from domain.innspill import group_label
 from services.innspill import live_view
 from storage import innspill as repo

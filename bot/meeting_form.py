@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from bot.router import ActionData, Router
 from bot.turn import Turn
-from cards.meeting_form import (
+from cards.meetings import (
     MeetingFormView,
     MeetingLine,
     build_meeting_form_card,

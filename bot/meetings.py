@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from bot.router import Router
 from bot.rsvp import reply
 from bot.turn import Turn
-from cards.meeting_status import build_status_card
+from cards.meetings import build_status_card
 from services import meetings
 from services.attendance import export_text
 from services.meetings import build_status_view

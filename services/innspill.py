@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from cards.common import attachment
-from cards.innspill_live import LiveEntry, LiveGroup, LiveView, build_live_card
+from cards.innspill import LiveEntry, LiveGroup, LiveView, build_live_card
 from core.timefmt import span
 from delivery.sendout import enqueue, notice_activity
 from domain.innspill import group_label

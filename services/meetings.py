@@ -15,8 +15,7 @@ from sqlmodel import Session, col, select
 
 from cards.common import attachment
 from cards.invitation import ANSWER_LABELS, InvitationView, ProgrammeLine, build_invitation_card
-from cards.meeting_status import StatusView
-from cards.meeting_summary import SummaryView, build_summary_card, summary_text
+from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
 from core.timefmt import LOCALE, clock, date_long, span, to_oslo
 from delivery.sendout import enqueue, notice_activity, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry

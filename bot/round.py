@@ -15,10 +15,9 @@ from cards.common import plain
 from cards.notice import build_notice_card
 from cards.round import FormView, build_round_card, build_round_form_card
 from core.timefmt import date_long, span
-from delivery.round_card import round_card, round_view, summary
 from domain import round as rm
 from domain.round import OrderMode
-from services.round import schedule_nudges
+from services.round import round_card, round_view, schedule_nudges, summary
 from storage import audit, rounds
 from storage.groups import default_group
 from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus

@@ -64,5 +64,5 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
 
     app.on_startup.append(start)
     app.on_cleanup.insert(0, stop)  # before the engine is disposed
-    round_sender.attach(app, settings, engine, clock)
+    round_sender.attach(app, settings, engine, clock, round.round_activity)
     live_cards.attach(app, settings, engine, clock, render)

@@ -89,7 +89,7 @@ def list_sessions(db: Session) -> list[tuple[InnspillSession, int, int]]:
 
 
 def _visible_count(db: Session, s: InnspillSession) -> int:
-    """Entries neither hidden nor merged (as storage.innspill_entries.entries counts them)."""
+    """Entries neither hidden nor merged (as entries() below counts them)."""
     return db.exec(select(func.count()).select_from(InnspillEntry).where(
         InnspillEntry.session_id == s.id, InnspillEntry.hidden == False,  # noqa: E712
         col(InnspillEntry.merged_into_id).is_(None))).one()

@@ -18,7 +18,7 @@ class WorkingGroup(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200, unique=True, index=True)
     team_id: str | None = Field(default=None, max_length=200, index=True)
-    # This group's changes to the scheduling rules, as JSON (scheduler/rules.py reads it).
+    # This group's changes to the scheduling rules, as JSON (domain/rules.py reads it).
     rules: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

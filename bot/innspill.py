@@ -87,6 +87,7 @@ def live_activity(s: InnspillSession, db: Session) -> Activity:
     return card_message(build_live_card(live_view(db, s)), "Innspill er åpnet")
 
 
+# Opening an innspill session: the secretariat's form, the live card, 1:1 send-out.
 Card = dict[str, Any] | None
 OSLO_TZ = "Europe/Oslo"
 
@@ -217,6 +218,7 @@ def audit_session(turn: Turn, action: str, s: InnspillSession, detail: str = "")
 
 
 
+# Secretariat side of innspill: status, close/reopen, voting, hide, merge, export.
 class AdminAction(BaseModel):
     model_config = ConfigDict(extra="ignore")
     verb: str
@@ -321,6 +323,7 @@ async def show_live(turn: Turn, data: AdminAction) -> Card:
 
 
 
+# The members' side: pick an area, write, edit, delete and vote on their own card.
 class MemberAction(BaseModel):
     model_config = ConfigDict(extra="ignore")
     verb: str

@@ -151,6 +151,7 @@ def _me(turn: Turn) -> int | None:
     return turn.member.id if turn.member else None
 
 
+# `møter`: coming meetings; the secretariat creates and edits them with a card form.
 STATUS = {"planned": "Planlagt", "date_tba": "Dato kommer", "tentative": "Foreløpig",
           "invited": "Innkalling sendt", "held": "Avholdt", "cancelled": "Avlyst"}
 
@@ -269,6 +270,7 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
     return None
 
 
+# The secretariat's «Avlys møtet» on the status card: cancel, tell everyone, mark cards AVLYST.
 def register_cancel(router: Router) -> None:
     """Add the cancel action (secretariat only, checked on the server)."""
     router.action("meeting.cancel", MeetingRef, secretariat=True)(cancel)

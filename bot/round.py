@@ -138,6 +138,7 @@ async def refresh(turn: Turn, round_id: int, activity_id: str | None = None) -> 
     return card
 
 
+# Round-the-table: `runde` and «Start runde» open the form, «Start runden» posts the card.
 class RoundStart(BaseModel):
     """The form's inputs as Teams sends them (strings); checked in start_round."""
 
@@ -230,6 +231,7 @@ async def start_round(turn: Turn, data: RoundStart) -> dict[str, Any] | None:
                                                    "Følg runden på kortet i samtalen."])
 
 
+# `oppdatering TEKST`: a region's update for the round, written before the meeting.
 MAX_PREWRITE = 3000  # under the 4,000 a chat message may carry
 USAGE = ("Skriv **oppdatering** og teksten, for eksempel «oppdatering Vi har fått ny "
          "næringssjef». Sekretariatet kan skrive for en region: «oppdatering Mosseregionen: …».")

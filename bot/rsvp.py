@@ -137,6 +137,7 @@ def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
                 sec.id or 0, notice_activity("Forfall etter fristen", [text]), now)
 
 
+# Check-in: the member's button on the day, and the secretariat adding a deputy or guest.
 class CheckIn(BaseModel):
     meeting_id: int
 

@@ -130,6 +130,7 @@ def _samples_innspill() -> dict[str, Card]:
     }
 
 
+# The live card in the chat: counts per group, entries where results are live.
 @dataclass(frozen=True)
 class LiveGroup:
     label: str
@@ -207,6 +208,7 @@ def _samples_innspill_live() -> dict[str, Card]:
     }
 
 
+# The member's own innspill card (user-specific): pick an area, write, edit, vote.
 @dataclass(frozen=True)
 class OwnEntry:
     id: int

@@ -146,6 +146,7 @@ def build_invitation_card(view: InvitationView) -> Card:
     return adaptive_card(body, speak=f"{prefix}{view.title}, {view.when}")
 
 
+# Sample meeting cards (seed 000 invitation, seed 001 programme) for validation and pictures.
 AGENDA = [(1, "Godkjenning av innkalling"), (2, "Godkjenning av referat fra møtet 23. mai 2023"),
           (3, "Diskusjon for «Strategiske føringer 2025-2028»"),
           (4, "Innspill til Handlingsprogram for 2024 – Konkurranseskraft og attraktivitet"),

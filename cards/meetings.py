@@ -95,6 +95,7 @@ def _samples_meeting_status() -> dict[str, Card]:
         [("Felles middag", 12, ["Glutenfri"])], [(1, "Anne Feltman")]))}
 
 
+# The secretariat's meeting form (new or edit), and the list of coming meetings.
 FORMATS = [("physical", "Fysisk"), ("digital", "Digitalt"), ("hybrid", "Hybrid"),
            ("webinar", "Webinar"), ("conference", "Konferanse"), ("study_trip", "Studietur")]
 
@@ -192,6 +193,7 @@ def _samples_meeting_form() -> dict[str, Card]:
     }
 
 
+# The channel's summary card: live RSVP counts and how many regions have answered.
 @dataclass(frozen=True)
 class SummaryView:
     title: str

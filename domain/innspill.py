@@ -100,6 +100,7 @@ def group_label(placement: Placement) -> str:
     return f"{placement.area} – gruppe {placement.subgroup}"
 
 
+# Workshop input as Markdown or CSV: by group and theme, with votes and municipality.
 @dataclass(frozen=True)
 class ExportEntry:
     group: str  # interest area ("" when the session has none)

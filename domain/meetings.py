@@ -138,6 +138,7 @@ def parse_plan(text: str) -> list[PlannedMeeting]:
     return planned
 
 
+# Numbered agenda lines ("1. Godkjenning av innkalling") into agenda items.
 _ITEM = re.compile(r"^\s*(?:[-*#]+\s*)*(?:\*\*)?(\d{1,2})\.\s+(.+?)\s*(?:\*\*)*\s*$")
 _SUB = re.compile(r"^\s*-?\s*([a-z]|[ivx]+)\.\s+")
 # Words that say what kind of item it is, checked in this order.
@@ -189,6 +190,7 @@ def parse_agenda(text: str) -> list[ParsedItem]:
     return items
 
 
+# Checking what the secretariat typed into the meeting form (pure; Norwegian errors).
 FIELDS = ("group_id", "title", "date", "start", "end", "place", "online_url", "format",
           "agenda", "preparation", "deadline_date")
 

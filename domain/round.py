@@ -136,6 +136,7 @@ def _next_speaker(state: RoundState, slots: list[Slot], now: datetime) -> RoundS
                    slots=tuple(slots))
 
 
+# The round written up per region, in the form of seed 003's minutes (Markdown).
 @dataclass(frozen=True)
 class SummarySlot:
     label: str

@@ -81,6 +81,7 @@ def expiry(rule: Rule, anchor: datetime, due: datetime) -> datetime:
     return min(due + rule.grace, anchor)
 
 
+# A group's changes to the scheduling rules: stored as JSON, set as «regel.felt=verdi».
 FIELDS = ("days_before", "at", "working_hours", "grace_hours")
 _YES, _NO = ("ja", "true", "1", "yes"), ("nei", "false", "0", "no")
 

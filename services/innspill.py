@@ -63,6 +63,7 @@ def render(db: Session, card: LiveCard, _now: datetime) -> dict[str, Any] | None
             "attachments": [attachment(build_live_card(live_view(db, s)))]}
 
 
+# Scheduled innspill work: a reminder before the deadline, closing at the deadline.
 def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
     """Queue a reminder for each active member of the group who has submitted nothing."""
     s = session.get(InnspillSession, session_id)

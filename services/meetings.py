@@ -130,6 +130,7 @@ def activity_for(card: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
 
 
 CHANGED, CANCELLED = "meeting_changed", "meeting_cancelled"
+# Changes to a sent meeting: every card redrawn in place, the yes-sayers told once; cancelling.
 Before = tuple[datetime | None, datetime | None, str]
 
 
@@ -223,6 +224,7 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
                                   title=f"Avlyst: {meeting.title}")
 
 
+# Sending a meeting's invitation: now, or approved for the scheduler's «invitation» rule.
 class SendError(Exception):
     """Why a meeting cannot be sent; the message is Norwegian."""
 
@@ -282,6 +284,7 @@ def scheduled_send(session: Session, now: datetime, *, meeting_id: int) -> None:
     send(session, meeting_id, now)
 
 
+# The status view from the database: answers per region, the silent, programme counts.
 def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> StatusView:
     """Everything the secretariat wants to know about who is coming."""
     mid = meeting.id or 0
@@ -314,6 +317,7 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         cancelled=meeting.status == MeetingStatus.cancelled)
 
 
+# The activity a tracked meeting card should show now: a channel summary or a member's copy.
 def summary_view(session: Session, meeting: Meeting) -> SummaryView:
     """Counts and regions as the secretariat's status card has them."""
     status = build_status_view(session, meeting)
@@ -342,6 +346,9 @@ def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | 
         card_for(session, meeting, now, member, notice=notice), meeting)
 
 
+# Meeting reminders: RSVP reminder to the silent, day-before reminder to those coming. Scheduled
+# when the invitation goes out and moved when the meeting moves; the job checks the meeting again
+# when it runs, and the delivery ledger sends each one at most once.
 # job kind -> (rule name, which time of the meeting the rule counts back from)
 JOBS = {"meeting_rsvp_reminder": "rsvp_reminder", "meeting_day_before": "day_before"}
 

@@ -67,6 +67,7 @@ def summary(session: Session, rnd: TalkRound) -> str:
                                         for s in rounds.slots(session, rnd.id or 0)])
 
 
+# Round nudges: the scheduler decides (30 s left, time is up, auto-advance); a sender posts.
 log = logging.getLogger(__name__)
 KIND = "round_nudge"
 GRACE = timedelta(minutes=10)  # a nudge more than this late is pointless

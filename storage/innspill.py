@@ -95,6 +95,7 @@ def _visible_count(db: Session, s: InnspillSession) -> int:
         col(InnspillEntry.merged_into_id).is_(None))).one()
 
 
+# Workshop input entries: add, edit and delete through tokens, votes, merges, export.
 S = InnspillStatus
 TEXT_LIMIT = 1000
 

@@ -131,6 +131,7 @@ def meeting_rules(session: Session, meeting_id: int) -> dict[str, Rule]:
     return group_rules(session, groups[0].id if groups else None)
 
 
+# Which meeting a Teams chat belongs to, for meeting events (participants joining).
 MARGIN = timedelta(minutes=30)  # people join a little early and stay a little late
 
 
@@ -161,6 +162,7 @@ def meeting_for_chat(session: Session, conversation_id: str, team_id: str | None
 SUMMARY, INVITATION = "summary", "invitation"
 
 
+# Meeting cards kept current (channel summaries, invitation copies), over storage/live_cards.
 def linked_channels(session: Session, meeting_id: int) -> list[ConversationRef]:
     """One installed channel per invited group whose team the bot is in."""
     teams = session.exec(select(WorkingGroup.team_id).join(

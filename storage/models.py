@@ -100,6 +100,7 @@ class AuditEntry(SQLModel, table=True):
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
 
 
+# Generated keys kept across restarts (the tracked cards moved to storage/live_models.py).
 class AppSecret(SQLModel, table=True):
     """A generated key kept across restarts (the calendar links' HMAC key, when none is set)."""
 

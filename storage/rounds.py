@@ -88,6 +88,7 @@ def by_region(session: Session, members: list[Member]) -> list[SlotDraft]:
     return list(drafts.values())
 
 
+# Round repository: create a round, load and save its state (guarded by step), updates.
 def create_round(session: Session, *, group_id: int | None, meeting_id: int | None, topic: str,
                  mode: rm.OrderMode, seconds: int, auto_advance: bool, conversation_id: str,
                  drafts: list[SlotDraft], by_member_id: int | None, now: datetime,

@@ -94,7 +94,11 @@ async def measure(root: Path, tmp: str) -> dict[str, Any]:
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     sink = web.Application()  # nothing is posted on an invoke, but answer if it is
-    sink.router.add_route("*", "/{tail:.*}", lambda r: web.json_response({"id": "1"}))
+
+    async def posted(_request: web.Request) -> web.Response:
+        return web.json_response({"id": "1"})
+
+    sink.router.add_route("*", "/{tail:.*}", posted)
     sink_runner = web.AppRunner(sink, access_log=None)
     await sink_runner.setup()
     sink_port = free_port()

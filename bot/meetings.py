@@ -94,14 +94,16 @@ async def preview(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     if meeting is None:
         await _say(turn)
         return None
-    card = meetings.card_for(turn.session, meeting, turn.deps.clock.now())
+    card = meetings.card_for(turn.session, meeting, turn.deps.clock.now(),
+                              links=turn.deps.links)
     return await reply(turn, card, "Forhåndsvisning av innkallingen")
 
 
 async def send_now(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     """Start the send-out; the app's delivery worker sends it within Teams' limits."""
     try:
-        out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now())
+        out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now(),
+                            links=turn.deps.links)
     except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
     audit.record(turn.session, action="meeting.send", actor_member_id=_me(turn),
@@ -262,7 +264,7 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
         turn.session.add(meeting)
     meetings_repo.replace_agenda(turn.session, meeting, checked.agenda)
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
-        meetings.after_edit(turn.session, meeting, before, now)
+        meetings.after_edit(turn.session, meeting, before, now, links=turn.deps.links)
     audit.record(turn.session, action="meeting.save", target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])

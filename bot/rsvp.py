@@ -92,13 +92,15 @@ async def answer(turn: Turn, data: RsvpData) -> dict[str, Any] | None:
     due = repo.deadline(meeting)
     if due and now >= due:
         card = meetings.card_for(turn.session, meeting, now, turn.member,
-                                    notice="Svarfristen er ute; svaret ble ikke endret.")
+                                    notice="Svarfristen er ute; svaret ble ikke endret.",
+                                 links=turn.deps.links)
         return await reply(turn, card, "Svarfristen er ute.")
     given = repo.AnswerInput(Answer(data.answer), data.comment.strip(), data.dietary.strip(),
                              data.deputy.strip(), data.items())
     repo.save_answer(turn.session, meeting.id or 0, turn.member.id or 0, given, now)
     card = meetings.card_for(turn.session, meeting, now, turn.member,
-                                notice="Takk! Svaret ditt er registrert.")
+                                notice="Takk! Svaret ditt er registrert.",
+                             links=turn.deps.links)
     return await reply(turn, card, "Svaret ditt er registrert.")
 
 
@@ -120,7 +122,8 @@ async def cancel_late(turn: Turn, data: RsvpData) -> dict[str, Any] | None:
     if late and was_coming:
         tell_secretariat(turn, meeting, member)
     card = meetings.card_for(turn.session, meeting, now, member,
-                                notice="Forfallet ditt er registrert.")
+                                notice="Forfallet ditt er registrert.",
+                             links=turn.deps.links)
     return await reply(turn, card, "Forfallet ditt er registrert.")
 
 
@@ -182,7 +185,8 @@ async def check_in(turn: Turn, data: CheckIn) -> dict[str, Any] | None:
     now = turn.deps.clock.now()
     new = attendance.check_in(turn.session, data.meeting_id, member, now)
     notice = "Du er sjekket inn. Velkommen!" if new else "Du var allerede sjekket inn."
-    card = meetings.card_for(turn.session, meeting, now, member, notice=notice)
+    card = meetings.card_for(turn.session, meeting, now, member, notice=notice,
+                             links=turn.deps.links)
     return await reply(turn, card, notice)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from cards.common import CONTENT_TYPE
 from core.clock import Clock
 from core.i18n import Lang
+from core.links import LinkSigner
 from core.settings import Settings
 from storage.models import Member, Role
 
@@ -46,6 +47,7 @@ class Deps:
     engine: Engine
     clock: Clock
     router: Router
+    links: LinkSigner
     lookups: LookupBackoff = field(default_factory=LookupBackoff)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from babel.dates import format_date
@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from cards.common import attachment
 from cards.invitation import ANSWER_LABELS, InvitationView, ProgrammeLine, build_invitation_card
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
+from core.links import LinkSigner
 from core.timefmt import LOCALE, clock, date_long, span, to_oslo
 from delivery.sendout import enqueue, notice_activity, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry
@@ -87,7 +88,7 @@ def _programme_line(item: Any, chosen: set[int]) -> ProgrammeLine:
 
 
 def build_view(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
-               notice: str = "", ics_url: str = "") -> InvitationView:
+               notice: str = "", *, links: LinkSigner) -> InvitationView:
     """The invitation as `member` sees it now (no member: the copy everyone gets)."""
     mid = meeting.id or 0
     agenda = session.execute(_AGENDA, {"m": mid})
@@ -97,7 +98,7 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
     chosen = rsvp.chosen_items(session, member.id or 0, [i.id or 0 for i in items if
                                                           i.asks_rsvp]) if member else set()
     due = rsvp.deadline(meeting)
-    ics_url = ics_url or ics.link_for(session, meeting)
+    ics_url = ics.link_for(links, meeting)
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \
         to_oslo(now).date()
     return InvitationView(
@@ -116,9 +117,9 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
 
 
 def card_for(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
-             notice: str = "") -> dict[str, Any]:
+             notice: str = "", *, links: LinkSigner) -> dict[str, Any]:
     """The invitation card dict."""
-    return build_invitation_card(build_view(session, meeting, now, member, notice))
+    return build_invitation_card(build_view(session, meeting, now, member, notice, links=links))
 
 
 def activity_for(card: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
@@ -143,22 +144,22 @@ def snapshot(meeting: Meeting) -> Before:
     return meeting.starts_at, meeting.ends_at, meeting.place
 
 
-def _refresh_sent(session: Session, meeting: Meeting, now: datetime) -> None:
+def _refresh_sent(session: Session, meeting: Meeting, now: datetime, links: LinkSigner) -> None:
     """Invitations still queued carry the new card; those delivered are redrawn in place."""
     key = subject(meeting.id or 0)
-    activity = activity_for(card_for(session, meeting, now), meeting)
+    activity = activity_for(card_for(session, meeting, now, links=links), meeting)
     session.execute(update(Delivery).where(
         col(Delivery.purpose) == PURPOSE, col(Delivery.subject) == key,
         col(Delivery.status) == "pending").values(payload=json.dumps(activity)))
     track_copies(session, meeting.id or 0, key)
 
 
-def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime,
-               ) -> Sendout | None:
+def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime, *,
+               links: LinkSigner) -> Sendout | None:
     """After a saved edit (version already bumped): redraw; a new time or place is told once."""
     if meeting.invited_at is None or meeting.status != MeetingStatus.invited:
         return None
-    _refresh_sent(session, meeting, now)
+    _refresh_sent(session, meeting, now, links)
     if snapshot(meeting) == before:
         return None
     schedule_reminders(session, meeting, now)  # a new time moves the reminders too
@@ -174,7 +175,7 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
 
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
-         ends_at: datetime | None = None, place: str | None = None,
+         ends_at: datetime | None = None, place: str | None = None, links: LinkSigner,
          ) -> tuple[Meeting, Sendout | None]:
     """Move the meeting or change its place (a new start keeps the length if no end is given)."""
     meeting = session.get(Meeting, meeting_id)
@@ -195,7 +196,7 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
     meeting.version, meeting.updated_at = meeting.version + 1, now
     session.add(meeting)
     session.flush()
-    return meeting, after_edit(session, meeting, before, now)
+    return meeting, after_edit(session, meeting, before, now, links=links)
 
 
 def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, Sendout | None]:
@@ -242,7 +243,7 @@ def sendable(session: Session, meeting_id: int) -> Meeting:
     return meeting
 
 
-def send(session: Session, meeting_id: int, now: datetime) -> Sendout:
+def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner) -> Sendout:
     """Record the invitation send-out 1:1 to every invitee; a second call adds nothing."""
     meeting = sendable(session, meeting_id)
     members = rsvp.invitees(session, meeting_id)
@@ -254,7 +255,7 @@ def send(session: Session, meeting_id: int, now: datetime) -> Sendout:
     session.flush()
     add_summaries(session, meeting_id)  # the linked channels' live counts
     # Everyone gets the same copy; a click answers with the member's own view.
-    activity = activity_for(card_for(session, meeting, now), meeting)
+    activity = activity_for(card_for(session, meeting, now, links=links), meeting)
     sendout = start_sendout(session, PURPOSE, subject(meeting_id),
                             members, lambda _m: activity, now, title=meeting.title)
     schedule_reminders(session, meeting, now)
@@ -275,13 +276,14 @@ def approve(session: Session, meeting_id: int, now: datetime) -> datetime:
     return due
 
 
-def scheduled_send(session: Session, now: datetime, *, meeting_id: int) -> None:
+def scheduled_send(session: Session, now: datetime, *, meeting_id: int,
+                   links: LinkSigner) -> None:
     """Scheduler job: send if the meeting is still approved and sendable."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or not meeting.auto_send or meeting.status in (
             MeetingStatus.cancelled, MeetingStatus.held):
         return
-    send(session, meeting_id, now)
+    send(session, meeting_id, now, links=links)
 
 
 # The status view from the database: answers per region, the silent, programme counts.
@@ -327,7 +329,8 @@ def summary_view(session: Session, meeting: Meeting) -> SummaryView:
                        cancelled=meeting.status == MeetingStatus.cancelled)
 
 
-def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
+def render(session: Session, card: LiveCard, now: datetime, *,
+           links: LinkSigner) -> dict[str, Any] | None:
     """The message activity for this card now (None: the meeting or member is gone)."""
     meeting = session.get(Meeting, card.subject_id)
     if meeting is None:
@@ -343,7 +346,7 @@ def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | 
     notice = "" if meeting.status == MeetingStatus.cancelled else "Innkallingen er oppdatert."
     # The member's own view, so a PUT keeps «Ditt svar» and their programme choices.
     return activity_for(
-        card_for(session, meeting, now, member, notice=notice), meeting)
+        card_for(session, meeting, now, member, notice=notice, links=links), meeting)
 
 
 # Meeting reminders: RSVP reminder to the silent, day-before reminder to those coming. Scheduled
@@ -386,7 +389,8 @@ def _live(session: Session, meeting_id: int) -> Meeting | None:
     return meeting
 
 
-def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int) -> None:
+def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int,
+                  links: LinkSigner) -> None:
     """Before the deadline: the invitation again, to every invitee who has not answered."""
     meeting = _live(session, meeting_id)
     deadline = rsvp.deadline(meeting) if meeting else None
@@ -398,7 +402,7 @@ def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int) -> None:
     for member in rsvp.invitees(session, meeting_id):
         if member.id is None or member.id in answered:
             continue
-        card = card_for(session, meeting, now, member)
+        card = card_for(session, meeting, now, member, links=links)
         activity = activity_for(card, meeting) | {"text": text, "summary": text}
         enqueue(session, "reminder:rsvp_reminder", subject(meeting_id), member.id,
                 activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential)
@@ -432,8 +436,8 @@ def cancel_reminders(session: Session, meeting_id: int, now: datetime) -> None:
             session.add(job)
 
 
-def register_jobs(jobs: Jobs) -> None:
+def register_jobs(jobs: Jobs, links: LinkSigner) -> None:
     """The meeting feature's scheduled jobs: the approved invitation and both reminders."""
-    store.register(jobs, "invitation", scheduled_send)
-    store.register(jobs, "meeting_rsvp_reminder", rsvp_reminder)
+    store.register(jobs, "invitation", partial(scheduled_send, links=links))
+    store.register(jobs, "meeting_rsvp_reminder", partial(rsvp_reminder, links=links))
     store.register(jobs, "meeting_day_before", day_before)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache, partial
+from types import SimpleNamespace
 from typing import Any
 
 from babel.dates import format_date
@@ -42,17 +44,22 @@ from storage.regions import region_names
 PURPOSE = "invitation"
 # Built once and read as plain rows: a click rebuilds this card, and composing ORM statements
 # cost more CPU than SQLite took to run them.
-_A, _D, _P = table(AgendaItem).c, table(MeetingDocument).c, table(ProgrammeItem).c
-_G, _MG = table(WorkingGroup).c, table(MeetingGroup).c
-_AGENDA = core_select(_A.number, _A.title).where(_A.meeting_id == bindparam("m")) \
-    .order_by(_A.number)
-_DOCS = core_select(_D.title, _D.url).where(_D.meeting_id == bindparam("m")).order_by(_D.id)
-_PROGRAMME = core_select(_P.id, _P.day, _P.starts_at, _P.ends_at, _P.place, _P.what,
-                         _P.asks_rsvp).where(_P.meeting_id == bindparam("m")) \
-    .order_by(_P.day, _P.position)
-_GROUPS = core_select(_G.name).join_from(table(WorkingGroup), table(MeetingGroup),
-                                         _MG.group_id == _G.id) \
-    .where(_MG.meeting_id == bindparam("m")).order_by(_G.name)
+agenda_item, document = table(AgendaItem).c, table(MeetingDocument).c
+programme_item = table(ProgrammeItem).c
+working_group, meeting_group = table(WorkingGroup).c, table(MeetingGroup).c
+_AGENDA = core_select(agenda_item.number, agenda_item.title) \
+    .where(agenda_item.meeting_id == bindparam("m")).order_by(agenda_item.number)
+_DOCS = core_select(document.title, document.url) \
+    .where(document.meeting_id == bindparam("m")).order_by(document.id)
+_PROGRAMME = core_select(programme_item.id, programme_item.day, programme_item.starts_at,
+                         programme_item.ends_at, programme_item.place, programme_item.what,
+                         programme_item.asks_rsvp) \
+    .where(programme_item.meeting_id == bindparam("m")) \
+    .order_by(programme_item.day, programme_item.position)
+_GROUPS = core_select(working_group.name) \
+    .join_from(table(WorkingGroup), table(MeetingGroup),
+               meeting_group.group_id == working_group.id) \
+    .where(meeting_group.meeting_id == bindparam("m")).order_by(working_group.name)
 
 
 def subject(meeting_id: int) -> str:
@@ -87,22 +94,50 @@ def _programme_line(item: Any, chosen: set[int]) -> ProgrammeLine:
                          (item.id or 0) in chosen)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What this turn already read or wrote, so the card does not read it back."""
+
+    groups: list[str]
+    programme: list[Any]  # rows of _PROGRAMME
+    answer: rsvp.AnswerInput
+    late: bool = False
+
+
+def programme(session: Session, meeting_id: int) -> list[Any]:
+    """The meeting's programme rows, in order (for the card and the items asking for RSVP)."""
+    return list(session.execute(_PROGRAMME, {"m": meeting_id}))
+
+
 def build_view(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
-               notice: str = "", *, links: LinkSigner) -> InvitationView:
+               notice: str = "", *, links: LinkSigner, known: Known | None = None,
+               ) -> InvitationView:
     """The invitation as `member` sees it now (no member: the copy everyone gets)."""
     mid = meeting.id or 0
     agenda = session.execute(_AGENDA, {"m": mid})
     docs = session.execute(_DOCS, {"m": mid})
-    items = list(session.execute(_PROGRAMME, {"m": mid}))
-    answer = rsvp.answer_row(session, mid, member.id or 0) if member else None
-    chosen = rsvp.chosen_items(session, member.id or 0, [i.id or 0 for i in items if
-                                                          i.asks_rsvp]) if member else set()
+    items = known.programme if known else programme(session, mid)
+    answer: Any = None
+    if known:  # just written by this turn: shown as given, not read back
+        given = known.answer
+        answer = SimpleNamespace(answer=given.answer.value, comment=given.comment,
+                                 dietary=given.dietary, deputy_name=given.deputy_name,
+                                 late_cancellation=known.late)
+        chosen = {i.id for i in items if i.asks_rsvp and given.items.get(i.id)
+                  and given.answer in rsvp.YES}
+    elif member:
+        answer = rsvp.answer_row(session, mid, member.id or 0)
+        chosen = rsvp.chosen_items(session, member.id or 0,
+                                   [i.id or 0 for i in items if i.asks_rsvp])
+    else:
+        chosen = set()
+    groups = " og ".join(known.groups) if known else group_names(session, mid)
     due = rsvp.deadline(meeting)
     ics_url = ics.link_for(links, meeting)
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \
         to_oslo(now).date()
     return InvitationView(
-        meeting_id=mid, version=meeting.version, groups=group_names(session, mid),
+        meeting_id=mid, version=meeting.version, groups=groups,
         title=meeting.title, when=when_text(meeting), place=meeting.place,
         online_url=meeting.online_url, agenda=[(a.number, a.title) for a in agenda],
         documents=[(d.title, d.url) for d in docs], preparation=meeting.preparation,
@@ -117,9 +152,11 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
 
 
 def card_for(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
-             notice: str = "", *, links: LinkSigner) -> dict[str, Any]:
+             notice: str = "", *, links: LinkSigner, known: Known | None = None,
+             ) -> dict[str, Any]:
     """The invitation card dict."""
-    return build_invitation_card(build_view(session, meeting, now, member, notice, links=links))
+    return build_invitation_card(build_view(session, meeting, now, member, notice, links=links,
+                                            known=known))
 
 
 def activity_for(card: dict[str, Any], meeting: Meeting) -> dict[str, Any]:

@@ -115,3 +115,14 @@ def find_by_name_or_email(session: Session, text: str) -> list[Member]:
         return [member] if member is not None else []
     stmt = select(Member).where(Member.name_key == name_key(text)).order_by(col(Member.id))
     return list(session.exec(stmt).all())
+
+
+def aad_is_linked(session: Session, aad_object_id: str) -> bool:
+    """True when a member already carries this AAD object id."""
+    return session.exec(select(Member.id).where(
+        Member.aad_object_id == aad_object_id)).first() is not None
+
+
+def by_aad(session: Session, aad_object_id: str) -> Member | None:
+    """The member linked to this AAD object id."""
+    return session.exec(select(Member).where(Member.aad_object_id == aad_object_id)).first()

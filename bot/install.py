@@ -26,7 +26,8 @@ PAGE_SIZE = 100
 
 def register(router: Router) -> None:
     """Add the lifecycle handlers."""
-    router.before_transaction(prefetch)
+    router.before_transaction(ActivityTypes.conversation_update,
+                              ActivityTypes.installation_update)(prefetch)
     router.on("installed")(installed)
     router.on("members_added")(members_added)
     router.on("uninstalled")(uninstalled)
@@ -72,8 +73,6 @@ async def uninstalled(turn: Turn) -> None:
 async def prefetch(turn: Turn) -> None:
     """The Teams look-ups an install or a join needs, made before the turn's transaction."""
     a = turn.activity
-    if a.type not in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
-        return
     events = lifecycle_events(turn)
     team_id = (turn.channel_data.get("team") or {}).get("id")
     if not team_id:

@@ -50,8 +50,11 @@ async def errors(turn: Turn, next_: Next) -> None:
 
 
 async def profile(turn: Turn, next_: Next) -> None:
-    await identity.prefetch_profile(turn)
-    for fetch in turn.deps.router.prefetch:
+    a = turn.activity
+    sender = a.from_property.aad_object_id if a.from_property else None
+    if sender and sender not in turn.deps.known_senders:  # known: no look-up, no query
+        await identity.prefetch_profile(turn)
+    for fetch in turn.deps.router.prefetch.get(a.type or "", ()):
         await fetch(turn)
     await next_()
 
@@ -60,7 +63,8 @@ async def session(turn: Turn, next_: Next) -> None:
     with session_scope(turn.deps.engine) as s:
         turn.session = s
         await next_()
-    await send_outbox(turn)
+    if turn.outbox:
+        await send_outbox(turn)
 
 
 async def send_outbox(turn: Turn) -> None:
@@ -82,11 +86,11 @@ async def send_outbox(turn: Turn) -> None:
                           turn.activity.name)
             kept.append((item, None))
     turn.outbox.clear()
-    callbacks = [(item.on_sent, sent_id) for item, sent_id in kept if item.on_sent]
-    if callbacks:
+    if any(item.on_sent for item, _ in kept):
         with session_scope(turn.deps.engine) as s:
-            for on_sent, sent_id in callbacks:
-                on_sent(s, sent_id)
+            for item, sent_id in kept:
+                if item.on_sent:
+                    item.on_sent(s, sent_id)
 
 
 async def mentions(turn: Turn, next_: Next) -> None:

@@ -65,61 +65,35 @@ class CommandRoute:
     handler: Handler
     description: str
     router: Router
-
-    @property
-    def guards(self) -> tuple[Guard, ...]:
-        return self.router.guards
+    guards: tuple[Guard, ...]  # the router's and its parents', outermost first
 
 
 @dataclass(frozen=True)
 class ActionRoute:
     action: type[CardAction]
+    verb: str
     handler: ActionHandler
     router: Router
+    guards: tuple[Guard, ...]
     button: str | None = None  # title of a button on the secretariat's help card
-
-    @property
-    def verb(self) -> str:
-        return self.action.verb
-
-    @property
-    def guards(self) -> tuple[Guard, ...]:
-        return self.router.guards
-
-
-@dataclass(eq=False)
-class _Tables:
-    commands: dict[str, CommandRoute] = field(default_factory=dict)
-    actions: dict[str, ActionRoute] = field(default_factory=dict)
-    events: dict[str, list[Handler]] = field(default_factory=dict)
-    prefetch: list[Handler] = field(default_factory=list)
 
 
 @dataclass(eq=False)
 class Router:
-    """A named router; its guard (and its parents') runs before each of its routes."""
+    """A named router; its guard (and its parents') runs before each of its routes.
+
+    Every router of one tree holds the same four tables (plain attributes, shared objects).
+    """
 
     name: str = "root"
     guard: Guard | None = None
     parent: Router | None = None
     children: list[Router] = field(default_factory=list)
-    _tables: _Tables = field(default_factory=_Tables)
-
-    @property
-    def commands(self) -> dict[str, CommandRoute]:
-        return self._tables.commands
-
-    @property
-    def actions(self) -> dict[str, ActionRoute]:
-        return self._tables.actions
-
-    @property
-    def events(self) -> dict[str, list[Handler]]:
-        return self._tables.events
-
-    @property
-    def prefetch(self) -> list[Handler]:
-        return self._tables.prefetch
+    commands: dict[str, CommandRoute] = field(default_factory=dict)
+    actions: dict[str, ActionRoute] = field(default_factory=dict)
+    events: dict[str, list[Handler]] = field(default_factory=dict)
+    # activity type -> handlers run before the turn's transaction opens
+    prefetch: dict[str, list[Handler]] = field(default_factory=dict)
 
     @property
     def guards(self) -> tuple[Guard, ...]:
@@ -129,8 +103,8 @@ class Router:
 
     def child(self, name: str, guard: Guard | None = None) -> Router:
         """A router under this one, sharing its tables; its routes pass both guards."""
-        sub = Router(f"{self.name}.{name}" if self.parent else name, guard, self,
-                     _tables=self._tables)
+        sub = Router(f"{self.name}.{name}" if self.parent else name, guard, self, [],
+                     self.commands, self.actions, self.events, self.prefetch)
         self.children.append(sub)
         return sub
 
@@ -151,7 +125,7 @@ class Router:
     def command(self, *names: str, description: str) -> Callable[[Handler], Handler]:
         """Register a chat command under one or more words (first is the one shown)."""
         def add(handler: Handler) -> Handler:
-            route = CommandRoute(tuple(names), handler, description, self)
+            route = CommandRoute(tuple(names), handler, description, self, self.guards)
             for name in names:
                 if name.casefold() in self.commands:
                     raise ValueError(f"command {name!r} registered twice")
@@ -165,7 +139,8 @@ class Router:
         def add(handler: ActionHandler) -> ActionHandler:
             if action.verb in self.actions:
                 raise ValueError(f"action {action.verb!r} registered twice")
-            self.actions[action.verb] = ActionRoute(action, handler, self, button)
+            self.actions[action.verb] = ActionRoute(action, action.verb, handler, self,
+                                                    self.guards, button)
             return handler
         return add
 
@@ -176,10 +151,14 @@ class Router:
             return handler
         return add
 
-    def before_transaction(self, handler: Handler) -> Handler:
-        """Run `handler` before the turn's transaction opens (Teams look-ups, into turn.fetched)."""
-        self.prefetch.append(handler)
-        return handler
+    def before_transaction(self, *activity_types: str) -> Callable[[Handler], Handler]:
+        """Run the handler, for these activity types, before the turn's transaction opens
+        (Teams look-ups, left in turn.fetched)."""
+        def add(handler: Handler) -> Handler:
+            for kind in activity_types:
+                self.prefetch.setdefault(kind, []).append(handler)
+            return handler
+        return add
 
     def visible_commands(self, secretariat: bool) -> list[CommandRoute]:
         """Distinct commands a role may use, in registration order."""

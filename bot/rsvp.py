@@ -77,8 +77,9 @@ def _record(turn: Turn, ok: Open, given: repo.AnswerInput, notice: str,
     """Store the answer and draw the clicker's card from what is known, without reading back."""
     now, mid = turn.deps.clock.now(), ok.meeting.id or 0
     rows = meetings.programme(turn.session, mid)
+    asks = [r.id for r in rows if r.asks_rsvp] if rows else []
     repo.save_answer(turn.session, mid, ok.member.id or 0, given, now, late=late,
-                     rsvp_items=[r.id for r in rows if r.asks_rsvp])
+                     rsvp_items=asks)
     known = meetings.Known(ok.groups, rows, given, late)
     return meetings.card_for(turn.session, ok.meeting, now, ok.member, notice=notice,
                              links=turn.deps.links, known=known)

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 PURPOSES = ("ics", "minutes", "mydata")
 
@@ -54,6 +55,9 @@ class LinkSigner:
         payload = _b64(body.encode())
         return f"{payload}.{self._sig(payload)}"
 
+    # Cached: every invitation card carries its meeting's link, and a click redraws the card
+    # (the HMAC and base64 were ~10 µs of it). One signer per process, so the cache is bounded.
+    @lru_cache(maxsize=4096)  # noqa: B019
     def url(self, purpose: str, subject: int, expires: datetime, *, version: int = 0,
             recipient: str = "") -> str:
         """The full link: `<base>/<purpose>/<token>`."""

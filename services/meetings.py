@@ -123,8 +123,8 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
         answer = SimpleNamespace(answer=given.answer.value, comment=given.comment,
                                  dietary=given.dietary, deputy_name=given.deputy_name,
                                  late_cancellation=known.late)
-        chosen = {i.id for i in items if i.asks_rsvp and given.items.get(i.id)
-                  and given.answer in rsvp.YES}
+        chosen = ({i.id for i in items if i.asks_rsvp and given.items.get(i.id)}
+                  if items and given.answer in rsvp.YES else set())
     elif member:
         answer = rsvp.answer_row(session, mid, member.id or 0)
         chosen = rsvp.chosen_items(session, member.id or 0,

@@ -75,8 +75,11 @@ class Invitation:
 
 def invitation(session: Session, meeting_id: int, member_id: int) -> Invitation:
     """One statement: the groups by name, and whether the member belongs to any of them."""
-    rows = session.execute(_GROUPS_AND_MINE, {"m": meeting_id, "u": member_id}).all()
-    return Invitation([r[0] for r in rows], any(r[1] for r in rows))
+    names, invited = [], False
+    for name, mine in session.execute(_GROUPS_AND_MINE, {"m": meeting_id, "u": member_id}):
+        names.append(name)
+        invited = invited or bool(mine)
+    return Invitation(names, invited)
 
 
 def deadline(meeting: Meeting) -> datetime | None:

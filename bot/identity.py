@@ -7,22 +7,17 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import ActivityTypes
-from sqlalchemy import bindparam, exists
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from domain.names import name_key
 from storage import members as member_repo
-from storage.conversations import RefData, upsert_ref
+from storage.conversations import RefData, member_and_known, upsert_ref
 from storage.db import session_scope
-from storage.models import ConversationKind, ConversationRef, Member, Role
+from storage.models import ConversationKind, Member, Role
 
 log = logging.getLogger(__name__)
-# One statement per turn for both look-ups, built once (composing it cost more than running it).
-_KNOWN = exists().where(col(ConversationRef.conversation_id) == bindparam("conv")).label("known")
-_MEMBER_AND_REF = select(Member, _KNOWN).where(Member.aad_object_id == bindparam("aad"))
-_REF = select(_KNOWN)
 _KINDS = {"personal": ConversationKind.personal, "groupChat": ConversationKind.group_chat,
           "channel": ConversationKind.channel}
 
@@ -79,9 +74,7 @@ async def resolve(turn: Turn) -> None:
         return
     aad = a.from_property.aad_object_id
     conv = a.conversation.id
-    row = turn.session.exec(_MEMBER_AND_REF, params={"aad": aad, "conv": conv}).first() \
-        if aad else None
-    member, known = row if row is not None else (None, None)
+    member, known = member_and_known(turn.session, aad, conv)
     first_contact = member is None and aad and a.type in FIRST_CONTACT_TYPES
     if first_contact:
         turn.deps.known_senders.discard(aad)  # unlinked since: fetch the profile next time
@@ -90,8 +83,6 @@ async def resolve(turn: Turn) -> None:
     turn.member = member
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
-    if known is None:  # no member row came back to carry the answer
-        known = turn.session.exec(_REF, params={"conv": conv}).one()
     if not known or first_contact:
         data = ref_data(turn)
         owner = member.id if member and data.kind == ConversationKind.personal else None

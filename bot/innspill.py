@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from botbuilder.schema import Activity
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.router import Router
 from bot.turn import Outgoing, Turn, card_message
@@ -54,9 +54,10 @@ from services.innspill import live_view
 from storage import audit, live_cards
 from storage import innspill as repo
 from storage.groups import default_group, group_rules, member_ids
-from storage.innspill_models import InnspillEntry, InnspillParticipant, InnspillSession
+from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.live_cards import Tracked
-from storage.models import Member, Membership, WorkingGroup
+from storage.members import active_in_group, names_by_id
+from storage.models import Member, WorkingGroup
 from storage.teams import group_for_team
 
 _HELD = re.compile(r"^(\d{1,12}):([A-Za-z0-9_-]{8,64})$")
@@ -91,14 +92,12 @@ def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[in
 def admin_view(db: Session, s: InnspillSession, notice: str = "") -> AdminView:
     """Everything, hidden and merged entries included, with authors unless fully anonymous."""
     rows = repo.entries(db, s, visible_only=False)
-    names = {m.id: m.name for m in db.exec(select(Member).where(
-        col(Member.id).in_([e.author_member_id for e in rows if e.author_member_id])))}
+    names = names_by_id(db, [e.author_member_id for e in rows if e.author_member_id])
     number = {e.id: i for i, e in enumerate(rows, 1)}
-    people = db.exec(select(InnspillParticipant).where(
-        InnspillParticipant.session_id == s.id, InnspillParticipant.entries > 0)).all()
+    people = repo.contributors(db, s)
     return AdminView(s.id or 0, repo.questions(s), s.status, len(people), [
         AdminEntry(e.id or 0, number[e.id], e.text, e.area,
-                   names.get(e.author_member_id, ""), e.votes, e.hidden,
+                   names.get(e.author_member_id or 0, ""), e.votes, e.hidden,
                    number.get(e.merged_into_id)) for e in rows], notice)
 
 
@@ -199,10 +198,7 @@ async def _post_live(turn: Turn, s: InnspillSession) -> None:
 
 def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -> None:
     """1:1 to every active member of the group through the delivery ledger."""
-    members = list(turn.session.exec(
-        select(Member).join(Membership, col(Membership.member_id) == Member.id)
-        .where(Membership.group_id == s.group_id, Member.active == True)  # noqa: E712
-        .order_by(col(Member.id))))
+    members = active_in_group(turn.session, s.group_id)
     activity = {"type": "message", "text": "Innspill", "summary": "Innspill",
                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                  "content": build_member_card(view)}]}

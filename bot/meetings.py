@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
 from cards.actions import (
@@ -34,9 +32,9 @@ from storage import audit
 from storage import meetings as meetings_repo
 from storage import rsvp as repo
 from storage.groups import list_groups
-from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus
+from storage.meeting_models import Meeting
 from storage.meeting_models import RsvpAnswer as Answer
-from storage.models import Member, Membership
+from storage.models import Member
 
 
 def register(root: Router) -> None:
@@ -170,14 +168,10 @@ def register_form(root: Router) -> None:
 
 async def show_meetings(turn: Turn) -> None:
     """Coming meetings (and those without a date yet); members see their own groups'."""
-    query = select(Meeting).where(Meeting.status != MeetingStatus.cancelled)
-    if not turn.is_secretariat:
-        mine = select(Membership.group_id).where(Membership.member_id == (
-            turn.member.id if turn.member else -1))
-        query = query.join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id).where(
-            col(MeetingGroup.group_id).in_(mine)).distinct()
+    mine = None if turn.is_secretariat else (turn.member.id if turn.member else -1)
     now = turn.deps.clock.now()
-    rows = [m for m in turn.session.exec(query).all() if m.starts_at is None or m.starts_at >= now]
+    rows = [m for m in meetings_repo.not_cancelled(turn.session, mine)
+            if m.starts_at is None or m.starts_at >= now]
     rows.sort(key=lambda m: (m.starts_at is None, m.starts_at or now))
     lines = [MeetingLine(m.id or 0, span(m.starts_at, m.ends_at) if m.starts_at else
                          m.date_text or "Dato kommer", m.title, m.place or m.online_url or "-",

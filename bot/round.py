@@ -6,8 +6,6 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from sqlmodel import col, select
-
 from bot.router import Router
 from bot.turn import Turn
 from cards.actions import (
@@ -30,8 +28,10 @@ from domain.round import OrderMode
 from services.round import round_card, round_view, schedule_nudges, summary
 from storage import audit, rounds
 from storage.groups import default_group
-from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus
-from storage.models import Member, Membership, Region, WorkingGroup
+from storage.meeting_models import Meeting
+from storage.meetings import next_for_member
+from storage.members import group_ids_of
+from storage.models import Member, Region, WorkingGroup
 from storage.regions import find_region
 from storage.round_models import RoundSlot, TalkRound
 from storage.rounds import by_region, current_meeting, present, save_prewrite
@@ -153,8 +153,7 @@ def group_of(turn: Turn) -> WorkingGroup:
     team_id = (turn.channel_data.get("team") or {}).get("id")
     group = group_for_team(turn.session, team_id) if team_id else None
     if group is None and turn.member is not None:
-        ids = turn.session.exec(select(Membership.group_id)
-                                .where(Membership.member_id == turn.member.id)).all()
+        ids = group_ids_of(turn.session, turn.member.id or 0)
         if len(ids) == 1:
             group = turn.session.get(WorkingGroup, ids[0])
     return group or default_group(turn.session)
@@ -233,13 +232,7 @@ def register_prewrite(root: Router) -> None:
 
 
 def _next_meeting(turn: Turn, member: Member) -> Meeting | None:
-    groups = select(Membership.group_id).where(Membership.member_id == member.id)
-    query = (select(Meeting).join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id)
-             .where(col(MeetingGroup.group_id).in_(groups), col(Meeting.ends_at).is_not(None),
-                    Meeting.status != MeetingStatus.cancelled)
-             .order_by(col(Meeting.starts_at)))
-    now = turn.deps.clock.now()
-    return next((m for m in turn.session.exec(query) if m.ends_at and m.ends_at >= now), None)
+    return next_for_member(turn.session, member.id or 0, turn.deps.clock.now())
 
 
 def _region(turn: Turn, text: str) -> tuple[Region | None, str]:

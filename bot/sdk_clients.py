@@ -29,7 +29,8 @@ MAX_CLIENTS = 64  # in local mode serviceUrl is whatever the caller sends: keep 
 class ClientCache:
     """At most MAX_CLIENTS clients, least recently used dropped first."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_clients: int = MAX_CLIENTS) -> None:
+        self.max_clients = max_clients
         self._clients: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     async def get(self, key: tuple[Any, ...], make: Callable[[], Awaitable[Any]]) -> Any:
@@ -37,7 +38,7 @@ class ClientCache:
         if client is None:
             client = await make()
             self._clients[key] = client
-            while len(self._clients) > MAX_CLIENTS:
+            while len(self._clients) > self.max_clients:
                 self._clients.popitem(last=False)
         self._clients.move_to_end(key)
         return client

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from bot.install import link_team_member, roster
 from bot.router import Router
 from bot.turn import Turn
 from cards.actions import MembersUnreachableAction, TeamSyncAction
 from cards.common import plain
 from cards.notice import build_notice_card
-from storage import audit
+from storage import audit, members
 from storage.groups import find_group
-from storage.models import Member
 from storage.teams import group_for_team, relink_team
 
 
@@ -76,9 +73,7 @@ async def sync(turn: Turn) -> None:
 
 async def unreachable(turn: Turn) -> None:
     """Active members the bot cannot write to, with e-mail so they can be reached."""
-    rows = turn.session.exec(select(Member).where(
-        Member.active == True, (Member.reachable == False) | (Member.aad_object_id == None)  # noqa: E711,E712
-    ).order_by(col(Member.name))).all()
+    rows = members.unreachable(turn.session)
     lines = [f"{plain(m.name)} ({plain(m.organisation or '-')}) – {m.email or 'ingen e-post'}"
              for m in rows] or ["Alle aktive medlemmer kan nås i Teams."]
     card = build_notice_card(f"Medlemmer jeg ikke når ({len(rows)})", lines)

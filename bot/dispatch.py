@@ -12,7 +12,7 @@ from bot.router import ActionRoute, CardReply, Guard, Router, Shown
 from bot.turn import Turn
 from cards.actions import CardAction
 from cards.common import CONTENT_TYPE
-from core.i18n import t
+from core.i18n import pick_language, t
 from storage import audit
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
@@ -70,8 +70,7 @@ async def run_command(turn: Turn) -> None:
         await turn.say(t("too_long", turn.lang, length=len(turn.text), limit=4000))
         return
     word = turn.text.split(" ", 1)[0].casefold() if turn.text else "hjelp"
-    if word == "help":
-        turn.lang = "en"
+    turn.lang = pick_language(turn.text)
     route = turn.deps.router.commands.get(word)
     if route is None:
         await turn.say(t("unknown_command", turn.lang, command=word[:40]))
@@ -112,7 +111,7 @@ async def _refused(turn: Turn, guards: tuple[Guard, ...], what: str,
                      actor_member_id=turn.member.id if turn.member else None,
                      actor_aad_object_id=turn.activity.from_property.aad_object_id)
         shown = guard.answer(turn, action) if guard.answer and action is not None else None
-        await respond(turn, shown, t(guard.refusal, turn.lang, command=what))
+        await respond(turn, shown, guard.refusal(what))
         return True
     return False
 

@@ -29,6 +29,5 @@ async def show_help(turn: Turn) -> None:
         commands=[CommandHelp(r.names[0], r.description)
                   for r in router.visible_commands(secretariat)],
         buttons=[ButtonHelp(r.button, r.action) for r in router.buttons() if r.button],
-        english=turn.lang == "en",
     )
     await turn.send_card(build_help_card(view), t("help_text", turn.lang))

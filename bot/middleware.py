@@ -20,7 +20,7 @@ from botbuilder.schema import ActivityTypes
 
 from bot import identity
 from bot.turn import Outgoing, Turn
-from core.i18n import t
+from core.i18n import pick_language, t, use_language
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,13 @@ MAX_TEXT = 4000
 
 
 async def errors(turn: Turn, next_: Next) -> None:
+    # A keep-alive connection runs its requests in one task: each turn starts afresh in the
+    # default language; a command may pick another (bot/dispatch.py).
+    with use_language(pick_language(None)):
+        await _errors(turn, next_)
+
+
+async def _errors(turn: Turn, next_: Next) -> None:
     try:
         await next_()
     except Exception:

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.turn import Turn
 from cards.actions import CardAction
+from core.i18n import t
 
 Handler = Callable[[Turn], Awaitable[None]]
 
@@ -37,7 +38,7 @@ class Guard:
 
     name: str
     allows: Callable[[Turn, CardAction | None], bool]
-    refusal: str  # the message key (core/i18n.py); "{command}" is the command or verb
+    refusal: Callable[[str], str]  # the refusal text for a command or verb (core/i18n.py)
     answer: Callable[[Turn, Any], Shown] | None = None  # a card instead of the plain refusal
 
 
@@ -45,7 +46,15 @@ def _is_secretariat(turn: Turn, _action: CardAction | None) -> bool:
     return turn.is_secretariat
 
 
-SECRETARIAT = Guard("secretariat", _is_secretariat, "secretariat_only")
+def _secretariat_only(command: str) -> str:
+    return t("secretariat_only", command=command)
+
+
+def _owner_only(command: str) -> str:
+    return t("owner_only", command=command)
+
+
+SECRETARIAT = Guard("secretariat", _is_secretariat, _secretariat_only)
 
 
 def owner_guard(is_owner: Callable[[Turn, Any], bool],
@@ -56,7 +65,7 @@ def owner_guard(is_owner: Callable[[Turn, Any], bool],
         if member is None or not member.active:
             return False
         return turn.is_secretariat or (action is not None and is_owner(turn, action))
-    return Guard("owner", allows, "owner_only", answer)
+    return Guard("owner", allows, _owner_only, answer)
 
 
 @dataclass(frozen=True)

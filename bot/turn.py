@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from cards.common import CONTENT_TYPE
 from core.clock import Clock
-from core.i18n import Lang
+from core.i18n import Lang, current_language, set_language
 from core.links import LinkSigner
 from core.settings import Settings
 from storage.models import Member, Role
@@ -77,7 +77,6 @@ class Turn:
     member: Member | None = None
     profile: dict[str, Any] | None = None  # a first contact's Teams profile, fetched first
     text: str = ""
-    lang: Lang = "nb"
     invoke_response: InvokeResponse | None = None
     outbox: list[Outgoing] = field(default_factory=list)
     fetched: dict[str, Any] = field(default_factory=dict)  # Teams look-ups made beforehand
@@ -85,6 +84,15 @@ class Turn:
     @property
     def activity(self) -> Activity:
         return self.context.activity
+
+    @property
+    def lang(self) -> Lang:
+        """The language of this turn's replies and cards (core.i18n's context)."""
+        return current_language()
+
+    @lang.setter
+    def lang(self, value: Lang) -> None:
+        set_language(value)
 
     @property
     def is_invoke(self) -> bool:

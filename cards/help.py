@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from cards.actions import CardAction, TeamSyncAction
 from cards.common import Card, adaptive_card, heading, para
+from core.i18n import t
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,12 @@ class HelpView:
     is_secretariat: bool
     commands: list[CommandHelp]
     buttons: list[ButtonHelp] = field(default_factory=list)
-    english: bool = False
 
 
 def build_help_card(view: HelpView) -> Card:
     """A FactSet of commands; the secretariat also gets one button per action."""
-    title = "Help" if view.english else "Hjelp"
-    intro = (
-        "Type one of these commands in the chat:"
-        if view.english
-        else "Skriv en av disse kommandoene i chatten:"
-    )
+    title = t("help.title")
+    intro = t("help.intro")
     body = [
         heading(title),
         para(intro),
@@ -45,10 +41,10 @@ def build_help_card(view: HelpView) -> Card:
         },
     ]
     if view.is_secretariat:
-        body.append(para("Du er registrert i **sekretariatet** og kan også bruke knappene under.",
+        body.append(para(t("help.du_er_registrert"),
                          isSubtle=True))
     else:
-        body.append(para("Sekretariatet styrer møtene; du får beskjed når det er noe å svare på.",
+        body.append(para(t("help.sekretariatet_styrer_motene"),
                          isSubtle=True))
     actions = ([b.action().button(b.title) for b in view.buttons] if view.is_secretariat
                else None)

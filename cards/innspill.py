@@ -24,13 +24,22 @@ from cards.actions import (
     InnspillVoteStartAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
+from core.i18n import t, tn
 
-SEED_AREAS = ["Tilgang på arbeidskraft", "Attraktivitet", "Infrastruktur og tilgjengelighet",
-              "Arealbruk", "Næringsklima", "Innovasjon"]
-ANONYMITY = [("named", "Med navn"), ("members", "Anonymt for andre medlemmer"),
-             ("full", "Helt anonymt")]
-STATUS_TITLE = {"draft": "Utkast", "open": "Åpent", "closed": "Stengt",
-                "voting": "Prioritering pågår", "done": "Avsluttet"}
+
+def _anonymity() -> list[tuple[str, str]]:
+    return [("named", t("innspill.med_navn")),
+            ("members", t("innspill.anonymt_for_andre")),
+            ("full", t("innspill.helt_anonymt"))]
+
+
+def status_title(status: str) -> str:
+    """A session status as the cards name it (an unknown one as stored)."""
+    titles = {"draft": t("innspill.status_draft"), "open": t("innspill.apent"),
+              "closed": t("innspill.status_closed"),
+              "voting": t("innspill.prioritering_pagar"),
+              "done": t("innspill.status_done")}
+    return titles.get(status, status)
 
 
 def _choices(pairs: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -49,30 +58,31 @@ class FormView:
 
 def build_form_card(view: FormView) -> Card:
     """'Nytt innspill': questions, areas, limits, anonymity, visibility, target, deadline."""
-    body = [heading("Nytt innspill")]
+    body = [heading(t("innspill.nytt_innspill"))]
     if view.notice:
         body.append(para(view.notice, color="Attention"))
     body += [
-        _input("Text", "questions", "Spørsmål (ett per linje)", isMultiline=True,
-               isRequired=True, errorMessage="Skriv minst ett spørsmål",
-               placeholder="Hvilke 3–4 utfordringer bør regionen fokusere på?"),
-        _input("Text", "areas", "Interesseområder (valgfritt, ett per linje)",
-               isMultiline=True, placeholder="\n".join(SEED_AREAS)),
-        _input("Number", "max_entries", "Maks innspill per medlem", value=4, min=1, max=20),
-        _input("Number", "group_size", "Maks deltakere per gruppe", value=6, min=2, max=40),
-        _input("Number", "votes", "Stemmer per medlem i prioriteringen", value=3, min=1, max=10),
-        _input("ChoiceSet", "anonymity", "Anonymitet", value="named",
-               choices=_choices(ANONYMITY)),
-        _input("ChoiceSet", "results", "Når vises innspillene?", value="live",
-               choices=_choices([("live", "Fortløpende"), ("after", "Etter at det er stengt")])),
-        _input("ChoiceSet", "target", "Hvor skal det?",
+        _input("Text", "questions", t("innspill.sporsmal_ett_per"), isMultiline=True,
+               isRequired=True, errorMessage=t("innspill.skriv_minst_ett"),
+               placeholder=t("innspill.hvilke_utfordringer_bor")),
+        _input("Text", "areas", t("innspill.interesseomrader_valgfritt_ett"),
+               isMultiline=True, placeholder=t("innspill.areas_placeholder")),
+        _input("Number", "max_entries", t("innspill.maks_innspill_per"), value=4, min=1, max=20),
+        _input("Number", "group_size", t("innspill.maks_deltakere_per"), value=6, min=2, max=40),
+        _input("Number", "votes", t("innspill.stemmer_per_medlem"), value=3, min=1, max=10),
+        _input("ChoiceSet", "anonymity", t("innspill.anonymitet"), value="named",
+               choices=_choices(_anonymity())),
+        _input("ChoiceSet", "results", t("innspill.nar_vises_innspillene"), value="live",
+               choices=_choices([("live", t("innspill.fortlopende")), ("after",
+                                                                       t("innspill.etter_at_det"))])),
+        _input("ChoiceSet", "target", t("innspill.hvor_skal_det"),
                value="direct" if view.direct_default else "chat",
-               choices=_choices([("chat", "Denne chatten eller kanalen"),
-                                 ("direct", "1:1 til hvert medlem i faggruppen")])),
-        _input("Date", "deadline_date", "Frist for skriftlige innspill (valgfritt)"),
-        _input("Time", "deadline_time", "Klokkeslett for fristen", value="16:00"),
+               choices=_choices([("chat", t("innspill.denne_chatten_eller")),
+                                 ("direct", t("innspill.til_hvert_medlem"))])),
+        _input("Date", "deadline_date", t("innspill.frist_for_skriftlige_2")),
+        _input("Time", "deadline_time", t("innspill.klokkeslett_for_fristen"), value="16:00"),
     ]
-    return adaptive_card(body, [InnspillOpenAction().button("Åpne innspill")])
+    return adaptive_card(body, [InnspillOpenAction().button(t("innspill.apne_innspill"))])
 
 
 @dataclass(frozen=True)
@@ -100,38 +110,43 @@ class AdminView:
 def build_admin_card(view: AdminView) -> Card:
     """The secretariat's view: status, every entry with author, close/reopen, hide, merge."""
     sid = view.session_id
-    body = [heading(f"Innspill #{sid} – {STATUS_TITLE.get(view.status, view.status)}",
+    body = [heading(t("innspill.innspill", sid=sid, get=status_title(view.status)),
                     size="Medium"),
             *(para(plain(q), weight="Bolder") for q in view.questions),
-            para(f"{len(view.entries)} innspill fra {view.participants} deltakere.",
+            para(t("innspill.innspill_fra_deltakere", entries_count=len(view.entries),
+                   participants=view.participants),
                  isSubtle=True)]
     if view.notice:
         body.append(para(view.notice, color="Good"))
     for e in view.entries[:40]:  # a card stays well under Teams' 80 KB advice
-        state = " (skjult)" if e.hidden else (f" (slått sammen med {e.merged_into})"
+        state = t("innspill.skjult") if e.hidden else (t("innspill.slatt_sammen_med",
+                                                merged_into=e.merged_into)
                                                if e.merged_into else "")
         who = f" – {plain(e.author)}" if e.author else ""
         line = f"**{e.number}.** {plain(e.text[:300])}{who} · {plain(e.area)}{state}"
         body.append(para(line, separator=True))
         if not e.hidden:
             body.append({"type": "ActionSet", "actions": [
-                InnspillHideAction(session=sid, entry=e.id).button(f"Skjul {e.number}")]})
+                InnspillHideAction(session=sid, entry=e.id).button(t("innspill.skjul",
+                                                                     number=e.number))]})
     choices = [{"title": f"{e.number}. {e.text[:40]}", "value": str(e.id)}
                for e in view.entries if not e.hidden and not e.merged_into]
     if len(choices) >= 2:
-        body += [para("Slå sammen like innspill:", weight="Bolder"),
-                 _input("ChoiceSet", "merge_source", "Dette innspillet …", choices=choices),
-                 _input("ChoiceSet", "merge_target", "… slås sammen med", choices=choices),
+        body += [para(t("innspill.sla_sammen_like"), weight="Bolder"),
+                 _input("ChoiceSet", "merge_source", t("innspill.dette_innspillet"),
+                        choices=choices),
+                 _input("ChoiceSet", "merge_target", t("innspill.slas_sammen_med"),
+                        choices=choices),
                  {"type": "ActionSet", "actions": [
-                     InnspillMergeAction(session=sid).button("Slå sammen")]}]
+                     InnspillMergeAction(session=sid).button(t("innspill.sla_sammen"))]}]
     actions = {
-        "open": [InnspillCloseAction(session=sid).button("Steng")],
-        "closed": [InnspillReopenAction(session=sid).button("Gjenåpne"),
-                   InnspillVoteStartAction(session=sid).button("Start prioritering"),
-                   InnspillFinishAction(session=sid).button("Avslutt")],
-        "voting": [InnspillFinishAction(session=sid).button("Avslutt prioritering")],
+        "open": [InnspillCloseAction(session=sid).button(t("innspill.steng"))],
+        "closed": [InnspillReopenAction(session=sid).button(t("innspill.gjenapne")),
+                   InnspillVoteStartAction(session=sid).button(t("innspill.start_prioritering")),
+                   InnspillFinishAction(session=sid).button(t("innspill.avslutt"))],
+        "voting": [InnspillFinishAction(session=sid).button(t("innspill.avslutt_prioritering"))],
     }.get(view.status, [])
-    actions.append(InnspillExportAction(session=sid).button("Eksporter"))
+    actions.append(InnspillExportAction(session=sid).button(t("innspill.eksporter")))
     return adaptive_card(body, actions)
 
 
@@ -180,37 +195,39 @@ class LiveView:
 
 def build_live_card(v: LiveView) -> Card:
     """Shared by everyone in the chat; members get their own view through the button."""
-    body = [heading(f"Innspill – {STATUS_TITLE.get(v.status, v.status)}", size="Medium"),
+    body = [heading(t("innspill.innspill_2", get=status_title(v.status)), size="Medium"),
             *(para(plain(q), weight="Bolder") for q in v.questions),
-            para(f"{v.total} innspill fra {v.participants} deltakere.", isSubtle=True)]
+            para(t("innspill.innspill_fra_deltakere_2", total=v.total, participants=v.participants),
+                 isSubtle=True)]
     if v.deadline:
-        body.append(para(f"Frist for skriftlige innspill: {v.deadline}", isSubtle=True))
+        body.append(para(t("innspill.frist_for_skriftlige", deadline=v.deadline), isSubtle=True))
     for g in v.groups:
-        body.append(para(f"**{plain(g.label)}** – {len(g.members)} deltakere, "
-                         f"{g.entries} innspill", separator=True))
+        body.append(para(t("innspill.deltakere_innspill", label=plain(g.label),
+                           members_count=len(g.members), entries=g.entries), separator=True))
         if g.members:
             body.append(para(plain(", ".join(g.members)), isSubtle=True, size="Small"))
     if v.entries is None:
-        body.append(para("Innspillene vises når innspillet er stengt.", isSubtle=True))
+        body.append(para(t("innspill.innspillene_vises_nar"), isSubtle=True))
     else:
         shown = v.entries[:80]  # the card stays under Teams' 80 KB advice
         if v.ranked:
-            body.append(para("Prioritert liste:", weight="Bolder"))
+            body.append(para(t("innspill.prioritert_liste"), weight="Bolder"))
         for i, e in enumerate(shown, 1):
             by = f" – {plain(e.by)}" if e.by else ""
-            votes = f" · {e.votes} stemmer" if v.ranked or e.votes else ""
+            votes = (tn("innspill.votes", "innspill.votes_plural", e.votes)
+                     if v.ranked or e.votes else "")
             lead = f"{i}. " if v.ranked else ""
             body.append(para(f"{lead}{plain(e.text[:200])}{by} · {plain(e.area)}{votes}"
                              if e.area else f"{lead}{plain(e.text[:200])}{by}{votes}"))
         if len(v.entries) > len(shown):
-            body.append(para(f"… og {len(v.entries) - len(shown)} til (se eksporten).",
+            body.append(para(t("innspill.og_til_se", value1=len(v.entries) - len(shown)),
                              isSubtle=True))
     actions = []
     if v.status == "open":
-        actions.append(InnspillViewAction(session=v.session_id).button("Skriv innspill"))
+        actions.append(InnspillViewAction(session=v.session_id).button(t("innspill.skriv_innspill")))
     elif v.status == "voting":
-        actions.append(InnspillViewAction(session=v.session_id).button("Prioriter"))
-    actions.append(InnspillLiveAction(session=v.session_id).button("Oppdater"))
+        actions.append(InnspillViewAction(session=v.session_id).button(t("innspill.prioriter")))
+    actions.append(InnspillLiveAction(session=v.session_id).button(t("innspill.oppdater")))
     return adaptive_card(body, actions)
 
 
@@ -264,65 +281,70 @@ class MemberView:
 def build_member_card(v: MemberView) -> Card:
     """What one member sees; every action carries only the session id and their tokens."""
     ref: dict[str, Any] = {"session": v.session_id, "held": v.held}
-    body: list[dict[str, object]] = [heading("Innspill", size="Medium")]
+    body: list[dict[str, object]] = [heading(t("innspill.innspill_3"), size="Medium")]
     body += [para(plain(q), weight="Bolder") for q in v.questions]
     if v.notice:
         body.append(para(v.notice, color="Good" if v.notice_good else "Attention"))
     if v.status == "voting":
         return adaptive_card(body + _voting(v, ref))
     if v.status == "open" and v.areas and not v.group:
-        body.append({"type": "Input.ChoiceSet", "id": "area", "label": "Velg interesseområde",
-                     "isRequired": True, "errorMessage": "Velg ett område",
+        body.append({"type": "Input.ChoiceSet", "id": "area",
+                     "label": t("innspill.velg_interesseomrade"),
+                     "isRequired": True, "errorMessage": t("innspill.velg_ett_omrade"),
                      "choices": [{"title": plain(a), "value": a} for a in v.areas]})
-        return adaptive_card(body, [InnspillAreaAction(**ref).button("Velg")])
+        return adaptive_card(body, [InnspillAreaAction(**ref).button(t("innspill.velg"))])
     if v.group:
-        body.append(para(f"Din gruppe: **{plain(v.group)}**"))
+        body.append(para(t("innspill.din_gruppe", group=plain(v.group))))
     actions: list[dict[str, object]] = []
     if v.status == "open":
         editing = next((e for e in v.own if e.id == v.editing), None)
         if len(v.questions) > 1 and editing is None:
-            body.append({"type": "Input.ChoiceSet", "id": "question", "label": "Spørsmål",
+            body.append({"type": "Input.ChoiceSet", "id": "question",
+                         "label": t("innspill.sporsmal"),
                          "value": "0", "choices": [{"title": plain(q[:80]), "value": str(i)}
                                                    for i, q in enumerate(v.questions)]})
         body.append({"type": "Input.Text", "id": "text", "isMultiline": True,
-                     "label": "Endre innspillet" if editing else "Ditt innspill",
+                     "label": (t("innspill.endre_innspillet") if editing
+                               else t("innspill.ditt_innspill")),
                      "value": v.draft or (editing.text if editing else "")})
         if editing:
-            actions.append(InnspillEditAction(entry=editing.id, **ref).button("Lagre endring"))
+            actions.append(InnspillEditAction(entry=editing.id,
+                                              **ref).button(t("innspill.lagre_endring")))
         else:
-            actions.append(InnspillSubmitAction(**ref).button("Send inn"))
-        body.append(para(f"Du har sendt inn {len(v.own)} av maks {v.max_entries}.",
+            actions.append(InnspillSubmitAction(**ref).button(t("innspill.send_inn")))
+        body.append(para(t("innspill.du_har_sendt", own_count=len(v.own),
+                           max_entries=v.max_entries),
                          isSubtle=True))
     elif v.status in ("closed", "done"):
-        body.append(para("Innspillet er stengt. Takk for bidraget!", isSubtle=True))
+        body.append(para(t("innspill.innspillet_er_stengt"), isSubtle=True))
         if v.draft:  # refused after close: show what was typed so it can be copied
-            body.append(para(f"Teksten du skrev (ikke sendt inn): {plain(v.draft)}"))
+            body.append(para(t("innspill.teksten_du_skrev", draft=plain(v.draft))))
     body += _own(v, ref)
-    actions.append(InnspillViewAction(**ref).button("Oppdater"))
+    actions.append(InnspillViewAction(**ref).button(t("innspill.oppdater")))
     return adaptive_card(body, actions)
 
 
 def _own(v: MemberView, ref: dict[str, Any]) -> list[dict[str, object]]:
     if not v.own:
         return []
-    out: list[dict[str, object]] = [para("Dine innspill:", weight="Bolder")]
+    out: list[dict[str, object]] = [para(t("innspill.dine_innspill"), weight="Bolder")]
     for e in v.own:
         out.append(para(plain(e.text), separator=True))
         if v.status == "open":
             out.append({"type": "ActionSet", "actions": [
-                InnspillStartEditAction(entry=e.id, **ref).button("Endre"),
-                InnspillDeleteAction(entry=e.id, **ref).button("Slett")]})
+                InnspillStartEditAction(entry=e.id, **ref).button(t("innspill.endre")),
+                InnspillDeleteAction(entry=e.id, **ref).button(t("innspill.slett"))]})
     return out
 
 
 def _voting(v: MemberView, ref: dict[str, Any]) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = [para(f"Du har **{v.votes_left}** stemmer igjen. Fordel dem "
-                                         "på innspillene som er viktigst.")]
+    out: list[dict[str, object]] = [para(tn("innspill.votes_left", "innspill.votes_left_plural",
+                                            v.votes_left))]
     for e in v.to_vote[:60]:
         out.append(para(f"{plain(e.text[:300])} · {plain(e.area)}", separator=True))
         if v.votes_left:
             out.append({"type": "ActionSet", "actions": [
-                InnspillCastAction(entry=e.id, **ref).button("Stem")]})
+                InnspillCastAction(entry=e.id, **ref).button(t("innspill.stem"))]})
     return out
 
 

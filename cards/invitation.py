@@ -7,9 +7,16 @@ from typing import Any
 
 from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
 from cards.common import Card, adaptive_card, heading, para, plain
+from core.i18n import t
 
-ANSWER_LABELS = {"physical": "Kommer (fysisk)", "digital": "Kommer (digitalt)",
-                 "no": "Kommer ikke", "maybe": "Usikker"}
+ANSWERS = ("physical", "digital", "no", "maybe")
+
+
+def answer_labels() -> dict[str, str]:
+    """Each RSVP answer's label in the current language, in the order the card shows them."""
+    return {"physical": t("invitation.kommer_fysisk"),
+            "digital": t("invitation.kommer_digitalt"),
+            "no": t("invitation.kommer_ikke"), "maybe": t("invitation.usikker")}
 PROGRAMME_FOLD = 4  # more lines than this go behind «Vis mer», so a phone shows the buttons
 
 
@@ -61,64 +68,67 @@ def _inputs(view: InvitationView) -> list[dict[str, Any]]:
          "valueOn": "true", "valueOff": "false", "wrap": True}
         for p in view.programme if p.asks_rsvp]
     if items:
-        items.insert(0, para("Jeg blir med på:", weight="Bolder"))
+        items.insert(0, para(t("invitation.jeg_blir_med"), weight="Bolder"))
     return [*items,
-            {"type": "Input.Text", "id": "comment", "label": "Kommentar (valgfritt)",
+            {"type": "Input.Text", "id": "comment", "label": t("invitation.kommentar_valgfritt"),
              "maxLength": 500, "value": view.comment},
-            {"type": "Input.Text", "id": "dietary", "label": "Allergier/matbehov",
+            {"type": "Input.Text", "id": "dietary", "label": t("invitation.allergier_matbehov"),
              "maxLength": 300, "value": view.dietary},
-            {"type": "Input.Text", "id": "deputy", "label": "Sender stedfortreder (navn)",
+            {"type": "Input.Text", "id": "deputy",
+             "label": t("invitation.sender_stedfortreder_navn"),
              "maxLength": 150, "value": view.deputy}]
 
 
 def _rsvp(view: InvitationView) -> list[dict[str, Any]]:
     if view.cancelled:
-        return [para("**Møtet er avlyst.**", color="Attention", size="Medium")]
+        return [para(t("invitation.motet_er_avlyst"), color="Attention", size="Medium")]
     out: list[dict[str, Any]] = []
     if view.notice:
         out.append(para(view.notice, color="Good", weight="Bolder"))
     if view.answer:
         late = " (meldt forfall etter fristen)" if view.late_cancelled else ""
-        out.append(para(f"Ditt svar: **{ANSWER_LABELS[view.answer]}**{late}"))
+        out.append(para(t("invitation.ditt_svar", answer=answer_labels()[view.answer], late=late)))
     if view.deadline_passed:
-        out.append(para(f"Svarfristen gikk ut {view.deadline}.", color="Warning"))
+        out.append(para(t("invitation.svarfristen_gikk_ut", deadline=view.deadline),
+                        color="Warning"))
         if view.answer in ("physical", "digital", "maybe"):
             out.append({"type": "ActionSet", "actions": [
-                RsvpCancelAction(**_data(view)).button("Kan likevel ikke komme")]})
+                RsvpCancelAction(**_data(view)).button(t("invitation.kan_likevel_ikke"))]})
     else:
         if view.deadline:
-            out.append(para(f"Svarfrist: {view.deadline}", isSubtle=True))
+            out.append(para(t("invitation.svarfrist", deadline=view.deadline), isSubtle=True))
         out.append({"type": "ActionSet", "actions": [
             RsvpAnswerAction(answer=value, **_data(view)).button(label)
-            for value, label in ANSWER_LABELS.items()]})
+            for value, label in answer_labels().items()]})
         out.extend(_inputs(view))
     if view.checkin:
         out.append({"type": "ActionSet", "actions": [
-            MeetingCheckinAction(**_data(view)).button("Sjekk inn")]})
+            MeetingCheckinAction(**_data(view)).button(t("invitation.sjekk_inn"))]})
     return out
 
 
 def _details(view: InvitationView) -> list[dict[str, Any]]:
-    facts = [{"title": "Tid", "value": view.when}]
+    facts = [{"title": t("invitation.tid"), "value": view.when}]
     if view.place:
-        facts.append({"title": "Sted", "value": plain(view.place)})
+        facts.append({"title": t("invitation.sted"), "value": plain(view.place)})
     out: list[dict[str, Any]] = [{"type": "FactSet", "facts": facts, "separator": True}]
     links = []
     if view.online_url:
-        links.append(f"[Bli med i Teams-møtet]({view.online_url})")
+        links.append(t("invitation.bli_med_teams", online_url=view.online_url))
     if links:
         out.append(para(" · ".join(links)))
     if view.ics_url and not view.cancelled:
         out.append({"type": "ActionSet", "actions": [
-            {"type": "Action.OpenUrl", "title": "Legg til i kalender", "url": view.ics_url}]})
+            {"type": "Action.OpenUrl", "title": t("invitation.legg_til_kalender"),
+             "url": view.ics_url}]})
     if view.agenda:
-        out.append(heading("Sakskart", size="Medium"))
+        out.append(heading(t("invitation.sakskart"), size="Medium"))
         out.append(para("\n".join(f"{n}. {plain(title)}" for n, title in view.agenda)))
     if view.documents:
-        out.append(heading("Dokumenter", size="Medium"))
-        out.append(para("\n".join(f"- [{plain(t)}]({url})" for t, url in view.documents)))
+        out.append(heading(t("invitation.dokumenter"), size="Medium"))
+        out.append(para("\n".join(f"- [{plain(title)}]({url})" for title, url in view.documents)))
     if view.preparation:
-        out.append(heading("Forberedelser", size="Medium"))
+        out.append(heading(t("invitation.forberedelser"), size="Medium"))
         out.append(para(plain(view.preparation)))
     return out
 
@@ -129,29 +139,32 @@ def _programme(view: InvitationView) -> list[dict[str, Any]]:
     lines = [para(f"**{p.day} {p.time}**{' – ' + plain(p.place) if p.place else ''}: "
                   f"{plain(p.what)}", spacing="Small") for p in view.programme]
     if len(lines) <= PROGRAMME_FOLD:
-        return [heading("Program", size="Medium"), *lines]
-    return [heading("Program", size="Medium"), *lines[:2],
+        return [heading(t("invitation.program"), size="Medium"), *lines]
+    return [heading(t("invitation.program"), size="Medium"), *lines[:2],
             {"type": "Container", "id": "programme_rest", "isVisible": False,
              "items": lines[2:]},
             {"type": "ActionSet", "actions": [
-                {"type": "Action.ToggleVisibility", "title": "Vis mer",
+                {"type": "Action.ToggleVisibility", "title": t("invitation.vis_mer"),
                  "targetElements": ["programme_rest"]}]}]
 
 
 def build_invitation_card(view: InvitationView) -> Card:
     """The member's invitation; with `answer` set it is that member's own view."""
-    prefix = "AVLYST: " if view.cancelled else "Innkalling: "
+    prefix = (t("invitation.prefix_cancelled") if view.cancelled
+              else t("invitation.prefix_invitation"))
     body = [heading(prefix + plain(view.title)), para(plain(view.groups), isSubtle=True,
                                                       spacing="None"),
             *_rsvp(view), *_details(view), *_programme(view)]
-    return adaptive_card(body, speak=f"{prefix}{view.title}, {view.when}")
+    return adaptive_card(body, speak=t("invitation.speak", prefix=prefix, title=view.title,
+                                                   when=view.when))
 
 
 # Sample meeting cards (seed 000 invitation, seed 001 programme) for validation and pictures.
-AGENDA = [(1, "Godkjenning av innkalling"), (2, "Godkjenning av referat fra møtet 23. mai 2023"),
-          (3, "Diskusjon for «Strategiske føringer 2025-2028»"),
-          (4, "Innspill til Handlingsprogram for 2024 – Konkurranseskraft og attraktivitet"),
-          (5, "Orienteringer fra sekretariatet")]
+SEED000_AGENDA = [
+    (1, "Godkjenning av innkalling"), (2, "Godkjenning av referat fra møtet 23. mai 2023"),
+    (3, "Diskusjon for «Strategiske føringer 2025-2028»"),
+    (4, "Innspill til Handlingsprogram for 2024 – Konkurranseskraft og attraktivitet"),
+    (5, "Orienteringer fra sekretariatet")]
 SEED001_PROGRAMME = [
     ProgrammeLine(1, "onsdag 1. september", "kl. 10.00–12.00", "",
                   "Samling for faggruppen for næringssamarbeidet"),
@@ -174,7 +187,8 @@ def seed000_view(**changes: object) -> InvitationView:
     base = dict(
         meeting_id=1, version=1, groups="Faggruppe for næringssamarbeid",
         title="Møte i Osloregionens Faggruppe for næringssamarbeid",
-        when="torsdag 31. august 2023 kl. 09.00–10.30", place="Klækken hotel", agenda=AGENDA,
+        when="torsdag 31. august 2023 kl. 09.00–10.30", place="Klækken hotel",
+        agenda=SEED000_AGENDA,
         documents=[("Sakspapirer og vedlegg", "https://osloregionen.no/sakspapirer")],
         preparation="Som forberedelse ønsker vi at dere ser på dagens strategiske føringer, og "
         "tenker på 3-4 utfordringer som du mener Osloregionen bør ha fokus på.",

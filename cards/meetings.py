@@ -16,7 +16,8 @@ from cards.actions import (
     RsvpOnBehalfAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
-from cards.invitation import ANSWER_LABELS
+from cards.invitation import answer_labels
+from core.i18n import t
 
 
 @dataclass(frozen=True)
@@ -39,42 +40,47 @@ class StatusView:
 
 def _cancel_button(view: StatusView) -> dict[str, Any]:
     """Behind a second click: cancelling tells every invitee at once."""
-    return {"type": "Action.ShowCard", "title": "Avlys møtet …", "card": {
+    return {"type": "Action.ShowCard", "title": t("meetings.avlys_motet"), "card": {
         "type": "AdaptiveCard", "body": [
-            para("Alle inviterte får beskjed, og alle kort merkes AVLYST.")],
-        "actions": [MeetingCancelAction(meeting_id=view.meeting_id).button("Ja, avlys møtet")]}}
+            para(t("meetings.alle_inviterte_far"))],
+        "actions": [MeetingCancelAction(meeting_id=view.meeting_id).button(
+            t("meetings.ja_avlys_motet"))]}}
 
 
 def _on_behalf(view: StatusView) -> list[dict[str, Any]]:
     if not view.choices:
         return []
-    return [heading("Registrer svar for et medlem", size="Medium"),
-            {"type": "Input.ChoiceSet", "id": "member_id", "label": "Medlem", "style": "filtered",
+    return [heading(t("meetings.registrer_svar_for"), size="Medium"),
+            {"type": "Input.ChoiceSet", "id": "member_id", "label": t("meetings.medlem"),
+             "style": "filtered",
              "choices": [{"title": plain(n), "value": str(i)} for i, n in view.choices]},
-            {"type": "Input.ChoiceSet", "id": "answer", "label": "Svar", "value": "physical",
-             "choices": [{"title": t, "value": v} for v, t in ANSWER_LABELS.items()]},
+            {"type": "Input.ChoiceSet", "id": "answer", "label": t("meetings.svar"),
+             "value": "physical",
+             "choices": [{"title": label, "value": v} for v, label in answer_labels().items()]},
             {"type": "ActionSet", "actions": [
-                RsvpOnBehalfAction(meeting_id=view.meeting_id).button("Registrer svar")]}]
+                RsvpOnBehalfAction(meeting_id=view.meeting_id).button(t("meetings.registrer_svar"))]}]
 
 
 def build_status_card(view: StatusView) -> Card:
     """Counts first, then the regions, the silent ones, the programme and the on-behalf form."""
     answered = sum(view.counts.values())
-    body: list[dict[str, Any]] = [heading(f"Status: {plain(view.title)}"), para(view.when)]
+    body: list[dict[str, Any]] = [heading(t("meetings.status", title=plain(view.title))),
+                                  para(view.when)]
     if view.notice:
         body.append(para(view.notice, color="Good", weight="Bolder"))
     body.append({"type": "FactSet", "facts": [
         {"title": label, "value": str(view.counts.get(value, 0))}
-        for value, label in ANSWER_LABELS.items()] + [
-        {"title": "Ikke svart", "value": str(view.invited - answered)}]})
-    body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+        for value, label in answer_labels().items()] + [
+        {"title": t("meetings.ikke_svart"), "value": str(view.invited - answered)}]})
+    body.append(para(t("meetings.av_regioner_har", regions_answered=view.regions_answered,
+                       regions_total=view.regions_total)))
     mid = view.meeting_id
-    actions = [MeetingPreviewAction(meeting_id=mid).button("Forhåndsvis innkallingen")]
+    actions = [MeetingPreviewAction(meeting_id=mid).button(t("meetings.forhandsvis_innkallingen"))]
     if not view.sent:
-        actions += [MeetingSendAction(meeting_id=mid).button("Send innkallingen nå"),
-                    MeetingApproveAction(meeting_id=mid).button("Send automatisk 7 dager før")]
+        actions += [MeetingSendAction(meeting_id=mid).button(t("meetings.send_innkallingen_na")),
+                    MeetingApproveAction(meeting_id=mid).button(t("meetings.send_automatisk_dager"))]
     if view.cancelled:
-        body.append(para("**Møtet er avlyst.**", color="Attention"))
+        body.append(para(t("invitation.motet_er_avlyst"), color="Attention"))
     else:
         actions.append(_cancel_button(view))
     body.append({"type": "ActionSet", "actions": actions})
@@ -82,16 +88,16 @@ def build_status_card(view: StatusView) -> Card:
              for region, who in view.by_region]
     if lines:
         body += [{"type": "ActionSet", "actions": [{"type": "Action.ToggleVisibility",
-                  "title": "Vis svar per region", "targetElements": ["by_region"]}]},
+                  "title": t("meetings.vis_svar_per"), "targetElements": ["by_region"]}]},
                  {"type": "Container", "id": "by_region", "isVisible": False,
                   "items": [para("\n\n".join(lines))]}]
     if view.silent:
-        body.append(para(f"**Ikke svart ({len(view.silent)}):** "
+        body.append(para(t("meetings.ikke_svart_2", silent_count=len(view.silent))
                          + ", ".join(plain(s) for s in view.silent)))
     if view.items:
-        body.append(heading("Programpunkter", size="Medium"))
-        body += [para(f"{plain(what)}: **{n}** påmeldt"
-                      + (f" – matbehov: {plain('; '.join(diets))}" if diets else ""))
+        body.append(heading(t("meetings.programpunkter"), size="Medium"))
+        body += [para(t("meetings.pameldt", what=plain(what), n=n)
+                      + (t("meetings.matbehov", diets=plain('; '.join(diets))) if diets else ""))
                  for what, n, diets in view.items]
     return adaptive_card(body + _on_behalf(view))
 
@@ -106,8 +112,14 @@ def _samples_meeting_status() -> dict[str, Card]:
 
 
 # The secretariat's meeting form (new or edit), and the list of coming meetings.
-FORMATS = [("physical", "Fysisk"), ("digital", "Digitalt"), ("hybrid", "Hybrid"),
-           ("webinar", "Webinar"), ("conference", "Konferanse"), ("study_trip", "Studietur")]
+def formats() -> list[tuple[str, str]]:
+    """Each meeting format and its label in the current language."""
+    return [("physical", t("meetings.format_physical")),
+            ("digital", t("meetings.format_digital")),
+            ("hybrid", t("meetings.format_hybrid")),
+            ("webinar", t("meetings.format_webinar")),
+            ("conference", t("meetings.format_conference")),
+            ("study_trip", t("meetings.format_study_trip"))]
 
 
 @dataclass(frozen=True)
@@ -124,42 +136,49 @@ def _text(id_: str, label: str, view: MeetingFormView, *, required: bool = False
                     "value": view.values.get(id_, ""), "maxLength": max_length,
                     "isMultiline": multiline, "placeholder": placeholder}
     if required:
-        field_ |= {"isRequired": True, "errorMessage": f"{label} må fylles ut"}
+        field_ |= {"isRequired": True, "errorMessage": t("meetings.ma_fylles_ut", label=label)}
     return field_
 
 
 def build_meeting_form_card(view: MeetingFormView) -> Card:
     """Every field of a meeting; times are Oslo wall-clock."""
     v = view.values
-    body: list[dict] = [heading("Endre møte" if view.meeting_id else "Nytt møte")]
+    body: list[dict] = [heading(t("meetings.endre_mote") if view.meeting_id
+                                else t("meetings.nytt_mote"))]
     if view.errors:
         body.append(para("\n".join(f"- {plain(e)}" for e in view.errors), color="Attention"))
     body += [
-        {"type": "Input.ChoiceSet", "id": "group_id", "label": "Faggruppe",
+        {"type": "Input.ChoiceSet", "id": "group_id", "label": t("meetings.faggruppe"),
          "value": v.get("group_id", str(view.groups[0][0]) if view.groups else ""),
          "choices": [{"title": name, "value": str(gid)} for gid, name in view.groups]
-         or [{"title": "(ingen grupper)", "value": ""}]},
-        _text("title", "Tittel", view, required=True, placeholder="Faggruppemøte"),
-        {"type": "Input.Date", "id": "date", "label": "Dato", "value": v.get("date", ""),
-         "isRequired": True, "errorMessage": "Velg en dato"},
+         or [{"title": t("meetings.ingen_grupper"), "value": ""}]},
+        _text("title", t("meetings.tittel"), view, required=True,
+              placeholder=t("meetings.faggruppemote")),
+        {"type": "Input.Date", "id": "date", "label": t("meetings.dato"),
+         "value": v.get("date", ""),
+         "isRequired": True, "errorMessage": t("meetings.velg_en_dato")},
         {"type": "ColumnSet", "columns": [
-            {"type": "Column", "items": [{"type": "Input.Time", "id": "start", "label": "Fra",
+            {"type": "Column", "items": [{"type": "Input.Time", "id": "start",
+                                          "label": t("meetings.fra"),
                                           "value": v.get("start", "09:00")}]},
-            {"type": "Column", "items": [{"type": "Input.Time", "id": "end", "label": "Til",
+            {"type": "Column", "items": [{"type": "Input.Time", "id": "end",
+                                          "label": t("meetings.til"),
                                           "value": v.get("end", "10:30")}]}]},
-        _text("place", "Sted (adresse)", view, placeholder="Klækken hotel"),
-        _text("online_url", "Teams-lenke", view, max_length=1000),
-        {"type": "Input.ChoiceSet", "id": "format", "label": "Form",
+        _text("place", t("meetings.sted_adresse"), view,
+              placeholder=t("invitation.klaekken_hotel")),
+        _text("online_url", t("meetings.teams_lenke"), view, max_length=1000),
+        {"type": "Input.ChoiceSet", "id": "format", "label": t("meetings.form"),
          "value": v.get("format", "physical"),
-         "choices": [{"title": t, "value": k} for k, t in FORMATS]},
-        _text("agenda", "Saksliste (én sak per linje: «1. Godkjenning av innkalling»)", view,
+         "choices": [{"title": label, "value": k} for k, label in formats()]},
+        _text("agenda", t("meetings.saksliste_en_sak"), view,
               multiline=True, max_length=8000),
-        _text("preparation", "Forberedelser", view, multiline=True, max_length=4000),
-        {"type": "Input.Date", "id": "deadline_date", "label": "Svarfrist (standard: møtestart)",
+        _text("preparation", t("meetings.forberedelser"), view, multiline=True, max_length=4000),
+        {"type": "Input.Date", "id": "deadline_date",
+         "label": t("meetings.svarfrist_standard_motestart"),
          "value": v.get("deadline_date", "")},
     ]
     save = MeetingSaveAction(meeting_id=view.meeting_id) if view.meeting_id else MeetingSaveAction()
-    return adaptive_card(body, [save.button("Lagre møte")])
+    return adaptive_card(body, [save.button(t("meetings.lagre_mote"))])
 
 
 @dataclass(frozen=True)
@@ -173,17 +192,17 @@ class MeetingLine:
 
 def build_meeting_list_card(lines: list[MeetingLine], secretariat: bool) -> Card:
     """Coming meetings; the secretariat also gets «Nytt møte» and «Endre» buttons."""
-    body: list[dict] = [heading("Kommende møter", size="Medium")]
+    body: list[dict] = [heading(t("meetings.kommende_moter"), size="Medium")]
     if not lines:
-        body.append(para("Ingen møter er planlagt."))
+        body.append(para(t("meetings.ingen_moter_er")))
     for line in lines:
         items = [para(f"**{plain(line.title)}**"), para(f"{line.when} · {plain(line.place)}"),
                  para(line.status, isSubtle=True, spacing="None")]
         if secretariat:
             items.append({"type": "ActionSet", "actions": [
-                MeetingEditAction(meeting_id=line.meeting_id).button("Endre")]})
+                MeetingEditAction(meeting_id=line.meeting_id).button(t("innspill.endre"))]})
         body.append({"type": "Container", "separator": True, "items": items})
-    actions = [MeetingNewAction().button("Nytt møte")] if secretariat else None
+    actions = [MeetingNewAction().button(t("meetings.nytt_mote"))] if secretariat else None
     return adaptive_card(body, actions)
 
 
@@ -219,30 +238,32 @@ class SummaryView:
 
 def summary_text(view: SummaryView) -> str:
     """The short text beside the card (a phone's notification)."""
-    prefix = "AVLYST" if view.cancelled else "Påmelding"
-    return f"{prefix}: {view.title} – {view.when}"
+    prefix = t("meetings.summary_cancelled") if view.cancelled else t("meetings.pamelding")
+    return t("meetings.summary_text", prefix=prefix, title=view.title, when=view.when)
 
 
 def build_summary_card(view: SummaryView) -> Card:
     """Counts per answer, the silent, and regions answered; AVLYST when cancelled."""
-    prefix = "AVLYST: " if view.cancelled else "Påmelding: "
+    prefix = (t("meetings.summary_prefix_cancelled") if view.cancelled
+              else t("meetings.pamelding_2"))
     answered = sum(view.counts.values())
-    facts = [{"title": "Tid", "value": view.when}]
+    facts = [{"title": t("invitation.tid"), "value": view.when}]
     if view.place:
-        facts.append({"title": "Sted", "value": plain(view.place)})
+        facts.append({"title": t("invitation.sted"), "value": plain(view.place)})
     body: list[dict[str, Any]] = [
         heading(prefix + plain(view.title)),
         para(plain(view.groups), isSubtle=True, spacing="None"),
         {"type": "FactSet", "facts": facts}]
     if view.cancelled:
-        body.append(para("**Møtet er avlyst.**", color="Attention", size="Medium"))
+        body.append(para(t("invitation.motet_er_avlyst"), color="Attention", size="Medium"))
         return adaptive_card(body, speak=summary_text(view))
     body.append({"type": "FactSet", "separator": True, "facts": [
         {"title": label, "value": str(view.counts.get(value, 0))}
-        for value, label in ANSWER_LABELS.items()] + [
-        {"title": "Ikke svart", "value": str(max(0, view.invited - answered))}]})
-    body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
-    body.append(para("Svar på innkallingen i chatten med meg. Kortet oppdateres fortløpende.",
+        for value, label in answer_labels().items()] + [
+        {"title": t("meetings.ikke_svart"), "value": str(max(0, view.invited - answered))}]})
+    body.append(para(t("meetings.av_regioner_har", regions_answered=view.regions_answered,
+                       regions_total=view.regions_total)))
+    body.append(para(t("meetings.svar_pa_innkallingen"),
                      isSubtle=True))
     return adaptive_card(body, speak=summary_text(view))
 

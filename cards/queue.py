@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cards.actions import QueueCancelAction, QueueMoveAction
 from cards.common import Card, adaptive_card, heading, para, plain
+from core.i18n import t
 
 
 @dataclass(frozen=True)
@@ -19,31 +20,31 @@ class QueueRow:
 
 def build_queue_card(rows: list[QueueRow], more: int = 0) -> Card:
     """One container per message with «Avlys» and a «Flytt» form."""
-    body: list[dict] = [heading("Planlagte meldinger", size="Medium")]
+    body: list[dict] = [heading(t("queue.planlagte_meldinger"), size="Medium")]
     if not rows:
-        body.append(para("Ingen automatiske meldinger venter."))
+        body.append(para(t("queue.ingen_automatiske_meldinger")))
     for row in rows:
         move = adaptive_card([
             # Input ids are unique per card: one pair per row, named by the job.
-            {"type": "Input.Date", "id": f"date_{row.job_id}", "label": "Ny dato",
+            {"type": "Input.Date", "id": f"date_{row.job_id}", "label": t("queue.ny_dato"),
              "value": row.date,
-             "isRequired": True, "errorMessage": "Velg en dato"},
-            {"type": "Input.Time", "id": f"time_{row.job_id}", "label": "Nytt klokkeslett",
+             "isRequired": True, "errorMessage": t("meetings.velg_en_dato")},
+            {"type": "Input.Time", "id": f"time_{row.job_id}", "label": t("queue.nytt_klokkeslett"),
              "value": row.time,
-             "isRequired": True, "errorMessage": "Velg et klokkeslett"},
-        ], [QueueMoveAction(job_id=row.job_id).button("Flytt hit")])
+             "isRequired": True, "errorMessage": t("queue.velg_et_klokkeslett")},
+        ], [QueueMoveAction(job_id=row.job_id).button(t("queue.flytt_hit"))])
         del move["$schema"], move["msteams"]
         body.append({
             "type": "Container", "separator": True, "items": [
                 para(f"**{row.when}**"),
-                para(plain(row.description) or "(uten beskrivelse)", isSubtle=True),
+                para(plain(row.description) or t("queue.uten_beskrivelse"), isSubtle=True),
                 {"type": "ActionSet", "actions": [
-                    QueueCancelAction(job_id=row.job_id).button("Avlys"),
-                    {"type": "Action.ShowCard", "title": "Flytt", "card": move},
+                    QueueCancelAction(job_id=row.job_id).button(t("queue.avlys")),
+                    {"type": "Action.ShowCard", "title": t("queue.flytt"), "card": move},
                 ]},
             ]})
     if more:
-        body.append(para(f"… og {more} til. Se alle med `python app.py queue list`.",
+        body.append(para(t("queue.og_til_se", more=more),
                          isSubtle=True))
     return adaptive_card(body)
 

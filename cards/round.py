@@ -15,8 +15,13 @@ from cards.actions import (
     RoundUpdateAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
+from core.i18n import t
 
-STATE_WORDS = {"done": "Har snakket", "skipped": "Hoppet over", "absent": "Fraværende"}
+
+def state_words() -> dict[str, str]:
+    """A speaker's state after their turn, in the current language."""
+    return {"done": t("round.har_snakket"), "skipped": t("round.hoppet_over"),
+            "absent": t("round.fravaerende")}
 
 
 @dataclass(frozen=True)
@@ -71,24 +76,25 @@ def build_round_card(view: RoundView) -> Card:
     mentions: list[dict[str, Any]] = []
     speaking = [s for s in view.slots if s.state == "speaking"]
     waiting = [s for s in view.slots if s.state == "waiting"]
-    title = "Runden er avsluttet" if view.finished else "Runden rundt bordet"
-    body: list[dict[str, Any]] = [heading(title), para(f"Tema: {plain(view.topic)}",
+    title = t("round.runden_er_avsluttet") if view.finished else t("round.runden_rundt_bordet")
+    body: list[dict[str, Any]] = [heading(title), para(t("round.tema", topic=plain(view.topic)),
                                                        isSubtle=True)]
     if view.notice:
         body.insert(1, para(view.notice, color="Attention", weight="Bolder"))
     if speaking:
         now = speaking[0]
-        body.append(para(f"Nå: {_names(now, mentions)} – til kl. {view.until}", size="Medium"))
+        body.append(para(t("round.na_til_kl", names=_names(now, mentions), until=view.until),
+                         size="Medium"))
         if now.previous:
-            body.append(para(f"Sist gang: {plain(now.previous)}", isSubtle=True))
+            body.append(para(t("round.sist_gang", previous=plain(now.previous)), isSubtle=True))
         if now.update:
-            body.append(para(f"Oppdatering: {plain(now.update)}"))
+            body.append(para(t("round.oppdatering", update=plain(now.update))))
     if waiting:
-        body.append(para(f"Neste: {_names(waiting[0], mentions)}"))
+        body.append(para(t("round.neste", names=_names(waiting[0], mentions))))
     if len(waiting) > 1:
         rest = ", ".join(plain(s.label) for s in waiting[1:])
-        body.append(para(f"Gjenstår: {rest}", isSubtle=True))
-    for state, word in STATE_WORDS.items():
+        body.append(para(t("round.gjenstar", rest=rest), isSubtle=True))
+    for state, word in state_words().items():
         done = [s for s in view.slots if s.state == state]
         if done:
             lines = [f"{plain(s.label)}" + (f": {plain(s.update)}" if state == "absent"
@@ -105,21 +111,22 @@ def build_round_card(view: RoundView) -> Card:
 def _update_form(view: RoundView) -> dict[str, Any]:
     open_slots = [s for s in view.slots if s.state in ("speaking", "waiting", "absent")]
     form = adaptive_card([
-        {"type": "Input.ChoiceSet", "id": "slot_id", "label": "Region",
+        {"type": "Input.ChoiceSet", "id": "slot_id", "label": t("round.region"),
          "value": str(open_slots[0].slot_id) if open_slots else "",
          "choices": [{"title": s.label, "value": str(s.slot_id)} for s in open_slots]},
-        {"type": "Input.Text", "id": "text", "label": "Oppdatering fra regionen",
+        {"type": "Input.Text", "id": "text", "label": t("round.oppdatering_fra_regionen"),
          "isMultiline": True, "maxLength": 4000},
-    ], [RoundUpdateAction(round_id=view.round_id).button("Lagre oppdatering")])
-    return {"type": "Action.ShowCard", "title": "Skriv oppdatering", "card": form}
+    ], [RoundUpdateAction(round_id=view.round_id).button(t("round.lagre_oppdatering"))])
+    return {"type": "Action.ShowCard", "title": t("round.skriv_oppdatering"), "card": form}
 
 
 def _actions(view: RoundView) -> list[dict[str, Any]]:
     ids = {"round_id": view.round_id, "step": view.step}
-    return [RoundNextAction(**ids).button("Neste"), RoundSkipAction(**ids).button("Hopp over"),
-            RoundToEndAction(**ids).button("Flytt bakerst"),
-            RoundAbsentAction(**ids).button("Fraværende"),
-            RoundFinishAction(**ids).button("Avslutt runden")]
+    return [RoundNextAction(**ids).button(t("round.neste_2")),
+            RoundSkipAction(**ids).button(t("round.hopp_over")),
+            RoundToEndAction(**ids).button(t("round.flytt_bakerst")),
+            RoundAbsentAction(**ids).button(t("round.fravaerende")),
+            RoundFinishAction(**ids).button(t("round.avslutt_runden"))]
 
 
 @dataclass(frozen=True)
@@ -132,23 +139,24 @@ class FormView:
 
 def build_round_form_card(view: FormView) -> Card:
     """Topic, order and time per speaker; «Start runden» starts it."""
-    body: list[dict[str, Any]] = [heading("Start runden rundt bordet", size="Medium")]
+    body: list[dict[str, Any]] = [heading(t("round.start_runden_rundt"), size="Medium")]
     body += [para(plain(w), color="Attention") for w in view.warnings]
     if view.note:
         body.append(para(view.note, isSubtle=True))
     body += [
-        {"type": "Input.Text", "id": "topic", "label": "Tema", "value": view.topic,
-         "maxLength": 400, "isRequired": True, "errorMessage": "Skriv et tema"},
-        {"type": "Input.ChoiceSet", "id": "order", "label": "Rekkefølge", "value": "region",
-         "choices": [{"title": "Etter region (fra frammøtte og påmeldte)", "value": "region"},
-                     {"title": "Alfabetisk etter region", "value": "alphabetical"},
-                     {"title": "Tilfeldig", "value": "random"}]},
-        {"type": "Input.Number", "id": "minutes", "label": "Minutter per taler",
+        {"type": "Input.Text", "id": "topic", "label": t("round.tema_2"), "value": view.topic,
+         "maxLength": 400, "isRequired": True, "errorMessage": t("round.skriv_et_tema")},
+        {"type": "Input.ChoiceSet", "id": "order", "label": t("round.rekkefolge"),
+         "value": "region",
+         "choices": [{"title": t("round.etter_region_fra"), "value": "region"},
+                     {"title": t("round.alfabetisk_etter_region"), "value": "alphabetical"},
+                     {"title": t("round.tilfeldig"), "value": "random"}]},
+        {"type": "Input.Number", "id": "minutes", "label": t("round.minutter_per_taler"),
          "value": view.minutes, "min": 1, "max": 30},
-        {"type": "Input.Toggle", "id": "auto", "title": "Gå videre automatisk når tiden er ute",
+        {"type": "Input.Toggle", "id": "auto", "title": t("round.ga_videre_automatisk"),
          "value": "false", "valueOn": "true", "valueOff": "false"},
     ]
-    return adaptive_card(body, [RoundStartAction().button("Start runden")])
+    return adaptive_card(body, [RoundStartAction().button(t("round.start_runden"))])
 
 
 def samples() -> dict[str, Card]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cards.actions import HelpShowAction
 from cards.common import Card, adaptive_card, bullets, heading, para, plain
+from core.i18n import t
 
 
 @dataclass(frozen=True)
@@ -17,23 +18,22 @@ class WelcomeView:
 
 def build_welcome_card(view: WelcomeView) -> Card:
     """Welcome in Norwegian; in a team it speaks to everyone, in 1:1 to one person."""
-    greeting = f"Velkommen, {plain(view.name)}!" if view.name and not view.in_team else "Velkommen!"
+    greeting = (t("welcome.greeting_named", name=plain(view.name))
+                if view.name and not view.in_team else t("welcome.greeting"))
     group = plain(view.group_name) if view.group_name else "faggruppen"
     body = [
         heading(greeting),
-        para(f"Jeg er Faggruppe-bot, og jeg hjelper sekretariatet med møtene i {group}."),
+        para(t("welcome.jeg_er_faggruppe", group=group)),
         bullets([
-            "Innkallinger til møter, med saksliste, dokumenter og forberedelser",
-            "Påmelding rett i Teams: kommer, kommer ikke eller usikker",
-            "Skriftlige innspill i workshoper, i grupper etter interesse",
-            "Runden rundt bordet, med en skriftlig oppdatering fra hver region",
+            t("welcome.innkallinger_til_moter"),
+            t("welcome.pamelding_rett_teams"),
+            t("welcome.skriftlige_innspill_workshoper"),
+            t("welcome.runden_rundt_bordet"),
         ]),
-        para("**Hvorfor skriver jeg til deg?** Jeg sender innkallinger omtrent en uke før "
-             "møtet, og en påminnelse bare når du ennå ikke har svart innen fristen. "
-             "Alt du svarer, lagres for sekretariatet og referatet."),
-        para("Skriv **hjelp** når som helst for å se hva du kan gjøre.", isSubtle=True),
+        para(t("welcome.hvorfor_skriver_jeg")),
+        para(t("welcome.skriv_hjelp_nar"), isSubtle=True),
     ]
-    return adaptive_card(body, [HelpShowAction().button("Vis hjelp")], speak=greeting)
+    return adaptive_card(body, [HelpShowAction().button(t("welcome.vis_hjelp"))], speak=greeting)
 
 
 def samples() -> dict[str, Card]:

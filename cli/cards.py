@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from cli import CliContext, CliError
+from core.i18n import use_language
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -15,6 +16,8 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     verbs = parser.add_subparsers(dest="verb", required=True)
     dump = verbs.add_parser("dump", help="Skriv alle kort med eksempeldata som JSON")
     dump.add_argument("directory", type=Path)
+    dump.add_argument("--lang", choices=["nb", "qps"], default="nb",
+                      help="språk: nb (bokmål) eller qps (pseudospråk: katalogtekst i ⟦ ⟧)")
     dump.set_defaults(func=dump_cards)
 
 
@@ -26,7 +29,9 @@ def dump_cards(args: argparse.Namespace, ctx: CliContext) -> int:
         args.directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliError(f"kan ikke opprette mappen {args.directory}: {exc.strerror}") from exc
-    for name, card in sorted(sample_cards().items()):
+    with use_language(args.lang):
+        cards = sample_cards()
+    for name, card in sorted(cards.items()):
         path = args.directory / f"{name}.json"
         path.write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
         print(path)

@@ -1,52 +1,150 @@
-"""The bot's words: Norwegian bokmål first, English where a user asks in English."""
+"""The bot's words: one gettext catalogue (core/locale/<lang>/LC_MESSAGES/messages.po).
+
+msgid is a stable key, msgstr the text; bokmål is complete, English has what a user who
+asks in English sees, and `qps` is a pseudo-locale drawn from bokmål with every string
+wrapped in ⟦ ⟧, so a test can see text that never went through the catalogue.
+
+The language is a context variable: a turn sets it once (`use_language(pick_language(…))`)
+and every card builder and reply under it follows, without threading `lang` through pure
+builders. `.mo` files are compiled in memory from the `.po` at first use, so a checkout or
+a fresh `pip install -e .` never runs with a stale compiled catalogue.
+"""
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from io import BytesIO
+from pathlib import Path
 from typing import Literal
 
-Lang = Literal["nb", "en"]
+from babel.lists import format_list
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
-MESSAGES: dict[str, dict[Lang, str]] = {
-    "unknown_command": {
-        "nb": "Jeg kjenner ikke kommandoen «{command}». Skriv **hjelp** for å se hva jeg kan.",
-        "en": "I don't know the command “{command}”. Type **help** to see what I can do.",
-    },
-    "secretariat_only": {
-        "nb": "«{command}» er forbeholdt sekretariatet. Ta kontakt med sekretariatet "
-        "hvis du mener du skal ha tilgang.",
-        "en": "“{command}” is for the secretariat only.",
-    },
-    "owner_only": {
-        "nb": "«{command}» kan bare gjøres av den det gjelder, eller av sekretariatet.",
-        "en": "“{command}” is for its owner or the secretariat only.",
-    },
-    "error": {
-        "nb": "Beklager, noe gikk galt hos meg. Ingenting av det du har lagret er tapt. "
-        "Prøv igjen om litt.",
-        "en": "Sorry, something went wrong on my side. Nothing you saved was lost.",
-    },
-    "bad_action": {
-        "nb": "Jeg forstod ikke knappetrykket (ukjent eller ugyldig handling). "
-        "Kortet kan være utdatert: skriv **hjelp** for et nytt.",
-        "en": "I could not understand that card action.",
-    },
-    "too_long": {
-        "nb": "Meldingen er for lang ({length} tegn, maks {limit}). Del den opp og prøv igjen.",
-        "en": "The message is too long ({length} characters, max {limit}).",
-    },
-    "welcome_text": {
-        "nb": "Velkommen til Faggruppe-bot! Her får du innkallinger, svarer på dem og "
-        "gir innspill til faggruppen.",
-        "en": "Welcome to Faggruppe-bot!",
-    },
-    "help_text": {
-        "nb": "Hjelp: dette kan jeg gjøre for deg.",
-        "en": "Help: this is what I can do for you.",
-    },
-}
+Lang = Literal["nb", "en", "qps"]
+LANGUAGES: tuple[Lang, ...] = ("nb", "en", "qps")
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "messages"
+# Babel's locale for each language; qps formats like bokmål so only the wrapping differs.
+BABEL_LOCALES: dict[Lang, str] = {"nb": "nb_NO", "en": "en_GB", "qps": "nb_NO"}
+PSEUDO_OPEN, PSEUDO_CLOSE = "⟦", "⟧"
+
+_current: ContextVar[Lang] = ContextVar("faggruppe_lang", default="nb")
 
 
-def t(key: str, lang: Lang = "nb", **values: object) -> str:
-    """Look up a message in the user's language, falling back to bokmål."""
-    entry = MESSAGES[key]
-    return entry.get(lang, entry["nb"]).format(**values)
+def pick_language(text: str | None) -> Lang:
+    """The one place a reply's language is chosen: English for «help …», else bokmål."""
+    word = (text or "").strip().split(" ", 1)[0].casefold()
+    return "en" if word == "help" else "nb"
+
+
+def current_language() -> Lang:
+    """The language of what is being drawn now."""
+    return _current.get()
+
+
+def set_language(lang: Lang) -> None:
+    """Switch the language for the rest of this context (one turn's task)."""
+    _current.set(lang)
+
+
+@contextmanager
+def use_language(lang: Lang) -> Iterator[None]:
+    """Draw everything inside in `lang`, then restore the previous language."""
+    token = _current.set(lang)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def po_path(lang: str) -> Path:
+    """Where a language's catalogue source lives."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(lang: str) -> Catalog:
+    """A language's `.po` parsed by Babel."""
+    with po_path(lang).open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def _pseudo(catalog: Catalog) -> Catalog:
+    wrapped = Catalog(locale="nb")
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.string, tuple | list):
+            string: str | tuple[str, ...] = tuple(
+                f"{PSEUDO_OPEN}{s}{PSEUDO_CLOSE}" for s in message.string)
+        else:
+            string = f"{PSEUDO_OPEN}{message.string}{PSEUDO_CLOSE}"
+        wrapped.add(message.id, string)
+    return wrapped
+
+
+def compile_mo(catalog: Catalog) -> bytes:
+    """The `.mo` bytes gettext reads, compiled by Babel."""
+    out = BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+@cache
+def translations(lang: Lang) -> gettext.NullTranslations:
+    """The compiled catalogue for `lang`; English falls back to bokmål per key."""
+    nb = gettext.GNUTranslations(BytesIO(compile_mo(read_catalog("nb"))))
+    if lang == "nb":
+        return nb
+    if lang == "qps":
+        return gettext.GNUTranslations(BytesIO(compile_mo(_pseudo(read_catalog("nb")))))
+    catalog = read_catalog(lang)
+    for message in list(catalog):
+        if message.id and not message.string:  # untranslated: let bokmål answer
+            catalog.delete(message.id)
+    other = gettext.GNUTranslations(BytesIO(compile_mo(catalog)))
+    other.add_fallback(nb)
+    return other
+
+
+def t(key: str, lang: Lang | None = None, /, **values: object) -> str:
+    """The text for `key` in `lang` (default: the current language), filled with `values`."""
+    text = translations(lang or _current.get()).gettext(key)
+    if text == key:
+        raise KeyError(f"no message {key!r} in the catalogue")
+    return text.format(**values)
+
+
+def tn(key: str, plural_key: str, count: int, lang: Lang | None = None, /,
+       **values: object) -> str:
+    """The singular or plural text for `count`; `{count}` is available to the text."""
+    text = translations(lang or _current.get()).ngettext(key, plural_key, count)
+    if text in (key, plural_key):
+        raise KeyError(f"no message {key!r} in the catalogue")
+    return text.format(count=count, **values)
+
+
+def N_(key: str) -> str:  # noqa: N802 - the gettext name extraction tools know
+    """Mark a key for extraction where the text is looked up later with t(); returns it."""
+    return key
+
+
+def babel_locale(lang: Lang | None = None) -> str:
+    """Babel's locale name for the current (or given) language."""
+    return BABEL_LOCALES[lang or _current.get()]
+
+
+def join_list(items: Iterable[str]) -> str:
+    """«A, B og C» in the current language."""
+    return format_list(list(items), locale=babel_locale())
+
+
+def number(value: float) -> str:
+    """A number written the current language's way («1 234,5» in bokmål)."""
+    return format_decimal(value, locale=babel_locale())

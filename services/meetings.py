@@ -16,7 +16,13 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from cards.common import attachment
-from cards.invitation import ANSWER_LABELS, InvitationView, ProgrammeLine, build_invitation_card
+from cards.invitation import (
+    ANSWERS,
+    InvitationView,
+    ProgrammeLine,
+    answer_labels,
+    build_invitation_card,
+)
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
 from core.links import LinkSigner
 from core.timefmt import LOCALE, clock, date_long, span, to_oslo
@@ -342,13 +348,13 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         answered_regions.add(region)
         extra = f", stedfortreder {row.deputy_name}" if row.deputy_name else ""
         late = " (forfall etter fristen)" if row.late_cancellation else ""
-        by_region[region].append(f"{m.name}: {ANSWER_LABELS[str(row.answer)]}{extra}{late}")
+        by_region[region].append(f"{m.name}: {answer_labels()[str(row.answer)]}{extra}{late}")
     regions = {names.get(m.region_id or -1) or m.organisation or "Uten region" for m in people}
     counts = rsvp.counts(session, mid)
     return StatusView(
         meeting_id=mid, title=meeting.title, when=when_text(meeting),
         sent=meeting.status in (MeetingStatus.invited, MeetingStatus.held), invited=len(people),
-        counts={k: counts[k] for k in ANSWER_LABELS if k in counts},
+        counts={k: counts[k] for k in ANSWERS if k in counts},
         regions_answered=len(answered_regions), regions_total=len(regions),
         by_region=sorted(by_region.items()), silent=silent,
         items=[(i.what, n, diets) for i, n, diets in rsvp.item_counts(session, mid)],

@@ -12,7 +12,7 @@ from core.i18n import t
 def register(root: Router) -> None:
     """Add the help command and the help button's action."""
     router = root.feature("help")
-    router.command("hjelp", "help", "?", description="Vis hva du kan gjøre")(show_help)
+    router.command("hjelp", "help", "?", description=t("help.reply.vis_hva_du"))(show_help)
 
     @router.action(HelpShowAction)
     async def _show(turn: Turn, _data: HelpShowAction) -> None:

@@ -8,6 +8,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock
+from core.i18n import t
 from core.links import LinkError, LinkSigner
 from services import ics
 from services.meetings import group_names
@@ -24,7 +25,7 @@ def answer(engine: Engine, links: LinkSigner, clock: Clock, token: str) -> tuple
     with session_scope(engine) as session:
         meeting = repo.get_meeting(session, meeting_id)
         if meeting is None:
-            return 404, "Fant ikke møtet; det kan være slettet.".encode()
+            return 404, t("ics_route.reply.fant_ikke_motet").encode()
         agenda = [(a.number, a.title) for a in repo.agenda_items(session, meeting_id)]
         return 200, ics.calendar_bytes(meeting, group_names(session, meeting_id), agenda)
 

@@ -46,6 +46,7 @@ from cards.innspill import (
     build_member_card,
 )
 from cards.notice import build_notice_card
+from core.i18n import t
 from delivery.sendout import start_sendout
 from domain.innspill import group_label, to_csv, to_markdown
 from domain.rules import due_time, expiry
@@ -103,7 +104,7 @@ def admin_view(db: Session, s: InnspillSession, notice: str = "") -> AdminView:
 
 def live_activity(s: InnspillSession, db: Session) -> Activity:
     """A fresh live card message (posted when the session opens)."""
-    return card_message(build_live_card(live_view(db, s)), "Innspill er åpnet")
+    return card_message(build_live_card(live_view(db, s)), t("innspill.reply.innspill_er_apnet"))
 
 
 # Opening an innspill session: the secretariat's form, the live card, 1:1 send-out.
@@ -114,7 +115,7 @@ OSLO_TZ = "Europe/Oslo"
 def register_open(secretariat: Router) -> None:
     """The help-card button «Nytt innspill» and «Åpne innspill»."""
 
-    @secretariat.action(InnspillNewAction, button="Nytt innspill")
+    @secretariat.action(InnspillNewAction, button=t("innspill.nytt_innspill"))
     async def _new(turn: Turn, _data: InnspillNewAction) -> Card:
         await send_form(turn)
         return None
@@ -124,7 +125,7 @@ def register_open(secretariat: Router) -> None:
 
 async def send_form(turn: Turn, notice: str = "") -> None:
     personal = (turn.activity.conversation.conversation_type or "personal") == "personal"
-    await turn.send_card(build_form_card(FormView(personal, notice)), "Nytt innspill")
+    await turn.send_card(build_form_card(FormView(personal, notice)), t("innspill.nytt_innspill"))
 
 
 def _int(value: str, default: int, low: int, high: int) -> int:
@@ -140,10 +141,10 @@ def _deadline(data: InnspillOpenAction, now: datetime) -> datetime | None:
         day = date.fromisoformat(data.deadline_date.strip())
         at = time.fromisoformat(data.deadline_time.strip() or "16:00")
     except ValueError as exc:
-        raise repo.InnspillError("Fristen må være en dato og et klokkeslett.") from exc
+        raise repo.InnspillError(t("innspill.reply.fristen_ma_vaere")) from exc
     when = datetime.combine(day, at, tzinfo=ZoneInfo(OSLO_TZ))
     if when <= now:
-        raise repo.InnspillError("Fristen må ligge fram i tid.")
+        raise repo.InnspillError(t("innspill.reply.fristen_ma_ligge"))
     return when
 
 
@@ -154,7 +155,7 @@ async def open_session(turn: Turn, data: InnspillOpenAction) -> Card:
     now = turn.deps.clock.now()
     try:
         if not questions or any(len(q) > 500 for q in questions) or len(questions) > 10:
-            raise repo.InnspillError("Skriv 1–10 spørsmål, hvert på høyst 500 tegn.")
+            raise repo.InnspillError(t("innspill.reply.skriv_sporsmal_hvert"))
         deadline = _deadline(data, now)
     except repo.InnspillError as exc:
         return build_form_card(FormView(data.target == "direct", str(exc)))
@@ -175,7 +176,7 @@ async def open_session(turn: Turn, data: InnspillOpenAction) -> Card:
     if deadline:
         _schedule(turn, s, deadline)
     await _post_live(turn, s)
-    return build_admin_card(admin_view(turn.session, s, "Innspillet er åpnet."))
+    return build_admin_card(admin_view(turn.session, s, t("innspill.reply.innspillet_er_apnet")))
 
 
 async def _post_live(turn: Turn, s: InnspillSession) -> None:
@@ -199,11 +200,12 @@ async def _post_live(turn: Turn, s: InnspillSession) -> None:
 def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -> None:
     """1:1 to every active member of the group through the delivery ledger."""
     members = active_in_group(turn.session, s.group_id)
-    activity = {"type": "message", "text": "Innspill", "summary": "Innspill",
+    activity = {"type": "message", "text": t("innspill.innspill_3"),
+                "summary": t("innspill.innspill_3"),
                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                  "content": build_member_card(view)}]}
     start_sendout(turn.session, "innspill", f"innspill:{s.id}{suffix}", members,
-                  lambda _m: activity, turn.deps.clock.now(), title="Innspill")
+                  lambda _m: activity, turn.deps.clock.now(), title=t("innspill.innspill_3"))
 
 
 def _schedule(turn: Turn, s: InnspillSession, deadline: datetime) -> None:
@@ -211,10 +213,10 @@ def _schedule(turn: Turn, s: InnspillSession, deadline: datetime) -> None:
     due = due_time(rule, deadline)
     store.schedule(turn.session, "innspill_reminder", f"innspill:{s.id}", {"session_id": s.id},
                    due, expiry(rule, deadline, due), turn.deps.clock.now(),
-                   description=f"Påminnelse om innspill #{s.id}")
+                   description=t("innspill.reply.paminnelse_om_innspill", id=s.id))
     store.schedule(turn.session, "innspill_close", f"innspill:{s.id}", {"session_id": s.id},
                    deadline, deadline.replace(year=deadline.year + 1), turn.deps.clock.now(),
-                   description=f"Steng innspill #{s.id} ved fristen")
+                   description=t("innspill.reply.steng_innspill_ved", id=s.id))
 
 
 def audit_session(turn: Turn, action: str, s: InnspillSession, detail: str = "") -> None:
@@ -237,7 +239,7 @@ MEMBER_ACTIONS = (InnspillViewAction, InnspillAreaAction, InnspillSubmitAction,
 def register_admin(router: Router) -> None:
     """The `innspill` command, the help-card button and the secretariat's actions."""
     secretariat = router.secretariat()
-    secretariat.command("innspill", description="Nytt innspill, eller: innspill status|eksport ID",
+    secretariat.command("innspill", description=t("innspill.reply.nytt_innspill_eller"),
                         )(command)
     register_open(secretariat)
     for action in ADMIN_ACTIONS:
@@ -254,8 +256,7 @@ async def command(turn: Turn) -> None:
     s = turn.session.get(InnspillSession, int(words[1])) if (
         len(words) > 1 and words[1].isdigit()) else None
     if words[0] not in ("status", "eksport") or s is None:
-        await turn.say("Skriv **innspill** for et nytt, **innspill status ID** eller "
-                       "**innspill eksport ID** (legg til **csv** for CSV).")
+        await turn.say(t("innspill.reply.skriv_innspill_for"))
         return
     if words[0] == "status":
         await turn.send_card(build_admin_card(admin_view(turn.session, s)), "Innspill")
@@ -270,9 +271,10 @@ def _export_text(turn: Turn, s: InnspillSession, csv: bool = False) -> str:
     return to_markdown(f"Innspill #{s.id}: {' / '.join(repo.questions(s))}", rows)
 
 
-EVENTS = {"close": ("close", "Innspillet er stengt."), "reopen": ("reopen", "Gjenåpnet."),
-          "vote_start": ("vote", "Prioriteringen er startet."),
-          "finish": ("finish", "Avsluttet: den prioriterte listen står i kortet i chatten.")}
+EVENTS = {"close": ("close", t("innspill.reply.innspillet_er_stengt")),
+          "reopen": ("reopen", t("innspill.reply.gjenapnet")),
+          "vote_start": ("vote", t("innspill.reply.prioriteringen_er_startet")),
+          "finish": ("finish", t("innspill.reply.avsluttet_den_prioriterte"))}
 
 
 async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
@@ -292,19 +294,19 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
         elif verb == "hide":
             entry = turn.session.get(InnspillEntry, data.entry)
             if entry is None or entry.session_id != s.id:
-                raise repo.InnspillError("Fant ikke det innspillet.")
+                raise repo.InnspillError(t("innspill.reply.fant_ikke_det"))
             entry.hidden = True
             live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
             turn.session.add_all([entry, s])
-            notice = "Innspillet er skjult (det er tatt vare på)."
+            notice = t("innspill.reply.innspillet_er_skjult")
         elif verb == "merge":
             src, dst = data.merge_source, data.merge_target
             repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
                        int(dst) if dst.isdigit() else 0)
-            notice = "Innspillene er slått sammen."
+            notice = t("innspill.reply.innspillene_er_slatt")
         elif verb == "export":
             await turn.say(_export_text(turn, s))
-            notice = "Eksporten er sendt i chatten."
+            notice = t("innspill.reply.eksporten_er_sendt")
     except repo.InnspillError as exc:
         return build_admin_card(admin_view(turn.session, s, str(exc)))
     audit_session(turn, f"innspill.{verb}", s, detail=str(data.entry or ""))
@@ -316,7 +318,7 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
 def build_admin_card_missing() -> Card:
     from cards.notice import build_notice_card
 
-    return build_notice_card("Innspill", ["Fant ikke dette innspillet."])
+    return build_notice_card("Innspill", [t("innspill.reply.fant_ikke_dette")])
 
 
 async def show_live(turn: Turn, data: InnspillAdminRef) -> Card:
@@ -352,13 +354,12 @@ async def member_action(turn: Turn, data: InnspillMemberRef) -> Card:
     s = turn.session.get(InnspillSession, data.session)
     member = turn.member
     if s is None or s.status == "draft":
-        return _refusal("Fant ikke dette innspillet. Be sekretariatet om et nytt kort.")
+        return _refusal(t("innspill.reply.fant_ikke_dette_2"))
     if member is None or not member.active:
-        return _refusal("Du er ikke registrert som medlem i faggruppen, så du kan ikke gi "
-                        "innspill her. Ta kontakt med sekretariatet.")
+        return _refusal(t("innspill.reply.du_er_ikke"))
     group = turn.session.get(WorkingGroup, s.group_id) if s.group_id else None
     if group and member.id not in member_ids(turn.session, group) and not turn.is_secretariat:
-        return _refusal("Dette innspillet gjelder en faggruppe du ikke er med i.")
+        return _refusal(t("innspill.reply.dette_innspillet_gjelder"))
     tokens = parse_held(data.held)
     extra: dict[str, Any] = {}
     try:
@@ -385,7 +386,8 @@ def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
         entry, token = repo.add_entry(db, s, member, data.text, question, now)
         tokens[entry.id or 0] = token
         count = repo.participant(db, s, member.id or 0).entries
-        return {"notice": f"Takk! Innspillet ditt er sendt inn ({count} av {s.max_entries})."
+        return {"notice": t("innspill.reply.takk_innspillet_ditt", count=count,
+                            max_entries=s.max_entries)
                 + _plain_note(data.text)}
     if verb == "start_edit":
         repo.own_entry(db, s, member, data.entry, tokens)
@@ -393,37 +395,37 @@ def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
     if verb == "edit":
         entry = repo.own_entry(db, s, member, data.entry, tokens)
         repo.edit_entry(db, s, entry, data.text, now)
-        return {"notice": "Endringen er lagret." + _plain_note(data.text)}
+        return {"notice": t("innspill.reply.endringen_er_lagret") + _plain_note(data.text)}
     if verb == "delete":
         entry = repo.own_entry(db, s, member, data.entry, tokens)
         repo.delete_entry(db, s, entry, member, now)
         tokens.pop(data.entry, None)
-        return {"notice": "Innspillet er slettet."}
+        return {"notice": t("innspill.reply.innspillet_er_slettet")}
     if verb == "cast":
         left = repo.vote(db, s, member, data.entry)
-        return {"notice": f"Stemmen er registrert. Du har {left} igjen."}
+        return {"notice": t("innspill.reply.stemmen_er_registrert", left=left)}
     return {}
 
 
 def _pick_area(turn: Turn, s: InnspillSession, area: str) -> dict[str, Any]:
     if s.status != "open":
-        raise repo.InnspillError("Innspillet er ikke åpent nå.")
+        raise repo.InnspillError(t("innspill.reply.innspillet_er_ikke"))
     if area not in repo.areas(s):
-        raise repo.InnspillError("Velg et av interesseområdene i listen.")
+        raise repo.InnspillError(t("innspill.reply.velg_et_av"))
     p = repo.participant(turn.session, s, turn.member.id or 0)  # type: ignore[union-attr]
     if p.area and p.entries:
-        raise repo.InnspillError("Du har allerede skrevet innspill i en gruppe, og blir der.")
+        raise repo.InnspillError(t("innspill.reply.du_har_allerede"))
     p.area = area
     live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
     turn.session.add(p)
     turn.session.flush()
-    return {"notice": f"Du er med i gruppen for «{plain(area)}». Skriv innspillene dine under."}
+    return {"notice": t("innspill.reply.du_er_med", area=plain(area))}
 
 
 def _plain_note(text: str) -> str:
     """Say so when formatting, links or mentions will be shown as plain text."""
     if any(mark in text for mark in ("http://", "https://", "www.", "@", "**", "<at>", "](")):
-        return " Lenker, @-omtaler og formatering vises som ren tekst."
+        return t("innspill.reply.lenker_omtaler_og")
     return ""
 
 

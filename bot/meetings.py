@@ -23,6 +23,7 @@ from cards.meetings import (
     build_meeting_list_card,
     build_status_card,
 )
+from core.i18n import t
 from core.timefmt import OSLO, span
 from domain.meetings import FIELDS, check_form
 from services import meetings
@@ -40,10 +41,10 @@ from storage.models import Member
 def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
-    secretariat.command("status", description="Svar på en innkalling: status MØTE-ID",
+    secretariat.command("status", description=t("meetings.reply.svar_pa_en"),
                         )(status_command)
     secretariat.command("eksport",
-                        description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
+                        description=t("meetings.reply.oppmoteliste_for_referatet"),
                         )(export_command)
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
@@ -61,10 +62,10 @@ async def status_command(turn: Turn) -> None:
     """`status 12`: the status card."""
     meeting = turn.session.get(Meeting, _meeting_id(turn, 1) or 0)
     if meeting is None:
-        await turn.say("Skriv **status MØTE-ID**, for eksempel «status 12». Se **møter**.")
+        await turn.say(t("meetings.reply.skriv_status_mote"))
         return
     await turn.send_card(build_status_card(build_status_view(turn.session, meeting)),
-                         f"Status for {meeting.title}")
+                         t("meetings.reply.status_for", title=meeting.title))
 
 
 async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> Shown:
@@ -74,12 +75,13 @@ async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> Shown:
         await _say(turn)
         return None
     view = build_status_view(turn.session, meeting, notice)
-    return CardReply(build_status_card(view), notice or f"Status for {meeting.title}")
+    return CardReply(build_status_card(view),
+                     notice or t("meetings.reply.status_for", title=meeting.title))
 
 
 async def _say(turn: Turn) -> None:
     # The invoke is then answered with a short text message instead of a card.
-    await turn.say("Fant ikke møtet; det kan være slettet.")
+    await turn.say(t("ics_route.reply.fant_ikke_motet"))
 
 
 async def status_action(turn: Turn, data: MeetingRef) -> Shown:
@@ -94,7 +96,7 @@ async def preview(turn: Turn, data: MeetingRef) -> Shown:
         return None
     card = meetings.card_for(turn.session, meeting, turn.deps.clock.now(),
                               links=turn.deps.links)
-    return CardReply(card, "Forhåndsvisning av innkallingen")
+    return CardReply(card, t("meetings.reply.forhandsvisning_av_innkallingen"))
 
 
 async def send_now(turn: Turn, data: MeetingRef) -> Shown:
@@ -103,10 +105,11 @@ async def send_now(turn: Turn, data: MeetingRef) -> Shown:
         out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now(),
                             links=turn.deps.links)
     except meetings.SendError as exc:
-        return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
+        return await status_card(turn, data.meeting_id, t("meetings.reply.ikke_sendt", exc=exc))
     audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}", detail=f"{out.total} mottakere")
-    return await status_card(turn, data.meeting_id, f"Innkallingen sendes til {out.total}.")
+    return await status_card(turn, data.meeting_id,
+                             t("meetings.reply.innkallingen_sendes_til", total=out.total))
 
 
 async def approve(turn: Turn, data: MeetingRef) -> Shown:
@@ -116,7 +119,7 @@ async def approve(turn: Turn, data: MeetingRef) -> Shown:
     try:
         due = meetings.approve(turn.session, data.meeting_id, turn.deps.clock.now())
     except meetings.SendError as exc:
-        return await status_card(turn, data.meeting_id, f"Ikke godkjent: {exc}.")
+        return await status_card(turn, data.meeting_id, t("meetings.reply.ikke_godkjent", exc=exc))
     audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}")
     return await status_card(turn, data.meeting_id, f"Sendes automatisk {span(due)}.")
@@ -126,25 +129,26 @@ async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
     """Record an answer for a member (told by phone or e-mail); audited."""
     member = turn.session.get(Member, int(data.member_id)) if data.member_id.isdigit() else None
     if member is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
-        return await status_card(turn, data.meeting_id, "Velg et medlem som er invitert.")
+        return await status_card(turn, data.meeting_id, t("meetings.reply.velg_et_medlem"))
     if data.answer not in Answer.__members__:
-        return await status_card(turn, data.meeting_id, "Velg et gyldig svar.")
+        return await status_card(turn, data.meeting_id, t("meetings.reply.velg_et_gyldig"))
     repo.save_answer(turn.session, data.meeting_id, member.id or 0,
                      repo.AnswerInput(Answer(data.answer)), turn.deps.clock.now(),
                      recorded_by=_me(turn))
     audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}:member:{member.id}", detail=data.answer)
-    return await status_card(turn, data.meeting_id, f"Svar registrert for {member.name}.")
+    return await status_card(turn, data.meeting_id,
+                             t("meetings.reply.svar_registrert_for", name=member.name))
 
 
 async def export_command(turn: Turn) -> None:
     """`eksport oppmøte 12`: the minutes' attendance table as a message."""
     words = turn.text.split()
     if len(words) < 2 or words[1].casefold() not in ("oppmøte", "oppmote"):
-        await turn.say("Skriv **eksport oppmøte MØTE-ID**.")
+        await turn.say(t("meetings.reply.skriv_eksport_oppmote"))
         return
     text = export_text(turn.session, _meeting_id(turn, 2) or 0, "md", items=True)
-    await turn.say(text or "Fant ikke møtet. Skriv **eksport oppmøte MØTE-ID**.")
+    await turn.say(text or t("meetings.reply.fant_ikke_motet"))
 
 
 def _me(turn: Turn) -> int | None:
@@ -152,16 +156,18 @@ def _me(turn: Turn) -> int | None:
 
 
 # `møter`: coming meetings; the secretariat creates and edits them with a card form.
-STATUS = {"planned": "Planlagt", "date_tba": "Dato kommer", "tentative": "Foreløpig",
-          "invited": "Innkalling sendt", "held": "Avholdt", "cancelled": "Avlyst"}
+STATUS = {"planned": "Planlagt", "date_tba": t("meetings.reply.dato_kommer"),
+          "tentative": t("meetings.reply.forelopig"),
+          "invited": t("meetings.reply.innkalling_sendt"), "held": "Avholdt", "cancelled": "Avlyst"}
 
 
 def register_form(root: Router) -> None:
     """Add `møter` and the secretariat's form actions."""
     router = root.feature("meeting_form")
-    router.command("møter", "moter", description="Vis kommende møter")(show_meetings)
+    router.command("møter", "moter",
+                   description=t("meetings.reply.vis_kommende_moter"))(show_meetings)
     secretariat = router.secretariat()
-    secretariat.action(MeetingNewAction, button="Nytt møte")(new_form)
+    secretariat.action(MeetingNewAction, button=t("meetings.nytt_mote"))(new_form)
     secretariat.action(MeetingEditAction)(edit_form)
     secretariat.action(MeetingSaveAction)(save)
 
@@ -174,10 +180,11 @@ async def show_meetings(turn: Turn) -> None:
             if m.starts_at is None or m.starts_at >= now]
     rows.sort(key=lambda m: (m.starts_at is None, m.starts_at or now))
     lines = [MeetingLine(m.id or 0, span(m.starts_at, m.ends_at) if m.starts_at else
-                         m.date_text or "Dato kommer", m.title, m.place or m.online_url or "-",
+                         m.date_text or t("meetings.reply.dato_kommer"), m.title,
+                         m.place or m.online_url or "-",
                          STATUS.get(m.status, m.status)) for m in rows[:10]]
     card = build_meeting_list_card(lines, turn.is_secretariat)
-    await turn.send_card(card, f"{len(lines)} kommende møter")
+    await turn.send_card(card, t("meetings.reply.kommende_moter", lines_count=len(lines)))
 
 
 def _groups(turn: Turn) -> list[tuple[int, str]]:
@@ -186,7 +193,8 @@ def _groups(turn: Turn) -> list[tuple[int, str]]:
 
 async def new_form(turn: Turn, _data: MeetingNewAction) -> dict | None:
     """An empty form."""
-    await turn.send_card(build_meeting_form_card(MeetingFormView(_groups(turn))), "Nytt møte")
+    await turn.send_card(build_meeting_form_card(MeetingFormView(_groups(turn))),
+                         t("meetings.nytt_mote"))
     return None
 
 
@@ -194,7 +202,7 @@ async def edit_form(turn: Turn, data: MeetingEditAction) -> dict | None:
     """The form filled with the meeting as it stands."""
     m = meetings_repo.get_meeting(turn.session, data.meeting_id)
     if m is None:
-        await turn.say(f"Fant ikke møte {data.meeting_id}.")
+        await turn.say(t("meetings.reply.fant_ikke_mote", meeting_id=data.meeting_id))
         return None
     groups = meetings_repo.invited_groups(turn.session, data.meeting_id)
     start = m.starts_at.astimezone(OSLO) if m.starts_at else None
@@ -208,7 +216,7 @@ async def edit_form(turn: Turn, data: MeetingEditAction) -> dict | None:
               "online_url": m.online_url, "format": m.format, "agenda": agenda,
               "preparation": m.preparation}
     view = MeetingFormView(_groups(turn), values, meeting_id=m.id)
-    await turn.send_card(build_meeting_form_card(view), f"Endre «{m.title}»")
+    await turn.send_card(build_meeting_form_card(view), t("meetings.reply.endre", title=m.title))
     return None
 
 
@@ -219,13 +227,13 @@ async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
     checked, errors = check_form(values, set(groups))
     if checked is None:
         view = MeetingFormView(list(groups.items()), values, data.meeting_id, errors)
-        await turn.send_card(build_meeting_form_card(view), "Møtet er ikke lagret ennå")
+        await turn.send_card(build_meeting_form_card(view), t("meetings.reply.motet_er_ikke"))
         return None
     group = next(g for g, _n in list_groups(turn.session) if g.id == checked.group_id)
     now = turn.deps.clock.now()
     meeting = meetings_repo.get_meeting(turn.session, data.meeting_id) if data.meeting_id else None
     if data.meeting_id and meeting is None:
-        await turn.say(f"Fant ikke møte {data.meeting_id}.")
+        await turn.say(t("meetings.reply.fant_ikke_mote", meeting_id=data.meeting_id))
         return None
     before = None
     if meeting is None:
@@ -242,7 +250,8 @@ async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
     audit.record(turn.session, action=data.verb, target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])
-    await turn.say(f"Møtet «{meeting.title}» er lagret (id {meeting.id}), {when}.")
+    await turn.say(t("meetings.reply.motet_er_lagret", title=meeting.title, id=meeting.id,
+                     when=when))
     return None
 
 
@@ -258,8 +267,8 @@ async def cancel(turn: Turn, data: MeetingRef) -> Shown:
         _meeting, out = meetings.cancel(turn.session, data.meeting_id,
                                                turn.deps.clock.now())
     except meetings.ChangeError as exc:
-        return await status_card(turn, data.meeting_id, f"Ikke avlyst: {exc}.")
+        return await status_card(turn, data.meeting_id, t("meetings.reply.ikke_avlyst", exc=exc))
     audit.record(turn.session, action=data.verb, target=f"meeting:{data.meeting_id}",
                  actor_member_id=turn.member.id if turn.member else None)
-    told = f" {out.total} inviterte får beskjed." if out else ""
-    return await status_card(turn, data.meeting_id, f"Møtet er avlyst.{told}")
+    told = t("meetings.reply.inviterte_far_beskjed", total=out.total) if out else ""
+    return await status_card(turn, data.meeting_id, t("meetings.reply.motet_er_avlyst", told=told))

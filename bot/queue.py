@@ -9,6 +9,7 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.actions import QueueCancelAction, QueueMoveAction, QueueShowAction
 from cards.queue import QueueRow, build_queue_card
+from core.i18n import t
 from core.timefmt import OSLO, clock, date_long
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage import audit
@@ -20,7 +21,7 @@ SHOWN = 20
 def register(root: Router) -> None:
     """Add the queue command and its card actions (all for the secretariat)."""
     secretariat = root.feature("queue").secretariat()
-    secretariat.command("kø", "ko", description="Vis planlagte automatiske meldinger",
+    secretariat.command("kø", "ko", description=t("queue.reply.vis_planlagte_automatiske"),
                         )(show_queue)
 
     @secretariat.action(QueueShowAction, button="Planlagte meldinger")
@@ -39,7 +40,7 @@ def register(root: Router) -> None:
         try:
             local = datetime.strptime(data.picked(), "%Y-%m-%d %H:%M")
         except ValueError:
-            await turn.say("Ugyldig dato eller klokkeslett.")
+            await turn.say(t("queue.reply.ugyldig_dato_eller"))
             return None
         new_due = local.replace(tzinfo=OSLO)
         await _change(turn, data.job_id, data.verb,

@@ -22,6 +22,7 @@ from cards.actions import (
 from cards.common import plain
 from cards.notice import build_notice_card
 from cards.round import FormView, build_round_card, build_round_form_card
+from core.i18n import t
 from core.timefmt import date_long, span
 from domain import round as rm
 from domain.round import OrderMode
@@ -60,7 +61,7 @@ def _owns_slot(turn: Turn, data: RoundUpdateAction) -> bool:
 
 def _not_yours(turn: Turn, data: RoundUpdateAction) -> dict[str, Any] | None:
     rnd = _round_here(turn, data.round_id)
-    return _with_notice(turn, rnd, "Du kan bare skrive oppdateringen for din egen region.") \
+    return _with_notice(turn, rnd, t("round.reply.du_kan_bare")) \
         if rnd else None
 
 
@@ -78,13 +79,13 @@ def _mover(what: rm.Move) -> Any:
     async def handle(turn: Turn, data: RoundMove) -> dict[str, Any] | None:
         rnd = _round_here(turn, data.round_id)
         if rnd is None:
-            await turn.say("Fant ikke runden i denne samtalen.")
+            await turn.say(t("round.reply.fant_ikke_runden"))
             return None
         now = turn.deps.clock.now()
         rnd, moved = rounds.move(turn.session, rnd.id or 0, data.step, what, now)
         assert rnd is not None
         if not moved:
-            return _with_notice(turn, rnd, "Runden var allerede flyttet videre.")
+            return _with_notice(turn, rnd, t("round.reply.runden_var_allerede"))
         if rnd.status == rm.RoundStatus.running:
             schedule_nudges(turn.session, rnd, now)
         audit.record(turn.session, action=f"round.{what.value}", target=str(rnd.id),
@@ -110,14 +111,15 @@ async def save_update(turn: Turn, data: RoundUpdateAction) -> dict[str, Any] | N
     rnd = _round_here(turn, data.round_id)
     slot = turn.session.get(RoundSlot, data.slot_id)
     if rnd is None or slot is None or slot.round_id != rnd.id:
-        await turn.say("Fant ikke runden i denne samtalen.")
+        await turn.say(t("round.reply.fant_ikke_runden"))
         return None
     text = data.text.strip()
     if not text:
-        return _with_notice(turn, rnd, "Skriv oppdateringen før du lagrer.")
+        return _with_notice(turn, rnd, t("round.reply.skriv_oppdateringen_for"))
     if len(text) > MAX_UPDATE:
-        return _with_notice(turn, rnd, f"Oppdateringen er for lang ({len(text)} tegn, "
-                                       f"høyst {MAX_UPDATE}). Ingenting er lagret.")
+        return _with_notice(turn, rnd,
+                            t("round.reply.oppdateringen_er_for", text_count=len(text),
+                              MAX_UPDATE=MAX_UPDATE))
     rounds.save_update(turn.session, slot, text, turn.member.id if turn.member else None)
     return await refresh(turn, rnd.id or 0)
 
@@ -137,9 +139,9 @@ def register(root: Router) -> None:
     """Add `runde`, the help-card button and every round action."""
     router = root.feature("round")
     secretariat = router.secretariat()
-    secretariat.command("runde", description="Start runden rundt bordet")(show_form)
+    secretariat.command("runde", description=t("round.start_runden_rundt"))(show_form)
 
-    @secretariat.action(RoundFormAction, button="Start runde")
+    @secretariat.action(RoundFormAction, button=t("round.reply.start_runde"))
     async def _form(turn: Turn, _data: RoundFormAction) -> None:
         await show_form(turn)
         return None
@@ -162,30 +164,31 @@ def group_of(turn: Turn) -> WorkingGroup:
 def _form_view(turn: Turn, warnings: list[str] | None = None, topic: str = "") -> FormView:
     group = group_of(turn)
     meeting = current_meeting(turn.session, group.id or 0, turn.deps.clock.now())
-    note = (f"Runden hører til møtet {span(meeting.starts_at)}" if meeting and meeting.starts_at
-            else "Ingen møte i dag: runden tas med alle aktive medlemmer.")
+    note = (t("round.reply.runden_horer_til",
+              starts_at=span(meeting.starts_at)) if meeting and meeting.starts_at
+            else t("round.reply.ingen_mote_dag"))
     return FormView(topic=topic, note=note, warnings=warnings or [])
 
 
 async def show_form(turn: Turn) -> None:
     """The form: topic, order, minutes per speaker."""
-    await turn.send_card(build_round_form_card(_form_view(turn)), "Start runden rundt bordet")
+    await turn.send_card(build_round_form_card(_form_view(turn)), t("round.start_runden_rundt"))
 
 
 def _checked(data: RoundStartAction) -> tuple[str, OrderMode, int, bool, list[str]]:
     topic = " ".join(data.topic.split())
-    problems = [] if topic else ["Skriv et tema for runden."]
+    problems = [] if topic else [t("round.reply.skriv_et_tema")]
     if len(topic) > 400:
-        problems.append(f"Temaet er for langt ({len(topic)} tegn, høyst 400).")
+        problems.append(t("round.reply.temaet_er_for", topic_count=len(topic)))
     mode = OrderMode(data.order) if data.order in OrderMode.__members__ else None
     if mode is None:
-        problems.append("Velg en rekkefølge fra listen.")
+        problems.append(t("round.reply.velg_en_rekkefolge"))
     try:
         minutes = float(str(data.minutes).replace(",", ".") or 3)
     except ValueError:
         minutes = -1.0
     if not 0.5 <= minutes <= 30:
-        problems.append("Tid per taler må være mellom 0,5 og 30 minutter.")
+        problems.append(t("round.reply.tid_per_taler"))
     auto = str(data.auto).casefold() == "true"
     return topic[:400], mode or OrderMode.region, round(minutes * 60), auto, problems
 
@@ -199,7 +202,7 @@ async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | No
     meeting = current_meeting(turn.session, group.id or 0, now)
     drafts = by_region(turn.session, present(turn.session, group.id or 0, meeting))
     if not drafts:
-        return build_round_form_card(_form_view(turn, ["Ingen medlemmer å ta med i runden."],
+        return build_round_form_card(_form_view(turn, [t("round.reply.ingen_medlemmer_ta")],
                                                 topic))
     rnd = rounds.create_round(
         turn.session, group_id=group.id, meeting_id=meeting.id if meeting else None,
@@ -214,20 +217,19 @@ async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | No
     # Posted right after the commit; its id is stored in a short transaction after the send.
     await turn.send_card(card, text, on_sent=lambda s, sent_id: rounds.set_card_id(
         s, round_id, sent_id))
-    return build_notice_card("Runden er startet", [f"Tema: {plain(topic)}",
-                                                   "Følg runden på kortet i samtalen."])
+    return build_notice_card(t("round.reply.runden_er_startet"), [f"Tema: {plain(topic)}",
+                                                   t("round.reply.folg_runden_pa")])
 
 
 # `oppdatering TEKST`: a region's update for the round, written before the meeting.
 MAX_PREWRITE = 3000  # under the 4,000 a chat message may carry
-USAGE = ("Skriv **oppdatering** og teksten, for eksempel «oppdatering Vi har fått ny "
-         "næringssjef». Sekretariatet kan skrive for en region: «oppdatering Mosseregionen: …».")
+USAGE = (t("round.reply.skriv_oppdatering_og"))
 
 
 def register_prewrite(root: Router) -> None:
     """Add the command (members write for their own region)."""
     root.feature("round_prewrite").command(
-        "oppdatering", description="Skriv regionens oppdatering til runden før møtet",
+        "oppdatering", description=t("round.reply.skriv_regionens_oppdatering"),
     )(write_update)
 
 
@@ -256,21 +258,20 @@ async def write_update(turn: Turn) -> None:
         return
     region, text = _region(turn, text)
     if region is None or region.id is None:
-        await turn.say("Du er ikke knyttet til en region ennå. Be sekretariatet om å legge "
-                       "den inn, eller skriv oppdateringen under runden.")
+        await turn.say(t("round.reply.du_er_ikke"))
         return
     if len(text) > MAX_PREWRITE:
-        await turn.say(f"Oppdateringen er for lang ({len(text)} tegn, maks {MAX_PREWRITE}). "
-                       "Ingenting er lagret.")
+        await turn.say(t("round.reply.oppdateringen_er_for_2", text_count=len(text),
+                         MAX_PREWRITE=MAX_PREWRITE))
         return
     meeting = _next_meeting(turn, turn.member)
     if meeting is None or meeting.id is None or meeting.starts_at is None:
-        await turn.say("Det er ikke planlagt noe møte for gruppen din ennå.")
+        await turn.say(t("round.reply.det_er_ikke"))
         return
     save_prewrite(turn.session, meeting.id, region.id, text, turn.member.id,
                   turn.deps.clock.now())
     if turn.is_secretariat and region.id != turn.member.region_id:
         audit.record(turn.session, action="round.prewrite", target=region.name,
                      actor_member_id=turn.member.id, detail=str(meeting.id))
-    await turn.say(f"Oppdateringen for {plain(region.name)} er lagret til «{plain(meeting.title)}» "
-                   f"{date_long(meeting.starts_at)}. Den vises i runden.")
+    await turn.say(t("round.reply.oppdateringen_for_er", name=plain(region.name),
+                     title=plain(meeting.title), starts_at=date_long(meeting.starts_at)))

@@ -9,6 +9,7 @@ from bot.router import CardReply, Router
 from bot.turn import Turn
 from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
 from cards.notice import build_notice_card
+from core.i18n import t
 from delivery.sendout import enqueue, notice_activity
 from services import meetings
 from storage import attendance, audit
@@ -31,7 +32,7 @@ def register(root: Router) -> None:
 
 def refuse(text: str) -> CardReply:
     """A clear Norwegian refusal; nothing is stored."""
-    return CardReply(build_notice_card("Svaret ble ikke registrert", [text]), text)
+    return CardReply(build_notice_card(t("rsvp.reply.svaret_ble_ikke"), [text]), text)
 
 
 @dataclass(frozen=True)
@@ -47,19 +48,20 @@ def open_meeting(turn: Turn, data: RsvpAnswerAction) -> Open | str:
     """The meeting the clicker may answer, or why not (identity only from the activity)."""
     member = turn.member
     if member is None or not member.active:
-        return "Jeg finner deg ikke i medlemslisten. Ta kontakt med sekretariatet."
+        return t("rsvp.reply.jeg_finner_deg")
     meeting = turn.session.get(Meeting, data.meeting_id)
     invitation = repo.invitation(turn.session, data.meeting_id, member.id or 0) \
         if meeting else None
     if meeting is None or invitation is None or not invitation.invited:
-        return "Du er ikke invitert til dette møtet, så svaret ble ikke registrert."
+        return t("rsvp.reply.du_er_ikke")
     if meeting.status == MeetingStatus.cancelled:
-        return "Møtet er avlyst."
+        return t("rsvp.reply.motet_er_avlyst")
     if meeting.status != MeetingStatus.invited:
-        return "Innkallingen til dette møtet er ikke sendt ut ennå."
+        return t("rsvp.reply.innkallingen_til_dette")
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
-            return f"Feltet «{name}» er for langt ({len(getattr(data, name))} tegn, maks {limit})."
+            return t("rsvp.reply.feltet_er_for", name=name, getattr_count=len(getattr(data, name)),
+                     limit=limit)
     return Open(meeting, member, invitation.groups)
 
 
@@ -68,8 +70,8 @@ def changed_since(data: RsvpAnswerAction, meeting: Meeting) -> str:
     if not data.card_version or data.card_version >= meeting.version:
         return ""
     where = f", {meeting.place}" if meeting.place else ""
-    return (f" Innkallingen er endret siden kortet ditt ble sendt: nå {meetings.when_text(meeting)}"
-            f"{where}. Kortet under er det nyeste.")
+    return (t("rsvp.reply.innkallingen_er_endret", when_text=meetings.when_text(meeting),
+              where=where))
 
 
 def _record(turn: Turn, ok: Open, given: repo.AnswerInput, notice: str,
@@ -91,18 +93,18 @@ async def answer(turn: Turn, data: RsvpAnswerAction) -> CardReply:
     if isinstance(ok, str):
         return refuse(ok)
     if data.answer not in Answer.__members__:
-        return refuse(f"Ukjent svar «{data.answer[:30]}». Velg en av knappene.")
+        return refuse(t("rsvp.reply.ukjent_svar_velg", answer=data.answer[:30]))
     now = turn.deps.clock.now()
     due = repo.deadline(ok.meeting)
     if due and now >= due:
         card = meetings.card_for(turn.session, ok.meeting, now, ok.member,
-                                 notice="Svarfristen er ute; svaret ble ikke endret.",
+                                 notice=t("rsvp.reply.svarfristen_er_ute"),
                                  links=turn.deps.links)
-        return CardReply(card, "Svarfristen er ute.")
+        return CardReply(card, t("rsvp.reply.svarfristen_er_ute_2"))
     given = repo.AnswerInput(Answer(data.answer), data.comment.strip(), data.dietary.strip(),
                              data.deputy.strip(), data.items())
-    notice = "Takk! Svaret ditt er registrert." + changed_since(data, ok.meeting)
-    return CardReply(_record(turn, ok, given, notice), "Svaret ditt er registrert.")
+    notice = t("invitation.takk_svaret_ditt") + changed_since(data, ok.meeting)
+    return CardReply(_record(turn, ok, given, notice), t("rsvp.reply.svaret_ditt_er"))
 
 
 async def cancel_late(turn: Turn, data: RsvpAnswerAction) -> CardReply:
@@ -116,19 +118,20 @@ async def cancel_late(turn: Turn, data: RsvpAnswerAction) -> CardReply:
     comment = previous.comment if previous else ""
     due = repo.deadline(ok.meeting)
     late = bool(due and now >= due)
-    notice = "Forfallet ditt er registrert." + changed_since(data, ok.meeting)
+    notice = t("rsvp.reply.forfallet_ditt_er") + changed_since(data, ok.meeting)
     card = _record(turn, ok, repo.AnswerInput(Answer.no, comment), notice, late=late)
     if late and was_coming:
         tell_secretariat(turn, ok.meeting, member)
-    return CardReply(card, "Forfallet ditt er registrert.")
+    return CardReply(card, t("rsvp.reply.forfallet_ditt_er"))
 
 
 def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
     """One notice per late cancellation to every active secretariat member (the outbox is
     the delivery ledger: sent by its worker once this turn has committed)."""
     now = turn.deps.clock.now()
-    text = (f"{member.name} ({member.organisation or 'uten kommune'}) kan likevel ikke komme "
-            f"på «{meeting.title}» ({meetings.when_text(meeting)}).")
+    text = t("rsvp.reply.kan_likevel_ikke", name=member.name,
+             organisation=member.organisation or t("rsvp.reply.uten_kommune"), title=meeting.title,
+             when_text=meetings.when_text(meeting))
     for sec in repo.active_secretariat(turn.session):
         enqueue(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",
                 sec.id or 0, notice_activity("Forfall etter fristen", [text]), now)
@@ -141,7 +144,7 @@ def register_checkin(root: Router) -> None:
     router.action(MeetingCheckinAction)(check_in)
     router.secretariat().command(
         "oppmøte", "oppmote",
-        description="Legg til en på oppmøtelisten: oppmøte MØTE-ID Navn; Kommune")(add_person)
+        description=t("rsvp.reply.legg_til_en"))(add_person)
     router.on("meeting.participant_join")(participant_joined)
 
 
@@ -169,12 +172,12 @@ async def check_in(turn: Turn, data: MeetingCheckinAction) -> CardReply:
     if member is None or meeting is None or not (
             repo.is_invited(turn.session, data.meeting_id, member.id or 0)
             or turn.is_secretariat):
-        return refuse("Du er ikke invitert til dette møtet.")
+        return refuse(t("rsvp.reply.du_er_ikke_2"))
     if meeting.status == MeetingStatus.cancelled:
-        return refuse("Møtet er avlyst.")
+        return refuse(t("rsvp.reply.motet_er_avlyst"))
     now = turn.deps.clock.now()
     new = attendance.check_in(turn.session, data.meeting_id, member, now)
-    notice = "Du er sjekket inn. Velkommen!" if new else "Du var allerede sjekket inn."
+    notice = t("rsvp.reply.du_er_sjekket") if new else t("rsvp.reply.du_var_allerede")
     card = meetings.card_for(turn.session, meeting, now, member, notice=notice,
                              links=turn.deps.links)
     return CardReply(card, notice)
@@ -186,12 +189,11 @@ async def add_person(turn: Turn) -> None:
     meeting = (turn.session.get(Meeting, int(parts[1]))
                if len(parts) == 3 and parts[1].isdigit() else None)
     if meeting is None:
-        await turn.say("Skriv **oppmøte MØTE-ID Navn; Kommune**, for eksempel "
-                       "«oppmøte 12 Kari Nordmann; Follo».")
+        await turn.say(t("rsvp.reply.skriv_oppmote_mote"))
         return
     name, _, organisation = (x.strip() for x in parts[2].partition(";"))
     if not name or len(name) > 200 or len(organisation) > 200:
-        await turn.say("Navn og kommune må være med, og kortere enn 200 tegn.")
+        await turn.say(t("rsvp.reply.navn_og_kommune"))
         return
     now, me = turn.deps.clock.now(), turn.member.id if turn.member else None
     found = find_by_name_or_email(turn.session, name)
@@ -203,4 +205,4 @@ async def add_person(turn: Turn) -> None:
         who = f"{name} (gjest/stedfortreder)"
     audit.record(turn.session, action="attendance.add", actor_member_id=me,
                  target=f"meeting:{meeting.id}", detail=who)
-    await turn.say(f"{who} er ført opp som til stede på «{meeting.title}».")
+    await turn.say(t("rsvp.reply.er_fort_opp", who=who, title=meeting.title))

@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.i18n import t
 from core.links import LinkSigner
 from core.settings import Settings, load_settings
 
@@ -22,7 +23,7 @@ class CliError(Exception):
 class NorwegianParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"Feil i kommandoen: {message}\n")
+        sys.stderr.write(t("cli.cli.feil_kommandoen", message=message))
         sys.exit(2)
 
 
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
                "export": export, "round": round_noun}
-    parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
+    parser = NorwegianParser(prog="python app.py", description=t("cli.cli.faggruppe_bot"))
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:
         modules[noun].register(nouns)

@@ -7,17 +7,17 @@ import json
 from pathlib import Path
 
 from cli import CliContext, CliError
-from core.i18n import use_language
+from core.i18n import t, use_language
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `cards` noun."""
-    parser = nouns.add_parser("cards", help="Adaptive Cards")
+    parser = nouns.add_parser("cards", help=t("cli.cards.adaptive_cards"))
     verbs = parser.add_subparsers(dest="verb", required=True)
-    dump = verbs.add_parser("dump", help="Skriv alle kort med eksempeldata som JSON")
+    dump = verbs.add_parser("dump", help=t("cli.cards.skriv_alle_kort"))
     dump.add_argument("directory", type=Path)
     dump.add_argument("--lang", choices=["nb", "qps"], default="nb",
-                      help="språk: nb (bokmål) eller qps (pseudospråk: katalogtekst i ⟦ ⟧)")
+                      help=t("cli.cards.sprak_nb_bokmal"))
     dump.set_defaults(func=dump_cards)
 
 
@@ -28,7 +28,8 @@ def dump_cards(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         args.directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"kan ikke opprette mappen {args.directory}: {exc.strerror}") from exc
+        raise CliError(t("cli.cards.kan_ikke_opprette", directory=args.directory,
+                         strerror=exc.strerror)) from exc
     with use_language(args.lang):
         cards = sample_cards()
     for name, card in sorted(cards.items()):

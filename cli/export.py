@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cli import CliError
+from core.i18n import t
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -15,7 +16,7 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     # import write_output from this module, so they are imported when the parser is built.
     from cli import export_attendance, export_innspill, export_round
 
-    parser = nouns.add_parser("export", help="Eksport for referat og oppfølging")
+    parser = nouns.add_parser("export", help=t("cli.export.eksport_for_referat"))
     kinds = parser.add_subparsers(dest="kind", required=True)
     for module in (export_innspill, export_round, export_attendance):
         module.register(kinds)
@@ -30,5 +31,6 @@ def write_output(text: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise CliError(f"kan ikke skrive {output}: {exc.strerror}") from exc
+        raise CliError(t("cli.export.kan_ikke_skrive", output=output,
+                         strerror=exc.strerror)) from exc
     sys.stderr.write(f"Skrev {output}\n")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cli import CliContext, CliError
 from cli.export import write_output
+from core.i18n import t
 from services.round import summary
 from storage.db import session_scope
 from storage.round_models import TalkRound
@@ -14,10 +15,11 @@ from storage.round_models import TalkRound
 
 def register(kinds: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `round` export kind."""
-    parser = kinds.add_parser("round", help="runden rundt bordet, per region, som i referatet")
-    parser.add_argument("round_id", type=int, help="id fra `round list`")
+    parser = kinds.add_parser("round", help=t("cli.export_round.runden_rundt_bordet"))
+    parser.add_argument("round_id", type=int, help=t("cli.export_round.id_fra_round"))
     parser.add_argument("--format", choices=("md",), default="md")
-    parser.add_argument("--output", type=Path, default=None, help="fil i stedet for stdout")
+    parser.add_argument("--output", type=Path, default=None,
+                        help=t("cli.export_innspill.fil_stedet_for"))
     parser.set_defaults(func=cmd_export)
 
 
@@ -26,7 +28,7 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         rnd = session.get(TalkRound, args.round_id)
         if rnd is None:
-            raise CliError(f"fant ingen runde med id {args.round_id}")
+            raise CliError(t("cli.export_round.fant_ingen_runde", round_id=args.round_id))
         text = summary(session, rnd)
     write_output(text, args.output)
     return 0

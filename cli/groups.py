@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from cli import CliContext, CliError
+from core.i18n import t
 from domain.names import collapse_spaces
 from domain.rules import RuleSettingError, parse_setting, with_setting
 from storage import audit
@@ -17,16 +18,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add `groups` and its verbs."""
     parser = subparsers.add_parser("groups", help="faggrupper")
     verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("list", help="list faggrupper").set_defaults(func=cmd_list)
-    create = verbs.add_parser("create", help="opprett en faggruppe")
+    verbs.add_parser("list", help=t("cli.groups.list_faggrupper")).set_defaults(func=cmd_list)
+    create = verbs.add_parser("create", help=t("cli.groups.opprett_en_faggruppe"))
     create.add_argument("name")
     create.set_defaults(func=cmd_create)
-    rules = verbs.add_parser("rules", help="vis eller endre gruppens regler for utsending")
+    rules = verbs.add_parser("rules", help=t("cli.groups.vis_eller_endre"))
     rules.add_argument("name")
     rules.add_argument("--set", action="append", default=[], metavar="REGEL.FELT=VERDI",
-                       help="f.eks. invitation.days_before=10, rsvp_reminder.at=08:30, "
-                       "day_before.working_hours=nei, input_deadline.grace_hours=12")
-    rules.add_argument("--reset", action="store_true", help="tilbake til standardreglene")
+                       help=t("cli.groups.eks_invitation_days"))
+    rules.add_argument("--reset", action="store_true",
+                       help=t("cli.groups.tilbake_til_standardreglene"))
     rules.set_defaults(func=cmd_rules)
 
 
@@ -43,15 +44,15 @@ def cmd_create(args: argparse.Namespace, ctx: CliContext) -> int:
     """Create a group (or find the existing one) and print its id alone."""
     name = collapse_spaces(args.name)
     if not name:
-        raise CliError("navnet på faggruppen kan ikke være tomt")
+        raise CliError(t("cli.groups.navnet_pa_faggruppen"))
     with session_scope(ctx.engine) as session:
         existing = find_group(session, name)
         group = existing or get_or_create_group(session, name)
     print(group.id)
     if existing is not None:
-        sys.stderr.write(f"Faggruppen «{group.name}» finnes allerede.\n")
+        sys.stderr.write(t("cli.groups.faggruppen_finnes_allerede", name=group.name))
     else:
-        sys.stderr.write(f"Opprettet faggruppen «{group.name}».\n")
+        sys.stderr.write(t("cli.groups.opprettet_faggruppen", name=group.name))
     return 0
 
 
@@ -64,7 +65,7 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         group = find_group(session, args.name)
         if group is None:
-            raise CliError(f"fant ingen faggruppe som heter «{args.name}»")
+            raise CliError(t("cli.groups.fant_ingen_faggruppe", name=args.name))
         stored = "{}" if args.reset else group.rules
         for name, field, value in settings:
             stored = with_setting(stored, name, field, value)

@@ -6,25 +6,27 @@ import argparse
 import sys
 
 from cli import CliContext
+from core.i18n import t
 from storage import innspill as repo
 from storage.db import session_scope
 
-STATUS = {"draft": "utkast", "open": "åpen", "closed": "stengt", "voting": "prioritering",
+STATUS = {"draft": "utkast", "open": t("cli.innspill.apen"), "closed": "stengt",
+          "voting": "prioritering",
           "done": "avsluttet"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add `innspill` and its verbs."""
-    parser = subparsers.add_parser("innspill", help="innspill fra arbeidsmøter")
+    parser = subparsers.add_parser("innspill", help=t("cli.innspill.innspill_fra_arbeidsmoter"))
     verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("list", help="alle innspillsøkter").set_defaults(func=cmd_list)
+    verbs.add_parser("list", help=t("cli.innspill.alle_innspillsokter")).set_defaults(func=cmd_list)
 
 
 def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
     """Tab-separated: id, question, status, entries, participants."""
     with session_scope(ctx.engine) as db:
         rows = repo.list_sessions(db)
-        sys.stdout.write("id\tspørsmål\tstatus\tinnspill\tdeltakere\n")
+        sys.stdout.write(t("cli.innspill.id_sporsmal_status"))
         for s, count, people in rows:
             question = " / ".join(repo.questions(s)).replace("\t", " ").replace("\n", " ")
             sys.stdout.write(f"{s.id}\t{question}\t{STATUS.get(s.status, s.status)}\t"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliContext, CliError, NorwegianParser
+from core.i18n import t
 from services.manifest import ManifestError, build_package, fill_manifest, is_guid, load_template
 
 DEFAULT_OUTPUT = Path("build") / "faggruppe-bot.zip"
@@ -15,35 +16,35 @@ DEFAULT_OUTPUT = Path("build") / "faggruppe-bot.zip"
 
 def register(subparsers: Any) -> None:
     """Add `manifest build` to the top-level parser."""
-    noun = subparsers.add_parser("manifest", help="Teams-apppakken (manifest og ikoner)")
+    noun = subparsers.add_parser("manifest", help=t("cli.manifest.teams_apppakken_manifest"))
     verbs = noun.add_subparsers(
         dest="verb", required=True, parser_class=NorwegianParser, metavar="build"
     )
     build = verbs.add_parser(
         "build",
-        help="Lag zip-filen som lastes opp i Teams",
-        description="Lager Teams-apppakken: manifest.json, color.png og outline.png i én zip-fil.",
+        help=t("cli.manifest.lag_zip_filen"),
+        description=t("cli.manifest.lager_teams_apppakken"),
     )
     build.add_argument(
         "--output",
         type=Path,
         default=DEFAULT_OUTPUT,
         metavar="FIL",
-        help=f"hvor zip-filen skrives (standard: {DEFAULT_OUTPUT})",
+        help=t("cli.manifest.hvor_zip_filen", DEFAULT_OUTPUT=DEFAULT_OUTPUT),
     )
     build.add_argument(
         "--app-id",
         dest="app_id",
         default=None,
         metavar="GUID",
-        help="Microsoft App ID (GUID); standard er MicrosoftAppId fra miljøet",
+        help=t("cli.manifest.microsoft_app_id"),
     )
     build.add_argument(
         "--app-version",
         dest="app_version",
         default=None,
         metavar="VERSJON",
-        help="appens versjon X.Y.Z; øk den for hver ny opplasting (standard: malens versjon)",
+        help=t("cli.manifest.appens_versjon_ok"),
     )
     build.set_defaults(func=cmd_build)
 
@@ -53,13 +54,11 @@ def cmd_build(args: argparse.Namespace, ctx: CliContext) -> int:
     app_id = (args.app_id if args.app_id is not None else ctx.settings.app_id).strip()
     if not app_id:
         raise CliError(
-            "Mangler app-id. Sett MicrosoftAppId i miljøet eller i .env, "
-            "eller oppgi den med --app-id <GUID>."
+            t("cli.manifest.mangler_app_id")
         )
     if not is_guid(app_id):
         raise CliError(
-            f"App-id-en «{app_id}» er ikke en gyldig GUID "
-            "(forventet formen xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)."
+            t("cli.manifest.app_id_en", app_id=app_id)
         )
     try:
         manifest = fill_manifest(
@@ -73,6 +72,7 @@ def cmd_build(args: argparse.Namespace, ctx: CliContext) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(package)
     except OSError as exc:
-        raise CliError(f"Kunne ikke skrive {output}: {exc.strerror or exc}") from exc
+        raise CliError(t("cli.manifest.kunne_ikke_skrive", output=output,
+                         value3=exc.strerror or exc)) from exc
     sys.stdout.write(f"{output}\n")
     return 0

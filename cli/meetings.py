@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
 from cli.meetings_send import add_verbs
+from core.i18n import t
 from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
 from storage.db import session_scope
@@ -21,28 +22,29 @@ FORMATS = [f.value for f in MeetingFormat]
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `meetings` noun."""
-    verbs = nouns.add_parser("meetings", help="Møter").add_subparsers(dest="verb", required=True)
-    create = verbs.add_parser("create", help="Opprett et møte; skriver id-en")
+    verbs = nouns.add_parser("meetings", help=t("cli.meetings.moter")).add_subparsers(dest="verb",
+                                                                                      required=True)
+    create = verbs.add_parser("create", help=t("cli.meetings.opprett_et_mote"))
     create.add_argument("--group", action="append", required=True,
-                        help="faggruppe (gjentas for fellesmøte)")
+                        help=t("cli.meetings.faggruppe_gjentas_for"))
     create.add_argument("--title", required=True)
-    create.add_argument("--start", required=True, help='"ÅÅÅÅ-MM-DD TT:MM"')
-    create.add_argument("--end", required=True, help='"ÅÅÅÅ-MM-DD TT:MM"')
+    create.add_argument("--start", required=True, help=t("cli.meetings.aaaa_mm_dd"))
+    create.add_argument("--end", required=True, help=t("cli.meetings.aaaa_mm_dd"))
     create.add_argument("--place", default="")
     create.add_argument("--online-url", default="")
     create.add_argument("--format", choices=FORMATS, default="physical")
-    create.add_argument("--deadline", help='svarfrist "ÅÅÅÅ-MM-DD TT:MM" (standard: møtestart)')
-    create.add_argument("--preparation", default="", help="forberedelser til møtet")
-    create.add_argument("--agenda", type=Path, help="fil med nummererte saker")
+    create.add_argument("--deadline", help=t("cli.meetings.svarfrist_aaaa_mm"))
+    create.add_argument("--preparation", default="", help=t("cli.meetings.forberedelser_til_motet"))
+    create.add_argument("--agenda", type=Path, help=t("cli.meetings.fil_med_nummererte"))
     create.set_defaults(func=create_meeting)
-    imp = verbs.add_parser("import", help="Les en møteplan (årshjul)")
+    imp = verbs.add_parser("import", help=t("cli.meetings.les_en_moteplan"))
     imp.add_argument("path", type=Path)
     imp.add_argument("--group", required=True)
     imp.set_defaults(func=import_plan)
-    lst = verbs.add_parser("list", help="List møter: id først")
+    lst = verbs.add_parser("list", help=t("cli.meetings.list_moter_id"))
     lst.add_argument("--group")
     lst.set_defaults(func=list_meetings)
-    show = verbs.add_parser("show", help="Vis et møte med saksliste")
+    show = verbs.add_parser("show", help=t("cli.meetings.vis_et_mote"))
     show.add_argument("id", type=int)
     show.set_defaults(func=show_meeting)
     add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
@@ -56,25 +58,25 @@ def oslo_time(text: str, what: str) -> datetime:
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=OSLO)
     except ValueError as exc:
-        raise CliError(f"{what} må skrives som «ÅÅÅÅ-MM-DD TT:MM», ikke «{text}»") from exc
+        raise CliError(t("cli.meetings.ma_skrives_som", what=what, text=text)) from exc
 
 
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"kan ikke lese {path}") from exc
+        raise CliError(t("cli.meetings.kan_ikke_lese", path=path)) from exc
 
 
 def create_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
     """Create one meeting; print its id alone."""
     start, end = oslo_time(args.start, "--start"), oslo_time(args.end, "--end")
     if end <= start:
-        raise CliError("--end må være etter --start")
+        raise CliError(t("cli.meetings.end_ma_vaere"))
     deadline = oslo_time(args.deadline, "--deadline") if args.deadline else None
     agenda = parse_agenda(_read(args.agenda)) if args.agenda else []
     if args.agenda and not agenda:
-        raise CliError(f"fant ingen nummererte saker («1. Godkjenning …») i {args.agenda}")
+        raise CliError(t("cli.meetings.fant_ingen_nummererte", agenda=args.agenda))
     with session_scope(ctx.engine) as session:
         groups = [get_or_create_group(session, name) for name in args.group]
         meeting = repo.create_meeting(
@@ -90,7 +92,7 @@ def import_plan(args: argparse.Namespace, ctx: CliContext) -> int:
     """Create (or update) one meeting per row of a yearly plan."""
     planned = parse_plan(_read(args.path))
     if not planned:
-        raise CliError(f"fant ingen møter i {args.path}")
+        raise CliError(t("cli.meetings.fant_ingen_moter", path=args.path))
     with session_scope(ctx.engine) as session:
         group = get_or_create_group(session, args.group)
         everyone = [g for g, _count in list_groups(session)]
@@ -124,7 +126,7 @@ def list_meetings(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         group = find_group(session, args.group) if args.group else None
         if args.group and group is None:
-            raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
+            raise CliError(t("cli.meetings.fant_ingen_faggruppe", group=args.group))
         for m in repo.list_meetings(session, group):
             groups = ", ".join(g.name for g in repo.invited_groups(session, m.id or 0))
             print(f"{m.id}\t{when(m)}\t{m.status}\t{m.format}\t{m.title}\t{groups}")
@@ -136,7 +138,7 @@ def show_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         m = repo.get_meeting(session, args.id)
         if m is None:
-            raise CliError(f"fant ikke møte {args.id}")
+            raise CliError(t("cli.meetings.fant_ikke_mote", id=args.id))
         print(f"{m.id}\t{m.title}\n{when(m)}\t{m.place or m.online_url or '-'}\t{m.status}")
         for item in repo.agenda_items(session, args.id):
             print(f"{item.number}. {item.title}")

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 
 from cli import CliContext, CliError
+from core.i18n import t
 from delivery import live_cards
 from delivery.run import deliver_sendout
 from services import meetings, runtime
@@ -15,14 +16,14 @@ from storage.delivery_models import Sendout
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Called from cli/meetings.py's register(): adds `edit` and `cancel`."""
-    edit = verbs.add_parser("edit", help="endre tid eller sted; de som har sagt ja, får beskjed")
-    edit.add_argument("meeting_id", type=int, help="møtets id")
-    edit.add_argument("--start", help='"ÅÅÅÅ-MM-DD TT:MM" (varigheten beholdes uten --end)')
-    edit.add_argument("--end", help='"ÅÅÅÅ-MM-DD TT:MM"')
-    edit.add_argument("--place", help="nytt sted")
+    edit = verbs.add_parser("edit", help=t("cli.meetings_edit.endre_tid_eller"))
+    edit.add_argument("meeting_id", type=int, help=t("cli.export_attendance.motets_id"))
+    edit.add_argument("--start", help=t("cli.meetings_edit.aaaa_mm_dd"))
+    edit.add_argument("--end", help=t("cli.meetings.aaaa_mm_dd"))
+    edit.add_argument("--place", help=t("cli.meetings_edit.nytt_sted"))
     edit.set_defaults(func=cmd_edit)
-    cancel = verbs.add_parser("cancel", help="avlys møtet; alle inviterte får beskjed")
-    cancel.add_argument("meeting_id", type=int, help="møtets id")
+    cancel = verbs.add_parser("cancel", help=t("cli.meetings_edit.avlys_motet_alle"))
+    cancel.add_argument("meeting_id", type=int, help=t("cli.export_attendance.motets_id"))
     cancel.set_defaults(func=cmd_cancel)
 
 
@@ -42,7 +43,7 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     from cli.meetings import oslo_time
 
     if not (args.start or args.end or args.place is not None):
-        raise CliError("oppgi minst én av --start, --end og --place")
+        raise CliError(t("cli.meetings_edit.oppgi_minst_en"))
     start = oslo_time(args.start, "--start") if args.start else None
     end = oslo_time(args.end, "--end") if args.end else None
     links = ctx.links  # its key is read in a session of its own, before this one opens
@@ -56,7 +57,8 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
         when = meetings.when_text(meeting)
         session.expunge_all()
     told, redrawn = _finish(ctx, sendout)
-    print(f"endret\t{args.meeting_id}\t{when}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
+    print(t("cli.meetings_edit.endret_varslet_kort", meeting_id=args.meeting_id, when=when,
+            told=told, redrawn=redrawn))
     return 0
 
 
@@ -69,5 +71,6 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
             raise CliError(str(exc)) from exc
         session.expunge_all()
     told, redrawn = _finish(ctx, sendout)
-    print(f"avlyst\t{args.meeting_id}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
+    print(t("cli.meetings_edit.avlyst_varslet_kort", meeting_id=args.meeting_id, told=told,
+            redrawn=redrawn))
     return 0

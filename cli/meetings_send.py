@@ -9,6 +9,7 @@ import sys
 from sqlmodel import col, select
 
 from cli import CliContext, CliError
+from core.i18n import t
 from core.timefmt import span
 from delivery.run import Bar, deliver_sendout
 from services import meetings
@@ -19,11 +20,11 @@ from storage.models import Member
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Called from cli/meetings.py's register(): adds `send` and `approve`."""
-    send = verbs.add_parser("send", help="send innkallingen nå til alle inviterte")
-    send.add_argument("meeting_id", type=int, help="møtets id")
+    send = verbs.add_parser("send", help=t("cli.meetings_send.send_innkallingen_na"))
+    send.add_argument("meeting_id", type=int, help=t("cli.export_attendance.motets_id"))
     send.set_defaults(func=cmd_send)
-    approve = verbs.add_parser("approve", help="godkjenn automatisk utsending 7 dager før")
-    approve.add_argument("meeting_id", type=int, help="møtets id")
+    approve = verbs.add_parser("approve", help=t("cli.meetings_send.godkjenn_automatisk_utsending"))
+    approve.add_argument("meeting_id", type=int, help=t("cli.export_attendance.motets_id"))
     approve.set_defaults(func=cmd_approve)
 
 
@@ -36,11 +37,12 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
         except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
         sendout_id, total = sendout.id or 0, sendout.total
-    sys.stderr.write(f"Sender innkallingen til {total} medlemmer …\n")
+    sys.stderr.write(t("cli.meetings_send.sender_innkallingen_til", total=total))
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
     print(f"sendout\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
     if final.missed:
-        sys.stderr.write(f"Nådde ikke {len(final.missed)} medlemmer; send dem e-post:\n")
+        sys.stderr.write(t("cli.meetings_send.nadde_ikke_medlemmer",
+                           missed_count=len(final.missed)))
         with session_scope(ctx.engine) as session:
             rows = session.exec(
                 select(Member.name, Member.email, Delivery.error)
@@ -49,7 +51,8 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
                        col(Delivery.status).in_(("failed", "unreachable")))
                 .order_by(col(Member.name)))
             for name, email, why in rows:
-                print(f"ikke nådd\t{name}\t{email or '(ingen e-post)'}\t{why}")
+                print(t("cli.meetings_send.ikke_nadd", name=name, value3=email or '(ingen e-post)',
+                        why=why))
     return 0
 
 
@@ -60,5 +63,5 @@ def cmd_approve(args: argparse.Namespace, ctx: CliContext) -> int:
             due = meetings.approve(session, args.meeting_id, ctx.clock.now())
         except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
-    print(f"Innkallingen sendes automatisk {span(due)}.")
+    print(t("cli.meetings_send.innkallingen_sendes_automatisk", due=span(due)))
     return 0

@@ -8,6 +8,7 @@ import sys
 from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
+from core.i18n import t
 from domain.members import ImportFileError, parse_role, read_members
 from services.members import import_rows
 from storage import audit
@@ -24,18 +25,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     """Add `members` and its verbs."""
     parser = subparsers.add_parser("members", help="medlemsregisteret")
     verbs = parser.add_subparsers(dest="verb", required=True)
-    imp = verbs.add_parser("import", help="importer medlemmer fra TSV eller CSV")
+    imp = verbs.add_parser("import", help=t("cli.members.importer_medlemmer_fra"))
     imp.add_argument("path")
-    imp.add_argument("--group", help="faggruppen medlemmene skal inn i")
+    imp.add_argument("--group", help=t("cli.members.faggruppen_medlemmene_skal"))
     imp.set_defaults(func=cmd_import)
-    lst = verbs.add_parser("list", help="list medlemmer")
+    lst = verbs.add_parser("list", help=t("cli.members.list_medlemmer"))
     lst.add_argument("--group")
     lst.set_defaults(func=cmd_list)
-    role = verbs.add_parser("role", help="sett rolle: secretariat|member|guest")
+    role = verbs.add_parser("role", help=t("cli.members.sett_rolle_secretariat"))
     role.add_argument("who", metavar="NAME_OR_EMAIL")
     role.add_argument("role")
     role.set_defaults(func=cmd_role)
-    deact = verbs.add_parser("deactivate", help="deaktiver et medlem")
+    deact = verbs.add_parser("deactivate", help=t("cli.members.deaktiver_et_medlem"))
     deact.add_argument("who", metavar="NAME_OR_EMAIL")
     deact.set_defaults(func=cmd_deactivate)
 
@@ -58,12 +59,11 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         if out.kind == "ambiguous":
             alike = ", ".join(f"«{n}»" for n in out.similar)
             sys.stderr.write(
-                f"Tvetydig: «{out.row.name}» ligner på {alike} (id {ids}); "
-                "ikke slått sammen og ikke lagt til.\n"
+                t("cli.members.tvetydig_ligner_pa", name=out.row.name, alike=alike, ids=ids)
             )
     sys.stderr.write(
-        f"{counts['added']} lagt til, {counts['updated']} oppdatert, "
-        f"{counts['ambiguous']} tvetydige\n"
+        t("cli.members.lagt_til_oppdatert", counts=counts['added'], counts2=counts['updated'],
+          counts3=counts['ambiguous'])
     )
     return 0
 
@@ -88,7 +88,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.group:
             group = find_group(session, args.group)
             if group is None:
-                raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
+                raise CliError(t("cli.meetings.fant_ingen_faggruppe", group=args.group))
             ids = member_ids(session, group)
             members = [m for m in members if m.id in ids]
         regions = region_names(session)
@@ -100,10 +100,10 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
 def _one_member(session: Session, who: str) -> Member:
     found = find_by_name_or_email(session, who)
     if not found:
-        raise CliError(f"fant ikke noe medlem med navn eller e-post «{who}»")
+        raise CliError(t("cli.members.fant_ikke_noe", who=who))
     if len(found) > 1:
         ids = ", ".join(str(m.id) for m in found)
-        raise CliError(f"«{who}» passer på flere medlemmer (id {ids}); bruk e-post eller id")
+        raise CliError(t("cli.members.passer_pa_flere", who=who, ids=ids))
     return found[0]
 
 
@@ -111,7 +111,7 @@ def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change a member's role and log it."""
     role = parse_role(args.role)
     if role is None:
-        raise CliError(f"ukjent rolle «{args.role}»; bruk sekretariat, medlem eller gjest")
+        raise CliError(t("cli.members.ukjent_rolle_bruk", role=args.role))
     with session_scope(ctx.engine) as session:
         member = _one_member(session, args.who)
         before = Role(member.role)
@@ -126,7 +126,8 @@ def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         row = member_row(member, region_names(session))
     print(row)
-    sys.stderr.write(f"{member.name}: rolle endret fra {ROLE_NB[before]} til {ROLE_NB[role]}.\n")
+    sys.stderr.write(t("cli.members.rolle_endret_fra", name=member.name, ROLE_NB=ROLE_NB[before],
+                       ROLE_NB2=ROLE_NB[role]))
     return 0
 
 
@@ -146,6 +147,6 @@ def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
         )
         row = member_row(member, region_names(session))
     print(row)
-    note = "er deaktivert" if was_active else "var allerede deaktivert"
+    note = t("cli.members.er_deaktivert") if was_active else "var allerede deaktivert"
     sys.stderr.write(f"{member.name} {note}.\n")
     return 0

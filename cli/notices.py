@@ -10,6 +10,7 @@ import sys
 from sqlmodel import col, select
 
 from cli import CliContext, CliError
+from core.i18n import t
 from delivery.run import Bar, deliver_sendout
 from delivery.sendout import notice_activity, start_sendout
 from storage.db import session_scope
@@ -21,14 +22,14 @@ PURPOSE = "notice"
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add `notices` and its verbs."""
-    parser = subparsers.add_parser("notices", help="kunngjøringer til medlemmer")
+    parser = subparsers.add_parser("notices", help=t("cli.notices.kunngjoringer_til_medlemmer"))
     verbs = parser.add_subparsers(dest="verb", required=True)
-    send = verbs.add_parser("send", help="send en kunngjøring 1:1 til alle aktive medlemmer")
-    send.add_argument("--group", required=True, help="faggruppens navn")
-    send.add_argument("--text", required=True, help="teksten i kunngjøringen")
-    send.add_argument("--title", default="Kunngjøring", help="overskrift på kortet")
+    send = verbs.add_parser("send", help=t("cli.notices.send_en_kunngjoring"))
+    send.add_argument("--group", required=True, help=t("cli.notices.faggruppens_navn"))
+    send.add_argument("--text", required=True, help=t("cli.notices.teksten_kunngjoringen"))
+    send.add_argument("--title", default="Kunngjøring", help=t("cli.notices.overskrift_pa_kortet"))
     send.add_argument("--id", dest="notice_id", default="",
-                      help="fast id for kunngjøringen (ellers avledet av gruppe og tekst)")
+                      help=t("cli.notices.fast_id_for"))
     send.set_defaults(func=cmd_send)
 
 
@@ -44,11 +45,11 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     """Record the send-out, help deliver it, then list the members it could not reach."""
     text = args.text.strip()
     if not text:
-        raise CliError("teksten kan ikke være tom")
+        raise CliError(t("cli.notices.teksten_kan_ikke"))
     with session_scope(ctx.engine) as session:
         group = find_group(session, args.group)
         if group is None:
-            raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
+            raise CliError(t("cli.meetings.fant_ingen_faggruppe", group=args.group))
         members = list(session.exec(
             select(Member).join(Membership, col(Membership.member_id) == Member.id)
             .where(Membership.group_id == group.id, Member.active == True)  # noqa: E712
@@ -58,15 +59,14 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
         sendout = start_sendout(session, PURPOSE, subject, members, lambda _m: activity,
                                 ctx.clock.now(), title=args.title)
         sendout_id = sendout.id or 0
-    sys.stderr.write(f"Sender til {sendout.total} medlemmer i «{group.name}» …\n")
+    sys.stderr.write(t("cli.notices.sender_til_medlemmer", total=sendout.total, name=group.name))
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
     sent = final.by_status.get("sent", 0)
     print(f"sendout\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
     if final.in_doubt:
-        sys.stderr.write(f"{final.in_doubt} meldinger var uavklart etter et avbrudd og ble "
-                         "sendt på nytt (kan ha gitt duplikater).\n")
+        sys.stderr.write(t("cli.notices.meldinger_var_uavklart", in_doubt=final.in_doubt))
     if final.missed:
-        sys.stderr.write(f"Nådde ikke {len(final.missed)} medlemmer:\n")
+        sys.stderr.write(t("cli.notices.nadde_ikke_medlemmer", missed_count=len(final.missed)))
         for name, why in final.missed:
-            print(f"ikke nådd\t{name}\t{why}")
+            print(t("cli.notices.ikke_nadd", name=name, why=why))
     return 0

@@ -6,6 +6,7 @@ import argparse
 from datetime import datetime
 
 from cli import CliContext, CliError
+from core.i18n import t
 from domain.rules import OSLO, wall
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage.db import session_scope
@@ -15,15 +16,16 @@ FORMAT = "%Y-%m-%d %H:%M"
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add `queue` and its verbs."""
-    parser = subparsers.add_parser("queue", help="køen av automatiske meldinger")
+    parser = subparsers.add_parser("queue", help=t("cli.queue.koen_av_automatiske"))
     verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("list", help="vis kommende automatiske meldinger").set_defaults(func=cmd_list)
-    cancel = verbs.add_parser("cancel", help="avlys en planlagt melding")
+    verbs.add_parser("list",
+                     help=t("cli.queue.vis_kommende_automatiske")).set_defaults(func=cmd_list)
+    cancel = verbs.add_parser("cancel", help=t("cli.queue.avlys_en_planlagt"))
     cancel.add_argument("id", type=int)
     cancel.set_defaults(func=cmd_cancel)
-    move = verbs.add_parser("move", help='flytt en planlagt melding til "ÅÅÅÅ-MM-DD TT:MM"')
+    move = verbs.add_parser("move", help=t("cli.queue.flytt_en_planlagt"))
     move.add_argument("id", type=int)
-    move.add_argument("when", help="nytt tidspunkt i norsk tid")
+    move.add_argument("when", help=t("cli.queue.nytt_tidspunkt_norsk"))
     move.set_defaults(func=cmd_move)
 
 
@@ -53,7 +55,7 @@ def cmd_move(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         local = datetime.strptime(args.when.strip(), FORMAT)
     except ValueError as exc:
-        raise CliError(f"ugyldig tidspunkt «{args.when}»; skriv ÅÅÅÅ-MM-DD TT:MM") from exc
+        raise CliError(t("cli.queue.ugyldig_tidspunkt_skriv", when=args.when)) from exc
     new_due = wall(local.date(), local.time())
     try:
         with session_scope(ctx.engine) as session:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import argparse
 
 from cli import CliContext
+from core.i18n import t
 from core.timefmt import span
 from storage import rounds
 from storage.db import session_scope
 from storage.meeting_models import Meeting
 
-STATUS = {"running": "pågår", "finished": "avsluttet"}
+STATUS = {"running": t("cli.round.pagar"), "finished": "avsluttet"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add `round` and its verbs."""
-    parser = subparsers.add_parser("round", help="runden rundt bordet")
+    parser = subparsers.add_parser("round", help=t("cli.round.runden_rundt_bordet"))
     verbs = parser.add_subparsers(dest="verb", required=True)
-    verbs.add_parser("list", help="vis rundene, nyeste først").set_defaults(func=cmd_list)
+    verbs.add_parser("list", help=t("cli.round.vis_rundene_nyeste")).set_defaults(func=cmd_list)
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time
 
+from core.i18n import t
 from core.timefmt import OSLO
 
 ACCEPTED_DATETIME = (
-    "31.08.2023 09.00, 31.08.2023 kl. 09:00, 2023-08-31 09:00 eller 2023-08-31T09:00"
+    t("core.dates.kl_eller")
 )
 ACCEPTED_DATE = "31.08.2023 eller 2023-08-31"
 
@@ -34,28 +35,27 @@ def parse_date(text: str) -> date:
     """'31.08.2023' or '2023-08-31' → date; anything else raises DateTextError."""
     raw = (text or "").strip()
     if not raw:
-        raise DateTextError(f"Mangler dato. Skriv for eksempel {ACCEPTED_DATE}.")
+        raise DateTextError(t("core.dates.mangler_dato_skriv", ACCEPTED_DATE=ACCEPTED_DATE))
     if len(raw) > 40:
-        raise DateTextError(f"«{raw[:40]}…» er ikke en dato. Skriv {ACCEPTED_DATE}.")
+        raise DateTextError(t("core.dates.er_ikke_en", raw=raw[:40], ACCEPTED_DATE=ACCEPTED_DATE))
     if _SLASH.search(raw):
         raise DateTextError(
-            f"«{raw}»: datoer med «/» tolkes ikke (dag og måned kan byttes om). "
-            f"Skriv {ACCEPTED_DATE}."
+            t("core.dates.datoer_med_tolkes", raw=raw, ACCEPTED_DATE=ACCEPTED_DATE)
         )
     if _TWO_DIGIT_YEAR.match(raw):
-        raise DateTextError(f"«{raw}»: skriv året med fire sifre, for eksempel {ACCEPTED_DATE}.")
+        raise DateTextError(t("core.dates.skriv_aret_med", raw=raw, ACCEPTED_DATE=ACCEPTED_DATE))
     match = _NO_DATE.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())
     else:
         match = _ISO_DATE.match(raw)
         if not match:
-            raise DateTextError(f"«{raw}» er ikke en dato. Skriv {ACCEPTED_DATE}.")
+            raise DateTextError(t("core.dates.er_ikke_en_2", raw=raw, ACCEPTED_DATE=ACCEPTED_DATE))
         year, month, day = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
     except ValueError:
-        raise DateTextError(f"«{raw}» finnes ikke i kalenderen.") from None
+        raise DateTextError(t("core.dates.finnes_ikke_kalenderen", raw=raw)) from None
 
 
 def parse_time(text: str) -> time:
@@ -63,10 +63,10 @@ def parse_time(text: str) -> time:
     raw = (text or "").strip()
     match = _TIME.match(raw)
     if not match:
-        raise DateTextError(f"«{raw[:40]}» er ikke et klokkeslett. Skriv for eksempel 09.00.")
+        raise DateTextError(t("core.dates.er_ikke_et", raw=raw[:40]))
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise DateTextError(f"«{raw}» er ikke et klokkeslett. Skriv for eksempel 09.00.")
+        raise DateTextError(t("core.dates.er_ikke_et", raw=raw))
     return time(hour, minute)
 
 
@@ -76,7 +76,7 @@ def combine_oslo(day: date, at: time) -> datetime:
     # A wall-clock time in the spring gap does not survive the round trip through UTC.
     if local.astimezone(UTC).astimezone(OSLO).replace(tzinfo=None) != local.replace(tzinfo=None):
         raise DateTextError(
-            f"Klokken {at:%H.%M} finnes ikke {day:%d.%m.%Y} (overgang til sommertid)."
+            t("core.dates.klokken_finnes_ikke", at=at, day=day)
         )
     return local
 
@@ -89,9 +89,10 @@ def parse_datetime(text: str, *, default_time: time | None = None) -> datetime:
     """
     raw = (text or "").strip()
     if not raw:
-        raise DateTextError(f"Mangler dato og klokkeslett. Skriv for eksempel {ACCEPTED_DATETIME}.")
+        raise DateTextError(t("core.dates.mangler_dato_og", ACCEPTED_DATETIME=ACCEPTED_DATETIME))
     if len(raw) > 40:
-        raise DateTextError(f"«{raw[:40]}…» er ikke en dato. Skriv {ACCEPTED_DATETIME}.")
+        raise DateTextError(t("core.dates.er_ikke_en_3", raw=raw[:40],
+                              ACCEPTED_DATETIME=ACCEPTED_DATETIME))
     match = _SPLIT.match(raw)
     if match is None:
         if default_time is not None:
@@ -101,14 +102,16 @@ def parse_datetime(text: str, *, default_time: time | None = None) -> datetime:
         except DateTextError:
             pass
         else:
-            raise DateTextError(f"«{raw}» mangler klokkeslett. Skriv {ACCEPTED_DATETIME}.")
-        raise DateTextError(f"«{raw}» er ikke en dato med klokkeslett. Skriv {ACCEPTED_DATETIME}.")
+            raise DateTextError(t("core.dates.mangler_klokkeslett_skriv", raw=raw,
+                                  ACCEPTED_DATETIME=ACCEPTED_DATETIME))
+        raise DateTextError(t("core.dates.er_ikke_en_4", raw=raw,
+                              ACCEPTED_DATETIME=ACCEPTED_DATETIME))
     day = parse_date(match.group(1))
     try:
         at = parse_time(match.group(2))
     except DateTextError:
         raise DateTextError(
-            f"«{raw}» har et klokkeslett som ikke kan leses. Skriv {ACCEPTED_DATETIME}."
+            t("core.dates.har_et_klokkeslett", raw=raw, ACCEPTED_DATETIME=ACCEPTED_DATETIME)
         ) from None
     return combine_oslo(day, at)
 

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
+from core.i18n import t
 from core.settings import Settings
 from delivery import background, limits
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
@@ -142,7 +143,8 @@ async def run(engine: Engine, settings: Settings, clock: Clock, render: Renderer
         for item in await asyncio.to_thread(claim, engine, clock, render):
             await send(engine, connector, item)
 
-    await background.poll(settings, stop, step, "Oppdatering av kort", poll_s)
+    await background.poll(settings, stop, step, t("delivery.live_cards.oppdatering_av_kort"),
+                          poll_s)
 
 
 def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,

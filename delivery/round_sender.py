@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
+from core.i18n import t
 from core.settings import Settings
 from delivery import background
 from delivery.connector import BotConnector
@@ -81,7 +82,8 @@ async def run(engine: Engine, settings: Settings, clock: Clock, draw: DrawRound,
         for item in await asyncio.to_thread(claim, engine, clock, draw):
             await send(connector, item)
 
-    await background.poll(settings, stop, step, "Påminnelser i runden", poll_s)
+    await background.poll(settings, stop, step, t("delivery.round_sender.paminnelser_runden"),
+                          poll_s)
 
 
 def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,

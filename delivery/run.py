@@ -10,6 +10,7 @@ from typing import TextIO
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock
+from core.i18n import t
 from core.settings import Settings
 from delivery.policy import DEFAULT, RetryPolicy
 from delivery.sendout import Progress, progress
@@ -54,8 +55,8 @@ class Bar:
         if not self.enabled or not p.total:
             return
         filled = int(self.width * p.finished / p.total)
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] "
-                          f"{p.finished}/{p.total} levert eller avsluttet")
+        self.stream.write(t("delivery.run.levert_eller_avsluttet", value1='#' * filled,
+                            value2='.' * (self.width - filled), finished=p.finished, total=p.total))
         if p.done:
             self.stream.write("\n")
         self.stream.flush()

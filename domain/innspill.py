@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
+from core.i18n import t
+
 
 class InnspillStatus(enum.StrEnum):
     draft = "draft"
@@ -36,7 +38,7 @@ TRANSITIONS: dict[tuple[InnspillStatus, str], InnspillStatus] = {
     (S.closed, "finish"): S.done,
 }
 
-STATUS_NB = {S.draft: "et utkast", S.open: "åpent", S.closed: "stengt",
+STATUS_NB = {S.draft: "et utkast", S.open: t("innspill.rule.apent"), S.closed: "stengt",
              S.voting: "i prioritering", S.done: "avsluttet"}
 
 
@@ -48,7 +50,8 @@ def next_status(status: InnspillStatus, event: str) -> InnspillStatus:
     """The status after `event` by TRANSITIONS, or InnspillError with a Norwegian reason."""
     target = TRANSITIONS.get((status, event))
     if target is None:
-        raise InnspillError(f"Kan ikke «{event}» når innspillet er {STATUS_NB[status]}.")
+        raise InnspillError(t("innspill.rule.kan_ikke_nar", event=event,
+                              STATUS_NB=STATUS_NB[status]))
     return target
 
 
@@ -119,7 +122,7 @@ def to_markdown(title: str, entries: list[ExportEntry]) -> str:
     """Headings per group and theme, one bullet per entry."""
     lines = [f"# {title}", ""]
     if not entries:
-        return "\n".join(lines + ["Ingen innspill.", ""])
+        return "\n".join(lines + [t("innspill.rule.ingen_innspill"), ""])
     for group, in_group in groupby(_ordered(entries), key=lambda e: e.group):
         lines += [f"## {group or 'Alle'}", ""]
         for theme, in_theme in groupby(in_group, key=lambda e: e.theme):

@@ -10,6 +10,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.i18n import t
+
 
 class MeetingFormat(enum.StrEnum):
     digital = "digital"
@@ -215,34 +217,34 @@ def check_form(values: dict[str, str], group_ids: set[int]) -> tuple[MeetingInpu
     errors: list[str] = []
     title = values.get("title", "").strip()
     if not title:
-        errors.append("Tittel må fylles ut.")
+        errors.append(t("meetings.rule.tittel_ma_fylles"))
     group_id = int(values["group_id"]) if values.get("group_id", "").isdigit() else 0
     if group_id not in group_ids:
-        errors.append("Velg en faggruppe.")
+        errors.append(t("meetings.rule.velg_en_faggruppe"))
     try:
         day = datetime.strptime(values.get("date", "").strip(), "%Y-%m-%d").date()
     except ValueError:
         day = None
-        errors.append("Dato må velges.")
+        errors.append(t("meetings.rule.dato_ma_velges"))
     start, end = _clock(values.get("start", "")), _clock(values.get("end", ""))
     if start is None or end is None:
-        errors.append("Fra og til må være klokkeslett (TT:MM).")
+        errors.append(t("meetings.rule.fra_og_til"))
     elif end <= start:
-        errors.append("«Til» må være etter «Fra».")
+        errors.append(t("meetings.til_ma_vaere"))
     fmt = values.get("format", "physical")
     if fmt not in MeetingFormat.__members__:
-        errors.append("Ukjent møteform.")
+        errors.append(t("meetings.rule.ukjent_moteform"))
     agenda_text = values.get("agenda", "")
     agenda = parse_agenda(agenda_text)
     if agenda_text.strip() and not agenda:
-        errors.append("Sakslisten må ha nummererte linjer: «1. Godkjenning av innkalling».")
+        errors.append(t("meetings.rule.sakslisten_ma_ha"))
     deadline = None
     if values.get("deadline_date", "").strip():
         try:
             deadline_day = datetime.strptime(values["deadline_date"].strip(), "%Y-%m-%d").date()
             deadline = datetime.combine(deadline_day, time(23, 59), OSLO)
         except ValueError:
-            errors.append("Svarfristen må være en dato.")
+            errors.append(t("meetings.rule.svarfristen_ma_vaere"))
     if errors or day is None or start is None or end is None:
         return None, errors
     fields = {"title": title[:400], "starts_at": datetime.combine(day, start, OSLO),

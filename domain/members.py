@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.i18n import t
 from domain.names import collapse_spaces
 
 
@@ -61,7 +62,8 @@ def read_text(path: str | Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportFileError(f"kunne ikke lese filen {path}: {exc.strerror or exc}") from exc
+        raise ImportFileError(t("members.rule.kunne_ikke_lese", path=path,
+                                value3=exc.strerror or exc)) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -90,11 +92,11 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
         if not any(values.values()):
             continue
         if not values.get("name"):
-            warnings.append(f"linje {line}: mangler navn, hoppet over")
+            warnings.append(t("members.rule.linje_mangler_navn", line=line))
             continue
         role = parse_role(values.get("role", ""))
         if values.get("role") and role is None:
-            warnings.append(f"linje {line}: ukjent rolle «{values['role']}», bruker medlem")
+            warnings.append(t("members.rule.linje_ukjent_rolle", line=line, values=values['role']))
         rows.append(ImportRow(
             name=values["name"], organisation=values.get("organisation", ""),
             email=values.get("email") or None, role=role,
@@ -129,8 +131,7 @@ def parse_members(text: str) -> tuple[list[ImportRow], list[str]]:
         rows, warnings = _parse_pairs(text), []
     if not rows:
         raise ImportFileError(
-            "fant ingen medlemmer i filen (ventet CSV med kolonnen «name»/«navn», "
-            "eller tabulatorseparerte par av navn og kommune/region)"
+            t("members.rule.fant_ingen_medlemmer")
         )
     return rows, warnings
 

@@ -7,6 +7,8 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from core.i18n import t
+
 WARN_BEFORE = timedelta(seconds=30)  # the nudge "30 sekunder igjen"
 
 
@@ -101,7 +103,7 @@ def start(state: RoundState, now: datetime) -> RoundState:
 def apply(state: RoundState, move: Move, now: datetime) -> RoundState:
     """One button press; every move bumps `step` so an older card's press is stale."""
     if state.status != RoundStatus.running:
-        raise RoundError("runden er avsluttet")
+        raise RoundError(t("round.rule.runden_er_avsluttet"))
     slots = list(state.slots)
     speaker = current(state)
     if move == Move.finish:
@@ -146,21 +148,21 @@ class SummarySlot:
 
 def summary_markdown(topic: str, slots: list[SummarySlot]) -> str:
     """«Runden – tema …», then «### Region:» and its update, in speaking order."""
-    out = [f"**Runden – tema {_one_line(topic)}**", ""]
+    out = [t("round.rule.runden_tema", one_line=_one_line(topic)), ""]
     for slot in slots:
         if not slot.update.strip():
             continue
-        note = "(Fraværende – skriftlig oppdatering) " if slot.state == "absent" else ""
+        note = t("round.rule.fravaerende_skriftlig_oppdatering") if slot.state == "absent" else ""
         out += [f"### {slot.label}:", "", note + slot.update.strip(), ""]
     without = [s.label for s in slots if s.state == "done" and not s.update.strip()]
     if without:
         out += [f"Uten skriftlig oppdatering: {', '.join(without)}.", ""]
     absent = [s.label for s in slots if s.state == "absent" and not s.update.strip()]
     if absent:
-        out += [f"Fraværende: {', '.join(absent)}.", ""]
+        out += [t("round.rule.fravaerende", absent=', '.join(absent)), ""]
     missed = [s.label for s in slots if s.state in ("skipped", "waiting")]
     if missed:
-        out += [f"Fikk ikke ordet: {', '.join(missed)}.", ""]
+        out += [t("round.rule.fikk_ikke_ordet", missed=', '.join(missed)), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.i18n import t
+
 OSLO = ZoneInfo("Europe/Oslo")
 WORK_START, WORK_END = time(8, 0), time(17, 0)
 
@@ -113,8 +115,8 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
     rule, dot, field = key.strip().partition(".")
     if not sep or not dot or rule not in DEFAULT_RULES or field not in FIELDS:
         raise RuleSettingError(
-            f"«{text}» er ikke en gyldig innstilling; skriv REGEL.FELT=VERDI med regel "
-            f"{', '.join(DEFAULT_RULES)} og felt {', '.join(FIELDS)}")
+            t("rules.rule.er_ikke_en", text=text, DEFAULT_RULES=', '.join(DEFAULT_RULES),
+              FIELDS=', '.join(FIELDS)))
     raw = raw.strip()
     try:
         if field == "at":
@@ -129,7 +131,8 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
             if not 0 <= value <= (60 if field == "days_before" else 24 * 14):
                 raise ValueError(raw)
     except ValueError as exc:
-        raise RuleSettingError(f"ugyldig verdi «{raw}» for {rule}.{field}") from exc
+        raise RuleSettingError(t("rules.rule.ugyldig_verdi_for", raw=raw, rule=rule,
+                                 field=field)) from exc
     return rule, field, value
 
 

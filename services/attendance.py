@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from core.i18n import t
 from storage import rsvp
 from storage.attendance import Person, attendance_list
 from storage.meeting_models import Meeting
@@ -25,11 +26,11 @@ def attendance_markdown(people: Sequence[Person], present: bool, title: str = ""
     members = [p for p in people if not p.secretariat]
     staff = [p.name for p in people if p.secretariat]
     lines = [f"## {title}", ""] if title else []
-    lines.append("Tilstede" if present else "Påmeldt (ingen har sjekket inn ennå)")
+    lines.append("Tilstede" if present else t("attendance.service.pameldt_ingen_har"))
     lines += ["", "| NAVN | KOMMUNE / REGION |", "|---|---|"]
     lines += [f"| {_cell(p.name)} | {_cell(p.region)} |" for p in members]
     if staff:
-        lines += ["", f"Fra sekretariatet: {names_joined(staff)}"]
+        lines += ["", t("attendance.service.fra_sekretariatet", names_joined=names_joined(staff))]
     return "\n".join(lines) + "\n"
 
 
@@ -45,7 +46,7 @@ def attendance_csv(people: Sequence[Person]) -> str:
 
 def items_markdown(items: Sequence[tuple[str, int, Sequence[str]]]) -> str:
     """Per programme item: how many come, and the dietary needs to tell the venue."""
-    lines = ["", "| PROGRAMPUNKT | PÅMELDT | MATBEHOV |", "|---|---|---|"]
+    lines = ["", t("attendance.service.programpunkt_pameldt_matbehov"), "|---|---|---|"]
     lines += [f"| {_cell(what)} | {n} | {_cell('; '.join(diets)) or '–'} |"
               for what, n, diets in items]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from cards.common import attachment
 from cards.innspill import LiveEntry, LiveGroup, LiveView, build_live_card
+from core.i18n import t
 from core.links import LinkSigner
 from core.timefmt import span
 from delivery.sendout import enqueue, notice_activity
@@ -60,7 +61,8 @@ def render(db: Session, card: LiveCard, _now: datetime) -> dict[str, Any] | None
     s = db.get(InnspillSession, card.subject_id)
     if s is None:
         return None
-    return {"type": "message", "text": "Innspill er oppdatert", "summary": "Innspill er oppdatert",
+    return {"type": "message", "text": t("innspill.service.innspill_er_oppdatert"),
+            "summary": t("innspill.service.innspill_er_oppdatert"),
             "attachments": [attachment(build_live_card(live_view(db, s)))]}
 
 
@@ -76,9 +78,9 @@ def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
         Membership, col(Membership.member_id) == Member.id)
         .where(Membership.group_id == s.group_id, Member.active == True))  # noqa: E712
     when = span(s.deadline) if s.deadline else "snart"
-    text = (f"Fristen for skriftlige innspill er {when}. Du har ikke sendt inn noe ennå – "
-            f"svar på kortet «Innspill» i chatten med meg.")
-    activity = notice_activity("Påminnelse: innspill", [text, *repo.questions(s)])
+    text = (t("innspill.service.fristen_for_skriftlige", when=when))
+    activity = notice_activity(t("innspill.service.paminnelse_innspill"),
+                               [text, *repo.questions(s)])
     for member_id in members:
         if member_id not in wrote:
             enqueue(session, "reminder:input_deadline", f"innspill:{session_id}",

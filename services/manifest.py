@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.i18n import t
+
 MANIFEST_DIR = Path(__file__).resolve().parent.parent / "manifest"
 APP_ID_PLACEHOLDER = "{{MICROSOFT_APP_ID}}"
 GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -51,9 +53,9 @@ def fill_manifest(
 ) -> dict[str, Any]:
     """Return a copy of the template with the app id, domain and version filled in."""
     if not is_guid(app_id):
-        raise ManifestError(f"App-id-en «{app_id}» er ikke en gyldig GUID.")
+        raise ManifestError(t("manifest.service.app_id_en", app_id=app_id))
     if version is not None and not SEMVER_RE.match(version):
-        raise ManifestError(f"Versjonen «{version}» må ha formen X.Y.Z, for eksempel 1.0.1.")
+        raise ManifestError(t("manifest.service.versjonen_ma_ha", version=version))
     manifest = _replace(template, {APP_ID_PLACEHOLDER: app_id.lower()})
     if version is not None:
         manifest["version"] = version
@@ -62,14 +64,15 @@ def fill_manifest(
         manifest["validDomains"].append(host)
     leftover = re.findall(r"\{\{[^}]*\}\}", json.dumps(manifest))
     if leftover:
-        raise ManifestError(f"Manifestet har plassholdere uten verdi: {', '.join(leftover)}.")
+        raise ManifestError(t("manifest.service.manifestet_har_plassholdere",
+                              leftover=', '.join(leftover)))
     return manifest
 
 
 def png_size(data: bytes) -> tuple[int, int]:
     """Width and height from a PNG's IHDR chunk."""
     if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
-        raise ManifestError("Ikonet er ikke en PNG-fil.")
+        raise ManifestError(t("manifest.service.ikonet_er_ikke"))
     width, height = struct.unpack(">II", data[16:24])
     return width, height
 
@@ -98,10 +101,10 @@ def build_package(manifest: dict[str, Any], source_dir: Path = MANIFEST_DIR) -> 
         for name in package_files(manifest):
             path = source_dir / name
             if not path.is_file():
-                raise ManifestError(f"Filen «{name}» som manifestet viser til, finnes ikke.")
+                raise ManifestError(t("manifest.service.filen_som_manifestet", name=name))
             data = path.read_bytes()
             for kind, size in ICON_SIZES.items():
                 if name == manifest["icons"][kind] and png_size(data) != (size, size):
-                    raise ManifestError(f"Ikonet «{name}» må være {size}×{size} piksler.")
+                    raise ManifestError(t("manifest.service.ikonet_ma_vaere", name=name, size=size))
             archive.writestr(_entry(name), data)
     return buffer.getvalue()

@@ -24,6 +24,7 @@ from cards.invitation import (
     build_invitation_card,
 )
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
+from core.i18n import t
 from core.links import LinkSigner
 from core.timefmt import LOCALE, clock, date_long, span, to_oslo
 from delivery.sendout import enqueue, notice_activity, start_sendout
@@ -76,7 +77,7 @@ def subject(meeting_id: int) -> str:
 def when_text(meeting: Meeting) -> str:
     """'torsdag 31. august 2023 kl. 09.00–10.30', or the TBA text."""
     if meeting.starts_at is None:
-        return meeting.date_text or "tid kommer"
+        return meeting.date_text or t("meetings.service.tid_kommer")
     return span(meeting.starts_at, meeting.ends_at)
 
 
@@ -210,11 +211,14 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
     yes = [m for m in rsvp.invitees(session, meeting.id or 0)
            if m.id in given and given[m.id].answer in rsvp.YES]
     where = f", {meeting.place}" if meeting.place else ""
-    text = f"«{meeting.title}» er flyttet eller endret: nå {when_text(meeting)}{where}."
-    activity = notice_activity("Møtet er endret", [text, "Innkallingen i chatten er oppdatert."])
+    text = t("meetings.service.er_flyttet_eller", title=meeting.title, when_text=when_text(meeting),
+             where=where)
+    activity = notice_activity(t("meetings.service.motet_er_endret"),
+                               [text, t("meetings.service.innkallingen_chatten_er")])
     activity["text"] = text
     return start_sendout(session, CHANGED, f"meeting:{meeting.id}:v{meeting.version}", yes,
-                         lambda _m: activity, now, title=f"Endret: {meeting.title}")
+                         lambda _m: activity, now, title=t("meetings.service.endret",
+                                                           title=meeting.title))
 
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
@@ -223,9 +227,9 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
     """Move the meeting or change its place (a new start keeps the length if no end is given)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise ChangeError(f"fant ikke møte {meeting_id}")
+        raise ChangeError(t("meetings.service.fant_ikke_mote", meeting_id=meeting_id))
     if meeting.status == MeetingStatus.cancelled:
-        raise ChangeError(f"møte {meeting_id} er avlyst")
+        raise ChangeError(t("meetings.service.mote_er_avlyst", meeting_id=meeting_id))
     before = snapshot(meeting)
     if starts_at is not None and ends_at is None and meeting.starts_at and meeting.ends_at:
         ends_at = starts_at + (meeting.ends_at - meeting.starts_at)
@@ -233,7 +237,7 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
     meeting.ends_at = ends_at or meeting.ends_at
     meeting.place = meeting.place if place is None else place.strip()
     if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
-        raise ChangeError("slutt må være etter start")
+        raise ChangeError(t("meetings.service.slutt_ma_vaere"))
     if snapshot(meeting) == before:
         return meeting, None
     meeting.version, meeting.updated_at = meeting.version + 1, now
@@ -246,9 +250,9 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
     """Cancel: every card says AVLYST, queued invitations stop, every invitee is told once."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise ChangeError(f"fant ikke møte {meeting_id}")
+        raise ChangeError(t("meetings.service.fant_ikke_mote", meeting_id=meeting_id))
     if meeting.status == MeetingStatus.cancelled:
-        raise ChangeError(f"møte {meeting_id} er allerede avlyst")
+        raise ChangeError(t("meetings.service.mote_er_allerede", meeting_id=meeting_id))
     meeting.status, meeting.cancelled_at, meeting.auto_send = MeetingStatus.cancelled, now, False
     meeting.version, meeting.updated_at = meeting.version + 1, now
     session.add(meeting)
@@ -260,12 +264,12 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
     cancel_reminders(session, meeting_id, now)
     if meeting.invited_at is None:
         return meeting, None  # never sent: nobody to tell
-    text = f"«{meeting.title}» ({when_text(meeting)}) er avlyst."
-    activity = notice_activity("Møtet er avlyst", [text])
+    text = t("meetings.service.er_avlyst", title=meeting.title, when_text=when_text(meeting))
+    activity = notice_activity(t("meetings.service.motet_er_avlyst"), [text])
     activity["text"] = text
     return meeting, start_sendout(session, CANCELLED, f"meeting:{meeting_id}",
                                   rsvp.invitees(session, meeting_id), lambda _m: activity, now,
-                                  title=f"Avlyst: {meeting.title}")
+                                  title=t("meetings.service.avlyst", title=meeting.title))
 
 
 # Sending a meeting's invitation: now, or approved for the scheduler's «invitation» rule.
@@ -277,12 +281,12 @@ def sendable(session: Session, meeting_id: int) -> Meeting:
     """The meeting, if it can be sent (it has a time and is not cancelled or held)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise SendError(f"fant ikke møte {meeting_id}")
+        raise SendError(t("meetings.service.fant_ikke_mote", meeting_id=meeting_id))
     if meeting.status in (MeetingStatus.cancelled, MeetingStatus.held):
         word = "avlyst" if meeting.status == MeetingStatus.cancelled else "holdt"
-        raise SendError(f"møte {meeting_id} er {word} og kan ikke sendes")
+        raise SendError(t("meetings.service.mote_er_og", meeting_id=meeting_id, word=word))
     if meeting.starts_at is None:
-        raise SendError(f"møte {meeting_id} har ingen dato ennå")
+        raise SendError(t("meetings.service.mote_har_ingen", meeting_id=meeting_id))
     return meeting
 
 
@@ -291,7 +295,7 @@ def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner)
     meeting = sendable(session, meeting_id)
     members = rsvp.invitees(session, meeting_id)
     if not members:
-        raise SendError(f"møte {meeting_id} har ingen aktive medlemmer å invitere")
+        raise SendError(t("meetings.service.mote_har_ingen_2", meeting_id=meeting_id))
     meeting.status = MeetingStatus.invited
     meeting.invited_at = meeting.invited_at or now
     session.add(meeting)
@@ -315,7 +319,7 @@ def approve(session: Session, meeting_id: int, now: datetime) -> datetime:
     session.add(meeting)
     store.schedule(session, "invitation", subject(meeting_id),
                    {"meeting_id": meeting_id}, due, expiry(rule, meeting.starts_at, due), now,
-                   description=f"Innkalling: {meeting.title}")
+                   description=t("meetings.service.innkalling", title=meeting.title))
     return due
 
 
@@ -386,7 +390,8 @@ def render(session: Session, card: LiveCard, now: datetime, *,
     member = session.get(Member, card.member_id or 0)
     if member is None:
         return None
-    notice = "" if meeting.status == MeetingStatus.cancelled else "Innkallingen er oppdatert."
+    notice = ("" if meeting.status == MeetingStatus.cancelled
+              else t("meetings.service.innkallingen_er_oppdatert"))
     # The member's own view, so a PUT keeps «Ditt svar» and their programme choices.
     return activity_for(
         card_for(session, meeting, now, member, notice=notice, links=links), meeting)
@@ -440,8 +445,8 @@ def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int,
     if meeting is None or deadline is None or now >= deadline:
         return
     answered = rsvp.answers(session, meeting_id)
-    text = (f"Påminnelse: svar på innkallingen til «{meeting.title}» innen "
-            f"{date_long(deadline)}.")
+    text = (t("meetings.service.paminnelse_svar_pa", title=meeting.title,
+              deadline=date_long(deadline)))
     for member in rsvp.invitees(session, meeting_id):
         if member.id is None or member.id in answered:
             continue
@@ -456,14 +461,16 @@ def day_before(session: Session, now: datetime, *, meeting_id: int) -> None:
     meeting = _live(session, meeting_id)
     if meeting is None or meeting.starts_at is None or now >= meeting.starts_at:
         return
-    where = ", ".join(p for p in (meeting.place, meeting.online_url) if p) or "sted kommer"
-    lines = [f"«{meeting.title}» er {when_text(meeting)}.", f"Sted: {where}"]
+    where = ", ".join(p for p in (meeting.place,
+                                  meeting.online_url) if p) or t("meetings.service.sted_kommer")
+    lines = [t("meetings.service.er", title=meeting.title, when_text=when_text(meeting)),
+             f"Sted: {where}"]
     answered = rsvp.answers(session, meeting_id)
     for member in rsvp.invitees(session, meeting_id):
         given = answered.get(member.id or 0)
         if given is None or given.answer not in rsvp.YES:
             continue
-        activity = notice_activity("Påminnelse: møte i morgen", lines)
+        activity = notice_activity(t("meetings.service.paminnelse_mote_morgen"), lines)
         enqueue(session, "reminder:day_before", subject(meeting_id), member.id or 0,
                 activity, now, essential=DEFAULT_RULES["day_before"].essential)
 

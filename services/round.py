@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cards.round import Person, RoundView, SlotView, build_round_card
+from core.i18n import t
 from core.links import LinkSigner
 from core.timefmt import clock
 from domain import round as rm
@@ -46,9 +47,9 @@ def round_card(session: Session, rnd: TalkRound) -> tuple[dict[str, Any], str]:
     view = round_view(session, rnd)
     speaking = next((s for s in view.slots if s.state == "speaking"), None)
     if view.finished:
-        text = f"Runden er avsluttet: {rnd.topic}"
+        text = t("round.service.runden_er_avsluttet", topic=rnd.topic)
     elif speaking:
-        text = f"Runden: {speaking.label} har ordet til kl. {view.until}"
+        text = t("round.service.runden_har_ordet", label=speaking.label, until=view.until)
     else:
         text = f"Runden: {rnd.topic}"
     return build_round_card(view), text
@@ -82,9 +83,10 @@ def schedule_nudges(session: Session, rnd: TalkRound, now: datetime) -> None:
     args: dict[str, Any] = {"round_id": rnd.id, "step": rnd.step}
     if rnd.seconds_per_speaker > rm.WARN_BEFORE.total_seconds():
         schedule(session, KIND, f"{rnd.id}:{rnd.step}:warn", {**args, "kind": "warn"},
-                 deadline - rm.WARN_BEFORE, deadline + GRACE, now, "Runden: 30 sekunder igjen")
+                 deadline - rm.WARN_BEFORE, deadline + GRACE, now,
+                 t("round.service.runden_sekunder_igjen"))
     schedule(session, KIND, f"{rnd.id}:{rnd.step}:end", {**args, "kind": "end"},
-             deadline, deadline + GRACE, now, "Runden: tiden er ute")
+             deadline, deadline + GRACE, now, t("round.service.runden_tiden_er"))
 
 
 def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: str) -> None:
@@ -96,11 +98,12 @@ def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: st
                     if s.state == rm.SlotState.speaking), None)
     label = speaker.label if speaker else "taleren"
     if kind == "warn":
-        session.add(RoundNudge(round_id=round_id, text=f"30 sekunder igjen for {label}.",
+        session.add(RoundNudge(round_id=round_id,
+                               text=t("round.service.sekunder_igjen_for", label=label),
                                created_at=now))
         return
     if not rnd.auto_advance:
-        session.add(RoundNudge(round_id=round_id, text=f"Tiden er ute for {label}.",
+        session.add(RoundNudge(round_id=round_id, text=t("round.service.tiden_er_ute", label=label),
                                created_at=now))
         return
     rnd, moved = rounds.move(session, round_id, step, rm.Move.next, now)
@@ -108,7 +111,8 @@ def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: st
         return
     after = next((s.label for s in rounds.slots(session, round_id)
                   if s.state == rm.SlotState.speaking), None)
-    text = f"Tiden er ute for {label}. " + (f"Neste: {after}." if after else "Runden er ferdig.")
+    text = t("round.service.tiden_er_ute_2",
+             label=label) + (f"Neste: {after}." if after else t("round.service.runden_er_ferdig"))
     session.add(RoundNudge(round_id=round_id, text=text, refresh_card=True, created_at=now))
     if rnd.status == rm.RoundStatus.finished:
         session.add(RoundNudge(round_id=round_id, text=summary(session, rnd), created_at=now))

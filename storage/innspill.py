@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, func, select
 
+from core.i18n import t
 from domain.innspill import STATUS_NB as STATUS_NB
 from domain.innspill import TRANSITIONS as TRANSITIONS
 from domain.innspill import ExportEntry, Pick, Placement, assign, next_status
@@ -104,17 +105,16 @@ def check_text(text: str) -> str:
     """Trimmed text, or InnspillError for empty or too long."""
     text = text.strip()
     if not text:
-        raise InnspillError("Innspillet er tomt. Skriv noe i feltet før du sender inn.")
+        raise InnspillError(t("storage.innspill.innspillet_er_tomt"))
     if len(text) > TEXT_LIMIT:
-        raise InnspillError(f"Innspillet er for langt ({len(text)} tegn, maks {TEXT_LIMIT}). "
-                            "Teksten din er beholdt – kort den ned og send igjen.")
+        raise InnspillError(t("storage.innspill.innspillet_er_for", text_count=len(text),
+                              TEXT_LIMIT=TEXT_LIMIT))
     return text
 
 
 def _require_open(s: InnspillSession) -> None:
     if s.status != S.open:
-        raise InnspillError(f"Innspillet er {STATUS_NB[s.status]}: du kan ikke sende inn "
-                            "eller endre nå. Det du har sendt inn før, er tatt vare på.")
+        raise InnspillError(t("storage.innspill.innspillet_er_du", STATUS_NB=STATUS_NB[s.status]))
 
 
 def add_entry(db: Session, s: InnspillSession, member: Member, text: str, question_no: int,
@@ -123,13 +123,12 @@ def add_entry(db: Session, s: InnspillSession, member: Member, text: str, questi
     _require_open(s)
     text = check_text(text)
     if not 0 <= question_no < len(questions(s)):
-        raise InnspillError("Ukjent spørsmål. Åpne innspillskortet på nytt.")
+        raise InnspillError(t("storage.innspill.ukjent_sporsmal_apne"))
     p = participant(db, s, member.id or 0)
     if areas(s) and not p.area:
-        raise InnspillError("Velg et interesseområde før du skriver innspill.")
+        raise InnspillError(t("storage.innspill.velg_et_interesseomrade"))
     if p.entries >= s.max_entries:
-        raise InnspillError(f"Du har allerede sendt inn {s.max_entries} innspill, som er "
-                            "maks. Endre eller slett ett av dem for å skrive et nytt.")
+        raise InnspillError(t("storage.innspill.du_har_allerede", max_entries=s.max_entries))
     token = secrets.token_urlsafe(16)
     full = s.anonymity == Anonymity.full
     entry = InnspillEntry(session_id=s.id or 0, question_no=question_no, area=p.area, text=text,
@@ -163,8 +162,7 @@ def own_entry(db: Session, s: InnspillSession, member: Member, entry_id: int,
     for entry in owned(db, s, member, tokens):
         if entry.id == entry_id:
             return entry
-    raise InnspillError("Det innspillet er ikke ditt, eller finnes ikke lenger. "
-                        "Du kan bare endre dine egne innspill.")
+    raise InnspillError(t("storage.innspill.det_innspillet_er"))
 
 
 def edit_entry(db: Session, s: InnspillSession, entry: InnspillEntry, text: str,
@@ -206,13 +204,13 @@ def entries(db: Session, s: InnspillSession, *, visible_only: bool = True) -> li
 def vote(db: Session, s: InnspillSession, member: Member, entry_id: int) -> int:
     """One dot on an entry; returns the votes the member has left."""
     if s.status != S.voting:
-        raise InnspillError("Prioriteringen er ikke åpen nå.")
+        raise InnspillError(t("storage.innspill.prioriteringen_er_ikke"))
     entry = db.get(InnspillEntry, entry_id)
     if entry is None or entry.session_id != s.id or entry.hidden or entry.merged_into_id:
-        raise InnspillError("Fant ikke det innspillet. Åpne kortet på nytt.")
+        raise InnspillError(t("storage.innspill.fant_ikke_det"))
     p = participant(db, s, member.id or 0)
     if p.votes_used >= s.votes_per_member:
-        raise InnspillError(f"Du har brukt alle {s.votes_per_member} stemmene dine.")
+        raise InnspillError(t("storage.innspill.du_har_brukt", votes_per_member=s.votes_per_member))
     p.votes_used += 1
     entry.votes += 1
     mark_dirty(db, LIVE_KIND, s.id or 0)
@@ -226,7 +224,7 @@ def merge(db: Session, s: InnspillSession, source_id: int, target_id: int) -> No
     src, dst = db.get(InnspillEntry, source_id), db.get(InnspillEntry, target_id)
     if (src is None or dst is None or src.session_id != s.id or dst.session_id != s.id
             or source_id == target_id or dst.merged_into_id):
-        raise InnspillError("Velg to ulike innspill fra denne økten for å slå sammen.")
+        raise InnspillError(t("storage.innspill.velg_to_ulike"))
     src.merged_into_id, dst.votes, src.votes = dst.id, dst.votes + src.votes, 0
     mark_dirty(db, LIVE_KIND, s.id or 0)
     db.add_all([src, dst, s])

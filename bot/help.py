@@ -12,7 +12,7 @@ from core.i18n import t
 def register(root: Router) -> None:
     """Add the help command and the help button's action."""
     router = root.feature("help")
-    router.command("hjelp", "help", "?", description=t("help.reply.vis_hva_du"))(show_help)
+    router.command("hjelp", "help", "?", description=lambda: t("help.reply.vis_hva_du"))(show_help)
 
     @router.action(HelpShowAction)
     async def _show(turn: Turn, _data: HelpShowAction) -> None:
@@ -26,8 +26,8 @@ async def show_help(turn: Turn) -> None:
     secretariat = turn.is_secretariat
     view = HelpView(
         is_secretariat=secretariat,
-        commands=[CommandHelp(r.names[0], r.description)
+        commands=[CommandHelp(r.names[0], r.description())
                   for r in router.visible_commands(secretariat)],
-        buttons=[ButtonHelp(r.button, r.action) for r in router.buttons() if r.button],
+        buttons=[ButtonHelp(r.button(), r.action) for r in router.buttons() if r.button],
     )
     await turn.send_card(build_help_card(view), t("help_text", turn.lang))

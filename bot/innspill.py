@@ -115,7 +115,7 @@ OSLO_TZ = "Europe/Oslo"
 def register_open(secretariat: Router) -> None:
     """The help-card button «Nytt innspill» and «Åpne innspill»."""
 
-    @secretariat.action(InnspillNewAction, button=t("innspill.nytt_innspill"))
+    @secretariat.action(InnspillNewAction, button=lambda: t("innspill.nytt_innspill"))
     async def _new(turn: Turn, _data: InnspillNewAction) -> Card:
         await send_form(turn)
         return None
@@ -239,7 +239,7 @@ MEMBER_ACTIONS = (InnspillViewAction, InnspillAreaAction, InnspillSubmitAction,
 def register_admin(router: Router) -> None:
     """The `innspill` command, the help-card button and the secretariat's actions."""
     secretariat = router.secretariat()
-    secretariat.command("innspill", description=t("innspill.reply.nytt_innspill_eller"),
+    secretariat.command("innspill", description=lambda: t("innspill.reply.nytt_innspill_eller"),
                         )(command)
     register_open(secretariat)
     for action in ADMIN_ACTIONS:
@@ -271,10 +271,14 @@ def _export_text(turn: Turn, s: InnspillSession, csv: bool = False) -> str:
     return to_markdown(f"Innspill #{s.id}: {' / '.join(repo.questions(s))}", rows)
 
 
-EVENTS = {"close": ("close", t("innspill.reply.innspillet_er_stengt")),
-          "reopen": ("reopen", t("innspill.reply.gjenapnet")),
-          "vote_start": ("vote", t("innspill.reply.prioriteringen_er_startet")),
-          "finish": ("finish", t("innspill.reply.avsluttet_den_prioriterte"))}
+EVENTS = {"close": "close", "reopen": "reopen", "vote_start": "vote", "finish": "finish"}
+
+
+def _event_notice(verb: str) -> str:
+    return {"close": t("innspill.reply.innspillet_er_stengt"),
+            "reopen": t("innspill.reply.gjenapnet"),
+            "vote_start": t("innspill.reply.prioriteringen_er_startet"),
+            "finish": t("innspill.reply.avsluttet_den_prioriterte")}[verb]
 
 
 async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
@@ -286,7 +290,7 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
     notice = ""
     try:
         if verb in EVENTS:
-            event, notice = EVENTS[verb]
+            event, notice = EVENTS[verb], _event_notice(verb)
             repo.advance(s, event, now)
             if event == "vote" and s.direct:
                 send_direct(turn, s, ":prioritering", MemberView(

@@ -41,10 +41,10 @@ from storage.models import Member
 def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
-    secretariat.command("status", description=t("meetings.reply.svar_pa_en"),
+    secretariat.command("status", description=lambda: t("meetings.reply.svar_pa_en"),
                         )(status_command)
     secretariat.command("eksport",
-                        description=t("meetings.reply.oppmoteliste_for_referatet"),
+                        description=lambda: t("meetings.reply.oppmoteliste_for_referatet"),
                         )(export_command)
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
@@ -156,18 +156,21 @@ def _me(turn: Turn) -> int | None:
 
 
 # `møter`: coming meetings; the secretariat creates and edits them with a card form.
-STATUS = {"planned": "Planlagt", "date_tba": t("meetings.reply.dato_kommer"),
-          "tentative": t("meetings.reply.forelopig"),
-          "invited": t("meetings.reply.innkalling_sendt"), "held": "Avholdt", "cancelled": "Avlyst"}
+def _status(status: str) -> str:
+    """A meeting status as the list names it (an unknown one as stored)."""
+    return {"planned": t("meetings.reply.planlagt"), "date_tba": t("meetings.reply.dato_kommer"),
+            "tentative": t("meetings.reply.forelopig"),
+            "invited": t("meetings.reply.innkalling_sendt"), "held": t("meetings.reply.avholdt"),
+            "cancelled": t("meetings.reply.avlyst")}.get(status, status)
 
 
 def register_form(root: Router) -> None:
     """Add `møter` and the secretariat's form actions."""
     router = root.feature("meeting_form")
     router.command("møter", "moter",
-                   description=t("meetings.reply.vis_kommende_moter"))(show_meetings)
+                   description=lambda: t("meetings.reply.vis_kommende_moter"))(show_meetings)
     secretariat = router.secretariat()
-    secretariat.action(MeetingNewAction, button=t("meetings.nytt_mote"))(new_form)
+    secretariat.action(MeetingNewAction, button=lambda: t("meetings.nytt_mote"))(new_form)
     secretariat.action(MeetingEditAction)(edit_form)
     secretariat.action(MeetingSaveAction)(save)
 
@@ -182,7 +185,7 @@ async def show_meetings(turn: Turn) -> None:
     lines = [MeetingLine(m.id or 0, span(m.starts_at, m.ends_at) if m.starts_at else
                          m.date_text or t("meetings.reply.dato_kommer"), m.title,
                          m.place or m.online_url or "-",
-                         STATUS.get(m.status, m.status)) for m in rows[:10]]
+                         _status(m.status)) for m in rows[:10]]
     card = build_meeting_list_card(lines, turn.is_secretariat)
     await turn.send_card(card, t("meetings.reply.kommende_moter", lines_count=len(lines)))
 

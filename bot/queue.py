@@ -21,10 +21,10 @@ SHOWN = 20
 def register(root: Router) -> None:
     """Add the queue command and its card actions (all for the secretariat)."""
     secretariat = root.feature("queue").secretariat()
-    secretariat.command("kø", "ko", description=t("queue.reply.vis_planlagte_automatiske"),
+    secretariat.command("kø", "ko", description=lambda: t("queue.reply.vis_planlagte_automatiske"),
                         )(show_queue)
 
-    @secretariat.action(QueueShowAction, button="Planlagte meldinger")
+    @secretariat.action(QueueShowAction, button=lambda: t("queue.planlagte_meldinger"))
     async def _show(turn: Turn, _data: QueueShowAction) -> None:
         await show_queue(turn)
         return None

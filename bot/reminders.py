@@ -11,8 +11,8 @@ from delivery.mute import set_reminders_muted
 def register(root: Router) -> None:
     """Add the two mute commands (for every member)."""
     router = root.feature("reminders")
-    router.command("demp", description=t("reminders.reply.demp_paminnelser_som"))(mute)
-    router.command("slå", description=t("reminders.reply.sla_pa_paminnelser"))(unmute)
+    router.command("demp", description=lambda: t("reminders.reply.demp_paminnelser_som"))(mute)
+    router.command("slå", description=lambda: t("reminders.reply.sla_pa_paminnelser"))(unmute)
 
 
 async def mute(turn: Turn) -> None:

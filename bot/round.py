@@ -139,9 +139,9 @@ def register(root: Router) -> None:
     """Add `runde`, the help-card button and every round action."""
     router = root.feature("round")
     secretariat = router.secretariat()
-    secretariat.command("runde", description=t("round.start_runden_rundt"))(show_form)
+    secretariat.command("runde", description=lambda: t("round.start_runden_rundt"))(show_form)
 
-    @secretariat.action(RoundFormAction, button=t("round.reply.start_runde"))
+    @secretariat.action(RoundFormAction, button=lambda: t("round.reply.start_runde"))
     async def _form(turn: Turn, _data: RoundFormAction) -> None:
         await show_form(turn)
         return None
@@ -223,13 +223,12 @@ async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | No
 
 # `oppdatering TEKST`: a region's update for the round, written before the meeting.
 MAX_PREWRITE = 3000  # under the 4,000 a chat message may carry
-USAGE = (t("round.reply.skriv_oppdatering_og"))
 
 
 def register_prewrite(root: Router) -> None:
     """Add the command (members write for their own region)."""
     root.feature("round_prewrite").command(
-        "oppdatering", description=t("round.reply.skriv_regionens_oppdatering"),
+        "oppdatering", description=lambda: t("round.reply.skriv_regionens_oppdatering"),
     )(write_update)
 
 
@@ -254,7 +253,7 @@ async def write_update(turn: Turn) -> None:
     """Store the update for the member's (or named) region at the next meeting."""
     text = turn.text.split(" ", 1)[1].strip() if " " in turn.text else ""
     if turn.member is None or not text:
-        await turn.say(USAGE)
+        await turn.say(t("round.reply.skriv_oppdatering_og"))
         return
     region, text = _region(turn, text)
     if region is None or region.id is None:

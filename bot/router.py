@@ -68,11 +68,14 @@ def owner_guard(is_owner: Callable[[Turn, Any], bool],
     return Guard("owner", allows, _owner_only, answer)
 
 
+Text = Callable[[], str]  # a catalogue text looked up when drawn: `lambda: t("key")`
+
+
 @dataclass(frozen=True)
 class CommandRoute:
     names: tuple[str, ...]
     handler: Handler
-    description: str
+    description: Text  # drawn when shown, so it follows the reader's language
     router: Router
     guards: tuple[Guard, ...]  # the router's and its parents', outermost first
 
@@ -84,7 +87,7 @@ class ActionRoute:
     handler: ActionHandler
     router: Router
     guards: tuple[Guard, ...]
-    button: str | None = None  # title of a button on the secretariat's help card
+    button: Text | None = None  # title of a button on the secretariat's help card
 
 
 @dataclass(eq=False)
@@ -131,7 +134,7 @@ class Router:
         `answer` draws the refusal as a card (else a plain message)."""
         return self.child("owner", owner_guard(is_owner, answer))
 
-    def command(self, *names: str, description: str) -> Callable[[Handler], Handler]:
+    def command(self, *names: str, description: Text) -> Callable[[Handler], Handler]:
         """Register a chat command under one or more words (first is the one shown)."""
         def add(handler: Handler) -> Handler:
             route = CommandRoute(tuple(names), handler, description, self, self.guards)
@@ -142,7 +145,7 @@ class Router:
             return handler
         return add
 
-    def action(self, action: type[CardAction], *, button: str | None = None,
+    def action(self, action: type[CardAction], *, button: Text | None = None,
                ) -> Callable[[ActionHandler], ActionHandler]:
         """Register the handler of one card verb, parsed with its typed class."""
         def add(handler: ActionHandler) -> ActionHandler:

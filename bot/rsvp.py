@@ -144,7 +144,7 @@ def register_checkin(root: Router) -> None:
     router.action(MeetingCheckinAction)(check_in)
     router.secretariat().command(
         "oppmøte", "oppmote",
-        description=t("rsvp.reply.legg_til_en"))(add_person)
+        description=lambda: t("rsvp.reply.legg_til_en"))(add_person)
     router.on("meeting.participant_join")(participant_joined)
 
 

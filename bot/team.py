@@ -17,17 +17,18 @@ from storage.teams import group_for_team, relink_team
 def register(root: Router) -> None:
     """Add the team commands; all of them are for the secretariat."""
     secretariat = root.feature("team").secretariat()
-    secretariat.command("koble", description=t("team.reply.koble_dette_teamet"),
+    secretariat.command("koble", description=lambda: t("team.reply.koble_dette_teamet"),
                         )(link_group)
-    secretariat.command("synk", description=t("team.reply.hent_medlemslisten_fra"))(sync)
-    secretariat.command("medlemmer", description=t("team.reply.vis_medlemmer_jeg"))(unreachable)
+    secretariat.command("synk", description=lambda: t("team.reply.hent_medlemslisten_fra"))(sync)
+    secretariat.command("medlemmer",
+                        description=lambda: t("team.reply.vis_medlemmer_jeg"))(unreachable)
 
-    @secretariat.action(TeamSyncAction, button=t("help.synkroniser_medlemmer"))
+    @secretariat.action(TeamSyncAction, button=lambda: t("help.synkroniser_medlemmer"))
     async def _sync(turn: Turn, _data: TeamSyncAction) -> None:
         await sync(turn)
         return None
 
-    @secretariat.action(MembersUnreachableAction, button=t("notice.medlemmer_jeg_ikke"))
+    @secretariat.action(MembersUnreachableAction, button=lambda: t("notice.medlemmer_jeg_ikke"))
     async def _unreachable(turn: Turn, _data: MembersUnreachableAction) -> None:
         await unreachable(turn)
         return None

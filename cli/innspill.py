@@ -10,9 +10,11 @@ from core.i18n import t
 from storage import innspill as repo
 from storage.db import session_scope
 
-STATUS = {"draft": "utkast", "open": t("cli.innspill.apen"), "closed": "stengt",
-          "voting": "prioritering",
-          "done": "avsluttet"}
+
+def _status(status: str) -> str:
+    return {"draft": t("cli.innspill.utkast"), "open": t("cli.innspill.apen"),
+            "closed": t("cli.innspill.stengt"), "voting": t("cli.innspill.prioritering"),
+            "done": t("cli.innspill.avsluttet")}.get(status, status)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -29,6 +31,6 @@ def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
         sys.stdout.write(t("cli.innspill.id_sporsmal_status"))
         for s, count, people in rows:
             question = " / ".join(repo.questions(s)).replace("\t", " ").replace("\n", " ")
-            sys.stdout.write(f"{s.id}\t{question}\t{STATUS.get(s.status, s.status)}\t"
+            sys.stdout.write(f"{s.id}\t{question}\t{_status(s.status)}\t"
                              f"{count}\t{people}\n")
     return 0

@@ -11,7 +11,10 @@ from storage import rounds
 from storage.db import session_scope
 from storage.meeting_models import Meeting
 
-STATUS = {"running": t("cli.round.pagar"), "finished": "avsluttet"}
+
+def _status(status: str) -> str:
+    return {"running": t("cli.round.pagar"), "finished": t("cli.round.avsluttet")}.get(status,
+                                                                                       status)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,7 +35,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
                 when = span(meeting.starts_at) if meeting.starts_at else meeting.date_text
                 where = f"{meeting.title} ({when})"
             topic = " ".join(rnd.topic.split())
-            lines.append(f"{rnd.id}\t{topic}\t{STATUS.get(rnd.status, rnd.status)}\t{where}")
+            lines.append(f"{rnd.id}\t{topic}\t{_status(rnd.status)}\t{where}")
     for line in lines:
         print(line)
     return 0

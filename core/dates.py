@@ -13,10 +13,15 @@ from datetime import UTC, date, datetime, time
 from core.i18n import t
 from core.timefmt import OSLO
 
-ACCEPTED_DATETIME = (
-    t("core.dates.kl_eller")
-)
-ACCEPTED_DATE = "31.08.2023 eller 2023-08-31"
+
+def accepted_datetime() -> str:
+    """The date-and-time forms we read, as a hint in messages."""
+    return t("core.dates.kl_eller")
+
+
+def accepted_date() -> str:
+    """The date forms we read, as a hint in messages."""
+    return t("core.dates.accepted_date")
 
 # Linear patterns: no nested quantifiers, anchored, bounded repetition.
 _NO_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
@@ -35,22 +40,22 @@ def parse_date(text: str) -> date:
     """'31.08.2023' or '2023-08-31' → date; anything else raises DateTextError."""
     raw = (text or "").strip()
     if not raw:
-        raise DateTextError(t("core.dates.mangler_dato_skriv", ACCEPTED_DATE=ACCEPTED_DATE))
+        raise DateTextError(t("core.dates.mangler_dato_skriv", accepted=accepted_date()))
     if len(raw) > 40:
-        raise DateTextError(t("core.dates.er_ikke_en", raw=raw[:40], ACCEPTED_DATE=ACCEPTED_DATE))
+        raise DateTextError(t("core.dates.er_ikke_en", raw=raw[:40], accepted=accepted_date()))
     if _SLASH.search(raw):
         raise DateTextError(
-            t("core.dates.datoer_med_tolkes", raw=raw, ACCEPTED_DATE=ACCEPTED_DATE)
+            t("core.dates.datoer_med_tolkes", raw=raw, accepted=accepted_date())
         )
     if _TWO_DIGIT_YEAR.match(raw):
-        raise DateTextError(t("core.dates.skriv_aret_med", raw=raw, ACCEPTED_DATE=ACCEPTED_DATE))
+        raise DateTextError(t("core.dates.skriv_aret_med", raw=raw, accepted=accepted_date()))
     match = _NO_DATE.match(raw)
     if match:
         day, month, year = (int(g) for g in match.groups())
     else:
         match = _ISO_DATE.match(raw)
         if not match:
-            raise DateTextError(t("core.dates.er_ikke_en_2", raw=raw, ACCEPTED_DATE=ACCEPTED_DATE))
+            raise DateTextError(t("core.dates.er_ikke_en_2", raw=raw, accepted=accepted_date()))
         year, month, day = (int(g) for g in match.groups())
     try:
         return date(year, month, day)
@@ -89,10 +94,10 @@ def parse_datetime(text: str, *, default_time: time | None = None) -> datetime:
     """
     raw = (text or "").strip()
     if not raw:
-        raise DateTextError(t("core.dates.mangler_dato_og", ACCEPTED_DATETIME=ACCEPTED_DATETIME))
+        raise DateTextError(t("core.dates.mangler_dato_og", accepted=accepted_datetime()))
     if len(raw) > 40:
         raise DateTextError(t("core.dates.er_ikke_en_3", raw=raw[:40],
-                              ACCEPTED_DATETIME=ACCEPTED_DATETIME))
+                              accepted=accepted_datetime()))
     match = _SPLIT.match(raw)
     if match is None:
         if default_time is not None:
@@ -103,15 +108,15 @@ def parse_datetime(text: str, *, default_time: time | None = None) -> datetime:
             pass
         else:
             raise DateTextError(t("core.dates.mangler_klokkeslett_skriv", raw=raw,
-                                  ACCEPTED_DATETIME=ACCEPTED_DATETIME))
+                                  accepted=accepted_datetime()))
         raise DateTextError(t("core.dates.er_ikke_en_4", raw=raw,
-                              ACCEPTED_DATETIME=ACCEPTED_DATETIME))
+                              accepted=accepted_datetime()))
     day = parse_date(match.group(1))
     try:
         at = parse_time(match.group(2))
     except DateTextError:
         raise DateTextError(
-            t("core.dates.har_et_klokkeslett", raw=raw, ACCEPTED_DATETIME=ACCEPTED_DATETIME)
+            t("core.dates.har_et_klokkeslett", raw=raw, accepted=accepted_datetime())
         ) from None
     return combine_oslo(day, at)
 

@@ -38,8 +38,11 @@ TRANSITIONS: dict[tuple[InnspillStatus, str], InnspillStatus] = {
     (S.closed, "finish"): S.done,
 }
 
-STATUS_NB = {S.draft: "et utkast", S.open: t("innspill.rule.apent"), S.closed: "stengt",
-             S.voting: "i prioritering", S.done: "avsluttet"}
+def status_text(status: S) -> str:
+    """A session's status as a sentence names it («Innspillet er stengt»)."""
+    return {S.draft: t("innspill.rule.et_utkast"), S.open: t("innspill.rule.apent"),
+            S.closed: t("innspill.rule.stengt"), S.voting: t("innspill.rule.i_prioritering"),
+            S.done: t("innspill.rule.avsluttet")}[status]
 
 
 class InnspillError(ValueError):
@@ -51,7 +54,7 @@ def next_status(status: InnspillStatus, event: str) -> InnspillStatus:
     target = TRANSITIONS.get((status, event))
     if target is None:
         raise InnspillError(t("innspill.rule.kan_ikke_nar", event=event,
-                              STATUS_NB=STATUS_NB[status]))
+                              status=status_text(status)))
     return target
 
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from core.i18n import t
-from domain.innspill import STATUS_NB as STATUS_NB
 from domain.innspill import TRANSITIONS as TRANSITIONS
 from domain.innspill import ExportEntry, Pick, Placement, assign, next_status
 from domain.innspill import InnspillError as InnspillError
+from domain.innspill import status_text as status_text
 from storage.innspill_models import (
     Anonymity,
     InnspillEntry,
@@ -25,7 +25,7 @@ from storage.innspill_models import (
 from storage.live_cards import mark_dirty
 from storage.models import Member
 
-# InnspillError, STATUS_NB and TRANSITIONS are re-exported: callers know them from here.
+# InnspillError, status_text and TRANSITIONS are re-exported: callers know them from here.
 
 LIVE_KIND = "innspill"  # the shared card's kind in live_card
 
@@ -114,7 +114,7 @@ def check_text(text: str) -> str:
 
 def _require_open(s: InnspillSession) -> None:
     if s.status != S.open:
-        raise InnspillError(t("storage.innspill.innspillet_er_du", STATUS_NB=STATUS_NB[s.status]))
+        raise InnspillError(t("storage.innspill.innspillet_er_du", status=status_text(s.status)))
 
 
 def add_entry(db: Session, s: InnspillSession, member: Member, text: str, question_no: int,

@@ -1,15 +1,22 @@
-"""Norwegian date and time text, formatted on the server (Teams does not localise cards)."""
+"""Dates and times as text, formatted on the server in Europe/Oslo (Teams does not localise
+cards), with Babel for the current language (core/i18n.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from core.i18n import Lang, babel_locale, current_language, t
+
 OSLO = ZoneInfo("Europe/Oslo")
-LOCALE = "nb_NO"
+# Babel's skeletons differ by language («torsdag 31. august 2023», «Thursday 31 August 2023»);
+# qps formats as bokmål, so only the catalogue's wrapping shows.
+_LONG = {"nb": "EEEE d. MMMM y", "en": "EEEE d MMMM y", "qps": "EEEE d. MMMM y"}
+_DAY = {"nb": "EEEE d. MMMM", "en": "EEEE d MMMM", "qps": "EEEE d. MMMM"}
+_CLOCK = {"nb": "HH.mm", "en": "HH:mm", "qps": "HH.mm"}
 
 
 def to_oslo(when: datetime) -> datetime:
@@ -20,23 +27,48 @@ def to_oslo(when: datetime) -> datetime:
 
 
 @lru_cache(maxsize=4096)  # Babel takes ~50 µs a call; these are pure
+def _date_long(when: datetime, lang: Lang) -> str:
+    return format_date(to_oslo(when), _LONG[lang], locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=1024)
+def _day(day: date, lang: Lang) -> str:
+    return format_date(day, _DAY[lang], locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=4096)
+def _clock(when: datetime, lang: Lang) -> str:
+    return format_time(to_oslo(when), _CLOCK[lang], locale=babel_locale(lang))
+
+
 def date_long(when: datetime) -> str:
     """'torsdag 31. august 2023'."""
-    return format_date(to_oslo(when), "EEEE d. MMMM y", locale=LOCALE)
+    return _date_long(when, current_language())
 
 
-@lru_cache(maxsize=4096)  # Babel takes ~50 µs a call; these are pure
+def weekday_date(day: date) -> str:
+    """'onsdag 1. september' — a programme day, without the year."""
+    return _day(day, current_language())
+
+
 def clock(when: datetime) -> str:
     """'09.00' — the Norwegian clock with a full stop."""
-    return format_time(to_oslo(when), "HH.mm", locale=LOCALE)
+    return _clock(when, current_language())
 
 
-@lru_cache(maxsize=4096)  # Babel takes ~50 µs a call; these are pure
+@lru_cache(maxsize=4096)
+def _span(start: datetime, end: datetime | None, lang: Lang) -> str:
+    at = t("core.timefmt.date_at_clock", lang, date=_date_long(start, lang),
+           clock=_clock(start, lang))
+    if end is None:
+        return at
+    if to_oslo(end).date() == to_oslo(start).date():
+        return t("core.timefmt.span_same_day", lang, start=at, end=_clock(end, lang))
+    return t("core.timefmt.span_two_days", lang, start=at,
+             end=t("core.timefmt.date_at_clock", lang, date=_date_long(end, lang),
+                   clock=_clock(end, lang)))
+
+
 def span(start: datetime, end: datetime | None = None) -> str:
     """'torsdag 31. august 2023 kl. 09.00–10.30' (end on another day gets its own date)."""
-    text = f"{date_long(start)} kl. {clock(start)}"
-    if end is None:
-        return text
-    if to_oslo(end).date() == to_oslo(start).date():
-        return f"{text}–{clock(end)}"
-    return f"{text} – {date_long(end)} kl. {clock(end)}"
+    return _span(start, end, current_language())

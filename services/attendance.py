@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
-from core.i18n import t
+from core.i18n import join_list, t
 from storage import rsvp
 from storage.attendance import Person, attendance_list
 from storage.meeting_models import Meeting
@@ -16,9 +16,7 @@ from storage.meeting_models import Meeting
 
 def names_joined(names: Sequence[str]) -> str:
     """'A, B og C' as in the minutes."""
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} og {names[-1]}"
+    return join_list(names)
 
 
 def attendance_markdown(people: Sequence[Person], present: bool, title: str = "") -> str:

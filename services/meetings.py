@@ -6,11 +6,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache, partial
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 
-from babel.dates import format_date
 from sqlalchemy import bindparam, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
@@ -24,9 +23,9 @@ from cards.invitation import (
     build_invitation_card,
 )
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
-from core.i18n import t
+from core.i18n import join_list, t
 from core.links import LinkSigner
-from core.timefmt import LOCALE, clock, date_long, span, to_oslo
+from core.timefmt import clock, date_long, span, to_oslo, weekday_date
 from delivery.sendout import enqueue, notice_activity, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry
 from scheduler import store
@@ -83,12 +82,11 @@ def when_text(meeting: Meeting) -> str:
 
 def group_names(session: Session, meeting_id: int) -> str:
     """'Faggruppe for næringssamarbeid' (joint meetings: names joined)."""
-    return " og ".join(session.execute(_GROUPS, {"m": meeting_id}).scalars())
+    return join_list(session.execute(_GROUPS, {"m": meeting_id}).scalars())
 
 
-@lru_cache(maxsize=512)
 def _day(day: date) -> str:
-    return format_date(day, "EEEE d. MMMM", locale=LOCALE)  # Babel: ~50 µs a call
+    return weekday_date(day)
 
 
 def _programme_line(item: Any, chosen: set[int]) -> ProgrammeLine:
@@ -138,7 +136,7 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
                                    [i.id or 0 for i in items if i.asks_rsvp])
     else:
         chosen = set()
-    groups = " og ".join(known.groups) if known else group_names(session, mid)
+    groups = join_list(known.groups) if known else group_names(session, mid)
     due = rsvp.deadline(meeting)
     ics_url = ics.link_for(links, meeting)
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \

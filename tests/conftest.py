@@ -24,6 +24,15 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """The PostgreSQL server a `pg` test runs against: DATABASE_URL, never a guessed default."""
+    if not PG_URL.startswith("postgres"):
+        pytest.fail("Denne testen er merket pg og trenger PostgreSQL: kjør den med "
+                    "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python -m pytest -m pg")
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
 def pg_database() -> Iterator[str | None]:
     """With DATABASE_URL set to PostgreSQL: one fresh database for this run, dropped after."""
     if not PG_URL.startswith("postgres"):

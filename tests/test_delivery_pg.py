@@ -23,15 +23,13 @@ from tests.fakes.connector import FakeConnector
 from tests.test_delivery_support import seed_group
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN = os.environ.get("DATABASE_URL", "")
-if not ADMIN.startswith("postgres"):
-    ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+pytestmark = pytest.mark.pg
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(pg_admin_url: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this test alone, dropped afterwards."""
-    with fresh_postgres(ADMIN, "faggruppe_two") as url:
+    with fresh_postgres(pg_admin_url, "faggruppe_two") as url:
         yield url
 
 

@@ -13,11 +13,11 @@ from bot.turn import Turn
 from cards.common import plain
 from cards.innspill_member import build_member_card
 from cards.notice import build_notice_card
+from storage import audit, live_cards
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
-from storage import live_cards
 from storage.groups import member_ids
-from storage.innspill_models import InnspillSession
+from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.models import WorkingGroup
 
 Card = dict[str, Any] | None
@@ -41,7 +41,11 @@ def register(router: Router) -> None:
         router.action(f"innspill.{verb}", MemberAction)(member_action)
 
 
-def _refusal(text: str) -> Card:
+def _refusal(turn: Turn, data: MemberAction, text: str) -> Card:
+    """A Norwegian refusal on the card; the attempt goes to the audit log."""
+    audit.record(turn.session, action=data.verb, outcome="refused", target=str(data.session),
+                 actor_member_id=turn.member.id if turn.member else None,
+                 actor_aad_object_id=turn.activity.from_property.aad_object_id)
     return build_notice_card("Innspill", [text])
 
 
@@ -50,13 +54,14 @@ async def member_action(turn: Turn, data: MemberAction) -> Card:
     s = turn.session.get(InnspillSession, data.session)
     member = turn.member
     if s is None or s.status == "draft":
-        return _refusal("Fant ikke dette innspillet. Be sekretariatet om et nytt kort.")
+        return _refusal(turn, data,
+                        "Fant ikke dette innspillet. Be sekretariatet om et nytt kort.")
     if member is None or not member.active:
-        return _refusal("Du er ikke registrert som medlem i faggruppen, så du kan ikke gi "
-                        "innspill her. Ta kontakt med sekretariatet.")
+        return _refusal(turn, data, "Du er ikke registrert som medlem i faggruppen, så du kan "
+                        "ikke gi innspill her. Ta kontakt med sekretariatet.")
     group = turn.session.get(WorkingGroup, s.group_id) if s.group_id else None
     if group and member.id not in member_ids(turn.session, group) and not turn.is_secretariat:
-        return _refusal("Dette innspillet gjelder en faggruppe du ikke er med i.")
+        return _refusal(turn, data, "Dette innspillet gjelder en faggruppe du ikke er med i.")
     tokens = parse_held(data.held)
     extra: dict[str, Any] = {}
     try:
@@ -86,15 +91,15 @@ def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
         return {"notice": f"Takk! Innspillet ditt er sendt inn ({count} av {s.max_entries})."
                 + _plain_note(data.text)}
     if verb == "start_edit":
-        entry_repo.own_entry(db, s, member, data.entry, tokens)
+        _owned_or_moderated(turn, s, data, tokens)
         return {"editing": data.entry}
     if verb == "edit":
-        entry = entry_repo.own_entry(db, s, member, data.entry, tokens)
+        entry, _writer = _owned_or_moderated(turn, s, data, tokens)
         entry_repo.edit_entry(db, s, entry, data.text, now)
         return {"notice": "Endringen er lagret." + _plain_note(data.text)}
     if verb == "delete":
-        entry = entry_repo.own_entry(db, s, member, data.entry, tokens)
-        entry_repo.delete_entry(db, s, entry, member, now)
+        entry, writer = _owned_or_moderated(turn, s, data, tokens)
+        entry_repo.delete_entry(db, s, entry, writer, now)
         tokens.pop(data.entry, None)
         return {"notice": "Innspillet er slettet."}
     if verb == "cast":
@@ -103,18 +108,35 @@ def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
     return {}
 
 
+def _owned_or_moderated(turn: Turn, s: InnspillSession, data: MemberAction,
+                        tokens: dict[int, str]) -> tuple[InnspillEntry, int | None]:
+    """The entry and whose count it is in: the member's own, or any one for the active
+    secretariat (moderation, audited); anyone else is refused as not the owner."""
+    db, member = turn.session, turn.member
+    assert member is not None
+    try:
+        return entry_repo.own_entry(db, s, member, data.entry, tokens), member.id
+    except repo.InnspillError:
+        if not turn.is_secretariat:  # the stored role and `active`, read this turn
+            audit.record(db, action=data.verb, outcome="refused", target=str(data.entry),
+                         actor_member_id=member.id,
+                         actor_aad_object_id=turn.activity.from_property.aad_object_id)
+            raise
+    entry = entry_repo.any_entry(db, s, data.entry)
+    audit.record(db, action=data.verb, target=str(entry.id), actor_member_id=member.id,
+                 detail="sekretariatet på vegne av forfatteren")
+    return entry, entry.author_member_id
+
+
 def _pick_area(turn: Turn, s: InnspillSession, area: str) -> dict[str, Any]:
     if s.status != "open":
         raise repo.InnspillError("Innspillet er ikke åpent nå.")
     if area not in repo.areas(s):
         raise repo.InnspillError("Velg et av interesseområdene i listen.")
     p = repo.participant(turn.session, s, turn.member.id or 0)  # type: ignore[union-attr]
-    if p.area and p.entries:
+    if not repo.pick_area(turn.session, p, area):
         raise repo.InnspillError("Du har allerede skrevet innspill i en gruppe, og blir der.")
-    p.area = area
     live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
-    turn.session.add(p)
-    turn.session.flush()
     return {"notice": f"Du er med i gruppen for «{plain(area)}». Skriv innspillene dine under."}
 
 

@@ -85,7 +85,7 @@ async def admin_action(turn: Turn, data: AdminAction) -> Card:
     try:
         if verb in EVENTS:
             event, notice = EVENTS[verb]
-            repo.advance(s, event, now)
+            repo.transition(turn.session, s, event, now)
             if event == "vote" and s.direct:
                 send_direct(turn, s, ":prioritering", MemberView(
                     s.id or 0, repo.questions(s), "voting", votes_left=s.votes_per_member))

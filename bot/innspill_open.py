@@ -99,7 +99,7 @@ async def open_session(turn: Turn, data: FormData) -> Card:
                     votes_per_member=_int(data.votes, 3, 1, 10), anonymity=data.anonymity,
                     live_results=data.results != "after", direct=data.target == "direct",
                     deadline=deadline, created_by=turn.member.id if turn.member else None)
-    repo.advance(s, "open", now)
+    repo.transition(turn.session, s, "open", now)
     audit_session(turn, "innspill.open", s)
     if s.direct:
         send_direct(turn, s, "", MemberView(s.id or 0, questions, "open", areas,

@@ -127,8 +127,7 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
         before = meeting_changes.snapshot(meeting)
         for key, value in checked.fields.items():
             setattr(meeting, key, value)
-        meeting.updated_at, meeting.version = now, meeting.version + 1
-        turn.session.add(meeting)
+        repo.bump_version(turn.session, meeting, now)
     repo.replace_agenda(turn.session, meeting, checked.agenda)
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
         meeting_changes.after_edit(turn.session, meeting, before, now)

@@ -15,6 +15,7 @@ from storage import rsvp as repo
 from storage.delivery_models import Delivery, Sendout
 from storage.meeting_cards import track_copies
 from storage.meeting_models import Meeting, MeetingStatus
+from storage.meetings import bump_version
 
 CHANGED, CANCELLED = "meeting_changed", "meeting_cancelled"
 Before = tuple[datetime | None, datetime | None, str]
@@ -78,9 +79,7 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
         raise ChangeError("slutt må være etter start")
     if snapshot(meeting) == before:
         return meeting, None
-    meeting.version, meeting.updated_at = meeting.version + 1, now
-    session.add(meeting)
-    session.flush()
+    bump_version(session, meeting, now)
     return meeting, after_edit(session, meeting, before, now)
 
 
@@ -89,11 +88,15 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise ChangeError(f"fant ikke møte {meeting_id}")
-    if meeting.status == MeetingStatus.cancelled:
+    # Guarded in SQL: of two cancels at once one wins, the other is told it is already done.
+    won = session.execute(update(Meeting).where(
+        col(Meeting.id) == meeting_id, col(Meeting.status) != MeetingStatus.cancelled.value)
+        .values(status=MeetingStatus.cancelled.value, cancelled_at=now, auto_send=False,
+                version=Meeting.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    session.refresh(meeting)
+    if won != 1:
         raise ChangeError(f"møte {meeting_id} er allerede avlyst")
-    meeting.status, meeting.cancelled_at, meeting.auto_send = MeetingStatus.cancelled, now, False
-    meeting.version, meeting.updated_at = meeting.version + 1, now
-    session.add(meeting)
     session.execute(update(Delivery).where(
         col(Delivery.purpose) == invitations.PURPOSE,
         col(Delivery.subject) == invitations.subject(meeting_id),

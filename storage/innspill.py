@@ -8,9 +8,11 @@ import json
 import secrets
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from services.innspill_groups import Pick, Placement, assign
+from storage.delivery import insert_ignore
 from storage.innspill_models import (
     InnspillEntry,
     InnspillParticipant,
@@ -38,12 +40,30 @@ class InnspillError(ValueError):
     """Refused: the message is Norwegian and safe to show."""
 
 
-def advance(s: InnspillSession, event: str, now: datetime) -> InnspillSession:
-    """Move the session along TRANSITIONS, or refuse with a Norwegian reason."""
+def next_status(s: InnspillSession, event: str) -> InnspillStatus:
+    """Where TRANSITIONS leads from the session's status, or a Norwegian refusal."""
     target = TRANSITIONS.get((InnspillStatus(s.status), event))
     if target is None:
         raise InnspillError(f"Kan ikke «{event}» når innspillet er {STATUS_NB[s.status]}.")
-    s.status, s.updated_at = target, now  # callers mark the live card (they hold the session)
+    return target
+
+
+def advance(s: InnspillSession, event: str, now: datetime) -> InnspillSession:
+    """Move the session along TRANSITIONS, or refuse with a Norwegian reason."""
+    s.status, s.updated_at = next_status(s, event), now  # callers mark the live card
+    return s
+
+
+def transition(db: Session, s: InnspillSession, event: str, now: datetime) -> InnspillSession:
+    """advance, stored with a guarded UPDATE: of two presses at once only one moves the status."""
+    target = next_status(s, event)
+    moved = db.execute(update(InnspillSession).where(
+        col(InnspillSession.id) == s.id, col(InnspillSession.status) == s.status)
+        .values(status=target.value, updated_at=now)
+        .execution_options(synchronize_session=False))
+    db.refresh(s)
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise InnspillError(f"Innspillet ble endret samtidig og er nå {STATUS_NB[s.status]}.")
     return s
 
 
@@ -75,14 +95,27 @@ def token_hash(s: InnspillSession, token: str) -> str:
 
 
 def participant(db: Session, s: InnspillSession, member_id: int) -> InnspillParticipant:
-    """This member's counter row, created on first use."""
-    row = db.exec(select(InnspillParticipant).where(
-        InnspillParticipant.session_id == s.id, InnspillParticipant.member_id == member_id)).first()
+    """This member's counter row, created on first use (two first clicks at once make one)."""
+    query = select(InnspillParticipant).where(
+        InnspillParticipant.session_id == s.id, InnspillParticipant.member_id == member_id
+    ).execution_options(populate_existing=True)  # counters change in SQL: never a stale copy
+    row = db.exec(query).first()
     if row is None:
-        row = InnspillParticipant(session_id=s.id or 0, member_id=member_id)
-        db.add(row)
-        db.flush()
+        insert_ignore(db, InnspillParticipant, [{"session_id": s.id or 0, "member_id": member_id,
+                                                 "area": "", "entries": 0, "votes_used": 0}])
+        row = db.exec(query).one()
     return row
+
+
+def pick_area(db: Session, p: InnspillParticipant, area: str) -> bool:
+    """Join an interest group; False once the member has written in another one."""
+    moved = db.execute(update(InnspillParticipant).where(
+        col(InnspillParticipant.id) == p.id,
+        (col(InnspillParticipant.area) == "") | (col(InnspillParticipant.entries) == 0)
+        | (col(InnspillParticipant.area) == area))
+        .values(area=area).execution_options(synchronize_session=False))
+    db.expire(p, ["area"])
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
 
 
 def placements(db: Session, s: InnspillSession) -> dict[int, Placement]:

@@ -11,7 +11,7 @@ from bot.innspill_views import encode_held, member_view, parse_held
 from bot.router import Router
 from bot.turn import Turn
 from cards.common import plain
-from cards.innspill_member import build_member_card
+from cards.innspill_member import OwnEntry, build_member_card
 from cards.notice import build_notice_card
 from storage import audit, live_cards
 from storage import innspill as repo
@@ -37,8 +37,10 @@ class MemberAction(BaseModel):
 def register(router: Router) -> None:
     """Member routes here; secretariat routes in bot/innspill_admin.py."""
     innspill_admin.register(router)
-    for verb in ("view", "area", "submit", "start_edit", "edit", "delete", "cast"):
+    for verb in ("view", "area", "submit", "cast"):
         router.action(f"innspill.{verb}", MemberAction)(member_action)
+    for verb in ("start_edit", "edit", "delete"):  # an entry's writer, or the secretariat
+        router.action(f"innspill.{verb}", MemberAction, owner=True)(member_action)
 
 
 def _refusal(turn: Turn, data: MemberAction, text: str) -> Card:
@@ -91,8 +93,12 @@ def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
         return {"notice": f"Takk! Innspillet ditt er sendt inn ({count} av {s.max_entries})."
                 + _plain_note(data.text)}
     if verb == "start_edit":
-        _owned_or_moderated(turn, s, data, tokens)
-        return {"editing": data.entry}
+        entry, writer = _owned_or_moderated(turn, s, data, tokens)
+        if writer == member.id:
+            return {"editing": data.entry}
+        qs = repo.questions(s)
+        asked = qs[entry.question_no] if entry.question_no < len(qs) else ""
+        return {"editing": data.entry, "moderating": OwnEntry(entry.id or 0, entry.text, asked)}
     if verb == "edit":
         entry, _writer = _owned_or_moderated(turn, s, data, tokens)
         entry_repo.edit_entry(db, s, entry, data.text, now)

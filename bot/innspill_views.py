@@ -37,14 +37,14 @@ def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[in
     """The member's own view; tokens (fully anonymous) are echoed back in the card."""
     own = entry_repo.owned(db, s, member, tokens)
     qs = repo.questions(s)
-    p = repo.participant(db, s, member.id or 0)
+    p = repo.find_participant(db, s, member.id or 0)  # a look creates no row
     placed = repo.placements(db, s).get(member.id or 0)
     held = encode_held({e.id or 0: tokens[e.id or 0] for e in own if (e.id or 0) in tokens})
     to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in entry_repo.entries(db, s)]
     return MemberView(
         s.id or 0, qs, s.status, repo.areas(s), group_label(placed) if placed else "",
         [OwnEntry(e.id or 0, e.text, qs[e.question_no]) for e in own], held, s.max_entries,
-        votes_left=s.votes_per_member - p.votes_used,
+        votes_left=s.votes_per_member - (p.votes_used if p else 0),
         to_vote=to_vote if s.status == "voting" else [], **extra)
 
 

@@ -43,7 +43,7 @@ def register_moves(router: Router) -> None:
     """The five control buttons are the secretariat's; a written update is anyone's own."""
     for verb, what in MOVES.items():
         router.action(verb, RoundMove, secretariat=True)(_mover(what))
-    router.action("round.update", RoundUpdate)(save_update)
+    router.action("round.update", RoundUpdate, owner=True)(save_update)
 
 
 def _round_here(turn: Turn, round_id: int) -> TalkRound | None:
@@ -80,7 +80,7 @@ def _mover(what: rm.Move) -> Any:
 
 def _may_write(turn: Turn, slot: RoundSlot) -> bool:
     member = turn.member
-    if member is None:
+    if member is None or not member.active:  # a deactivated member speaks for no region
         return False
     if turn.is_secretariat or member.id in rounds.member_ids(slot):
         return True

@@ -37,6 +37,8 @@ class ActionRoute:
     handler: ActionHandler
     secretariat: bool = False
     button: str | None = None  # title of a button on the secretariat's help card
+    # The handler lets only the owner of what the verb changes, or the active secretariat, on.
+    owner: bool = False
 
 
 @dataclass
@@ -58,13 +60,13 @@ class Router:
         return add
 
     def action(self, verb: str, model: type[BaseModel] = ActionData, *,
-               secretariat: bool = False, button: str | None = None,
+               secretariat: bool = False, button: str | None = None, owner: bool = False,
                ) -> Callable[[ActionHandler], ActionHandler]:
         """Register a card action by its typed verb ("rsvp.answer")."""
         def add(handler: ActionHandler) -> ActionHandler:
             if verb in self.actions:
                 raise ValueError(f"action {verb!r} registered twice")
-            self.actions[verb] = ActionRoute(verb, model, handler, secretariat, button)
+            self.actions[verb] = ActionRoute(verb, model, handler, secretariat, button, owner)
             return handler
         return add
 
@@ -86,3 +88,25 @@ class Router:
     def buttons(self) -> list[ActionRoute]:
         """Secretariat actions that want a button on the help card."""
         return [r for r in self.actions.values() if r.button]
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """A route someone may be refused: a command word, or a card verb with its data model."""
+
+    kind: str  # "command" or "action"
+    name: str
+    model: type[BaseModel] | None = None
+
+
+def secretariat_routes(router: Router) -> list[Guarded]:
+    """Every command and card verb only the active secretariat may use (the role table)."""
+    commands = {route.names[0]: route for route in router.commands.values() if route.secretariat}
+    return ([Guarded("command", name) for name in commands]
+            + [Guarded("action", r.verb, r.model) for r in router.actions.values()
+               if r.secretariat])
+
+
+def owner_routes(router: Router) -> list[Guarded]:
+    """Card verbs only the owner of what they change and the active secretariat may use."""
+    return [Guarded("action", r.verb, r.model) for r in router.actions.values() if r.owner]

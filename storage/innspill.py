@@ -94,6 +94,14 @@ def token_hash(s: InnspillSession, token: str) -> str:
     return hmac.new(s.salt.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
+def find_participant(db: Session, s: InnspillSession,
+                     member_id: int) -> InnspillParticipant | None:
+    """This member's counter row, if they have one (a look writes nothing)."""
+    return db.exec(select(InnspillParticipant).where(
+        InnspillParticipant.session_id == s.id, InnspillParticipant.member_id == member_id
+    ).execution_options(populate_existing=True)).first()
+
+
 def participant(db: Session, s: InnspillSession, member_id: int) -> InnspillParticipant:
     """This member's counter row, created on first use (two first clicks at once make one)."""
     query = select(InnspillParticipant).where(

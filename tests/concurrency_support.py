@@ -9,7 +9,7 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -201,7 +201,7 @@ async def fire(urls: list[str], bodies: list[dict[str, Any]]) -> list[str]:
         return list(await asyncio.gather(*(one(i, b) for i, b in enumerate(bodies))))
 
 
-def in_threads(engine: Engine, lanes: list[list[Callable[[Session], Any]]]) -> list[Any]:
+def in_threads(engine: Engine, lanes: Sequence[Sequence[Callable[[Session], Any]]]) -> list[Any]:
     """One thread per lane, all released at the same moment; each call of a lane in a session
     (transaction) of its own. Every call's result, or the exception it raised, lane by lane."""
     barrier = threading.Barrier(len(lanes))

@@ -62,7 +62,8 @@ def bump_version(session: Session, meeting: Meeting, now: datetime) -> int:
     meeting.updated_at = now
     session.add(meeting)
     session.flush()
-    session.refresh(meeting, ["version"])
+    # All of it: an edit that waited for another's row lock now shows (and tells) both.
+    session.refresh(meeting)
     return meeting.version
 
 

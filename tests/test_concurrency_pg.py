@@ -3,6 +3,7 @@ the stored result is exact (no lost update, no limit passed, one step per press)
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -250,3 +251,40 @@ def test_two_secretariat_members_pressing_next_two_sessions_move_one_step(pg) ->
         results = in_threads(engine, [[partial(press, start + n)], [partial(press, start + n)]])
         assert sorted(results) == [False, True]
     _check_round(engine, round_id, start)
+
+
+# -- Meeting edits: two secretariat members change a sent meeting at the same moment ---------
+
+def test_two_meeting_edits_at_once_two_sessions_store_both_and_tell_both(pg) -> None:
+    from datetime import timedelta
+
+    from services import invitations, meeting_changes
+    from storage.delivery_models import Delivery, Sendout
+    from storage.meeting_models import Meeting
+
+    _url, engine = pg
+    members = seed_group(engine, "http://127.0.0.1:9", 10)[:10]
+    meeting_id, _item = seed_meeting(engine)
+    now = datetime.now(UTC)
+    with Session(engine) as db:
+        for mid in members:
+            rsvp_repo.save_answer(db, meeting_id, mid, rsvp_repo.AnswerInput(Answer.physical),
+                                  now)
+        db.commit()
+        meeting = db.get(Meeting, meeting_id)
+        assert meeting is not None and meeting.starts_at is not None
+        version, later = meeting.version, meeting.starts_at + timedelta(hours=1)
+
+    results = in_threads(engine, [
+        [lambda db: meeting_changes.edit(db, meeting_id, now, place="Rom 4")],
+        [lambda db: meeting_changes.edit(db, meeting_id, now, starts_at=later)]])
+    assert [r for r in results if isinstance(r, Exception)] == []
+    final = rows(engine, Meeting, col(Meeting.id) == meeting_id)[0]
+    assert (final.version, final.place, final.starts_at) == (version + 2, "Rom 4", later)
+    sendouts = rows(engine, Sendout, col(Sendout.purpose) == meeting_changes.CHANGED)
+    assert sorted(s.subject for s in sendouts) == [
+        f"meeting:{meeting_id}:v{version + 1}", f"meeting:{meeting_id}:v{version + 2}"]
+    last = rows(engine, Delivery, col(Delivery.subject) == f"meeting:{meeting_id}:v{version + 2}")
+    assert len(last) == 10  # every yes-sayer is told of the second change too
+    told = json.loads(last[0].payload)["text"]
+    assert "Rom 4" in told and invitations.when_text(final) in told  # and it shows both

@@ -7,15 +7,19 @@ import asyncio
 import json
 import os
 import socket
+import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -160,35 +164,48 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@asynccontextmanager
-async def two_apps(db_url: str, tmp_path: Path) -> AsyncIterator[list[str]]:
+@contextmanager
+def two_apps(db_url: str, cwd: Path) -> Iterator[list[str]]:
     """Two `python app.py` processes on one database; yields their /api/messages URLs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
     ports = [_free_port(), _free_port()]
-    procs = [await asyncio.create_subprocess_exec(
-        sys.executable, str(ROOT / "app.py"), cwd=tmp_path,
+    procs = [subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")], cwd=cwd,
         env={**env, "DATABASE_URL": db_url, "MicrosoftAppId": "", "PORT": str(port),
              "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-        for port in ports]
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
     try:
-        async with aiohttp.ClientSession() as http:
-            for port in ports:
-                for _ in range(300):  # ready when /healthz answers (start-up is about a second)
-                    try:
-                        async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                            if resp.status == 200:
-                                break
-                    except aiohttp.ClientError:
-                        pass
-                    await asyncio.sleep(0.05)
-                else:
-                    raise AssertionError(f"app on port {port} did not start")
+        for port in ports:
+            _wait_healthy(port)
         yield [f"http://127.0.0.1:{port}/api/messages" for port in ports]
     finally:
         for proc in procs:
             proc.terminate()
-            await proc.wait()
+        for proc in procs:
+            proc.wait(timeout=30)
+
+
+def _wait_healthy(port: int, timeout_s: float = 60.0) -> None:
+    """Until the app answers /healthz with 200 (its start-up takes a second or a few)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"app on port {port} did not start")
+
+
+def truncate_all(engine: Engine) -> None:
+    """Empty every table (the apps keep running: they hold no state between turns)."""
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+            "AND tablename <> 'alembic_version'"))]
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
 
 
 async def fire(urls: list[str], bodies: list[dict[str, Any]]) -> list[str]:

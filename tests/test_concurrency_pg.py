@@ -38,6 +38,7 @@ from tests.concurrency_support import (
     seed_meeting,
     seed_round,
     start_voting,
+    truncate_all,
     two_apps,
 )
 from tests.fakes.connector import FakeConnector
@@ -48,16 +49,32 @@ MEMBERS = 50  # each clicks twice at once (a double tap, or two devices): 100 cl
 EXPECTED = Counter(ANSWERS[i % 4] for i in range(MEMBERS))
 
 
-@pytest.fixture
-def pg(pg_admin_url: str) -> Iterator[tuple[str, Engine]]:
-    """A fresh PostgreSQL database of its own (the apps' processes share it), at head."""
+@pytest.fixture(scope="module")
+def race_db(pg_admin_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this module, at head, dropped afterwards."""
     with fresh_postgres(pg_admin_url, "faggruppe_race") as url:
         engine = make_engine(url)
         upgrade(engine)
-        try:
-            yield url, engine
-        finally:
-            engine.dispose()
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="module")
+def apps(race_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+    """Two `python app.py` processes on that database, started once for the module."""
+    with two_apps(race_db, tmp_path_factory.mktemp("apps")) as urls:
+        yield urls
+
+
+@pytest.fixture
+def pg(race_db: str) -> Iterator[tuple[str, Engine]]:
+    """The module's database, emptied for this test."""
+    engine = make_engine(race_db)
+    truncate_all(engine)
+    try:
+        yield race_db, engine
+    finally:
+        engine.dispose()
 
 
 # -- RSVP: 100 clicks on one invitation at once (50 members, each clicking twice) -------------
@@ -71,16 +88,15 @@ def _check_rsvp(engine: Engine, meeting_id: int, item_id: int, members: list[int
     assert sum(c.attending for c in lunch) == EXPECTED["physical"] + EXPECTED["digital"]
 
 
-async def test_hundred_rsvp_clicks_two_apps_store_every_answer_once(pg, tmp_path) -> None:
-    url, engine = pg
+async def test_hundred_rsvp_clicks_two_apps_store_every_answer_once(pg, apps) -> None:
+    _url, engine = pg
     async with FakeConnector() as fc:
         members = seed_group(engine, fc.url, MEMBERS)[:MEMBERS]
         meeting_id, item_id = seed_meeting(engine)
         bodies = [invoke_body(fc.url, i, "rsvp.answer", meeting_id=meeting_id,
                               answer=ANSWERS[i % 4], **{f"item_{item_id}": "true"})
                   for i in range(MEMBERS) for _twice in range(2)]  # one click to each app
-        async with two_apps(url, tmp_path) as apps:
-            answers = await fire(apps, bodies)
+        answers = await fire(apps, bodies)
     assert all("Takk! Svaret ditt er registrert." in a for a in answers), answers[:3]
     _check_rsvp(engine, meeting_id, item_id, members)
 
@@ -113,8 +129,8 @@ def _check_votes(engine: Engine, session_id: int, entry_id: int, voters: list[in
     assert used == dict.fromkeys(voters, 3)
 
 
-async def test_twelve_members_voting_two_apps_count_every_dot_and_no_more(pg, tmp_path) -> None:
-    url, engine = pg
+async def test_twelve_members_voting_two_apps_count_every_dot_and_no_more(pg, apps) -> None:
+    _url, engine = pg
     async with FakeConnector() as fc:
         people = seed_group(engine, fc.url, 13)
         session_id = seed_innspill(engine, votes=3)
@@ -123,8 +139,7 @@ async def test_twelve_members_voting_two_apps_count_every_dot_and_no_more(pg, tm
         voters = list(range(12))
         bodies = [invoke_body(fc.url, i, "innspill.cast", session=session_id, entry=entry_id)
                   for i in voters for _ in range(4)]  # four presses each (two per app); limit 3
-        async with two_apps(url, tmp_path) as apps:
-            answers = await fire(apps, bodies)
+        answers = await fire(apps, bodies)
     assert sum("Stemmen er registrert." in a for a in answers) == 36
     assert sum("Du har brukt alle 3 stemmene dine." in a for a in answers) == 12
     _check_votes(engine, session_id, entry_id, people[:12])
@@ -161,8 +176,8 @@ def _check_limit(engine: Engine, session_id: int, writers: list[int]) -> None:
 
 
 async def test_six_members_at_their_entry_limit_two_apps_store_exactly_the_limit(
-        pg, tmp_path) -> None:
-    url, engine = pg
+        pg, apps) -> None:
+    _url, engine = pg
     async with FakeConnector() as fc:
         people = seed_group(engine, fc.url, 6)[:6]
         session_id = seed_innspill(engine, max_entries=4)
@@ -170,8 +185,7 @@ async def test_six_members_at_their_entry_limit_two_apps_store_exactly_the_limit
         bodies = [invoke_body(fc.url, i, "innspill.submit", session=session_id,
                               text=f"Siste innspill {n} fra {i}", question="0")
                   for i in range(6) for n in range(2)]  # one of each member's two per app
-        async with two_apps(url, tmp_path) as apps:
-            answers = await fire(apps, bodies)
+        answers = await fire(apps, bodies)
     assert sum("Takk! Innspillet ditt er sendt inn (4 av 4)." in a for a in answers) == 6
     assert sum("Du har allerede sendt inn 4 innspill" in a for a in answers) == 6
     _check_limit(engine, session_id, people)
@@ -216,18 +230,17 @@ def _step(engine: Engine, round_id: int) -> int:
 
 
 async def test_two_secretariat_members_pressing_next_two_apps_move_one_step(
-        pg, tmp_path) -> None:
-    url, engine = pg
+        pg, apps) -> None:
+    _url, engine = pg
     async with FakeConnector() as fc:
         people = seed_group(engine, fc.url, 8, secretariat=2)
         round_id = seed_round(engine, people, 8)
         start = _step(engine, round_id)
-        async with two_apps(url, tmp_path) as apps:
-            answers = []
-            for n in range(PRESSES):  # both hold the card at the same step and press
-                answers += await fire(apps, [
-                    invoke_body(fc.url, who, "round.next", ROUND_CONVERSATION,
-                                round_id=round_id, step=start + n) for who in (8, 9)])
+        answers = []
+        for n in range(PRESSES):  # both hold the card at the same step and press
+            answers += await fire(apps, [
+                invoke_body(fc.url, who, "round.next", ROUND_CONVERSATION,
+                            round_id=round_id, step=start + n) for who in (8, 9)])
     assert sum("Runden var allerede flyttet videre." in a for a in answers) == PRESSES
     _check_round(engine, round_id, start)
 

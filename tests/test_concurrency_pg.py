@@ -301,3 +301,17 @@ def test_two_meeting_edits_at_once_two_sessions_store_both_and_tell_both(pg) -> 
     assert len(last) == 10  # every yes-sayer is told of the second change too
     told = json.loads(last[0].payload)["text"]
     assert "Rom 4" in told and invitations.when_text(final) in told  # and it shows both
+
+
+# -- First contact: two turns at once in a chat the bot has never seen -------------------------
+
+def test_first_two_turns_in_a_new_chat_two_sessions_store_one_reference(pg) -> None:
+    from storage.conversations import RefData, upsert_ref
+    from storage.models import ConversationKind, ConversationRef
+
+    _url, engine = pg
+    data = RefData("a:new-chat", ConversationKind.personal, "http://127.0.0.1:9")
+    now = datetime.now(UTC)
+    results = in_threads(engine, [[lambda db: upsert_ref(db, data, now)[1]]] * 2)
+    assert sorted(results) == [False, True]  # stored once, welcomed once, neither failed
+    assert len(rows(engine, ConversationRef)) == 1

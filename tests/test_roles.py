@@ -160,7 +160,7 @@ async def send(bot: BotServer, who: Sender, route: Guarded, world: World,
                conversation: str | None = None, **data: Any) -> str:
     """The route as `who` (a command in their 1:1 chat, a round's verb in its channel, any
     other verb as Action.Execute in their 1:1 chat); the text they are answered with."""
-    conversation = conversation or (ROUND_CHAT if route.name.startswith("round.") else who.chat)
+    conversation = conversation or chat_of(who, route)
     before = len(bot.connector.sent())
     if route.kind == "command":
         body = activity("personal_message", bot.connector.url, text=route.name)
@@ -178,7 +178,12 @@ async def send(bot: BotServer, who: Sender, route: Guarded, world: World,
     return "\n".join([str(value or ""), *replies])
 
 
-async def prepare(bot: BotServer) -> World:
+def chat_of(who: Sender, route: Guarded) -> str:
+    """Where the route is used: a round's verbs in its channel, the rest in the 1:1 chat."""
+    return ROUND_CHAT if route.name.startswith("round.") else who.chat
+
+
+async def prepare(bot: BotServer, route: Guarded) -> World:
     """Seed, and let every sender say «hjelp» once: first contact (the guest's UPN link, the
     unknown user's failed look-up, 1:1 references) is settled before the table runs."""
     world = seed(bot.engine)
@@ -186,8 +191,7 @@ async def prepare(bot: BotServer) -> World:
                               "name": GUEST.name, "userPrincipalName": GUEST_UPN,
                               "tenantId": TENANT})
     for who in (ACTIVE, DEACTIVATED, MEMBER, OWNER_MEMBER, GUEST, UNKNOWN):
-        for chat in (who.chat, ROUND_CHAT):
-            await send(bot, who, Guarded("command", "hjelp"), world, chat)
+        await send(bot, who, Guarded("command", "hjelp"), world, chat_of(who, route))
     with Session(bot.engine) as db:
         guest = db.exec(select(Member).where(Member.name == GUEST.name)).one()
         assert (guest.aad_object_id, guest.role) == (GUEST.aad, Role.guest)
@@ -230,7 +234,7 @@ def test_the_role_table_covers_every_guarded_route() -> None:
 
 @pytest.mark.parametrize("route", SECRETARIAT, ids=lambda r: r.name)
 async def test_secretariat_route_only_for_the_active_secretariat(bot, route: Guarded) -> None:
-    world = await prepare(bot)
+    world = await prepare(bot, route)
     refused_text = "er forbeholdt sekretariatet"
     wrong = await refused_everywhere(bot, route, world, REFUSED_SECRETARIAT, refused_text)
     audited = len(refusals(bot.engine))
@@ -249,7 +253,7 @@ OWNER_TEXTS = ("Det innspillet er ikke ditt", "Du er ikke registrert som medlem"
 @pytest.mark.parametrize("route", OWNER, ids=lambda r: r.name)
 async def test_owner_verb_only_for_the_owner_and_the_active_secretariat(
         bot, route: Guarded) -> None:
-    world = await prepare(bot)
+    world = await prepare(bot, route)
     wrong = []
     for who in REFUSED_OWNER:
         before, audited = snapshot(bot.engine), len(refusals(bot.engine))

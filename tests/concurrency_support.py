@@ -23,17 +23,16 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from services import round_machine as rm
-from services.names import name_key
+from domain import round as rm
+from domain.names import name_key
 from storage import innspill as innspill_repo
-from storage import innspill_entries as entry_repo
 from storage import rounds
 from storage.db import session_scope
 from storage.groups import add_membership, get_or_create_group
 from storage.innspill_models import InnspillSession
 from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus, ProgrammeItem
 from storage.models import ConversationKind, ConversationRef, Member, Role
-from storage.round_people import SlotDraft
+from storage.rounds import SlotDraft
 from tests.harness import activity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +113,7 @@ def add_entries(engine: Engine, session_id: int, member_ids: list[int], each: in
             member = db.get(Member, mid)
             assert member is not None
             for n in range(each):
-                entry, _token = entry_repo.add_entry(db, s, member, f"Innspill {n} fra {mid}",
+                entry, _token = innspill_repo.add_entry(db, s, member, f"Innspill {n} fra {mid}",
                                                      0, now)
                 out.append(entry.id or 0)
         return out

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from services import round_machine as rm
-from storage import innspill_entries as entry_repo
+from domain import round as rm
+from storage import innspill as innspill_repo
 from storage import rounds
 from storage import rsvp as rsvp_repo
 from storage.db import make_engine
@@ -155,7 +155,7 @@ def test_twelve_members_voting_two_sessions_count_every_dot_and_no_more(pg) -> N
     def cast(member_id: int, db: Session) -> int:
         s, m = db.get(InnspillSession, session_id), db.get(Member, member_id)
         assert s is not None and m is not None
-        return entry_repo.vote(db, s, m, entry_id)
+        return innspill_repo.vote(db, s, m, entry_id)
 
     # Twelve sessions at once, one per member, each pressing four times (the limit is three).
     results = in_threads(engine, [[partial(cast, people[i])] * 4 for i in range(12)])
@@ -201,7 +201,7 @@ def test_six_members_at_their_entry_limit_two_sessions_store_exactly_the_limit(p
     def submit(member_id: int, n: int, db: Session) -> Any:
         s, m = db.get(InnspillSession, session_id), db.get(Member, member_id)
         assert s is not None and m is not None
-        return entry_repo.add_entry(db, s, m, f"Siste innspill {n}", 0, now)
+        return innspill_repo.add_entry(db, s, m, f"Siste innspill {n}", 0, now)
 
     results = in_threads(engine, [[partial(submit, mid, n)] for mid in people for n in range(2)])
     refused = [r for r in results if isinstance(r, Exception)]
@@ -271,7 +271,7 @@ def test_two_secretariat_members_pressing_next_two_sessions_move_one_step(pg) ->
 def test_two_meeting_edits_at_once_two_sessions_store_both_and_tell_both(pg) -> None:
     from datetime import timedelta
 
-    from services import invitations, meeting_changes
+    from services import meetings as meeting_changes
     from storage.delivery_models import Delivery, Sendout
     from storage.meeting_models import Meeting
 
@@ -300,7 +300,7 @@ def test_two_meeting_edits_at_once_two_sessions_store_both_and_tell_both(pg) -> 
     last = rows(engine, Delivery, col(Delivery.subject) == f"meeting:{meeting_id}:v{version + 2}")
     assert len(last) == 10  # every yes-sayer is told of the second change too
     told = json.loads(last[0].payload)["text"]
-    assert "Rom 4" in told and invitations.when_text(final) in told  # and it shows both
+    assert "Rom 4" in told and meeting_changes.when_text(final) in told  # and it shows both
 
 
 # -- First contact: two turns at once in a chat the bot has never seen -------------------------

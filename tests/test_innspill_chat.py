@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from delivery.live_cards import claim
+from services.runtime import render
 from storage.innspill_models import InnspillEntry
 from storage.live_models import LiveCard
 from storage.models import AuditEntry
@@ -84,12 +85,12 @@ async def test_last_change_shows_without_another_turn(bot):
                      text=text, question="0")
         bot.clock.advance(seconds=1)
     # Inside the window the card waits, dirty: a claim now (as the sender makes) takes nothing.
-    assert claim(bot.engine, bot.clock) == [] and _live(bot).dirty
+    assert claim(bot.engine, bot.clock, render) == [] and _live(bot).dirty
     assert puts(bot, CHAT) == []
     bot.clock.advance(seconds=4)  # 6 s after the card was posted, and no further turn
     await until(lambda: len(puts(bot, CHAT)) == 1)
     # Drawn once, and clean: nothing is left for a second redraw.
-    assert not _live(bot).dirty and claim(bot.engine, bot.clock) == []
+    assert not _live(bot).dirty and claim(bot.engine, bot.clock, render) == []
     assert len(puts(bot, CHAT)) == 1, "one redraw for both entries"
     shown = card_text(puts(bot, CHAT)[0].body["attachments"][0]["content"])
     assert "Bredbånd" in shown and "Kollektivtrafikk" in shown and "2 innspill" in shown, shown

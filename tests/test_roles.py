@@ -20,16 +20,15 @@ from sqlmodel import Session, SQLModel, col, select
 from bot import build_router
 from bot.router import Guarded, owner_routes, secretariat_routes
 from core.i18n import t
-from services import round_machine as rm
-from services.names import name_key
+from domain import round as rm
+from domain.names import name_key
 from storage import innspill as innspill_repo
-from storage import innspill_entries as entry_repo
 from storage import rounds
 from storage.groups import add_membership, get_or_create_group
 from storage.innspill_models import InnspillEntry
 from storage.models import AuditEntry, Member, Region, Role
 from storage.round_models import RoundSlot
-from storage.round_people import SlotDraft
+from storage.rounds import SlotDraft
 from tests.harness import TENANT, BotServer, activity
 
 ROUTER = build_router()
@@ -106,8 +105,8 @@ def seed(engine: Engine) -> World:
         innspill_repo.advance(s, "open", now)
         db.add(s)
         db.flush()
-        entry, _token = entry_repo.add_entry(db, s, people["eier"], "Eiers innspill", 0, now)
-        spare, _token = entry_repo.add_entry(db, s, people["eier"], "Eiers andre", 0, now)
+        entry, _token = innspill_repo.add_entry(db, s, people["eier"], "Eiers innspill", 0, now)
+        spare, _token = innspill_repo.add_entry(db, s, people["eier"], "Eiers andre", 0, now)
         rnd = rounds.create_round(
             db, group_id=group.id, meeting_id=None, topic="Runden", mode=rm.OrderMode.region,
             seconds=120, auto_advance=False, conversation_id=ROUND_CHAT,

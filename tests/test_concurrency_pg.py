@@ -315,3 +315,27 @@ def test_first_two_turns_in_a_new_chat_two_sessions_store_one_reference(pg) -> N
     results = in_threads(engine, [[lambda db: upsert_ref(db, data, now)[1]]] * 2)
     assert sorted(results) == [False, True]  # stored once, welcomed once, neither failed
     assert len(rows(engine, ConversationRef)) == 1
+
+
+# -- Written updates before the meeting: two of a region's members save the first one at once --
+
+def test_first_region_update_by_two_members_at_once_two_sessions_stores_one(pg) -> None:
+    from storage.models import Region
+    from storage.round_models import RoundPrewrite
+
+    _url, engine = pg
+    seed_group(engine, "http://127.0.0.1:9", 2)
+    meeting_id, _item = seed_meeting(engine)
+    with Session(engine) as db:
+        region = Region(name="Romerike")
+        db.add(region)
+        db.commit()
+        region_id = region.id or 0
+    now = datetime.now(UTC)
+    texts = ["Vi har startet et nytt næringsprosjekt.", "Ny næringssjef fra januar."]
+    results = in_threads(engine, [
+        [partial(lambda text_, db: rounds.save_prewrite(db, meeting_id, region_id, text_, None,
+                                                        now).text, text_)] for text_ in texts])
+    assert sorted(results) == sorted(texts)  # both saved (the later one replaced the first)
+    stored = rows(engine, RoundPrewrite)
+    assert len(stored) == 1 and stored[0].text in texts

@@ -42,6 +42,7 @@ from tests.concurrency_support import (
     two_apps,
 )
 from tests.fakes.connector import FakeConnector
+from tests.harness import TEST_LINKS
 
 pytestmark = pytest.mark.pg
 ANSWERS = ["physical", "digital", "maybe", "no"]
@@ -289,8 +290,9 @@ def test_two_meeting_edits_at_once_two_sessions_store_both_and_tell_both(pg) -> 
         version, later = meeting.version, meeting.starts_at + timedelta(hours=1)
 
     results = in_threads(engine, [
-        [lambda db: meeting_changes.edit(db, meeting_id, now, place="Rom 4")],
-        [lambda db: meeting_changes.edit(db, meeting_id, now, starts_at=later)]])
+        [lambda db: meeting_changes.edit(db, meeting_id, now, place="Rom 4", links=TEST_LINKS)],
+        [lambda db: meeting_changes.edit(db, meeting_id, now, starts_at=later,
+                                              links=TEST_LINKS)]])
     assert [r for r in results if isinstance(r, Exception)] == []
     final = rows(engine, Meeting, col(Meeting.id) == meeting_id)[0]
     assert (final.version, final.place, final.starts_at) == (version + 2, "Rom 4", later)

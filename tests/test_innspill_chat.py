@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from delivery.live_cards import claim
-from services.runtime import render
+from services.runtime import renderer
 from storage.innspill_models import InnspillEntry
 from storage.live_models import LiveCard
 from storage.models import AuditEntry
-from tests.harness import card_text
+from tests.harness import TEST_LINKS, card_text
 from tests.innspill_support import SECRETARIAT_AAD, aad, invoke, populate, say
 from tests.meeting_cards_support import puts, until
 
@@ -85,12 +85,12 @@ async def test_last_change_shows_without_another_turn(bot):
                      text=text, question="0")
         bot.clock.advance(seconds=1)
     # Inside the window the card waits, dirty: a claim now (as the sender makes) takes nothing.
-    assert claim(bot.engine, bot.clock, render) == [] and _live(bot).dirty
+    assert claim(bot.engine, bot.clock, renderer(TEST_LINKS)) == [] and _live(bot).dirty
     assert puts(bot, CHAT) == []
     bot.clock.advance(seconds=4)  # 6 s after the card was posted, and no further turn
     await until(lambda: len(puts(bot, CHAT)) == 1)
     # Drawn once, and clean: nothing is left for a second redraw.
-    assert not _live(bot).dirty and claim(bot.engine, bot.clock, render) == []
+    assert not _live(bot).dirty and claim(bot.engine, bot.clock, renderer(TEST_LINKS)) == []
     assert len(puts(bot, CHAT)) == 1, "one redraw for both entries"
     shown = card_text(puts(bot, CHAT)[0].body["attachments"][0]["content"])
     assert "Bredbånd" in shown and "Kollektivtrafikk" in shown and "2 innspill" in shown, shown

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from bot import build_router
-from bot.router import Guarded, owner_routes, secretariat_routes
+from bot.router import CommandRoute, Route, owner_routes, secretariat_routes
 from core.i18n import t
 from domain import round as rm
 from domain.names import name_key
@@ -31,9 +31,25 @@ from storage.round_models import RoundSlot
 from storage.rounds import SlotDraft
 from tests.harness import TENANT, BotServer, activity
 
+
+@dataclass(frozen=True)
+class Guarded:
+    """A row of the table: a command word, or a card verb with its typed class."""
+
+    kind: str  # "command" or "action"
+    name: str
+    model: type[BaseModel] | None = None
+
+
+def row(route: Route) -> Guarded:
+    if isinstance(route, CommandRoute):
+        return Guarded("command", route.names[0])
+    return Guarded("action", route.verb, route.action)
+
+
 ROUTER = build_router()
-SECRETARIAT = secretariat_routes(ROUTER)
-OWNER = owner_routes(ROUTER)
+SECRETARIAT = [row(r) for r in secretariat_routes(ROUTER)]
+OWNER = [row(r) for r in owner_routes(ROUTER)]
 ROUND_CHAT = "19:runde@thread.tacv2"
 GUEST_UPN = "gunnar.gjest_lillestrom.kommune.no#EXT#@osloregionen.onmicrosoft.com"
 
@@ -246,7 +262,8 @@ async def test_secretariat_route_only_for_the_active_secretariat(bot, route: Gua
 OWNER_REFUSAL = {"innspill": "Innspill", "round": "Du kan bare skrive oppdateringen"}
 # What each refusal says, by what it refuses (all Norwegian, all from the seeds' wording).
 OWNER_TEXTS = ("Det innspillet er ikke ditt", "Du er ikke registrert som medlem",
-               "Du kan bare skrive oppdateringen for din egen region")
+               "Du kan bare skrive oppdateringen for din egen region",
+               "kan bare gjøres av den det gjelder, eller av sekretariatet")
 
 
 @pytest.mark.parametrize("route", OWNER, ids=lambda r: r.name)

@@ -260,7 +260,8 @@ async def command(turn: Turn) -> None:
         await turn.say(t("innspill.reply.skriv_innspill_for"))
         return
     if words[0] == "status":
-        await turn.send_card(build_admin_card(admin_view(turn.session, s)), "Innspill")
+        await turn.send_card(build_admin_card(admin_view(turn.session, s)),
+                             t("innspill.innspill_3"))
         return
     await turn.say(_export_text(turn, s, csv="csv" in words[2:]))
 
@@ -269,7 +270,8 @@ def _export_text(turn: Turn, s: InnspillSession, csv: bool = False) -> str:
     rows = repo.export_entries(turn.session, s)
     if csv:
         return to_csv(rows)
-    return to_markdown(f"Innspill #{s.id}: {' / '.join(repo.questions(s))}", rows)
+    return to_markdown(t("innspill.reply.export_title", id=s.id,
+                         questions=" / ".join(repo.questions(s))), rows)
 
 
 EVENTS = {"close": "close", "reopen": "reopen", "vote_start": "vote", "finish": "finish"}
@@ -323,7 +325,7 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
 def build_admin_card_missing() -> Card:
     from cards.notice import build_notice_card
 
-    return build_notice_card("Innspill", [t("innspill.reply.fant_ikke_dette")])
+    return build_notice_card(t("innspill.innspill_3"), [t("innspill.reply.fant_ikke_dette")])
 
 
 async def show_live(turn: Turn, data: InnspillAdminRef) -> Card:
@@ -368,7 +370,7 @@ def _not_yours(turn: Turn, data: InnspillMemberRef) -> Card:
     member = turn.member
     text = t("storage.innspill.det_innspillet_er")
     if s is None or member is None or not member.active:
-        return build_notice_card("Innspill", [
+        return build_notice_card(t("innspill.innspill_3"), [
             t("innspill.reply.du_er_ikke")])
     extra: dict[str, Any] = {"notice": text, "notice_good": False}
     if isinstance(data, InnspillEditAction):
@@ -382,7 +384,7 @@ def _refusal(turn: Turn, data: InnspillMemberRef, text: str) -> Card:
     audit.record(turn.session, action=data.verb, outcome="refused", target=str(data.session),
                  actor_member_id=turn.member.id if turn.member else None,
                  actor_aad_object_id=turn.activity.from_property.aad_object_id)
-    return build_notice_card("Innspill", [text])
+    return build_notice_card(t("innspill.innspill_3"), [text])
 
 
 async def member_action(turn: Turn, data: InnspillMemberRef) -> Card:

@@ -76,7 +76,8 @@ async def sync(turn: Turn) -> None:
 async def unreachable(turn: Turn) -> None:
     """Active members the bot cannot write to, with e-mail so they can be reached."""
     rows = members.unreachable(turn.session)
-    lines = [f"{plain(m.name)} ({plain(m.organisation or '-')}) – {m.email or 'ingen e-post'}"
+    no_email = t("team.reply.ingen_epost")  # outside the f-string, where extraction sees it
+    lines = [f"{plain(m.name)} ({plain(m.organisation or '-')}) – {m.email or no_email}"
              for m in rows] or [t("team.reply.alle_aktive_medlemmer")]
     card = build_notice_card(t("team.reply.medlemmer_jeg_ikke", rows_count=len(rows)), lines)
     await turn.send_card(card, t("team.reply.medlemmer_kan_ikke", rows_count=len(rows)))

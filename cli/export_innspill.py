@@ -32,6 +32,6 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
             raise CliError(t("cli.export_innspill.fant_ingen_innspillsokt",
                              session_id=args.session_id))
         rows = repo.export_entries(db, s)
-        title = f"Innspill #{s.id}: {' / '.join(repo.questions(s))}"
+        title = t("innspill.reply.export_title", id=s.id, questions=" / ".join(repo.questions(s)))
     write_output(to_csv(rows) if args.format == "csv" else to_markdown(title, rows), args.output)
     return 0

@@ -51,7 +51,8 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
                        col(Delivery.status).in_(("failed", "unreachable")))
                 .order_by(col(Member.name)))
             for name, email, why in rows:
-                print(t("cli.meetings_send.ikke_nadd", name=name, value3=email or '(ingen e-post)',
+                print(t("cli.meetings_send.ikke_nadd", name=name,
+                        email=email or t('cli.meetings_send.ingen_epost'),
                         why=why))
     return 0
 

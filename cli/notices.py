@@ -27,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     send = verbs.add_parser("send", help=t("cli.notices.send_en_kunngjoring"))
     send.add_argument("--group", required=True, help=t("cli.notices.faggruppens_navn"))
     send.add_argument("--text", required=True, help=t("cli.notices.teksten_kunngjoringen"))
-    send.add_argument("--title", default="Kunngjøring", help=t("cli.notices.overskrift_pa_kortet"))
+    send.add_argument("--title", default=t("cli.notices.kunngjoring"),
+                      help=t("cli.notices.overskrift_pa_kortet"))
     send.add_argument("--id", dest="notice_id", default="",
                       help=t("cli.notices.fast_id_for"))
     send.set_defaults(func=cmd_send)

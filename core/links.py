@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
+from core.i18n import t
+
 PURPOSES = ("ics", "minutes", "mydata")
 
 
@@ -66,7 +68,7 @@ class LinkSigner:
 
     def check(self, purpose: str, token: str, now: datetime) -> Link:
         """The link a valid token for `purpose` names; LinkError otherwise."""
-        invalid = LinkError("Lenken er ugyldig.")
+        invalid = LinkError(t("core.links.ugyldig"))
         payload, _, sig = token.partition(".")
         if not payload or not sig or not hmac.compare_digest(sig, self._sig(payload)):
             raise invalid
@@ -78,9 +80,9 @@ class LinkSigner:
             raise invalid
         link = Link(fields[0], int(fields[1]), int(fields[2]), fields[3], int(fields[4]))
         if link.purpose != purpose:
-            raise LinkError("Lenken gjelder noe annet enn det den ble brukt til.")
+            raise LinkError(t("core.links.annet_formal"))
         if link.expires < now.timestamp():
-            raise LinkError("Lenken er utløpt. Bruk lenken i den nyeste meldingen.")
+            raise LinkError(t("core.links.utlopt"))
         return link
 
     def _sig(self, payload: str) -> str:

@@ -127,7 +127,7 @@ def to_markdown(title: str, entries: list[ExportEntry]) -> str:
     if not entries:
         return "\n".join(lines + [t("innspill.rule.ingen_innspill"), ""])
     for group, in_group in groupby(_ordered(entries), key=lambda e: e.group):
-        lines += [f"## {group or 'Alle'}", ""]
+        lines += ["## " + (group or t("innspill.rule.alle")), ""]
         for theme, in_theme in groupby(in_group, key=lambda e: e.theme):
             lines += [f"### {theme}", ""]
             for e in in_theme:

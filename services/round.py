@@ -51,7 +51,7 @@ def round_card(session: Session, rnd: TalkRound) -> tuple[dict[str, Any], str]:
     elif speaking:
         text = t("round.service.runden_har_ordet", label=speaking.label, until=view.until)
     else:
-        text = f"Runden: {rnd.topic}"
+        text = t("round.service.runden_topic", topic=rnd.topic)
     return build_round_card(view), text
 
 

@@ -127,3 +127,14 @@ def test_the_language_is_picked_in_one_place() -> None:
     assert pick_language("hjelp") == "nb"
     assert pick_language(None) == "nb"
     assert pick_language("helpful") == "nb"
+
+
+def test_no_lookup_hides_inside_an_f_string_where_extraction_cannot_see_it() -> None:
+    hidden = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [f"{path.relative_to(ROOT)}:{c.lineno}" for c in ast.walk(node)
+                           if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                           and c.func.id in KEYWORDS]
+    assert not hidden, hidden

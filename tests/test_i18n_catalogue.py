@@ -138,3 +138,13 @@ def test_no_lookup_hides_inside_an_f_string_where_extraction_cannot_see_it() -> 
                            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
                            and c.func.id in KEYWORDS]
     assert not hidden, hidden
+
+
+def test_an_install_ships_every_catalogue_source() -> None:
+    import tomllib
+
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = data["tool"]["setuptools"]["package-data"]["core"]
+    shipped = {p for pattern in patterns for p in (ROOT / "core").glob(pattern)}
+    assert set((ROOT / "core" / "locale").rglob("*.po")) <= shipped
+    assert {p.parent.parent.name for p in shipped} >= {"nb", "en"}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from core.i18n import t
+
 RETRYABLE = frozenset({0, 401, 412, 429, 500, 502, 503, 504})  # 0: no answer (network, timeout)
 UNREACHABLE = frozenset({403, 404})
 
@@ -42,13 +44,17 @@ def decide(status: int, attempts: int, retry_after: float | None = None,
     if 200 <= status < 300:
         return Decision("sent")
     if status in UNREACHABLE:
-        why = "blokkert eller appen er ikke installert" if status == 403 else "fant ikke samtalen"
+        why = (t("delivery.policy.blokkert_eller_appen") if status == 403
+               else t("delivery.policy.fant_ikke_samtalen"))
         return Decision("unreachable", error=f"HTTP {status} {code}: {why}".replace("  ", " "))
     if status in RETRYABLE:
         if attempts >= policy.max_attempts:
-            return Decision("failed", error=f"ga opp etter {attempts} forsøk (sist HTTP {status})")
+            return Decision("failed",
+                            error=t("delivery.policy.ga_opp_etter", attempts=attempts,
+                                    status=status))
         # Never earlier than Teams asked for, never without jitter (instances would march in step).
         wait = (retry_after or 0.0) * (rng or random).uniform(1.0, 1.2)
         delay = max(backoff(attempts, rng, policy), wait)
-        return Decision("pending", delay_s=delay, error=f"HTTP {status}, prøver igjen")
-    return Decision("failed", error=f"HTTP {status} {code}: Teams avviste meldingen")
+        return Decision("pending", delay_s=delay,
+                        error=t("delivery.policy.http_prover_igjen", status=status))
+    return Decision("failed", error=t("delivery.policy.teams_avviste", status=status, code=code))

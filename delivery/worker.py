@@ -12,6 +12,7 @@ import aiohttp
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.i18n import t
 from core.settings import Settings
 from delivery import limits, target
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
@@ -119,7 +120,8 @@ class DeliveryWorker:
             await self._deliver_one(row)
         except Exception:  # one bad row must not stop the worker
             log.exception("Levering %s feilet uventet", row.id)
-            await asyncio.to_thread(self.ops.record, row, 0, None, "", None, "intern feil")
+            await asyncio.to_thread(self.ops.record, row, 0, None, "", None,
+                                    t("delivery.worker.intern_feil"))
 
     async def _deliver_one(self, row: Delivery) -> None:
         assert row.id is not None and self.connector is not None
@@ -127,7 +129,7 @@ class DeliveryWorker:
                                      self.settings.app_id)
         if dest is None:
             await asyncio.to_thread(self.ops.finish, row, "unreachable",
-                                    "ingen 1:1-samtale: boten er ikke installert for medlemmet")
+                                    t("delivery.worker.ingen_samtale_boten"))
             return
         cost = 1 if dest.conversation_id else 2
         conv_at = (await asyncio.to_thread(limits.reserve, self.engine, dest.limit_key,

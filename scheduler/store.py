@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core.i18n import t
 from storage.db import session_scope
 from storage.delivery import insert_ignore
 from storage.delivery_models import ScheduledJob
@@ -35,7 +36,8 @@ def schedule(session: Session, kind: str, key: str, args: dict[str, Any], due_at
     insert_ignore(session, ScheduledJob, [{
         "kind": kind, "key": key, "args": json.dumps(args), "description": description,
         "status": status, "due_at": due_at, "expires_at": expires_at, "attempts": 0,
-        "error": "" if status == "pending" else "opprettet for sent", "created_at": now}])
+        "error": "" if status == "pending" else t("scheduler.store.opprettet_for_sent"),
+        "created_at": now}])
     return session.exec(select(ScheduledJob).where(ScheduledJob.kind == kind,
                                                    ScheduledJob.key == key)).one()
 
@@ -63,12 +65,12 @@ def run_due(engine: Engine, now: datetime, handlers: dict[str, Handler],
 def _run_one(session: Session, job: ScheduledJob, now: datetime,
              handlers: dict[str, Handler]) -> str:
     if now > job.expires_at:
-        job.error = "for sent: tjenesten var nede lenger enn reglen tillater"
+        job.error = t("scheduler.store.for_sent_tjenesten")
         log.warning("Jobb %s (%s) hoppet over: for sent", job.id, job.kind)
         return "skipped"
     handler = handlers.get(job.kind)
     if handler is None:
-        job.error = f"ukjent jobbtype {job.kind}"
+        job.error = t("scheduler.store.ukjent_jobbtype", kind=job.kind)
         return "failed"
     try:
         with session.begin_nested():  # a failing job undoes only its own writes
@@ -94,9 +96,9 @@ def pending_job(session: Session, job_id: int) -> ScheduledJob:
     """A job still waiting in the queue, or QueueError."""
     job = session.get(ScheduledJob, job_id)
     if job is None:
-        raise QueueError(f"fant ingen planlagt melding med id {job_id}")
+        raise QueueError(t("scheduler.store.fant_ingen_planlagt", job_id=job_id))
     if job.status != "pending":
-        raise QueueError(f"meldingen {job_id} er ikke lenger i køen (status: {job.status})")
+        raise QueueError(t("scheduler.store.meldingen_er_ikke", job_id=job_id, status=job.status))
     return job
 
 
@@ -111,7 +113,7 @@ def cancel_job(session: Session, job_id: int, now: datetime) -> ScheduledJob:
 def move_job(session: Session, job_id: int, new_due: datetime, now: datetime) -> ScheduledJob:
     """Move a pending job to a new time; its grace moves with it."""
     if new_due <= now:
-        raise QueueError("det nye tidspunktet har allerede passert")
+        raise QueueError(t("scheduler.store.det_nye_tidspunktet"))
     job = pending_job(session, job_id)
     job.expires_at = new_due + (job.expires_at - job.due_at)
     job.due_at = new_due

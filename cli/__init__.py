@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.os_errors import os_error_text
 from core.settings import Settings, load_settings
 
 
@@ -18,11 +19,8 @@ class CliError(Exception):
     """A failure the user should read: the message is Norwegian and goes to stderr."""
 
 
-class NorwegianParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"Feil i kommandoen: {message}\n")
-        sys.exit(2)
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
 
 
 @dataclass
@@ -34,12 +32,10 @@ class CliContext:
 
     @cached_property
     def engine(self) -> Engine:
-        from storage.db import make_engine
-        from storage.migrate import upgrade
+        from storage.db import open_database
 
-        engine = make_engine(self.settings.resolved_database_url())
-        upgrade(engine)
-        return engine
+        # The CLI does not wait for a database that is down: the user is there to see it.
+        return open_database(self.settings.resolved_database_url(), notify=_say)
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
@@ -51,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per noun; each cli module adds its verbs in register()."""
     import importlib
 
+    from cli.common import NorwegianParser
+
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:
@@ -61,13 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
     """Run one command; returns the process exit code."""
+    from storage.db import DatabaseStartError
+
     args = build_parser().parse_args(list(argv))
-    ctx = ctx or CliContext(settings=load_settings())
     try:
+        ctx = ctx or CliContext(settings=load_settings())
         result = args.func(args, ctx)
-    except CliError as exc:
+    except (CliError, DatabaseStartError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        sys.stderr.write(f"Feil: {os_error_text(exc)}\n")
+        return 1
     return int(result or 0)

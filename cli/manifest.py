@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli import CliContext, CliError, NorwegianParser
+from cli import CliContext, CliError
+from cli.common import NorwegianParser
 from services.manifest_package import (
     ManifestError,
     build_package,

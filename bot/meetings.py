@@ -32,7 +32,7 @@ class OnBehalf(BaseModel):
 
 def register(router: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
-    router.command("status", description="Svar på en innkalling: status MØTE-ID",
+    router.command("status", description="Hvem som har svart på en innkalling: status MØTE-ID",
                    secretariat=True)(status_command)
     router.command("eksport", description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
                    secretariat=True)(export_command)

@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from sqlmodel import Session
 
 from cli import CliError
-from core.dates import DateTextError, parse_datetime_utc
+from core.dates import ACCEPTED_DATETIME, DateTextError, parse_datetime_utc
 from domain.group_names import closest
 from storage.groups import find_group, get_or_create_group, group_names
 from storage.models import WorkingGroup
@@ -52,6 +52,8 @@ _ERRORS = [
     (re.compile(r"^argument (.+?): ignored explicit argument (.*)$"),
      "argumentet {0}: tar ingen verdi ({1})"),
     (re.compile(r"^ambiguous option: (.*?) could match (.*)$"), "tvetydig valg: {0} kan bety {1}"),
+    # Our own type= checks already speak Norwegian; only the frame is argparse's.
+    (re.compile(r"^argument (.+?): (.*)$"), "argumentet {0}: {1}"),
 ]
 
 
@@ -149,7 +151,10 @@ def date_option(text: str, option: str) -> datetime:
     try:
         return parse_datetime_utc(text)
     except DateTextError as exc:
-        raise CliError(f"{option}: {exc}") from exc
+        message = str(exc)
+        if ACCEPTED_DATETIME not in message:  # a date-only hint: the option wants a time too
+            message += f" Dato og klokkeslett skrives {ACCEPTED_DATETIME}."
+        raise CliError(f"{option}: {message}") from exc
 
 
 def did_you_mean(session: Session, name: str) -> str | None:

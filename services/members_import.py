@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,10 @@ HEADER_WORDS = {
     "role": "role", "rolle": "role",
     "group": "group", "gruppe": "group", "faggruppe": "group",
 }  # fmt: skip
+
+
+# Deliberately loose: it catches a name or a missing «@» in the e-mail column, not RFC 5322.
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
 class ImportFileError(Exception):
@@ -72,6 +77,7 @@ def _csv_header(line: str) -> tuple[str, list[str]] | None:
 def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[ImportRow], list[str]]:
     rows: list[ImportRow] = []
     warnings: list[str] = []
+    bad_emails: list[str] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     next(reader)  # the header, already read
     for cells in reader:
@@ -85,6 +91,8 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
         if not values.get("name"):
             warnings.append(f"linje {line}: mangler navn, hoppet over")
             continue
+        if values.get("email") and not _EMAIL.match(values["email"]):
+            bad_emails.append(f"linje {line}: «{values['email']}» er ikke en e-postadresse")
         role = parse_role(values.get("role", ""))
         if values.get("role") and role is None:
             warnings.append(f"linje {line}: ukjent rolle «{values['role']}», bruker medlem")
@@ -93,6 +101,8 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
             email=values.get("email") or None, role=role,
             group=values.get("group") or None, line=line,
         ))  # fmt: skip
+    if bad_emails:
+        raise ImportFileError("; ".join(bad_emails) + ". Rett filen; ingenting er importert.")
     return rows, warnings
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from cli import CliError
+from core.os_errors import os_error_text
 
 # Each module cli/export_<kind>.py has register(kinds) adding its own sub-parser;
 # a feature adds its kind here when its module exists.
@@ -31,5 +32,5 @@ def write_output(text: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise CliError(f"kan ikke skrive {output}: {exc.strerror}") from exc
+        raise CliError(f"kan ikke skrive {output}: {os_error_text(exc)}") from exc
     sys.stderr.write(f"Skrev {output}\n")

@@ -89,12 +89,12 @@ def check_times(start: datetime | None, end: datetime | None, deadline: datetime
     """The checks on what is given: end after start, deadline by the start, no past start."""
     if start is not None and end is not None and end <= start:
         raise CliError("--end må være etter --start")
-    if start is not None and deadline is not None and deadline > start:
-        raise CliError(f"svarfristen ({oslo(deadline)}) er etter møtestart ({oslo(start)}); "
-                       "svarfristen må være senest når møtet starter")
     if start is not None and start < now and not past:
         raise CliError(f"møtestart {oslo(start)} har vært; bruk --past for et møte som "
                        "allerede er holdt")
+    if start is not None and deadline is not None and deadline > start:
+        raise CliError(f"svarfristen ({oslo(deadline)}) er etter møtestart ({oslo(start)}); "
+                       "svarfristen må være senest når møtet starter")
 
 
 def oslo(moment: datetime) -> str:

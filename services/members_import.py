@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.os_errors import os_error_text
 from services.names import collapse_spaces
 from storage.models import Role
 
@@ -59,7 +60,7 @@ def read_text(path: str | Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportFileError(f"kunne ikke lese filen {path}: {exc.strerror or exc}") from exc
+        raise ImportFileError(f"kunne ikke lese filen {path}: {os_error_text(exc)}") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -151,11 +151,13 @@ def open_database(url: str, *, wait_s: float = 0.0, notify: Callable[[str], None
             _connect_once(engine)
             break
         except OperationalError as exc:
-            if monotonic() + pause > deadline:
+            remaining = deadline - monotonic()
+            if remaining <= 0:
                 engine.dispose()
                 raise DatabaseStartError(_unreachable(url, exc, wait_s)) from None
-            say(f"Venter på databasen ({describe(url)}) …")
-            sleep(pause)
+            if pause == 0.25:
+                say(f"Venter på databasen ({describe(url)}) i opptil {wait_s:g} sekunder …")
+            sleep(min(pause, remaining))
             pause = min(pause * 2, 5.0)
     try:
         prepare_schema(engine)

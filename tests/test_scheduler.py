@@ -129,4 +129,5 @@ def test_queue_list_cancel_move(run, engine, clock) -> None:  # type: ignore[no-
     assert code == 1 and "ikke lenger i køen" in err
     code, _, err = run("queue", "move", str(first), "i morgen")
     assert code == 1 and "er ikke en dato" in err
-    assert run("queue", "move", str(first), "21.11.2026 kl. 08.15")[1] == f"{first}\t2026-11-21 08:15\n"
+    moved = run("queue", "move", str(first), "21.11.2026 kl. 08.15")[1]
+    assert moved == f"{first}\t2026-11-21 08:15\n"

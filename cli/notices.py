@@ -61,7 +61,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     sys.stderr.write(f"Sender til {sendout.total} medlemmer i «{group.name}» …\n")
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
     sent = final.by_status.get("sent", 0)
-    print(f"sendout\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
+    print(f"utsending\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
     if final.in_doubt:
         sys.stderr.write(f"{final.in_doubt} meldinger var uavklart etter et avbrudd og ble "
                          "sendt på nytt (kan ha gitt duplikater).\n")

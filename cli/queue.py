@@ -11,6 +11,10 @@ from scheduler.store import QueueError, cancel_job, move_job, pending_job, upcom
 from storage.db import session_scope
 
 FORMAT = "%Y-%m-%d %H:%M"
+# The job kinds (stored identifiers) as the secretariat reads them.
+KIND_WORDS = {"invitation": "innkalling", "meeting_rsvp_reminder": "svarpåminnelse",
+              "meeting_day_before": "påminnelse dagen før", "round_nudge": "runde-varsel",
+              "innspill_reminder": "innspillpåminnelse", "innspill_close": "innspill stenges"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,8 +37,8 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         jobs = upcoming(session)
     print_rows(("id", "tid", "type", "beskrivelse"),
-               [(job.id, job.due_at.astimezone(OSLO).strftime(FORMAT), job.kind, job.description)
-                for job in jobs])
+               [(job.id, job.due_at.astimezone(OSLO).strftime(FORMAT),
+                 KIND_WORDS.get(job.kind, job.kind), job.description) for job in jobs])
     return 0
 
 
@@ -45,7 +49,8 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
             job = pending_job(session, args.id)
             when = job.due_at.astimezone(OSLO).strftime(FORMAT)
             require_yes(args.yes, "Avlysningen",
-                        [f"avlyses\t{job.id}\t{when}\t{job.kind}\t{job.description}"])
+                        [f"avlyses\t{job.id}\t{when}\t{KIND_WORDS.get(job.kind, job.kind)}\t"
+                         f"{job.description}"])
             cancel_job(session, args.id, ctx.clock.now())
     except QueueError as exc:
         raise CliError(str(exc)) from exc

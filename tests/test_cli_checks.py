@@ -1,4 +1,4 @@
-"""Checks on what is given: dates in every accepted form, deadline, --past, e-mails, roles, --yes."""
+"""Checks on what is given: every date form, deadline, --past, e-mails, roles, --yes."""
 
 from __future__ import annotations
 

@@ -14,7 +14,6 @@ import pytest
 
 import cli
 from bot import build_router
-from cli.common import print_rows, translate_argparse
 from tests.cli_support import GROUP, Run, make_groups, make_runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,12 +105,6 @@ def test_every_list_has_its_header_only_on_a_terminal(run: Run, monkeypatch, arg
         assert first == header
 
 
-def test_print_rows_keeps_cells_on_one_line() -> None:
-    out, err = io.StringIO(), io.StringIO()
-    assert print_rows(("id", "x"), [(1, "a\tb\nc"), (2, "")], out, err) == 2
-    assert out.getvalue() == "1\ta b c\n2\t-\n" and err.getvalue() == ""
-
-
 def _help(parser, argv: list[str]) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
@@ -149,10 +142,6 @@ def test_argparse_errors_are_norwegian(capsys, argv: list[str], norwegian: str) 
     assert exited.value.code == 2 and norwegian in err and err.startswith("bruk: ")
     for word in ENGLISH:
         assert word not in err, word
-
-
-def test_unknown_argparse_sentence_passes_through() -> None:
-    assert translate_argparse("something new") == "something new"
 
 
 def test_status_help_text_says_what_it_does() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from storage.db import DatabaseStartError, make_engine, open_database
+from storage.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -81,20 +81,6 @@ def test_service_waits_for_postgres_then_gives_up_with_a_sentence(tmp_path: Path
     no_traceback(proc)
     assert "Venter på databasen" in proc.stderr and "etter 1 sekunder" in proc.stderr
     assert "lytter på" not in proc.stderr and "hemmelig" not in proc.stderr
-
-
-def test_open_database_retries_with_back_off_until_the_timeout() -> None:
-    now = [0.0]
-    pauses: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        pauses.append(seconds)
-        now[0] += seconds
-
-    with pytest.raises(DatabaseStartError, match="etter 10 sekunder"):
-        open_database(f"postgresql://postgres@127.0.0.1:{free_port()}/x", wait_s=10,
-                      sleep=sleep, monotonic=lambda: now[0])
-    assert pauses[:4] == [0.25, 0.5, 1.0, 2.0] and sum(pauses) == pytest.approx(10)
 
 
 def test_busy_port_is_a_sentence_and_never_says_it_listens(tmp_path: Path) -> None:

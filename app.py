@@ -150,6 +150,14 @@ def main(argv: list[str]) -> int:
     except OSError as exc:
         sys.stderr.write(f"Feil: {os_error_text(exc)}\n")
         return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("Avbrutt.\n")
+        return 130
+    except Exception as exc:  # the last guard: a user never reads a traceback
+        log.debug("uventet feil", exc_info=True)
+        sys.stderr.write(f"Feil: noe uventet gikk galt ({type(exc).__name__}: {exc}). Ingenting "
+                         "er lagret fra denne kommandoen; meld gjerne fra til utviklerne.\n")
+        return 1
     return 0
 
 

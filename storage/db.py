@@ -143,6 +143,8 @@ def open_database(url: str, *, wait_s: float = 0.0, notify: Callable[[str], None
     """
     say = notify or (lambda _text: None)
     check_url(url, say)
+    if url.startswith("sqlite"):
+        wait_s = 0.0  # a local file does not come up later: waiting would only hide the cause
     engine = make_engine(url)
     deadline = monotonic() + wait_s
     pause = 0.25

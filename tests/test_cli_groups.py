@@ -169,3 +169,9 @@ def test_a_deleted_stray_group_is_not_in_a_later_joint_meeting(run: Run, clock) 
     assert code == 0
     with Session(run.ctx.engine) as s:  # type: ignore[attr-defined]
         assert {link.group_id for link in s.exec(select(MeetingGroup))} == {1}
+
+
+def test_notices_send_to_a_misspelt_group_asks_did_you_mean(run: Run) -> None:
+    make_groups(run, GROUP)
+    code, out, err = run("notices", "send", "--group", TYPO, "--text", "Hei")
+    assert (code, out) == (1, "") and f"Mente du «{GROUP}»?" in err

@@ -39,3 +39,26 @@ def test_the_cli_does_not_wait() -> None:
 def test_describe_never_shows_the_password() -> None:
     text = describe("postgresql://bruker:hemmelig@db.example:6543/faggruppe")
     assert text == "PostgreSQL på db.example:6543, database «faggruppe»"
+
+
+def test_a_sqlite_file_that_cannot_be_opened_is_not_waited_for(tmp_path) -> None:
+    (tmp_path / "fil").write_text("")
+    pauses: list[float] = []
+    with pytest.raises(DatabaseStartError, match="kan ikke åpne SQLite-filen"):
+        open_database(f"sqlite:///{tmp_path}/fil/db.sqlite", wait_s=30, sleep=pauses.append)
+    assert pauses == []
+
+
+def test_an_unexpected_error_is_a_sentence_not_a_traceback(monkeypatch, capsys) -> None:
+    import app
+    import cli
+
+    def broken(_argv):  # type: ignore[no-untyped-def]
+        raise RuntimeError("noe brakk")
+
+    monkeypatch.setattr(cli, "main", broken)
+    monkeypatch.setattr(app.logging, "basicConfig", lambda **_kw: None)  # leave pytest's logging
+    assert app.main(["groups", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "Feil: noe uventet gikk galt (RuntimeError: noe brakk)" in err
+    assert "Traceback" not in err

@@ -7,8 +7,8 @@ import sys
 
 from cli import CliContext, CliError
 from cli.common import add_yes, did_you_mean, existing_group, print_rows, require_yes
-from scheduler.rule_settings import RuleSettingError, parse_setting, with_setting
-from services.names import collapse_spaces
+from domain.names import collapse_spaces
+from domain.rules import RuleSettingError, parse_setting, with_setting
 from storage import audit
 from storage import meetings as meeting_repo
 from storage.db import session_scope

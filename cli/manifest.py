@@ -10,13 +10,7 @@ from typing import Any
 from cli import CliContext, CliError
 from cli.common import NorwegianParser
 from core.os_errors import os_error_text
-from services.manifest_package import (
-    ManifestError,
-    build_package,
-    fill_manifest,
-    is_guid,
-    load_template,
-)
+from services.manifest import ManifestError, build_package, fill_manifest, is_guid, load_template
 
 DEFAULT_OUTPUT = Path("build") / "faggruppe-bot.zip"
 

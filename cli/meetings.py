@@ -11,8 +11,7 @@ from zoneinfo import ZoneInfo
 from cli import CliContext, CliError
 from cli.common import date_option, existing_group, print_rows
 from cli.meetings_send import add_verbs
-from services.agenda import parse_agenda
-from services.meeting_plan import parse_plan
+from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
 from storage import rsvp
 from storage.db import session_scope
@@ -81,7 +80,9 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     show.add_argument("id", type=int, metavar="MØTE-ID")
     show.set_defaults(func=show_meeting)
     add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
-    __import__("cli.meetings_edit").meetings_edit.add_verbs(verbs)  # edit, cancel
+    from cli import meetings_edit  # it imports oslo_time from here
+
+    meetings_edit.add_verbs(verbs)  # edit, cancel
 
 
 def check_times(start: datetime | None, end: datetime | None, deadline: datetime | None,

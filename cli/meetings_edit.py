@@ -9,7 +9,7 @@ from cli import CliContext, CliError
 from cli.common import add_yes, date_option, require_yes
 from delivery import live_cards
 from delivery.run import deliver_sendout
-from services import invitations, meeting_changes
+from services import meetings, runtime
 from storage import rsvp
 from storage.db import session_scope
 from storage.delivery_models import Sendout
@@ -38,7 +38,8 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
     if sendout is not None and sendout.total:
         final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout.id or 0, ctx.clock))
         told = final.by_status.get("sent", 0)
-    redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock))
+    redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock,
+                                                   runtime.render))
     return told, redrawn
 
 
@@ -56,11 +57,11 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
             check_times(start, end, current.rsvp_deadline if start else None,
                         ctx.clock.now(), args.past)
         try:
-            meeting, sendout = meeting_changes.edit(session, args.meeting_id, ctx.clock.now(),
+            meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
                                                     starts_at=start, ends_at=end, place=args.place)
-        except meeting_changes.ChangeError as exc:
+        except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
-        when = invitations.when_text(meeting)
+        when = meetings.when_text(meeting)
         session.expunge_all()
     told, redrawn = _finish(ctx, sendout)
     print(f"endret\t{args.meeting_id}\t{when}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
@@ -77,8 +78,8 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
                         [f"avlyses\t{args.meeting_id}\t{current.title}\t"
                          f"inviterte som får beskjed\t{invited}"])
         try:
-            _meeting, sendout = meeting_changes.cancel(session, args.meeting_id, ctx.clock.now())
-        except meeting_changes.ChangeError as exc:
+            _meeting, sendout = meetings.cancel(session, args.meeting_id, ctx.clock.now())
+        except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
         session.expunge_all()
     told, redrawn = _finish(ctx, sendout)

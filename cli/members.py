@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
 from cli.common import add_yes, existing_group, group_to_fill, print_rows, require_yes
-from services.member_matching import import_rows
-from services.members_import import ImportFileError, ImportRow, parse_role, read_members
-from services.names import group_key
+from domain.members import ImportFileError, ImportRow, parse_role, read_members
+from domain.names import group_key
+from services.members import import_rows
 from storage import audit
 from storage.db import session_scope
 from storage.groups import default_group, group_names, member_ids

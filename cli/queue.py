@@ -6,7 +6,7 @@ import argparse
 
 from cli import CliContext, CliError
 from cli.common import add_yes, date_option, print_rows, require_yes
-from scheduler.rules import OSLO
+from domain.rules import OSLO
 from scheduler.store import QueueError, cancel_job, move_job, pending_job, upcoming
 from storage.db import session_scope
 

@@ -1,1 +1,1 @@
-"""Pure rules without I/O: imports only core, domain, the standard library and pydantic."""
+"""Pure domain rules: no database, no network, no bot framework (imports core, stdlib, pydantic)."""

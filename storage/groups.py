@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlmodel import Session, col, select
 
-from scheduler.rule_settings import rules_from_json
-from scheduler.rules import Rule
-from services.names import collapse_spaces, group_key
+from domain.names import collapse_spaces, group_key
+from domain.rules import Rule, rules_from_json
 from storage.meeting_models import MeetingGroup
 from storage.models import Member, Membership, WorkingGroup
 

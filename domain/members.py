@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import csv
+import enum
 import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.os_errors import os_error_text
-from services.names import collapse_spaces
-from storage.models import Role
+from domain.names import collapse_spaces
+
+
+class Role(enum.StrEnum):
+    secretariat = "secretariat"
+    member = "member"
+    guest = "guest"
+
 
 ROLE_WORDS = {
     "secretariat": Role.secretariat,

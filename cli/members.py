@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("members", help="medlemsregisteret")
     verbs = parser.add_subparsers(dest="verb", required=True)
     imp = verbs.add_parser("import", help="importer medlemmer fra TSV eller CSV")
-    imp.add_argument("path")
+    imp.add_argument("path", help="TSV fra innkallingen eller CSV med kolonnen name/navn")
     imp.add_argument("--group", help="faggruppen medlemmene skal inn i (opprettes hvis navnet "
                      "ikke ligner på noen annen)")
     imp.add_argument("--create-group", action="store_true",
@@ -40,11 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     lst.add_argument("--group", help="bare medlemmene i denne faggruppen")
     lst.set_defaults(func=cmd_list)
     role = verbs.add_parser("role", help="sett rolle: sekretariat, medlem eller gjest")
-    role.add_argument("who")
+    role.add_argument("who", help="medlemmets navn eller e-post")
     role.add_argument("role", help="sekretariat, medlem eller gjest")
     role.set_defaults(func=cmd_role)
     deact = verbs.add_parser("deactivate", help="deaktiver et medlem")
-    deact.add_argument("who")
+    deact.add_argument("who", help="medlemmets navn eller e-post")
     add_yes(deact)
     deact.set_defaults(func=cmd_deactivate)
 

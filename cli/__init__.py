@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.links import LinkSigner
 from core.os_errors import os_error_text
 from core.settings import Settings, load_settings
 
@@ -36,6 +37,13 @@ class CliContext:
 
         # The CLI does not wait for a database that is down: the user is there to see it.
         return open_database(self.settings.resolved_database_url(), notify=_say)
+
+    @cached_property
+    def links(self) -> LinkSigner:
+        """The link signer from these settings, as the app builds it."""
+        from services.ics import link_signer
+
+        return link_signer(self.engine, self.settings)
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]

@@ -80,7 +80,7 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     show.add_argument("id", type=int, metavar="MØTE-ID")
     show.set_defaults(func=show_meeting)
     add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
-    from cli import meetings_edit  # it imports oslo_time from here
+    from cli import meetings_edit  # it imports check_times from here
 
     meetings_edit.add_verbs(verbs)  # edit, cancel
 

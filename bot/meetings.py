@@ -41,7 +41,8 @@ from storage.models import Member
 def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
-    secretariat.command("status", description=lambda: t("meetings.reply.svar_pa_en"),
+    secretariat.command("status",
+                        description=lambda: t("meetings.reply.hvem_som_har"),
                         )(status_command)
     secretariat.command("eksport",
                         description=lambda: t("meetings.reply.oppmoteliste_for_referatet"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cli import CliContext, CliError
 from core.i18n import t, use_language
+from core.os_errors import os_error_text
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -28,8 +29,8 @@ def dump_cards(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         args.directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(t("cli.cards.kan_ikke_opprette", directory=args.directory,
-                         strerror=exc.strerror)) from exc
+        raise CliError(t("cli.cards.kan_ikke_opprette_2",
+                         os_error_text=os_error_text(exc))) from exc
     with use_language(args.lang):
         cards = sample_cards()
     for name, card in sorted(cards.items()):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cli import CliError
 from core.i18n import t
+from core.os_errors import os_error_text
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,6 +32,6 @@ def write_output(text: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise CliError(t("cli.export.kan_ikke_skrive", output=output,
-                         strerror=exc.strerror)) from exc
+        raise CliError(t("cli.export.kan_ikke_skrive_2", output=output,
+                         os_error_text=os_error_text(exc))) from exc
     sys.stderr.write(f"Skrev {output}\n")

@@ -1,4 +1,4 @@
-"""`groups list|create|rules`: the working groups the bot serves, and their rules."""
+"""`groups list|create|rename|merge|delete|rules`: the working groups and their rules."""
 
 from __future__ import annotations
 
@@ -6,12 +6,23 @@ import argparse
 import sys
 
 from cli import CliContext, CliError
+from cli.common import add_yes, did_you_mean, existing_group, print_rows, require_yes
 from core.i18n import t
 from domain.names import collapse_spaces
 from domain.rules import RuleSettingError, parse_setting, with_setting
 from storage import audit
+from storage import meetings as meeting_repo
 from storage.db import session_scope
-from storage.groups import find_group, get_or_create_group, group_rules, list_groups
+from storage.groups import (
+    delete_group,
+    find_group,
+    get_or_create_group,
+    group_rules,
+    list_groups,
+    member_ids,
+    merge_groups,
+    rename_group,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,7 +32,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     verbs.add_parser("list", help=t("cli.groups.list_faggrupper")).set_defaults(func=cmd_list)
     create = verbs.add_parser("create", help=t("cli.groups.opprett_en_faggruppe"))
     create.add_argument("name")
+    create.add_argument("--create-group", action="store_true",
+                        help=t("cli.groups.opprett_selv_om"))
     create.set_defaults(func=cmd_create)
+    rename = verbs.add_parser("rename", help=t("cli.groups.gi_en_faggruppe"))
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    rename.set_defaults(func=cmd_rename)
+    merge = verbs.add_parser("merge", help=t("cli.groups.flytt_medlemmer_moter"))
+    merge.add_argument("source")
+    merge.add_argument("target")
+    add_yes(merge)
+    merge.set_defaults(func=cmd_merge)
+    delete = verbs.add_parser("delete", help=t("cli.groups.fjern_en_faggruppe"))
+    delete.add_argument("name")
+    add_yes(delete)
+    delete.set_defaults(func=cmd_delete)
     rules = verbs.add_parser("rules", help=t("cli.groups.vis_eller_endre"))
     rules.add_argument("name")
     rules.add_argument("--set", action="append", default=[], metavar="REGEL.FELT=VERDI",
@@ -35,8 +61,8 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     """One row per group: id, name, linked team or "-", member count."""
     with session_scope(ctx.engine) as session:
         rows = list_groups(session)
-    for group, count in rows:
-        print(f"{group.id}\t{group.name}\t{group.team_id or '-'}\t{count}")
+    print_rows(("id", "navn", "team", "medlemmer"),
+               [(group.id, group.name, group.team_id or "-", count) for group, count in rows])
     return 0
 
 
@@ -47,7 +73,13 @@ def cmd_create(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(t("cli.groups.navnet_pa_faggruppen"))
     with session_scope(ctx.engine) as session:
         existing = find_group(session, name)
+        close = did_you_mean(session, name) if existing is None else None
+        if close is not None and not args.create_group:
+            raise CliError(t("cli.groups.ligner_pa_faggruppen", name=name, close=close))
         group = existing or get_or_create_group(session, name)
+        if existing is None:
+            audit.record(session, action="groups.create", target=group.name,
+                         detail="actor=cli", at=ctx.clock.now())
     print(group.id)
     if existing is not None:
         sys.stderr.write(t("cli.groups.faggruppen_finnes_allerede", name=group.name))
@@ -63,9 +95,7 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
     except RuleSettingError as exc:
         raise CliError(str(exc)) from exc
     with session_scope(ctx.engine) as session:
-        group = find_group(session, args.name)
-        if group is None:
-            raise CliError(t("cli.groups.fant_ingen_faggruppe", name=args.name))
+        group = existing_group(session, args.name)
         stored = "{}" if args.reset else group.rules
         for name, field, value in settings:
             stored = with_setting(stored, name, field, value)
@@ -79,4 +109,69 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
         hours = int(rule.grace.total_seconds() // 3600)
         print(f"{rule.name}\t{rule.days_before}\t{at}\t"
               f"{'ja' if rule.working_hours else 'nei'}\t{hours}")
+    return 0
+
+
+def cmd_rename(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Rename a group; print its id and new name."""
+    new_name = collapse_spaces(args.new_name)
+    if not new_name:
+        raise CliError(t("cli.groups.det_nye_navnet"))
+    with session_scope(ctx.engine) as session:
+        group = existing_group(session, args.name)
+        taken = find_group(session, new_name)
+        if taken is not None and taken.id != group.id:
+            raise CliError(t("cli.groups.det_finnes_allerede", name=taken.name))
+        old = group.name
+        rename_group(session, group, new_name)
+        audit.record(session, action="groups.rename", target=f"group:{group.id}",
+                     detail=f"actor=cli «{old}» -> «{group.name}»", at=ctx.clock.now())
+    print(f"{group.id}\t{group.name}")
+    sys.stderr.write(t("cli.groups.faggruppen_heter_na", old=old, name=group.name))
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Move everything of FRA into TIL and remove FRA (nothing happens without --yes)."""
+    with session_scope(ctx.engine) as session:
+        source = existing_group(session, args.source)
+        target = existing_group(session, args.target)
+        if source.id == target.id:
+            raise CliError(t("cli.groups.fra_og_til"))
+        members = len(member_ids(session, source))
+        meetings = meeting_repo.list_meetings(session, source)
+        require_yes(args.yes, t("cli.groups.sammenslaingen"), [
+            t("cli.groups.fjernes_medlemmer_moter", id=source.id, name=source.name,
+              members=members, meetings_count=len(meetings), team=source.team_id or "-",
+              id2=target.id, name2=target.name)])
+        moved = merge_groups(session, source, target)
+        audit.record(session, action="groups.merge", target=f"group:{target.id}",
+                     detail=f"actor=cli from=group:{source.id} «{source.name}» "
+                     f"members={moved['medlemmer']} meetings={moved['møter']}",
+                     at=ctx.clock.now())
+    print(f"{target.id}\t{target.name}")
+    sys.stderr.write(t("cli.groups.slo_inn_nye", name=source.name, name2=target.name,
+                       moved=moved['medlemmer'], moved2=moved['møter']))
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Remove a group; meetings of no other group are kept and listed (needs --yes)."""
+    with session_scope(ctx.engine) as session:
+        group = existing_group(session, args.name)
+        members = len(member_ids(session, group))
+        meetings = meeting_repo.list_meetings(session, group)
+        lines = [f"fjernes\t{group.id}\t{group.name}\tmedlemskap\t{members}"]
+        lines += [t("cli.groups.mote", id=m.id, title=m.title) for m in meetings]
+        require_yes(args.yes, "Slettingen", lines)
+        name = group.name
+        detached = delete_group(session, group)
+        audit.record(session, action="groups.delete", target=f"group:{group.id}",
+                     detail=f"actor=cli «{name}» memberships={members} "
+                     f"detached={','.join(map(str, detached)) or '-'}", at=ctx.clock.now())
+        titles = {m.id: m.title for m in meetings}
+    for meeting_id in detached:
+        print(t("cli.groups.uten_gruppe", meeting_id=meeting_id, get=titles.get(meeting_id, '')))
+    sys.stderr.write(t("cli.groups.fjernet_faggruppen_medlemskap", name=name, members=members,
+                       detached_count=len(detached)))
     return 0

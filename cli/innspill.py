@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from cli import CliContext
+from cli.common import print_rows
 from core.i18n import t
 from storage import innspill as repo
 from storage.db import session_scope
@@ -27,10 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
     """Tab-separated: id, question, status, entries, participants."""
     with session_scope(ctx.engine) as db:
-        rows = repo.list_sessions(db)
-        sys.stdout.write(t("cli.innspill.id_sporsmal_status"))
-        for s, count, people in rows:
-            question = " / ".join(repo.questions(s)).replace("\t", " ").replace("\n", " ")
-            sys.stdout.write(f"{s.id}\t{question}\t{_status(s.status)}\t"
-                             f"{count}\t{people}\n")
+        rows = [(s.id, " / ".join(repo.questions(s)), _status(s.status), count,
+                 people) for s, count, people in repo.list_sessions(db)]
+    print_rows(("id", t("cli.innspill.sporsmal"), "status", "innspill", "deltakere"), rows)
     return 0

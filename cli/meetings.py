@@ -3,21 +3,55 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
+from cli.common import date_option, existing_group, print_rows
 from cli.meetings_send import add_verbs
 from core.i18n import t
 from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
+from storage import rsvp
 from storage.db import session_scope
-from storage.groups import find_group, get_or_create_group, list_groups
-from storage.meeting_models import MeetingFormat
+from storage.groups import list_groups
+from storage.meeting_models import MeetingFormat, MeetingStatus
 
 OSLO = ZoneInfo("Europe/Oslo")
-FORMATS = [f.value for f in MeetingFormat]
+# The words the CLI prints and takes; the English values (stored) are accepted as aliases.
+FORMAT_WORDS = {MeetingFormat.physical: "fysisk", MeetingFormat.digital: "digitalt",
+                MeetingFormat.hybrid: "hybrid", MeetingFormat.webinar: "webinar",
+                MeetingFormat.conference: "konferanse", MeetingFormat.study_trip: "studietur"}
+STATUS_WORDS = {MeetingStatus.planned: t("cli.meetings.planlagt"),
+                MeetingStatus.date_tba: t("cli.meetings.dato_ikke_satt"),
+                MeetingStatus.tentative: t("cli.meetings.forelopig"),
+                MeetingStatus.invited: t("cli.meetings.invitert"),
+                MeetingStatus.held: t("cli.meetings.holdt"),
+                MeetingStatus.cancelled: t("cli.meetings.avlyst")}
+_FORMAT_INPUT = {**{w: f for f, w in FORMAT_WORDS.items()}, **{f.value: f for f in MeetingFormat},
+                 "digital": MeetingFormat.digital, "fysisk": MeetingFormat.physical}
+DATE_HELP = t("cli.meetings.kl_eller_norsk")
+
+
+def meeting_format(text: str) -> MeetingFormat:
+    """--format: the Norwegian word, or the stored English value as an alias."""
+    found = _FORMAT_INPUT.get(text.strip().casefold())
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            t("cli.meetings.ukjent_moteform_bruk", text=text))
+    return found
+
+
+def format_word(value: str) -> str:
+    """The Norwegian word for a stored format."""
+    return FORMAT_WORDS.get(MeetingFormat(value), value) if value in _FORMAT_INPUT else value
+
+
+def status_word(value: str) -> str:
+    """The Norwegian word for a stored status."""
+    return STATUS_WORDS.get(MeetingStatus(value), value) if value in set(MeetingStatus) else value
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,39 +60,51 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
                                                                                       required=True)
     create = verbs.add_parser("create", help=t("cli.meetings.opprett_et_mote"))
     create.add_argument("--group", action="append", required=True,
-                        help=t("cli.meetings.faggruppe_gjentas_for"))
-    create.add_argument("--title", required=True)
-    create.add_argument("--start", required=True, help=t("cli.meetings.aaaa_mm_dd"))
-    create.add_argument("--end", required=True, help=t("cli.meetings.aaaa_mm_dd"))
-    create.add_argument("--place", default="")
-    create.add_argument("--online-url", default="")
-    create.add_argument("--format", choices=FORMATS, default="physical")
-    create.add_argument("--deadline", help=t("cli.meetings.svarfrist_aaaa_mm"))
+                        help=t("cli.meetings.en_faggruppe_som"))
+    create.add_argument("--title", required=True, help=t("cli.meetings.motets_tittel"))
+    create.add_argument("--start", required=True, help=DATE_HELP)
+    create.add_argument("--end", required=True, help=DATE_HELP)
+    create.add_argument("--place", default="", help="sted")
+    create.add_argument("--online-url", default="", help=t("cli.meetings.lenke_til_digitalt"))
+    create.add_argument("--format", type=meeting_format, default=MeetingFormat.physical,
+                        metavar="fysisk|digitalt|hybrid|webinar|konferanse",
+                        help=t("cli.meetings.moteform_standard_fysisk"))
+    create.add_argument("--deadline", help=t("cli.meetings.svarfrist_senest_motestart"))
+    create.add_argument("--past", action="store_true", help=t("cli.meetings.tillat_et_mote"))
     create.add_argument("--preparation", default="", help=t("cli.meetings.forberedelser_til_motet"))
     create.add_argument("--agenda", type=Path, help=t("cli.meetings.fil_med_nummererte"))
     create.set_defaults(func=create_meeting)
     imp = verbs.add_parser("import", help=t("cli.meetings.les_en_moteplan"))
     imp.add_argument("path", type=Path)
-    imp.add_argument("--group", required=True)
+    imp.add_argument("--group", required=True, help=t("cli.meetings.en_faggruppe_som_2"))
     imp.set_defaults(func=import_plan)
     lst = verbs.add_parser("list", help=t("cli.meetings.list_moter_id"))
-    lst.add_argument("--group")
+    lst.add_argument("--group", help=t("cli.meetings.bare_motene_til"))
     lst.set_defaults(func=list_meetings)
     show = verbs.add_parser("show", help=t("cli.meetings.vis_et_mote"))
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=int, metavar="MØTE-ID")
     show.set_defaults(func=show_meeting)
     add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
-    from cli import meetings_edit  # it imports oslo_time from here
+    from cli import meetings_edit  # it imports check_times from here
 
     meetings_edit.add_verbs(verbs)  # edit, cancel
 
 
-def oslo_time(text: str, what: str) -> datetime:
-    """'2023-08-31 09:00' in Oslo wall-clock → aware UTC."""
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=OSLO)
-    except ValueError as exc:
-        raise CliError(t("cli.meetings.ma_skrives_som", what=what, text=text)) from exc
+def check_times(start: datetime | None, end: datetime | None, deadline: datetime | None,
+                now: datetime, past: bool) -> None:
+    """The checks on what is given: end after start, deadline by the start, no past start."""
+    if start is not None and end is not None and end <= start:
+        raise CliError(t("cli.meetings.end_ma_vaere"))
+    if start is not None and start < now and not past:
+        raise CliError(t("cli.meetings.motestart_har_vaert", oslo=oslo(start)))
+    if start is not None and deadline is not None and deadline > start:
+        raise CliError(t("cli.meetings.svarfristen_er_etter", oslo=oslo(deadline),
+                         oslo2=oslo(start)))
+
+
+def oslo(moment: datetime) -> str:
+    """'2023-08-31 09:00' in Oslo wall-clock."""
+    return moment.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
 
 
 def _read(path: Path) -> str:
@@ -70,18 +116,17 @@ def _read(path: Path) -> str:
 
 def create_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
     """Create one meeting; print its id alone."""
-    start, end = oslo_time(args.start, "--start"), oslo_time(args.end, "--end")
-    if end <= start:
-        raise CliError(t("cli.meetings.end_ma_vaere"))
-    deadline = oslo_time(args.deadline, "--deadline") if args.deadline else None
+    start, end = date_option(args.start, "--start"), date_option(args.end, "--end")
+    deadline = date_option(args.deadline, "--deadline") if args.deadline else None
+    check_times(start, end, deadline, ctx.clock.now(), args.past)
     agenda = parse_agenda(_read(args.agenda)) if args.agenda else []
     if args.agenda and not agenda:
         raise CliError(t("cli.meetings.fant_ingen_nummererte", agenda=args.agenda))
     with session_scope(ctx.engine) as session:
-        groups = [get_or_create_group(session, name) for name in args.group]
+        groups = [existing_group(session, name) for name in args.group]
         meeting = repo.create_meeting(
             session, groups, ctx.clock.now(), title=args.title, starts_at=start, ends_at=end,
-            place=args.place, online_url=args.online_url, format=MeetingFormat(args.format),
+            place=args.place, online_url=args.online_url, format=args.format,
             rsvp_deadline=deadline, preparation=args.preparation)
         repo.replace_agenda(session, meeting, agenda)
         print(meeting.id)
@@ -93,15 +138,22 @@ def import_plan(args: argparse.Namespace, ctx: CliContext) -> int:
     planned = parse_plan(_read(args.path))
     if not planned:
         raise CliError(t("cli.meetings.fant_ingen_moter", path=args.path))
+    now = ctx.clock.now()
+    held = 0
     with session_scope(ctx.engine) as session:
-        group = get_or_create_group(session, args.group)
+        group = existing_group(session, args.group)
         everyone = [g for g, _count in list_groups(session)]
         for row in planned:
-            fields = dict(title=row.title, format=row.format, status=row.status,
+            # A row whose day has passed is history: kept as held, never invited to.
+            over = row.ends_at is not None and row.ends_at < now \
+                and row.status != MeetingStatus.cancelled
+            held += over
+            fields = dict(title=row.title, format=row.format,
+                          status=MeetingStatus.held if over else row.status,
                           starts_at=row.starts_at, ends_at=row.ends_at, date_text=row.date_text,
                           theme1=row.theme1, theme2=row.theme2, comment=row.comment)
             meeting = repo.find_planned(session, group, row.title, row.starts_at, row.date_text)
-            verb = "updated" if meeting else "created"
+            verb = "oppdatert" if meeting else "opprettet"
             if meeting is None:
                 meeting = repo.create_meeting(session, [group], ctx.clock.now(), **fields)
             else:
@@ -111,6 +163,8 @@ def import_plan(args: argparse.Namespace, ctx: CliContext) -> int:
             # A joint meeting ("fellesmøte") belongs to every group there is.
             repo.set_groups(session, meeting, everyone if row.joint else [group])
             print(f"{verb}\t{meeting.id}\t{when(meeting)}\t{meeting.title}")
+    if held:
+        sys.stderr.write(t("cli.meetings.av_motene_planen", held=held))
     return 0
 
 
@@ -118,28 +172,46 @@ def when(meeting: repo.Meeting) -> str:
     """'2022-05-20 09:00' in Oslo, or the plan's text ('juni 2022') while TBA."""
     if meeting.starts_at is None:
         return meeting.date_text or "-"
-    return meeting.starts_at.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
+    return oslo(meeting.starts_at)
 
 
 def list_meetings(args: argparse.Namespace, ctx: CliContext) -> int:
     """One row per meeting: id, when, status, format, title, groups."""
     with session_scope(ctx.engine) as session:
-        group = find_group(session, args.group) if args.group else None
-        if args.group and group is None:
-            raise CliError(t("cli.meetings.fant_ingen_faggruppe", group=args.group))
-        for m in repo.list_meetings(session, group):
-            groups = ", ".join(g.name for g in repo.invited_groups(session, m.id or 0))
-            print(f"{m.id}\t{when(m)}\t{m.status}\t{m.format}\t{m.title}\t{groups}")
+        group = existing_group(session, args.group) if args.group else None
+        rows = [(m.id, when(m), status_word(m.status), format_word(m.format), m.title,
+                 ", ".join(g.name for g in repo.invited_groups(session, m.id or 0)))
+                for m in repo.list_meetings(session, group)]
+    print_rows(("id", "tid", "status", "form", "tittel", "faggrupper"), rows)
     return 0
 
 
 def show_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
-    """The meeting's details and numbered agenda."""
+    """Everything about one meeting, one «field<TAB>value» per line, then agenda and documents."""
     with session_scope(ctx.engine) as session:
         m = repo.get_meeting(session, args.id)
         if m is None:
-            raise CliError(t("cli.meetings.fant_ikke_mote", id=args.id))
-        print(f"{m.id}\t{m.title}\n{when(m)}\t{m.place or m.online_url or '-'}\t{m.status}")
-        for item in repo.agenda_items(session, args.id):
-            print(f"{item.number}. {item.title}")
+            raise CliError(t("cli.meetings.fant_ikke_mote_2", id=args.id))
+        mid = m.id or 0
+        deadline = repo.rsvp_deadline(m)
+        answered = sum(rsvp.counts(session, mid).values())
+        fields = [
+            ("id", str(mid)), ("tittel", m.title),
+            ("faggrupper", ", ".join(g.name for g in repo.invited_groups(session, mid))),
+            ("form", format_word(m.format)), ("start", when(m)),
+            ("slutt", oslo(m.ends_at) if m.ends_at else "-"), ("sted", m.place or "-"),
+            ("lenke", m.online_url or "-"), ("svarfrist", oslo(deadline) if deadline else "-"),
+            ("status", status_word(m.status)),
+            ("invitert", str(len(rsvp.invitees(session, mid)))), ("svart", str(answered)),
+        ]
+        agenda = [f"{item.number}. {item.title}" for item in repo.agenda_items(session, mid)]
+        docs = [f"{d.title}\t{d.url}" for d in repo.documents(session, mid)]
+    for name, value in fields:
+        print(f"{name}\t{value}")
+    print(t("cli.meetings.saksliste") if agenda else t("cli.meetings.saksliste_ingen"))
+    for line in agenda:
+        print(f"  {line}")
+    print(t("cli.meetings.dokumenter") if docs else t("cli.meetings.dokumenter_ingen"))
+    for line in docs:
+        print(f"  {line}")
     return 0

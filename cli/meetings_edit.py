@@ -6,24 +6,29 @@ import argparse
 import asyncio
 
 from cli import CliContext, CliError
+from cli.common import add_yes, date_option, require_yes
 from core.i18n import t
 from delivery import live_cards
 from delivery.run import deliver_sendout
 from services import meetings, runtime
+from storage import rsvp
 from storage.db import session_scope
 from storage.delivery_models import Sendout
+from storage.meeting_models import Meeting, MeetingStatus
 
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Called from cli/meetings.py's register(): adds `edit` and `cancel`."""
     edit = verbs.add_parser("edit", help=t("cli.meetings_edit.endre_tid_eller"))
     edit.add_argument("meeting_id", type=int, help=t("cli.export_attendance.motets_id"))
-    edit.add_argument("--start", help=t("cli.meetings_edit.aaaa_mm_dd"))
-    edit.add_argument("--end", help=t("cli.meetings.aaaa_mm_dd"))
+    edit.add_argument("--start", help=t("cli.meetings_edit.ny_start_eks"))
+    edit.add_argument("--end", help=t("cli.meetings_edit.ny_slutt_eks"))
     edit.add_argument("--place", help=t("cli.meetings_edit.nytt_sted"))
+    edit.add_argument("--past", action="store_true", help=t("cli.meetings_edit.tillat_en_start"))
     edit.set_defaults(func=cmd_edit)
     cancel = verbs.add_parser("cancel", help=t("cli.meetings_edit.avlys_motet_alle"))
     cancel.add_argument("meeting_id", type=int, help=t("cli.export_attendance.motets_id"))
+    add_yes(cancel)
     cancel.set_defaults(func=cmd_cancel)
 
 
@@ -40,14 +45,18 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
 
 def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change time and/or place; print what was done."""
-    from cli.meetings import oslo_time
+    from cli.meetings import check_times
 
     if not (args.start or args.end or args.place is not None):
         raise CliError(t("cli.meetings_edit.oppgi_minst_en"))
-    start = oslo_time(args.start, "--start") if args.start else None
-    end = oslo_time(args.end, "--end") if args.end else None
+    start = date_option(args.start, "--start") if args.start else None
+    end = date_option(args.end, "--end") if args.end else None
     links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
+        current = session.get(Meeting, args.meeting_id)
+        if current is not None:
+            check_times(start, end, current.rsvp_deadline if start else None,
+                        ctx.clock.now(), args.past)
         try:
             meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
                                                     starts_at=start, ends_at=end, place=args.place,
@@ -63,8 +72,14 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Cancel the meeting; print how many were told."""
+    """Cancel the meeting; print how many were told (nothing happens without --yes)."""
     with session_scope(ctx.engine) as session:
+        current = session.get(Meeting, args.meeting_id)
+        if current is not None and current.status != MeetingStatus.cancelled:
+            invited = len(rsvp.invitees(session, args.meeting_id))
+            require_yes(args.yes, "Avlysningen",
+                        [t("cli.meetings_edit.avlyses_inviterte_som", meeting_id=args.meeting_id,
+                           title=current.title, invited=invited)])
         try:
             _meeting, sendout = meetings.cancel(session, args.meeting_id, ctx.clock.now())
         except meetings.ChangeError as exc:

@@ -39,7 +39,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
         sendout_id, total = sendout.id or 0, sendout.total
     sys.stderr.write(t("cli.meetings_send.sender_innkallingen_til", total=total))
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
-    print(f"sendout\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
+    print(f"utsending\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
     if final.missed:
         sys.stderr.write(t("cli.meetings_send.nadde_ikke_medlemmer",
                            missed_count=len(final.missed)))

@@ -10,11 +10,11 @@ import sys
 from sqlmodel import col, select
 
 from cli import CliContext, CliError
+from cli.common import existing_group
 from core.i18n import t
 from delivery.run import Bar, deliver_sendout
 from delivery.sendout import notice_activity, start_sendout
 from storage.db import session_scope
-from storage.groups import find_group
 from storage.models import Member, Membership
 
 PURPOSE = "notice"
@@ -48,9 +48,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     if not text:
         raise CliError(t("cli.notices.teksten_kan_ikke"))
     with session_scope(ctx.engine) as session:
-        group = find_group(session, args.group)
-        if group is None:
-            raise CliError(t("cli.meetings.fant_ingen_faggruppe", group=args.group))
+        group = existing_group(session, args.group)
         members = list(session.exec(
             select(Member).join(Membership, col(Membership.member_id) == Member.id)
             .where(Membership.group_id == group.id, Member.active == True)  # noqa: E712
@@ -63,7 +61,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     sys.stderr.write(t("cli.notices.sender_til_medlemmer", total=sendout.total, name=group.name))
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
     sent = final.by_status.get("sent", 0)
-    print(f"sendout\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
+    print(f"utsending\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
     if final.in_doubt:
         sys.stderr.write(t("cli.notices.meldinger_var_uavklart", in_doubt=final.in_doubt))
     if final.missed:

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 
 from cli import CliContext, CliError
+from cli.common import add_yes, date_option, print_rows, require_yes
 from core.i18n import t
-from domain.rules import OSLO, wall
-from scheduler.store import QueueError, cancel_job, move_job, upcoming
+from domain.rules import OSLO
+from scheduler.store import QueueError, cancel_job, move_job, pending_job, upcoming
 from storage.db import session_scope
 
 FORMAT = "%Y-%m-%d %H:%M"
+# The job kinds (stored identifiers) as the secretariat reads them.
+KIND_WORDS = {"invitation": t("cli.queue.innkalling"),
+              "meeting_rsvp_reminder": t("cli.queue.svarpaminnelse"),
+              "meeting_day_before": t("cli.queue.paminnelse_dagen_for"),
+              "round_nudge": t("cli.queue.runde_varsel"),
+              "innspill_reminder": t("cli.queue.innspillpaminnelse"),
+              "innspill_close": t("cli.queue.innspill_stenges")}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,10 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
                      help=t("cli.queue.vis_kommende_automatiske")).set_defaults(func=cmd_list)
     cancel = verbs.add_parser("cancel", help=t("cli.queue.avlys_en_planlagt"))
     cancel.add_argument("id", type=int)
+    add_yes(cancel)
     cancel.set_defaults(func=cmd_cancel)
-    move = verbs.add_parser("move", help=t("cli.queue.flytt_en_planlagt"))
+    move = verbs.add_parser("move", help=t("cli.queue.flytt_en_planlagt_2"))
     move.add_argument("id", type=int)
-    move.add_argument("when", help=t("cli.queue.nytt_tidspunkt_norsk"))
+    move.add_argument("when", help=t("cli.queue.nytt_tidspunkt_norsk_2"))
     move.set_defaults(func=cmd_move)
 
 
@@ -33,16 +41,21 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     """id, time (Oslo), kind, description — soonest first."""
     with session_scope(ctx.engine) as session:
         jobs = upcoming(session)
-    for job in jobs:
-        when = job.due_at.astimezone(OSLO).strftime(FORMAT)
-        print(f"{job.id}\t{when}\t{job.kind}\t{job.description}")
+    print_rows(("id", "tid", "type", "beskrivelse"),
+               [(job.id, job.due_at.astimezone(OSLO).strftime(FORMAT),
+                 KIND_WORDS.get(job.kind, job.kind), job.description) for job in jobs])
     return 0
 
 
 def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Cancel one pending job."""
+    """Cancel one pending job (nothing happens without --yes)."""
     try:
         with session_scope(ctx.engine) as session:
+            job = pending_job(session, args.id)
+            when = job.due_at.astimezone(OSLO).strftime(FORMAT)
+            require_yes(args.yes, "Avlysningen",
+                        [f"avlyses\t{job.id}\t{when}\t{KIND_WORDS.get(job.kind, job.kind)}\t"
+                         f"{job.description}"])
             cancel_job(session, args.id, ctx.clock.now())
     except QueueError as exc:
         raise CliError(str(exc)) from exc
@@ -52,11 +65,7 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_move(args: argparse.Namespace, ctx: CliContext) -> int:
     """Move a pending job to a new Oslo time; its grace moves with it."""
-    try:
-        local = datetime.strptime(args.when.strip(), FORMAT)
-    except ValueError as exc:
-        raise CliError(t("cli.queue.ugyldig_tidspunkt_skriv", when=args.when)) from exc
-    new_due = wall(local.date(), local.time())
+    new_due = date_option(args.when, "tidspunktet")
     try:
         with session_scope(ctx.engine) as session:
             move_job(session, args.id, new_due, ctx.clock.now())

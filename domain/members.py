@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.i18n import t
+from core.os_errors import os_error_text
 from domain.names import collapse_spaces
 
 
@@ -38,6 +40,10 @@ HEADER_WORDS = {
 }  # fmt: skip
 
 
+# Deliberately loose: it catches a name or a missing «@» in the e-mail column, not RFC 5322.
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
 class ImportFileError(Exception):
     """The file cannot be read or holds no members; the message is Norwegian."""
 
@@ -62,8 +68,8 @@ def read_text(path: str | Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportFileError(t("members.rule.kunne_ikke_lese", path=path,
-                                value3=exc.strerror or exc)) from exc
+        raise ImportFileError(t("members.rule.kunne_ikke_lese_2", path=path,
+                                os_error_text=os_error_text(exc))) from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -81,6 +87,7 @@ def _csv_header(line: str) -> tuple[str, list[str]] | None:
 def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[ImportRow], list[str]]:
     rows: list[ImportRow] = []
     warnings: list[str] = []
+    bad_emails: list[str] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     next(reader)  # the header, already read
     for cells in reader:
@@ -94,6 +101,8 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
         if not values.get("name"):
             warnings.append(t("members.rule.linje_mangler_navn", line=line))
             continue
+        if values.get("email") and not _EMAIL.match(values["email"]):
+            bad_emails.append(t("members.rule.linje_er_ikke", line=line, values=values['email']))
         role = parse_role(values.get("role", ""))
         if values.get("role") and role is None:
             warnings.append(t("members.rule.linje_ukjent_rolle", line=line, values=values['role']))
@@ -102,6 +111,8 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
             email=values.get("email") or None, role=role,
             group=values.get("group") or None, line=line,
         ))  # fmt: skip
+    if bad_emails:
+        raise ImportFileError("; ".join(bad_emails) + t("members.rule.rett_filen_ingenting"))
     return rows, warnings
 
 

@@ -7,7 +7,7 @@ import string
 from pathlib import Path
 from typing import Any
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 
 from core.i18n import pick_language, read_catalog, t, tn, translations, use_language
 from tests.i18n_support import ROOT
@@ -31,6 +31,9 @@ def _extracted() -> dict[Any, list[str]]:
         for path, line, message, _comments, _ctx in extract_from_dir(
                 ROOT / package, [("**.py", "python")], keywords=KEYWORDS, comment_tags=()):
             found.setdefault(message, []).append(f"{package}/{path}:{line}")
+    for line, message, _comments, _ctx in extract_from_file(
+            "python", str(ROOT / "app.py"), keywords=KEYWORDS, comment_tags=()):
+        found.setdefault(message, []).append(f"app.py:{line}")
     return found
 
 

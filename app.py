@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from typing import Any
 
 from aiohttp import web
@@ -14,9 +15,11 @@ from core.settings import Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
+ADAPTER_KEY = web.AppKey("adapter", object)  # FixedCloudAdapter: late turns, drain()
+BACKGROUND_KEY = web.AppKey("background", object)  # bot.turn.BackgroundTasks
 
 
-def _adapter(settings: Settings) -> Any:
+def _adapter(settings: Settings, gate: Any) -> Any:
     from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
     from bot.sdk_fixes import FixedCloudAdapter
@@ -27,13 +30,20 @@ def _adapter(settings: Settings) -> Any:
         APP_TYPE = settings.app_type
         APP_TENANTID = settings.app_tenant_id
 
-    return FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    adapter = FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    adapter.gate = gate
+    return adapter
 
 
 def create_app(settings: Settings, engine: Engine | None = None,
-               clock: Clock | None = None) -> web.Application:
-    """The aiohttp application: POST /api/messages and GET /healthz."""
+               clock: Clock | None = None, openid_keys: Any = None) -> web.Application:
+    """The aiohttp application: POST /api/messages and GET /healthz.
+
+    `openid_keys` is for tests (a local OpenID endpoint); the app makes Microsoft's otherwise.
+    """
     from bot import build_router
+    from bot.channel_auth import OpenIdKeys
+    from bot.gate import Gate
     from bot.handler import FaggruppeBot
     from bot.sdk_fixes import apply_sdk_fixes
     from bot.turn import Deps
@@ -46,8 +56,10 @@ def create_app(settings: Settings, engine: Engine | None = None,
     upgrade(engine)
     deps = Deps(settings=settings, engine=engine, clock=clock or SystemClock(),
                 router=build_router())
+    deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
-    adapter = _adapter(settings)
+    keys = openid_keys if openid_keys is not None else OpenIdKeys()
+    adapter = _adapter(settings, Gate(settings, engine, keys))
 
     async def messages(request: web.Request) -> web.StreamResponse:
         return await adapter.process(request, bot)
@@ -60,10 +72,21 @@ def create_app(settings: Settings, engine: Engine | None = None,
     async def dispose(_app: web.Application) -> None:
         engine.dispose()
 
+    async def finish_turns(_app: web.Application) -> None:
+        await adapter.drain()
+        await deps.background.drain()
+        await keys.close()
+
     app = web.Application(client_max_size=256 * 1024)  # Teams activities are far smaller
     app[ENGINE_KEY] = engine
+    with warnings.catch_warnings():  # a plain key by agreement: /readyz reads it by name
+        warnings.simplefilter("ignore")
+        app["openid_keys"] = keys  # one cache per app; /readyz reports keys.status()
+    app[ADAPTER_KEY] = adapter
+    app[BACKGROUND_KEY] = deps.background
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.on_cleanup.append(finish_turns)
     app.on_cleanup.append(dispose)
     from delivery.runtime import attach
 
@@ -74,14 +97,32 @@ def create_app(settings: Settings, engine: Engine | None = None,
     return app
 
 
-def serve(settings: Settings) -> None:
+def start_warnings(settings: Settings) -> list[str]:
+    """What an operator must hear at start about a configuration that serves anyway."""
+    from core.settings import is_loopback_host
+
+    if settings.local_mode and not is_loopback_host(settings.host):
+        return [f"ADVARSEL: lokal modus uten autentisering på {settings.host} "
+                "(ALLOW_UNAUTHENTICATED=1): alle som når porten kan skrive som hvem som helst."]
+    return []
+
+
+def serve(settings: Settings) -> int:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
+    problems = settings.start_problems()
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    for warning in start_warnings(settings):
+        log.warning("%s", warning)
     app = create_app(settings)
     mode = "lokal modus (uten autentisering)" if settings.local_mode else "Azure-autentisering"
     log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s",
              settings.host, settings.port, mode)
     web.run_app(app, host=settings.host, port=settings.port, print=None,
                 shutdown_timeout=10, handle_signals=True)
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -94,8 +135,7 @@ def main(argv: list[str]) -> int:
         from cli import main as cli_main
 
         return cli_main(argv)
-    serve(load_settings())
-    return 0
+    return serve(load_settings())
 
 
 if __name__ == "__main__":

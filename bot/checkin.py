@@ -10,6 +10,7 @@ from sqlmodel import select
 from bot.router import Router
 from bot.rsvp import refuse, reply
 from bot.turn import Turn
+from domain.bounds import parse_id
 from services import invitations
 from storage import attendance, audit
 from storage import rsvp as repo
@@ -70,8 +71,8 @@ async def check_in(turn: Turn, data: CheckIn) -> dict[str, Any] | None:
 async def add_person(turn: Turn) -> None:
     """`oppmøte 12 Kari Nordmann; Follo`: a member by name, else a guest or deputy."""
     parts = turn.text.split(maxsplit=2)
-    meeting = (turn.session.get(Meeting, int(parts[1]))
-               if len(parts) == 3 and parts[1].isdigit() else None)
+    meeting_id = parse_id(parts[1]) if len(parts) == 3 else None
+    meeting = turn.session.get(Meeting, meeting_id) if meeting_id is not None else None
     if meeting is None:
         await turn.say("Skriv **oppmøte MØTE-ID Navn; Kommune**, for eksempel "
                        "«oppmøte 12 Kari Nordmann; Follo».")

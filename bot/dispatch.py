@@ -12,6 +12,7 @@ from bot.router import ActionRoute, Router
 from bot.turn import Turn
 from cards.common import CONTENT_TYPE
 from core.i18n import t
+from domain.bounds import out_of_range
 from storage import audit
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
@@ -99,9 +100,13 @@ def _validate(route: ActionRoute | None, raw: dict[str, Any]) -> Any:
     if route is None:
         return None
     try:
-        return route.model.model_validate(raw)
+        model = route.model.model_validate(raw)
     except ValidationError:
         return None
+    # Bound every number of every action model in one place: 10**30 overflowed a column.
+    if out_of_range(model.model_dump()) or out_of_range(model.model_extra or {}):
+        return None
+    return model
 
 
 async def _allowed(turn: Turn, what: str, reply: bool = True) -> bool:

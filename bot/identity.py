@@ -7,21 +7,24 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import ActivityTypes
-from sqlalchemy import bindparam, exists
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from services.names import name_key
 from storage import members as member_repo
-from storage.conversations import RefData, upsert_ref
+from storage.conversations import RefData, follow_service_url, upsert_ref
 from storage.models import ConversationKind, ConversationRef, Member, Role
 
 log = logging.getLogger(__name__)
 # One statement per turn for both look-ups, built once (composing it cost more than running it).
-_KNOWN = exists().where(col(ConversationRef.conversation_id) == bindparam("conv")).label("known")
-_MEMBER_AND_REF = select(Member, _KNOWN).where(Member.aad_object_id == bindparam("aad"))
-_REF = select(_KNOWN)
+# The stored service URL (None: no reference yet), so a changed one is noticed on every turn.
+_STORED_URL = (select(ConversationRef.service_url)
+               .where(col(ConversationRef.conversation_id) == bindparam("conv"))
+               .limit(1).scalar_subquery().label("stored_url"))
+_MEMBER_AND_REF = select(Member, _STORED_URL).where(Member.aad_object_id == bindparam("aad"))
+_REF = select(_STORED_URL)
 _KINDS = {"personal": ConversationKind.personal, "groupChat": ConversationKind.group_chat,
           "channel": ConversationKind.channel}
 
@@ -51,7 +54,8 @@ async def resolve(turn: Turn) -> None:
     conv = a.conversation.id
     row = turn.session.exec(_MEMBER_AND_REF, params={"aad": aad, "conv": conv}).first() \
         if aad else None
-    member, known = row if row is not None else (None, None)
+    member, stored_url = row if row is not None else (None, None)
+    known = None if row is None else stored_url is not None
     first_contact = member is None and aad and a.type in (
         ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
         ActivityTypes.installation_update)
@@ -64,10 +68,15 @@ async def resolve(turn: Turn) -> None:
             profile.setdefault("aadObjectId", aad)  # the profile is this sender's
             member = link_account(turn.session, turn, profile)
     turn.member = member
+    if known is None:  # no member row came back to carry the answer
+        stored_url = turn.session.exec(_REF, params={"conv": conv}).one()
+        known = stored_url is not None
+    if known and a.service_url and stored_url != a.service_url:
+        # Microsoft may move a conversation to another service URL: every activity is the
+        # news, and later invitations and reminders must follow it (the token named it).
+        follow_service_url(turn.session, conv, a.service_url)
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
-    if known is None:  # no member row came back to carry the answer
-        known = turn.session.exec(_REF, params={"conv": conv}).one()
     if not known or first_contact:
         data = ref_data(turn)
         owner = member.id if member and data.kind == ConversationKind.personal else None

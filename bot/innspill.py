@@ -13,6 +13,7 @@ from bot.turn import Turn
 from cards.common import plain
 from cards.innspill_member import build_member_card
 from cards.notice import build_notice_card
+from domain.bounds import parse_id
 from storage import innspill as repo
 from storage import innspill_entries as entry_repo
 from storage import live_cards
@@ -79,7 +80,8 @@ def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
     if verb == "area":
         return _pick_area(turn, s, data.area)
     if verb == "submit":
-        question = int(data.question) if data.question.isdigit() else -1
+        question = parse_id(data.question)
+        question = -1 if question is None else question
         entry, token = entry_repo.add_entry(db, s, member, data.text, question, now)
         tokens[entry.id or 0] = token
         count = repo.participant(db, s, member.id or 0).entries

@@ -14,6 +14,7 @@ from bot.turn import Turn
 from cards.innspill import build_admin_card
 from cards.innspill_live import build_live_card
 from cards.innspill_member import MemberView
+from domain.bounds import parse_id
 from services.innspill_export import to_csv, to_markdown
 from services.innspill_live import live_view
 from storage import innspill as repo
@@ -51,8 +52,8 @@ async def command(turn: Turn) -> None:
     if not words:
         await send_form(turn)
         return
-    s = turn.session.get(InnspillSession, int(words[1])) if (
-        len(words) > 1 and words[1].isdigit()) else None
+    session_id = parse_id(words[1]) if len(words) > 1 else None
+    s = turn.session.get(InnspillSession, session_id) if session_id is not None else None
     if words[0] not in ("status", "eksport") or s is None:
         await turn.say("Skriv **innspill** for et nytt, **innspill status ID** eller "
                        "**innspill eksport ID** (legg til **csv** for CSV).")
@@ -99,8 +100,7 @@ async def admin_action(turn: Turn, data: AdminAction) -> Card:
             notice = "Innspillet er skjult (det er tatt vare på)."
         elif verb == "merge":
             src, dst = data.merge_source, data.merge_target
-            entry_repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
-                       int(dst) if dst.isdigit() else 0)
+            entry_repo.merge(turn.session, s, parse_id(src) or 0, parse_id(dst) or 0)
             notice = "Innspillene er slått sammen."
         elif verb == "export":
             await turn.say(_export_text(turn, s))

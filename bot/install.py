@@ -12,6 +12,7 @@ from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
 from storage.conversations import mark_removed, upsert_ref
+from storage.db import session_scope
 from storage.groups import add_membership
 from storage.models import ConversationKind, Role, WorkingGroup
 from storage.teams import group_for_team, link_team
@@ -39,11 +40,24 @@ async def installed(turn: Turn) -> None:
     if data.team_id:
         team_name = (turn.channel_data.get("team") or {}).get("name")
         group = link_team(turn.session, data.team_id, team_name)
-        await sync_roster(turn, data.team_id, group)
     name = turn.member.name if personal and turn.member else None
     view = WelcomeView(name=name, group_name=group.name if group else None,
                        in_team=not personal)
     await turn.send_card(build_welcome_card(view), t("welcome_text", turn.lang))
+    if data.team_id:
+        # A 3,000-member roster took 6 s inside the install request: it leaves the request.
+        turn.deps.background.spawn(
+            sync_later(turn, data.team_id, group.id if group else None), "roster sync")
+
+
+async def sync_later(turn: Turn, team_id: str, group_id: int | None) -> int:
+    """The roster sync after the install request, in its own session."""
+    with session_scope(turn.deps.engine) as session:
+        later = Turn(context=turn.context, deps=turn.deps, session=session)
+        group = session.get(WorkingGroup, group_id) if group_id is not None else None
+        count = await sync_roster(later, team_id, group)
+    log.info("roster synced for team %s: %d accounts", team_id, count)
+    return count
 
 
 async def members_added(turn: Turn) -> None:

@@ -10,6 +10,7 @@ from bot.router import Router
 from bot.rsvp import reply
 from bot.turn import Turn
 from cards.meeting_status import build_status_card
+from domain.bounds import parse_id
 from services import invitations, meeting_send
 from services.attendance_export import export_text
 from services.meeting_status import build_status_view
@@ -45,7 +46,7 @@ def register(router: Router) -> None:
 
 def _meeting_id(turn: Turn, position: int) -> int | None:
     words = turn.text.split()
-    return int(words[position]) if len(words) > position and words[position].isdigit() else None
+    return parse_id(words[position]) if len(words) > position else None
 
 
 async def status_command(turn: Turn) -> None:
@@ -113,7 +114,8 @@ async def approve(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
 
 async def on_behalf(turn: Turn, data: OnBehalf) -> dict[str, Any] | None:
     """Record an answer for a member (told by phone or e-mail); audited."""
-    member = turn.session.get(Member, int(data.member_id)) if data.member_id.isdigit() else None
+    member_id = parse_id(data.member_id)
+    member = turn.session.get(Member, member_id) if member_id is not None else None
     if member is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
         return await status_card(turn, data.meeting_id, "Velg et medlem som er invitert.")
     if data.answer not in Answer.__members__:

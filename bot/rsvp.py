@@ -10,6 +10,7 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.notice import build_notice_card
 from delivery.sendout import enqueue, notice_activity
+from domain.bounds import parse_id
 from services import invitations
 from storage import rsvp as repo
 from storage.meeting_models import Meeting, MeetingStatus
@@ -34,8 +35,9 @@ class RsvpData(BaseModel):
         """Programme choices from the toggles ("item_12": "true")."""
         out: dict[int, bool] = {}
         for key, value in (self.model_extra or {}).items():
-            if key.startswith("item_") and key[5:].isdigit():
-                out[int(key[5:])] = str(value).lower() == "true"
+            item_id = parse_id(key[5:]) if key.startswith("item_") else None
+            if item_id is not None:
+                out[item_id] = str(value).lower() == "true"
         return out
 
 

@@ -22,6 +22,15 @@ from botframework.connector.auth._built_in_bot_framework_authentication import (
 )
 
 MAX_CLIENTS = 64  # in local mode serviceUrl is whatever the caller sends: keep the cache bounded
+# msrest's default is a 100 s read timeout per try: a connector that accepts and never
+# answers held a turn 200 s. (connect, read) for requests; the turn deadline does the rest.
+CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 10.0
+
+
+def with_timeouts(client: Any) -> Any:
+    """Connect and read timeouts on a botbuilder ConnectorClient (replies, TeamsInfo)."""
+    client.config.connection.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+    return client
 
 
 class ClientCache:
@@ -60,9 +69,11 @@ async def run_turn(adapter: CloudAdapterBase, cache: ClientCache, auth: Authenti
     if factory is None:
         raise RuntimeError("Unable to extract ConnectorClient from turn context.")
     key = _factory_key(factory)
-    connector = await (cache.get(("connector", *key, activity.service_url, auth.audience),
-                                 lambda: factory.create(activity.service_url, auth.audience))
-                       if key is not None else factory.create(activity.service_url, auth.audience))
+    async def make() -> Any:
+        return with_timeouts(await factory.create(activity.service_url, auth.audience))
+
+    connector = await (cache.get(("connector", *key, activity.service_url, auth.audience), make)
+                       if key is not None else make())
     bfa = adapter.bot_framework_authentication
     identity = auth.claims_identity
     # The SDK's own UserTokenClient depends only on the app id (and the adapter's settings).

@@ -14,7 +14,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 MONTHS = {m: i for i, m in enumerate(
     ("januar februar mars april mai juni juli august september oktober november desember"
      ).split(), start=1)}
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = re.compile(r"<[^<>]+>")  # linear: "<" never starts a scan past the next "<"
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _RANGE = re.compile(r"^(\d{1,2})\.?\s*-\s*(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _FORMATS = (("digital", MeetingFormat.digital), ("fysisk", MeetingFormat.physical),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from storage.models import ConversationKind, ConversationRef
 
@@ -49,6 +50,14 @@ def upsert_ref(session: Session, data: RefData, now: datetime,
     session.add(ref)
     session.flush()
     return ref, fresh
+
+
+def follow_service_url(session: Session, conversation_id: str, service_url: str) -> None:
+    """Point a stored reference at the service URL its latest activity came from."""
+    session.execute(update(ConversationRef)
+                    .where(col(ConversationRef.conversation_id) == conversation_id,
+                           col(ConversationRef.service_url) != service_url)
+                    .values(service_url=service_url))
 
 
 def mark_removed(session: Session, conversation_id: str, now: datetime) -> ConversationRef | None:

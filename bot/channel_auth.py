@@ -13,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
 import jwt
+from aiohttp.abc import AbstractResolver, ResolveResult
 from jwt.algorithms import RSAAlgorithm
 
 log = logging.getLogger(__name__)
@@ -43,6 +46,24 @@ class KeysUnavailable(Exception):
     """The token may be fine, but no signing key can be had now: answer 503."""
 
 
+class _OwnPoolResolver(AbstractResolver):
+    """DNS for the key fetch on its own thread: never the default pool the delivery uses."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="openid-dns")
+
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        infos = await asyncio.get_running_loop().run_in_executor(
+            self._pool, socket.getaddrinfo, host, port, family, socket.SOCK_STREAM)
+        return [ResolveResult(hostname=host, host=str(addr[0]), port=int(addr[1]),
+                              family=fam, proto=proto, flags=socket.AI_NUMERICHOST)
+                for fam, _type, proto, _name, addr in infos]
+
+    async def close(self) -> None:
+        self._pool.shutdown(wait=False)
+
+
 class OpenIdKeys:
     """Microsoft's signing keys for channel tokens, cached in the app as app["openid_keys"]."""
 
@@ -60,6 +81,7 @@ class OpenIdKeys:
         self._next_try = 0.0
         self._task: asyncio.Task[None] | None = None
         self._http: aiohttp.ClientSession | None = None
+        self._resolver: _OwnPoolResolver | None = None
         self.fetches = 0  # attempts started, for tests and /readyz
 
     def status(self) -> dict[str, Any]:
@@ -104,7 +126,10 @@ class OpenIdKeys:
         self.fetches += 1
         try:
             if self._http is None or self._http.closed:
-                self._http = aiohttp.ClientSession(timeout=self._timeout)
+                self._resolver = _OwnPoolResolver()
+                self._http = aiohttp.ClientSession(
+                    timeout=self._timeout,
+                    connector=aiohttp.TCPConnector(resolver=self._resolver, limit=4))
             async with self._http.get(self.metadata_url) as resp:
                 resp.raise_for_status()
                 jwks_uri = (await resp.json(content_type=None))["jwks_uri"]
@@ -130,6 +155,8 @@ class OpenIdKeys:
             self._task.cancel()
         if self._http is not None:
             await self._http.close()
+        if self._resolver is not None:
+            await self._resolver.close()
 
 
 def precheck(auth_header: str, *, app_id: str, service_url: str | None,
@@ -172,7 +199,7 @@ async def authenticate(auth_header: str, *, app_id: str, service_url: str | None
     if jwk is None:
         raise Rejected("unknown key id")
     endorsements = jwk.get("endorsements")
-    if isinstance(endorsements, list) and channel_id not in endorsements:
+    if isinstance(endorsements, list) and endorsements and channel_id not in endorsements:
         raise Rejected("key not endorsed for this channel")
     try:
         public_key = RSAAlgorithm.from_jwk(json.dumps(jwk))

@@ -30,6 +30,8 @@ CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 10.0
 def with_timeouts(client: Any) -> Any:
     """Connect and read timeouts on a botbuilder ConnectorClient (replies, TeamsInfo)."""
     client.config.connection.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+    # A read timeout is not retried (a GET was, 3 times): one slow answer, not four.
+    client.config.retry_policy.policy.read = 0
     return client
 
 

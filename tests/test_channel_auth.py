@@ -152,10 +152,11 @@ async def _post(bot: BotServer, body: dict[str, Any], tok: str | None) -> int:
 
 
 def _forged(url: str) -> dict[str, str | None]:
+    unsigned = {"iss": "https://api.botframework.com", "aud": APP_ID,
+                "exp": int(time.time()) + 600, "serviceurl": url}
+    no_key: Any = None
     return {
-        "alg none": jwt.encode({"iss": "https://api.botframework.com", "aud": APP_ID,
-                                "exp": int(time.time()) + 600, "serviceurl": url}, None,
-                               algorithm="none", headers={"kid": KID}),
+        "alg none": jwt.encode(unsigned, no_key, algorithm="none", headers={"kid": KID}),
         "HS256": token(url, alg="HS256", key="hemmelig-nok-til-hmac-med-32-bytes!"),
         "expired": token(url, exp=int(time.time()) - 3600),
         "not yet valid": token(url, nbf=int(time.time()) + 3600),

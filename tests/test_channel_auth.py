@@ -308,9 +308,14 @@ async def test_tenants_are_not_checked_in_local_mode(bot):
 
 # -- safe defaults at start -----------------------------------------------------------------
 
-def test_local_mode_on_a_public_address_refuses_to_start(capsys):
+def test_local_mode_on_a_public_address_refuses_to_start(capsys, monkeypatch):
+    import app
     from app import serve, start_warnings
 
+    def no_server(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("started although the address is not loopback")
+
+    monkeypatch.setattr(app, "create_app", no_server)  # never bind, even if broken
     for host in ("0.0.0.0", "10.1.2.3", "::"):
         settings = Settings.model_validate({"HOST": host})
         assert serve(settings) == 2

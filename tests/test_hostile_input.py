@@ -77,7 +77,7 @@ def test_agenda_patterns_are_linear():
     # In a child process: a pattern that backtracks would never end, and a thread cannot
     # be stopped; the child is killed at the hang guard.
     script = (
-        "from services.agenda import parse_agenda\n"
+        "from domain.meetings import parse_agenda\n"
         "lines = ['1. a' + ' ' * 20_000 + 'x', '-' * 5_000 + 'x', ' ' * 50_000,"
         " '- ' + ' ' * 50_000]\n"
         "print([i.number for i in parse_agenda(chr(10).join(lines))])\n")

@@ -11,10 +11,12 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.links import LinkSigner
 from core.settings import Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
+LINKS_KEY = web.AppKey("links", LinkSigner)
 ADAPTER_KEY = web.AppKey("adapter", object)  # FixedCloudAdapter: late turns, drain()
 BACKGROUND_KEY = web.AppKey("background", object)  # bot.turn.BackgroundTasks
 
@@ -54,8 +56,10 @@ def create_app(settings: Settings, engine: Engine | None = None,
     if engine is None:
         engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
+    from services.ics import link_signer
+
     deps = Deps(settings=settings, engine=engine, clock=clock or SystemClock(),
-                router=build_router())
+                router=build_router(), links=link_signer(engine, settings))
     deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
     keys = openid_keys if openid_keys is not None else OpenIdKeys()
@@ -79,6 +83,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
 
     app = web.Application(client_max_size=256 * 1024)  # Teams activities are far smaller
     app[ENGINE_KEY] = engine
+    app[LINKS_KEY] = deps.links
     with warnings.catch_warnings():  # a plain key by agreement: /readyz reads it by name
         warnings.simplefilter("ignore")
         app["openid_keys"] = keys  # one cache per app; /readyz reports keys.status()
@@ -92,8 +97,8 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from services import runtime
 
     # The delivery worker, the scheduler and the card senders, stopped before dispose.
-    runtime.attach(app, settings, engine, deps.clock)
-    ics_route.register(app, settings, engine, deps.clock)
+    runtime.attach(app, settings, engine, deps.clock, deps.links)
+    ics_route.register(app, deps.links, engine, deps.clock)
     return app
 
 

@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from core.settings import Settings  # noqa: E402
 from tests.fakes.connector import FakeConnector  # noqa: E402
 from tests.harness import activity  # noqa: E402
+from tests.serving import serve  # noqa: E402
 
 
 async def main(n: int, concurrency: int) -> None:
@@ -36,12 +36,7 @@ async def main(n: int, concurrency: int) -> None:
         async with FakeConnector() as connector:
             settings = Settings.model_validate({"DATABASE_URL": url,
                                                 "USER_MESSAGES_PER_MINUTE": "100000"})
-            runner = web.AppRunner(create_app(settings), access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-            base = f"http://127.0.0.1:{port}"
+            runner, base = await serve(create_app(settings))
             body = activity("channel_message", connector.url, text="<at>" * 60_000)
             posts: list[float] = []
             probes: list[float] = []

@@ -7,24 +7,17 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import ActivityTypes
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from domain.names import name_key
 from storage import members as member_repo
-from storage.conversations import RefData, follow_service_url, upsert_ref
-from storage.models import ConversationKind, ConversationRef, Member, Role
+from storage.conversations import RefData, follow_service_url, member_and_known, upsert_ref
+from storage.db import session_scope
+from storage.models import ConversationKind, Member, Role
 
 log = logging.getLogger(__name__)
-# One statement per turn for both look-ups, built once (composing it cost more than running it).
-# The stored service URL (None: no reference yet), so a changed one is noticed on every turn.
-_STORED_URL = (select(ConversationRef.service_url)
-               .where(col(ConversationRef.conversation_id) == bindparam("conv"))
-               .limit(1).scalar_subquery().label("stored_url"))
-_MEMBER_AND_REF = select(Member, _STORED_URL).where(Member.aad_object_id == bindparam("aad"))
-_REF = select(_STORED_URL)
 _KINDS = {"personal": ConversationKind.personal, "groupChat": ConversationKind.group_chat,
           "channel": ConversationKind.channel}
 
@@ -45,6 +38,35 @@ def ref_data(turn: Turn) -> RefData:
     )
 
 
+FIRST_CONTACT_TYPES = (ActivityTypes.message, ActivityTypes.invoke,
+                       ActivityTypes.conversation_update, ActivityTypes.installation_update)
+
+
+async def prefetch_profile(turn: Turn) -> None:
+    """A sender not linked yet: fetch their Teams profile before the turn's transaction opens.
+
+    AAD ids seen linked are remembered (bounded), so a known sender costs no extra query.
+    """
+    a = turn.activity
+    aad = a.from_property.aad_object_id if a.from_property else None
+    deps = turn.deps
+    if not aad or a.type not in FIRST_CONTACT_TYPES or aad in deps.known_senders:
+        return
+    with session_scope(deps.engine) as s:
+        linked = member_repo.aad_is_linked(s, aad)
+    if linked:
+        if len(deps.known_senders) > 50_000:
+            deps.known_senders.clear()
+        deps.known_senders.add(aad)
+    elif not deps.lookups.recently_failed(aad, deps.clock.now()):
+        # Without a profile there is no e-mail to match on: try again after a pause.
+        turn.profile = await fetch_profile(turn, a.from_property.id)
+        if turn.profile is None:
+            deps.lookups.failed(aad, deps.clock.now())
+        else:
+            turn.profile.setdefault("aadObjectId", aad)  # the profile is this sender's
+
+
 async def resolve(turn: Turn) -> None:
     """Link the sender to a member and keep this conversation's reference current."""
     a = turn.activity
@@ -52,25 +74,14 @@ async def resolve(turn: Turn) -> None:
         return
     aad = a.from_property.aad_object_id
     conv = a.conversation.id
-    row = turn.session.exec(_MEMBER_AND_REF, params={"aad": aad, "conv": conv}).first() \
-        if aad else None
-    member, stored_url = row if row is not None else (None, None)
-    known = None if row is None else stored_url is not None
-    first_contact = member is None and aad and a.type in (
-        ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
-        ActivityTypes.installation_update)
-    if first_contact and not turn.deps.lookups.recently_failed(aad, turn.deps.clock.now()):
-        # Without a profile there is no e-mail to match on: try again after a pause.
-        profile = await fetch_profile(turn, a.from_property.id)
-        if profile is None:
-            turn.deps.lookups.failed(aad, turn.deps.clock.now())
-        else:
-            profile.setdefault("aadObjectId", aad)  # the profile is this sender's
-            member = link_account(turn.session, turn, profile)
+    member, stored_url = member_and_known(turn.session, aad, conv)
+    known = stored_url is not None
+    first_contact = member is None and aad and a.type in FIRST_CONTACT_TYPES
+    if first_contact:
+        turn.deps.known_senders.discard(aad)  # unlinked since: fetch the profile next time
+        if turn.profile is not None:
+            member = link_account(turn.session, turn, turn.profile)
     turn.member = member
-    if known is None:  # no member row came back to carry the answer
-        stored_url = turn.session.exec(_REF, params={"conv": conv}).one()
-        known = stored_url is not None
     if known and a.service_url and stored_url != a.service_url:
         # Microsoft may move a conversation to another service URL: every activity is the
         # news, and later invitations and reminders must follow it (the token named it).
@@ -83,14 +94,8 @@ async def resolve(turn: Turn) -> None:
         upsert_ref(turn.session, data, turn.deps.clock.now(), owner)
 
 
-def member_by_aad(session: Session, aad: str) -> Member | None:
-    """The member already linked to this AAD object id."""
-    return session.exec(select(Member).where(Member.aad_object_id == aad)).first()
-
-
 async def fetch_profile(turn: Turn, user_id: str) -> dict[str, Any] | None:
     """The user's Teams profile (name, e-mail, UPN); None when Teams will not say."""
-    turn.release_db()
     try:
         account = await TeamsInfo.get_member(turn.context, user_id)
     except Exception as exc:  # the look-up is a courtesy: the turn goes on without it

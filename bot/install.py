@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import ActivityTypes
+from sqlmodel import Session
 
+from bot.dispatch import lifecycle_events
 from bot.identity import fetch_profile, link_account, ref_data
 from bot.router import Router
 from bot.turn import Turn
@@ -23,6 +27,8 @@ PAGE_SIZE = 100
 
 def register(router: Router) -> None:
     """Add the lifecycle handlers."""
+    router.before_transaction(ActivityTypes.conversation_update,
+                              ActivityTypes.installation_update)(prefetch)
     router.on("installed")(installed)
     router.on("members_added")(members_added)
     router.on("uninstalled")(uninstalled)
@@ -43,21 +49,15 @@ async def installed(turn: Turn) -> None:
     name = turn.member.name if personal and turn.member else None
     view = WelcomeView(name=name, group_name=group.name if group else None,
                        in_team=not personal)
-    await turn.send_card(build_welcome_card(view), t("welcome_text", turn.lang))
+    on_sent = None
     if data.team_id:
-        # A 3,000-member roster took 6 s inside the install request: it leaves the request.
-        turn.deps.background.spawn(
-            sync_later(turn, data.team_id, group.id if group else None), "roster sync")
+        # A 3,000-member roster took 6 s inside the install request: it leaves the request,
+        # started once the turn has committed (the team link is then visible to it).
+        team_id, group_id = data.team_id, group.id if group else None
 
-
-async def sync_later(turn: Turn, team_id: str, group_id: int | None) -> int:
-    """The roster sync after the install request, in its own session."""
-    with session_scope(turn.deps.engine) as session:
-        later = Turn(context=turn.context, deps=turn.deps, session=session)
-        group = session.get(WorkingGroup, group_id) if group_id is not None else None
-        count = await sync_roster(later, team_id, group)
-    log.info("roster synced for team %s: %d accounts", team_id, count)
-    return count
+        def on_sent(_session: Session, _sent_id: str | None) -> None:
+            turn.deps.background.spawn(sync_later(turn, team_id, group_id), "roster sync")
+    await turn.send_card(build_welcome_card(view), t("welcome_text", turn.lang), on_sent)
 
 
 async def members_added(turn: Turn) -> None:
@@ -66,12 +66,8 @@ async def members_added(turn: Turn) -> None:
     if not team_id:
         return
     group = group_for_team(turn.session, team_id)
-    for account in turn.activity.members_added or []:
-        if account.id == (turn.activity.recipient.id if turn.activity.recipient else None):
-            continue
-        profile = await fetch_profile(turn, account.id)
-        if profile:
-            _link_team_member(turn, profile, group)
+    for profile in turn.fetched.get("added", []):
+        link_team_member(turn, profile, group)
 
 
 async def uninstalled(turn: Turn) -> None:
@@ -81,22 +77,47 @@ async def uninstalled(turn: Turn) -> None:
              ref.kind if ref else "unknown")
 
 
-async def sync_roster(turn: Turn, team_id: str, group: WorkingGroup | None) -> int:
-    """Link every team member (paged list), so each one is reachable 1:1."""
+async def prefetch(turn: Turn) -> None:
+    """The Teams look-ups an install or a join needs, made before the turn's transaction."""
+    a = turn.activity
+    events = lifecycle_events(turn)
+    team_id = (turn.channel_data.get("team") or {}).get("id")
+    if not team_id:
+        return
+    if "members_added" in events:
+        bot_id = a.recipient.id if a.recipient else None
+        profiles = [await fetch_profile(turn, m.id) for m in a.members_added or []
+                    if m.id != bot_id]
+        turn.fetched["added"] = [p for p in profiles if p]
+
+
+async def sync_later(turn: Turn, team_id: str, group_id: int | None) -> int:
+    """A fresh team install's roster, after the request: fetched, then linked in one
+    transaction of its own."""
+    profiles = await roster(turn, team_id)
+    with session_scope(turn.deps.engine) as session:
+        later = Turn(context=turn.context, deps=turn.deps, session=session)
+        group = session.get(WorkingGroup, group_id) if group_id is not None else None
+        for profile in profiles:
+            link_team_member(later, profile, group)
+    log.info("roster synced for team %s: %d accounts", team_id, len(profiles))
+    return len(profiles)
+
+
+async def roster(turn: Turn, team_id: str) -> list[dict[str, Any]]:
+    """Every team member's profile (paged list), so each one can be linked and reached 1:1."""
     token = None
-    count = 0
+    profiles: list[dict[str, Any]] = []
     while True:
-        turn.release_db()
         page = await TeamsInfo.get_paged_team_members(turn.context, team_id, token, PAGE_SIZE)
-        for account in page.members or []:
-            _link_team_member(turn, account.serialize(), group)
-            count += 1
+        profiles += [account.serialize() for account in page.members or []]
         token = page.continuation_token
         if not token:
-            return count
+            return profiles
 
 
-def _link_team_member(turn: Turn, profile: dict, group: WorkingGroup | None) -> None:
+def link_team_member(turn: Turn, profile: dict, group: WorkingGroup | None) -> None:
+    """Link one team member's profile, mark them reachable and add them to the group."""
     member = link_account(turn.session, turn, profile, role=Role.member)
     if member is None:
         return

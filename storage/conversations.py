@@ -5,10 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
-from storage.models import ConversationKind, ConversationRef
+from storage.models import ConversationKind, ConversationRef, Member
+
+# Every turn asks both, so one statement, built once (composing it cost more than running it).
+# The stored service URL (None: no reference yet), so a changed one is noticed on every turn.
+_STORED_URL = (select(ConversationRef.service_url)
+               .where(col(ConversationRef.conversation_id) == bindparam("conv"))
+               .limit(1).scalar_subquery().label("stored_url"))
+_MEMBER_AND_KNOWN = select(Member, _STORED_URL).where(Member.aad_object_id == bindparam("aad"))
+_ONLY_KNOWN = select(_STORED_URL)
 
 
 @dataclass(frozen=True)
@@ -52,14 +60,6 @@ def upsert_ref(session: Session, data: RefData, now: datetime,
     return ref, fresh
 
 
-def follow_service_url(session: Session, conversation_id: str, service_url: str) -> None:
-    """Point a stored reference at the service URL its latest activity came from."""
-    session.execute(update(ConversationRef)
-                    .where(col(ConversationRef.conversation_id) == conversation_id,
-                           col(ConversationRef.service_url) != service_url)
-                    .values(service_url=service_url))
-
-
 def mark_removed(session: Session, conversation_id: str, now: datetime) -> ConversationRef | None:
     """Record an uninstall or removal; the row stays for the history."""
     ref = get_ref(session, conversation_id)
@@ -78,3 +78,23 @@ def personal_ref_for(session: Session, member_id: int) -> ConversationRef | None
             ConversationRef.installed == True,  # noqa: E712
         )
     ).first()
+
+
+def member_and_known(session: Session, aad_object_id: str | None,
+                     conversation_id: str) -> tuple[Member | None, str | None]:
+    """The member with this AAD id (if any), and the conversation's stored service URL
+    (None: the conversation is not stored)."""
+    if aad_object_id:
+        row = session.exec(_MEMBER_AND_KNOWN,
+                           params={"aad": aad_object_id, "conv": conversation_id}).first()
+        if row is not None:
+            return row[0], row[1]
+    return None, session.exec(_ONLY_KNOWN, params={"conv": conversation_id}).one()
+
+
+def follow_service_url(session: Session, conversation_id: str, service_url: str) -> None:
+    """Point a stored reference at the service URL its latest activity came from."""
+    session.execute(update(ConversationRef)
+                    .where(col(ConversationRef.conversation_id) == conversation_id,
+                           col(ConversationRef.service_url) != service_url)
+                    .values(service_url=service_url))

@@ -27,6 +27,7 @@ from bot.channel_auth import MAX_AGE_S, OpenIdKeys
 from core.settings import Settings
 from storage.models import AuditEntry
 from tests.harness import BotServer, activity
+from tests.serving import serve
 
 APP_ID = "5d3f0c2e-8a41-4c5b-9e77-1f2a3b4c5d6e"
 HOST_TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
@@ -51,12 +52,8 @@ class OpenIdEndpoint:
         app = web.Application()
         app.router.add_get("/meta", self._meta)
         app.router.add_get("/keys", self._keys)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}/meta"
+        self._runner, base = await serve(app)
+        self.url = f"{base}/meta"
         return self
 
     async def _meta(self, request: web.Request) -> web.Response:
@@ -119,20 +116,15 @@ def no_msal(monkeypatch):
 
 async def _auth_bot(engine: Any, clock: Any, connector: Any, keys: OpenIdKeys,
                     **settings: str) -> tuple[BotServer, web.AppRunner, aiohttp.ClientSession]:
-    from app import create_app
+    from app import LINKS_KEY, create_app
 
     config = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "hemmelig",
               "MicrosoftAppTenantId": HOST_TENANT, "DATABASE_URL": str(engine.url), **settings}
     app = create_app(Settings.model_validate(config), engine=engine, clock=clock,
                      openid_keys=keys)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, url = await serve(app)
     http = aiohttp.ClientSession()
-    return BotServer(f"http://127.0.0.1:{port}", engine, clock, connector, runner, http), \
-        runner, http
+    return BotServer(url, engine, clock, connector, runner, http, app[LINKS_KEY]), runner, http
 
 
 @pytest.fixture

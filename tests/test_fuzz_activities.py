@@ -32,6 +32,7 @@ from storage.migrate import upgrade
 from storage.models import AuditEntry, ConversationRef, Member
 from tests.fakes.connector import FakeConnector
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT, activity
+from tests.serving import serve
 
 HANG_GUARD_S = 10.0
 EXAMPLES = 120  # per shape: 840 cases, about 25 s alone on two cores (bound: 60 s)
@@ -109,12 +110,8 @@ def live(tmp_path_factory, pg_database) -> Iterator[Live]:
         settings_ = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": url,
                                              "USER_MESSAGES_PER_MINUTE": "1000"})
         app = create_app(settings_, engine=engine, clock=SystemClock())
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return runner, connector, f"http://127.0.0.1:{port}", aiohttp.ClientSession()
+        runner, base = await serve(app)
+        return runner, connector, base, aiohttp.ClientSession()
 
     runner, connector, base, http = asyncio.run_coroutine_threadsafe(start(), loop).result(30)
     handler = _Tracebacks()
@@ -222,7 +219,7 @@ def test_fuzz_card_submits(live, verb, data, user):
 def test_fuzz_card_data_shaped_by_each_verbs_model(live, verb, draw, invoke, user):
     # Every field the verb's model declares, filled with numbers at and past the columns'
     # range or text: what a tampered card would send back.
-    fields = _ROUTER.actions[verb].model.model_fields
+    fields = _ROUTER.actions[verb].action.model_fields
     data = {name: draw.draw(st.one_of(NUMBERS, st.text(max_size=12), st.sampled_from(
         ["1", "9" * 30, "²", "-1"])), label=name) for name in fields if name != "verb"}
     if invoke:

@@ -283,12 +283,12 @@ async def _hanging_connector() -> tuple[web.AppRunner, str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", hang)
-    runner = web.AppRunner(app, shutdown_timeout=0.1)
+    # Not tests.serving.serve: cleanup must not wait the default minute for the held handler.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}/"
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}/"
 
 
 async def test_invoke_is_answered_inside_5_s_when_the_connector_never_answers(bot, monkeypatch):

@@ -47,6 +47,7 @@ from cards.innspill import (
 )
 from cards.notice import build_notice_card
 from delivery.sendout import start_sendout
+from domain.bounds import parse_id
 from domain.innspill import group_label, to_csv, to_markdown
 from domain.rules import due_time, expiry
 from scheduler import store
@@ -128,7 +129,8 @@ async def send_form(turn: Turn, notice: str = "") -> None:
 
 
 def _int(value: str, default: int, low: int, high: int) -> int:
-    return min(high, max(low, int(value))) if value.strip().isdigit() else default
+    number = parse_id(value)
+    return default if number is None else min(high, max(low, number))
 
 
 def _deadline(data: InnspillOpenAction, now: datetime) -> datetime | None:
@@ -252,8 +254,8 @@ async def command(turn: Turn) -> None:
     if not words:
         await send_form(turn)
         return
-    s = turn.session.get(InnspillSession, int(words[1])) if (
-        len(words) > 1 and words[1].isdigit()) else None
+    session_id = parse_id(words[1]) if len(words) > 1 else None
+    s = turn.session.get(InnspillSession, session_id) if session_id is not None else None
     if words[0] not in ("status", "eksport") or s is None:
         await turn.say("Skriv **innspill** for et nytt, **innspill status ID** eller "
                        "**innspill eksport ID** (legg til **csv** for CSV).")
@@ -300,8 +302,7 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
             notice = "Innspillet er skjult (det er tatt vare på)."
         elif verb == "merge":
             src, dst = data.merge_source, data.merge_target
-            repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
-                       int(dst) if dst.isdigit() else 0)
+            repo.merge(turn.session, s, parse_id(src) or 0, parse_id(dst) or 0)
             notice = "Innspillene er slått sammen."
         elif verb == "export":
             await turn.say(_export_text(turn, s))
@@ -416,7 +417,8 @@ def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
     if verb == "area":
         return _pick_area(turn, s, data.area)
     if verb == "submit":
-        question = int(data.question) if data.question.isdigit() else -1
+        question = parse_id(data.question)
+        question = -1 if question is None else question
         entry, token = repo.add_entry(db, s, member, data.text, question, now)
         tokens[entry.id or 0] = token
         count = repo.participant(db, s, member.id or 0).entries

@@ -24,6 +24,7 @@ from cards.meetings import (
     build_status_card,
 )
 from core.timefmt import OSLO, span
+from domain.bounds import parse_id
 from domain.meetings import FIELDS, check_form
 from services import meetings
 from services.attendance import export_text
@@ -55,7 +56,7 @@ def register(root: Router) -> None:
 
 def _meeting_id(turn: Turn, position: int) -> int | None:
     words = turn.text.split()
-    return int(words[position]) if len(words) > position and words[position].isdigit() else None
+    return parse_id(words[position]) if len(words) > position else None
 
 
 async def status_command(turn: Turn) -> None:
@@ -125,7 +126,8 @@ async def approve(turn: Turn, data: MeetingRef) -> Shown:
 
 async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
     """Record an answer for a member (told by phone or e-mail); audited."""
-    member = turn.session.get(Member, int(data.member_id)) if data.member_id.isdigit() else None
+    member_id = parse_id(data.member_id)
+    member = turn.session.get(Member, member_id) if member_id is not None else None
     if member is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
         return await status_card(turn, data.meeting_id, "Velg et medlem som er invitert.")
     if data.answer not in Answer.__members__:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.bounds import parse_id
 from domain.innspill import Anonymity
 
 
@@ -86,8 +87,9 @@ class RsvpAnswerAction(MeetingRef):
         """Programme choices from the toggles ("item_12": "true")."""
         out: dict[int, bool] = {}
         for key, value in (self.model_extra or {}).items():
-            if key.startswith("item_") and key[5:].isdigit():
-                out[int(key[5:])] = str(value).lower() == "true"
+            item_id = parse_id(key[5:]) if key.startswith("item_") else None
+            if item_id is not None:
+                out[item_id] = str(value).lower() == "true"
         return out
 
 

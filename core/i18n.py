@@ -34,6 +34,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "nb": "Meldingen er for lang ({length} tegn, maks {limit}). Del den opp og prøv igjen.",
         "en": "The message is too long ({length} characters, max {limit}).",
     },
+    "too_many_messages": {
+        "nb": "Du har sendt mange meldinger på kort tid (over {limit} i minuttet). "
+        "Vent litt, så svarer jeg igjen.",
+        "en": "You have sent many messages in a short time (over {limit} a minute). "
+        "Wait a moment and I will answer again.",
+    },
     "welcome_text": {
         "nb": "Velkommen til Faggruppe-bot! Her får du innkallinger, svarer på dem og "
         "gir innspill til faggruppen.",

@@ -34,8 +34,8 @@ def register(router: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     router.command("status", description="Svar på en innkalling: status MØTE-ID",
                    secretariat=True)(status_command)
-    router.command("eksport", description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
-                   secretariat=True)(export_command)
+    router.command("eksport", description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID; "
+                   "referatkortet: eksport referat MØTE-ID", secretariat=True)(export_command)
     router.action("meeting.status", MeetingRef, secretariat=True)(status_action)
     router.action("meeting.preview", MeetingRef, secretariat=True)(preview)
     router.action("meeting.send", MeetingRef, secretariat=True)(send_now)
@@ -129,8 +129,13 @@ async def on_behalf(turn: Turn, data: OnBehalf) -> dict[str, Any] | None:
 async def export_command(turn: Turn) -> None:
     """`eksport oppmøte 12`: the minutes' attendance table as a message."""
     words = turn.text.split()
+    if len(words) >= 2 and words[1].casefold() == "referat":
+        from bot.minutes import referat_command
+
+        await referat_command(turn)
+        return
     if len(words) < 2 or words[1].casefold() not in ("oppmøte", "oppmote"):
-        await turn.say("Skriv **eksport oppmøte MØTE-ID**.")
+        await turn.say("Skriv **eksport oppmøte MØTE-ID** eller **eksport referat MØTE-ID**.")
         return
     text = export_text(turn.session, _meeting_id(turn, 2) or 0, "md", items=True)
     await turn.say(text or "Fant ikke møtet. Skriv **eksport oppmøte MØTE-ID**.")

@@ -25,6 +25,7 @@ class StatusView:
     choices: list[tuple[int, str]] = field(default_factory=list)  # (member id, name) for on-behalf
     notice: str = ""
     cancelled: bool = False
+    followups: list[str] = field(default_factory=list)  # open follow-ups from the minutes
 
 
 def _cancel_button(view: StatusView) -> dict[str, Any]:
@@ -58,7 +59,8 @@ def build_status_card(view: StatusView) -> Card:
         for value, label in ANSWER_LABELS.items()] + [
         {"title": "Ikke svart", "value": str(view.invited - answered)}]})
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
-    actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id)]
+    actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id),
+               execute("Referat", "minutes.open", meeting_id=view.meeting_id)]
     if not view.sent:
         actions += [execute("Send innkallingen nå", "meeting.send", meeting_id=view.meeting_id),
                     execute("Send automatisk 7 dager før", "meeting.approve",
@@ -78,6 +80,9 @@ def build_status_card(view: StatusView) -> Card:
     if view.silent:
         body.append(para(f"**Ikke svart ({len(view.silent)}):** "
                          + ", ".join(plain(s) for s in view.silent)))
+    if view.followups:
+        body.append(heading(f"Åpne oppfølgingspunkter ({len(view.followups)})", size="Medium"))
+        body.append(para("\n\n".join(plain(line) for line in view.followups)))
     if view.items:
         body.append(heading("Programpunkter", size="Medium"))
         body += [para(f"{plain(what)}: **{n}** påmeldt"
@@ -92,4 +97,6 @@ def samples() -> dict[str, Card]:
         1, "Møte i faggruppen", "torsdag 31. august 2023 kl. 09.00–10.30", True, 42,
         {"physical": 20, "digital": 10, "no": 5}, 18, 25,
         [("Asker - Bærum", ["Anne Feltman: Kommer (fysisk)"])], ["Jonas Olafsen (Lillestrøm)"],
-        [("Felles middag", 12, ["Glutenfri"])], [(1, "Anne Feltman")]))}
+        [("Felles middag", 12, ["Glutenfri"])], [(1, "Anne Feltman")],
+        followups=["#3 Sende ut presentasjonene – Mari Strømsvåg, frist fredag 27. mai 2022 "
+                   "(sak 4)"]))}

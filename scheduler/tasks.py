@@ -9,6 +9,7 @@ from sqlmodel import Session
 from delivery.sendout import enqueue, notice_activity
 from scheduler.innspill_jobs import HANDLERS as INNSPILL_HANDLERS
 from scheduler.meeting_jobs import HANDLERS as MEETING_HANDLERS
+from scheduler.minutes_jobs import HANDLERS as MINUTES_HANDLERS
 from scheduler.round_nudges import nudge as round_nudge
 from scheduler.rules import DEFAULT_RULES
 from scheduler.store import Handler
@@ -26,4 +27,5 @@ def remind(session: Session, now: datetime, *, member_id: int, rule: str, subjec
 HANDLERS: dict[str, Handler] = {"reminder": remind, "invitation": scheduled_send}
 HANDLERS.update(INNSPILL_HANDLERS)
 HANDLERS.update(MEETING_HANDLERS)
+HANDLERS.update(MINUTES_HANDLERS)
 HANDLERS["round_nudge"] = round_nudge

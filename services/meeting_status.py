@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from cards.invitation import ANSWER_LABELS
 from cards.meeting_status import StatusView
+from services import minutes
 from services.invitations import when_text
 from storage import rsvp as repo
 from storage.meeting_models import Meeting, MeetingStatus
@@ -43,4 +44,5 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         by_region=sorted(by_region.items()), silent=silent,
         items=[(i.what, n, diets) for i, n, diets in repo.item_counts(session, mid)],
         choices=[(m.id or 0, m.name) for m in people], notice=notice,
-        cancelled=meeting.status == MeetingStatus.cancelled)
+        cancelled=meeting.status == MeetingStatus.cancelled,
+        followups=minutes.status_lines(session, mid))

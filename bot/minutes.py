@@ -1,0 +1,145 @@
+"""Minutes in Teams: `referat MØTE-ID`, the referent's card and its presses, «Ferdig» on a
+follow-up reminder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.router import Router
+from bot.rsvp import reply
+from bot.turn import Turn
+from cards.common import attachment
+from cards.minutes import build_followup_reminder_card, build_referent_card
+from cards.notice import build_notice_card
+from delivery.sendout import enqueue
+from scheduler.minutes_jobs import reminder_view
+from services import minutes
+from storage import audit
+from storage.minutes_models import Followup
+
+Card = dict[str, Any] | None
+PRESS_VERBS = ("minutes.save", "minutes.approve", "minutes.followup", "minutes.go")
+USAGE = "Skriv **referat MØTE-ID**, for eksempel «referat 12». Se **møter** for møtene."
+
+
+class MeetingRef(BaseModel):
+    meeting_id: int
+
+
+class PressData(BaseModel):
+    """What a press on the referent's card carries: its data plus every input on the card."""
+
+    model_config = ConfigDict(extra="ignore")
+    verb: str
+    meeting_id: int
+    item_id: int
+    v_notes: int = 0
+    h_notes: str = ""
+    v_decision: int = 0
+    h_decision: str = ""
+    notes: str | None = None
+    decision: str | None = None
+    fu_what: str = ""
+    fu_who: str = ""
+    fu_due: str = ""
+    to: int | None = None
+    goto: str = ""
+
+
+class FollowupRef(BaseModel):
+    followup_id: int
+
+
+def register(router: Router) -> None:
+    """Add `referat`, the referent's card actions and «Ferdig»."""
+    router.command("referat", description="Referatkort for et møte: referat MØTE-ID",
+                   secretariat=True)(referat_command)
+    router.action("minutes.open", MeetingRef, secretariat=True)(open_action)
+    for verb in PRESS_VERBS:
+        router.action(verb, PressData, secretariat=True)(press_action)
+    router.action("followup.done", FollowupRef)(done_action)
+
+
+def _notice(title: str, text: str) -> dict[str, Any]:
+    return build_notice_card(title, [text])
+
+
+async def referat_command(turn: Turn) -> None:
+    """`referat 12` (also `eksport referat 12`): the referent's card in one's personal chat."""
+    words = turn.text.split()
+    if words and words[0].casefold() == "eksport":
+        words = words[1:]
+    mid = words[1] if len(words) > 1 else ""
+    if not mid.isdigit():
+        await turn.send_card(_notice("Referat", USAGE), "Referat")
+        return
+    await send_referent_card(turn, int(mid))
+
+
+async def send_referent_card(turn: Turn, meeting_id: int) -> bool:
+    """The card in the secretariat member's own chat: here if this is it, else 1:1 through
+    the delivery ledger and a line here saying so. False (and a notice) when it cannot be."""
+    member, now = turn.member, turn.deps.clock.now()
+    assert member is not None  # secretariat routes only
+    try:
+        view = minutes.open_card(turn.session, meeting_id, member.id, now)
+    except minutes.MinutesError as exc:
+        await turn.send_card(_notice("Referat", str(exc)), "Referat")
+        return False
+    audit.record(turn.session, action="minutes.open", actor_member_id=member.id,
+                 actor_aad_object_id=member.aad_object_id, target=f"meeting:{meeting_id}")
+    card, text = build_referent_card(view), f"Referat: {view.meeting_title}"
+    if (turn.activity.conversation.conversation_type or "personal") == "personal":
+        await turn.send_card(card, text)
+        return True
+    activity = {"type": "message", "text": text, "summary": text,
+                "attachments": [attachment(card)]}
+    # A new subject per request: asking again later must send a fresh card, not be deduplicated.
+    enqueue(turn.session, "minutes_card", f"minutes:{meeting_id}:{now.isoformat()}",
+            member.id or 0, activity, now)
+    await turn.say("Referatkortet er sendt til deg i personlig chat.")
+    return True
+
+
+async def open_action(turn: Turn, data: MeetingRef) -> Card:
+    """«Referat» on the status card: the referent's card as a new message in one's own chat."""
+    from bot.meetings import status_card
+
+    sent = await send_referent_card(turn, data.meeting_id)
+    if not sent:
+        return None
+    here = (turn.activity.conversation.conversation_type or "personal") == "personal"
+    return await status_card(turn, data.meeting_id, "Referatkortet er sendt " + (
+        "her i chatten." if here else "til deg i personlig chat."))
+
+
+async def press_action(turn: Turn, data: PressData) -> Card:
+    """Lagre, Vedtak: godkjent, Legg til oppfølgingspunkt, Forrige/Neste/Gå til: each saves
+    what changed on this copy of the card first."""
+    assert turn.member is not None  # secretariat routes only
+    press = minutes.Press(**data.model_dump())
+    try:
+        view = minutes.press(turn.session, press, turn.member, turn.deps.clock.now())
+    except minutes.MinutesError as exc:
+        return await reply(turn, _notice("Referat", str(exc)), str(exc))
+    return await reply(turn, build_referent_card(view), f"Referat sak {view.number}")
+
+
+async def done_action(turn: Turn, data: FollowupRef) -> Card:
+    """«Ferdig» on a reminder: the responsible or the secretariat only (identity from the
+    activity, role and region from the database)."""
+    f = turn.session.get(Followup, data.followup_id)
+    if f is None:
+        return await reply(turn, _notice("Oppfølgingspunkt", "Fant ikke oppfølgingspunktet."),
+                           "Fant ikke oppfølgingspunktet.")
+    try:
+        f, changed = minutes.finish(turn.session, data.followup_id, turn.member,
+                                    turn.deps.clock.now())
+    except minutes.MinutesError as exc:
+        card = build_followup_reminder_card(reminder_view(turn.session, f, str(exc)))
+        return await reply(turn, card, str(exc))
+    notice = "Merket som ferdig. Takk!" if changed else "Dette var allerede merket som ferdig."
+    card = build_followup_reminder_card(reminder_view(turn.session, f, notice))
+    return await reply(turn, card, notice)

@@ -44,7 +44,7 @@ class CliContext:
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round")
+         "innspill", "export", "round", "minutes")  # cli/minutes.py adds `followups` too
 
 
 def build_parser() -> argparse.ArgumentParser:

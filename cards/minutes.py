@@ -14,6 +14,14 @@ KIND_WORDS = {"approval": "Godkjenning", "discussion": "Diskusjon", "orientation
               "other_business": "Eventuelt"}
 
 
+def agenda_item_input(items: list[tuple[str, str]], proposed: str) -> dict[str, Any]:
+    """Which agenda item of the meeting this belongs to (the minutes read it per item)."""
+    choices = [{"title": "Ingen sak", "value": "0"}] + [
+        {"title": plain(title)[:90], "value": value} for value, title in items]
+    return {"type": "Input.ChoiceSet", "id": "agenda_item", "label": "Sak på sakskartet",
+            "value": proposed or "0", "choices": choices}
+
+
 @dataclass(frozen=True)
 class FieldView:
     """A field as the card shows it: `value` in the input (typed text kept after a refused

@@ -15,6 +15,7 @@ DECISION_LIMIT = 2_000
 WHAT_LIMIT = 1_000
 FIELDS = ("notes", "decision")  # what a referent writes per agenda item
 FIELD_NAMES = {"notes": "Notater", "decision": "Vedtak"}
+TOO_LONG = {"notes": "Notatene er for lange", "decision": "Vedtaket er for langt"}
 LIMITS = {"notes": NOTES_LIMIT, "decision": DECISION_LIMIT}
 
 
@@ -54,9 +55,13 @@ def check_length(name: str, value: str) -> None:
     """MinutesError when a field is longer than its limit."""
     limit = LIMITS[name]
     if len(value) > limit:
-        raise MinutesError(f"{FIELD_NAMES[name]} er for lange ({len(value):,} tegn, "
-                           f"høyst {limit:,}). Ingenting er lagret; del teksten opp."
-                           .replace(",", "\u00a0"))
+        raise MinutesError(f"{TOO_LONG[name]} ({thousands(len(value))} tegn, "
+                           f"høyst {thousands(limit)}). Ingenting er lagret; del teksten opp.")
+
+
+def thousands(n: int) -> str:
+    """10000 → «10 000» (Norwegian groups digits with a non-breaking space)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 # «Godkjenning av X» → «X-en ble godkjent», as seed 003 writes it.

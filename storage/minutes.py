@@ -11,7 +11,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from domain.minutes import FIELDS, NOTES_LIMIT, MinutesError
+from domain.minutes import FIELDS, NOTES_LIMIT, MinutesError, thousands
 from storage.db import table
 from storage.delivery import insert_ignore
 from storage.innspill_models import InnspillSession
@@ -117,8 +117,8 @@ def append_notes(session: Session, meeting_id: int, agenda_item_id: int, text: s
             .returning(t.c.version))
     row = session.execute(stmt).first()
     if row is None:
-        raise MinutesError(f"Notatene ville blitt lengre enn {NOTES_LIMIT:,} tegn; "
-                           f"ingenting er lagt til.".replace(",", "\u00a0"))
+        raise MinutesError(f"Notatene ville blitt lengre enn {thousands(NOTES_LIMIT)} tegn; "
+                           "ingenting er lagt til.")
     return int(row.version)
 
 

@@ -109,8 +109,8 @@ async def test_followup_from_the_card_shows_on_the_status_card_with_a_referat_bu
     bot.clock.set(DAY)
     sec = oyvind(bot.engine, ids)
     card = await _card_on(bot, sec, mid, items[4])
-    choices = {c["title"]: c["value"] for n in [card] for c in next(
-        x for x in _inputs(card) if x["id"] == "fu_who")["choices"]}
+    choices = {c["title"]: c["value"]
+               for c in next(x for x in _inputs(card) if x["id"] == "fu_who")["choices"]}
     status, body = await press(bot, sec, card, "Legg til oppfølgingspunkt",
                                fu_what="Sende ut presentasjonene", fu_who=choices["Mari Strømsvåg"],
                                fu_due="2023-09-08")
@@ -125,9 +125,9 @@ async def test_followup_from_the_card_shows_on_the_status_card_with_a_referat_bu
         assert job.key == f"followup:{f.id}"
         assert s.exec(select(AuditEntry).where(AuditEntry.action == "minutes.followup")).first()
     status_msgs = await chat(bot, sec, f"status {mid}")
-    status = card_of(status_msgs[-1])
-    assert "Åpne oppfølgingspunkter (1)" in card_text(status)
-    assert "Sende ut presentasjonene – Mari Strømsvåg" in card_text(status)
+    status_card = card_of(status_msgs[-1])
+    assert "Åpne oppfølgingspunkter (1)" in card_text(status_card)
+    assert "Sende ut presentasjonene – Mari Strømsvåg" in card_text(status_card)
     before = len(bot.connector.sent(f"a:conv-29:user-{sec}"))
     code, body = await bot.post(click(bot, sec, "minutes.open", meeting_id=mid))
     assert "Referatkortet er sendt her i chatten" in card_text(body["value"])

@@ -18,10 +18,11 @@ from tests.test_rsvp_support import aad, member, seed_meeting, seed_members
 MARI, MARGRETHE = 100, 101  # secretariat members outside the invitee list (aad(100), aad(101))
 
 
-def setup_meeting(engine, service_url: str) -> tuple[list[int], int, dict[int, int]]:
+def setup_meeting(engine, service_url: str,
+                  **overrides: Any) -> tuple[list[int], int, dict[int, int]]:
     """42 members, seed 000's meeting; returns (member ids, meeting id, {number: item id})."""
     ids = seed_members(engine, service_url)
-    mid = seed_meeting(engine)
+    mid = seed_meeting(engine, **overrides)
     with session_scope(engine) as s:
         items = s.exec(select(AgendaItem).where(AgendaItem.meeting_id == mid)).all()
         for item in items:

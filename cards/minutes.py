@@ -202,7 +202,7 @@ def samples() -> dict[str, Card]:
              (12, 2, "Godkjenning av referat fra møtet 11. mars"),
              (13, 3, "Osloregionens handlingsplan for 2022 - hva er status?")]
     view = ReferentView(
-        5, "Referat møte i Osloregionens faggruppe Nærings samarbeidet",
+        5, "Møte i Osloregionens faggruppe Nærings samarbeidet",
         "fredag 20. mai 2022 kl. 09.00–11.00", 12, 2, items[1][2], "approval", 2, items,
         notes=FieldView("Ingen merknader til referatet.", 3,
                         "Sist endret av Mari Strømsvåg, fredag 20. mai 2022 kl. 09.12"),
@@ -213,7 +213,8 @@ def samples() -> dict[str, Card]:
                                 "fredag 27. mai 2022")],
         choices=[("m:1", "Mari Strømsvåg"), ("r:2", "Region: Follo")],
         notice="Lagret: notater.",
-        replaced=["Øyvind Såtvedt skrev i notatene samtidig; teksten ble erstattet: «…»"])
+        replaced=["Øyvind Såtvedt skrev i «Notater» etter at kortet ditt ble vist. Din tekst er "
+                  "lagret; denne ble erstattet: «Ingen merknader.»"])
     return {
         "minutes_referent": build_referent_card(view),
         "minutes_followup_reminder": build_followup_reminder_card(ReminderView(

@@ -10,11 +10,8 @@ from pydantic import BaseModel, ConfigDict
 from bot.router import Router
 from bot.rsvp import reply
 from bot.turn import Turn
-from cards.common import attachment
 from cards.minutes import build_followup_reminder_card, build_referent_card
 from cards.notice import build_notice_card
-from delivery.sendout import enqueue
-from scheduler.minutes_jobs import reminder_view
 from services import minutes
 from storage import audit
 from storage.minutes_models import Followup
@@ -94,11 +91,7 @@ async def send_referent_card(turn: Turn, meeting_id: int) -> bool:
     if (turn.activity.conversation.conversation_type or "personal") == "personal":
         await turn.send_card(card, text)
         return True
-    activity = {"type": "message", "text": text, "summary": text,
-                "attachments": [attachment(card)]}
-    # A new subject per request: asking again later must send a fresh card, not be deduplicated.
-    enqueue(turn.session, "minutes_card", f"minutes:{meeting_id}:{now.isoformat()}",
-            member.id or 0, activity, now)
+    minutes.queue_personal_card(turn.session, member.id or 0, meeting_id, card, text, now)
     await turn.say("Referatkortet er sendt til deg i personlig chat.")
     return True
 
@@ -138,8 +131,8 @@ async def done_action(turn: Turn, data: FollowupRef) -> Card:
         f, changed = minutes.finish(turn.session, data.followup_id, turn.member,
                                     turn.deps.clock.now())
     except minutes.MinutesError as exc:
-        card = build_followup_reminder_card(reminder_view(turn.session, f, str(exc)))
+        card = build_followup_reminder_card(minutes.reminder_card_view(turn.session, f, str(exc)))
         return await reply(turn, card, str(exc))
     notice = "Merket som ferdig. Takk!" if changed else "Dette var allerede merket som ferdig."
-    card = build_followup_reminder_card(reminder_view(turn.session, f, notice))
+    card = build_followup_reminder_card(minutes.reminder_card_view(turn.session, f, notice))
     return await reply(turn, card, notice)

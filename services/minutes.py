@@ -8,9 +8,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from cards.minutes import Draft, FieldView, FollowupLine, ReferentView
+from cards.common import Card, attachment
+from cards.minutes import Draft, FieldView, FollowupLine, ReferentView, ReminderView
 from core.dates import DateTextError, parse_date
 from core.timefmt import day_long, span, to_oslo
+from delivery.sendout import enqueue
 from domain.minutes import (
     FIELD_NAMES,
     WHAT_LIMIT,
@@ -293,6 +295,21 @@ def finish(session: Session, followup_id: int, member: Member | None, now: datet
                      detail="cli" if by_cli else "")
     session.refresh(f)
     return f, changed
+
+
+def reminder_card_view(session: Session, f: Followup, notice: str = "") -> ReminderView:
+    """The follow-up reminder card's view (the same card the reminder was sent with)."""
+    return minutes_jobs.reminder_view(session, f, notice)
+
+
+def queue_personal_card(session: Session, member_id: int, meeting_id: int, card: Card,
+                        text: str, now: datetime) -> None:
+    """The referent's card 1:1 through the delivery ledger (asked for in a channel)."""
+    activity = {"type": "message", "text": text, "summary": text,
+                "attachments": [attachment(card)]}
+    # A new subject per request: asking again later must send a fresh card, not be deduplicated.
+    enqueue(session, "minutes_card", f"minutes:{meeting_id}:{now.isoformat()}", member_id,
+            activity, now)
 
 
 def status_lines(session: Session, meeting_id: int) -> list[str]:

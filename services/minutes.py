@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from cards.common import Card, attachment
-from cards.minutes import Draft, FieldView, FollowupLine, ReferentView, ReminderView
+from cards.minutes import (
+    Draft,
+    FieldView,
+    FollowupLine,
+    ReferentView,
+    ReminderView,
+    build_followup_reminder_card,
+)
 from core.dates import DateTextError, parse_date
-from core.timefmt import day_long, span, to_oslo
+from core.timefmt import date_long, day_long, span, to_oslo
 from delivery.sendout import enqueue
 from domain.minutes import (
     FIELD_NAMES,
@@ -24,9 +32,12 @@ from domain.minutes import (
     normalise,
     reminder_time,
 )
-from scheduler import minutes_jobs, store
+from domain.rules import DEFAULT_RULES
+from scheduler import store
+from scheduler.store import Jobs, register
 from storage import audit
 from storage import minutes as repo
+from storage.delivery_models import ScheduledJob
 from storage.innspill_models import InnspillSession
 from storage.meeting_models import AgendaItem, AgendaKind, Meeting, MeetingGroup, MeetingStatus
 from storage.meetings import meeting_rules
@@ -36,6 +47,65 @@ from storage.models import Member
 from storage.round_models import TalkRound
 
 __all__ = ["MinutesError", "Press", "press", "referent_view"]
+
+# --- follow-up reminders: once to the member, or to each active member of the region, never
+# for a follow-up already done -------------------------------------------------------------
+
+KIND = "followup_reminder"
+PURPOSE = "reminder:followup"
+
+
+def subject(followup_id: int) -> str:
+    """The ledger subject and job key of one follow-up's reminder."""
+    return f"followup:{followup_id}"
+
+
+def reminder_view(session: Session, f: Followup, notice: str = "") -> ReminderView:
+    """What the reminder card shows, from the database."""
+    meeting = session.get(Meeting, f.meeting_id)
+    item = session.get(AgendaItem, f.agenda_item_id)
+    when = date_long(meeting.starts_at) if meeting and meeting.starts_at else ""
+    title = meeting.title if meeting else "?"
+    who = repo.responsible_label(session, f)
+    return ReminderView(
+        f.id or 0, f.what, f"{title}, {when}" if when else title,
+        f"Sak {item.number}: {item.title}" if item else "?", day_long(f.due_date),
+        who if f.member_id is not None else f"region {who}", notice,
+        f.status == FollowupStatus.done)
+
+
+def reminder_activity(session: Session, f: Followup) -> dict[str, Any]:
+    """The 1:1 message: the reminder card with «Ferdig»."""
+    text = f"Påminnelse: «{f.what[:80]}» har frist {day_long(f.due_date)}."
+    return {"type": "message", "text": text, "summary": text,
+            "attachments": [attachment(build_followup_reminder_card(reminder_view(session, f)))]}
+
+
+def remind_followup(session: Session, now: datetime, *, followup_id: int) -> None:
+    """Job function: queue the reminder for whoever is responsible, unless it is done."""
+    f = session.get(Followup, followup_id)
+    if f is None or f.status != FollowupStatus.open:
+        return
+    activity = reminder_activity(session, f)
+    essential = DEFAULT_RULES[KIND].essential
+    for member in repo.responsible_members(session, f):
+        enqueue(session, PURPOSE, subject(followup_id), member.id or 0, activity, now,
+                essential=essential)
+
+
+def cancel_reminder(session: Session, followup_id: int, now: datetime) -> None:
+    """A done follow-up's reminder leaves the queue (the row stays, marked cancelled)."""
+    job = session.exec(select(ScheduledJob).where(
+        ScheduledJob.kind == KIND, ScheduledJob.key == subject(followup_id),
+        ScheduledJob.status == "pending")).first()
+    if job is not None:
+        job.status, job.finished_at = "cancelled", now
+        session.add(job)
+
+
+def register_jobs(jobs: Jobs) -> None:
+    """The minutes feature's scheduled job: the follow-up reminder."""
+    register(jobs, KIND, remind_followup)
 
 
 @dataclass(frozen=True)
@@ -224,9 +294,9 @@ def add_followup(session: Session, item: AgendaItem, what: str, who: Responsible
                  *, created_by: int | None, now: datetime) -> Followup:
     """Store a follow-up and put its reminder in the scheduler's queue."""
     f = repo.add_followup(session, item, what, who, due, created_by=created_by, now=now)
-    rule = meeting_rules(session, item.meeting_id)[minutes_jobs.KIND]
+    rule = meeting_rules(session, item.meeting_id)[KIND]
     when, last = reminder_time(due, rule.days_before, rule.at, now)
-    store.schedule(session, minutes_jobs.KIND, minutes_jobs.subject(f.id or 0),
+    store.schedule(session, KIND, subject(f.id or 0),
                    {"followup_id": f.id}, when, last, now,
                    description=f"Påminnelse om oppfølgingspunkt #{f.id}")
     return f
@@ -289,7 +359,7 @@ def finish(session: Session, followup_id: int, member: Member | None, now: datet
                            "oppfølgingspunktet som ferdig.")
     changed = repo.mark_done(session, followup_id, member.id if member else None, now)
     if changed:
-        minutes_jobs.cancel_reminder(session, followup_id, now)
+        cancel_reminder(session, followup_id, now)
         audit.record(session, action="followup.done", target=f"followup:{followup_id}",
                      actor_member_id=member.id if member else None,
                      detail="cli" if by_cli else "")
@@ -299,7 +369,7 @@ def finish(session: Session, followup_id: int, member: Member | None, now: datet
 
 def reminder_card_view(session: Session, f: Followup, notice: str = "") -> ReminderView:
     """The follow-up reminder card's view (the same card the reminder was sent with)."""
-    return minutes_jobs.reminder_view(session, f, notice)
+    return reminder_view(session, f, notice)
 
 
 def queue_personal_card(session: Session, member_id: int, meeting_id: int, card: Card,

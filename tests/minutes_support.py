@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from services.agenda import kind_of
+from domain.meetings import kind_of
 from storage.db import session_scope
 from storage.meeting_models import AgendaItem
 from tests.harness import activity, as_user, card_nodes

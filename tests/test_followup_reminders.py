@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import col, select
 
-from scheduler.minutes_jobs import remind_followup
-from scheduler.rule_settings import with_setting
+from domain.rules import with_setting
 from scheduler.store import run_due
-from scheduler.tasks import HANDLERS
 from services import minutes
+from services.minutes import remind_followup
+from services.runtime import job_handlers
 from storage import minutes as repo
 from storage.db import session_scope
 from storage.delivery_models import Delivery, ScheduledJob
@@ -122,7 +122,7 @@ def test_a_region_is_reminded_member_by_member_once_and_done_followups_never(eng
         # Done another way while its job still waits: the job itself checks again.
         assert repo.mark_done(s, done_late, None, CREATED)
     for _ in range(2):
-        run_due(engine, REMIND, HANDLERS)
+        run_due(engine, REMIND, job_handlers())
     with session_scope(engine) as s:
         mosse = sorted(m.id or 0 for m in s.exec(select(Member).where(
             Member.region_id == region_id, Member.active == True)))  # noqa: E712

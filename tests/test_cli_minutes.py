@@ -127,6 +127,17 @@ def test_bad_input_is_a_norwegian_message_and_nothing_stored_is_lost(
         assert s.get(TalkRound, rid).agenda_item_id is None  # type: ignore[union-attr]
 
 
+def test_the_group_rule_for_follow_up_reminders_is_set_like_the_others(ctx, capsys,
+                                                                       meeting) -> None:
+    code, out, err = run(ctx, capsys, "groups", "rules", "Faggruppe for næringssamarbeid",
+                         "--set", "followup_reminder.days_before=2")
+    assert code == 0, err
+    assert "followup_reminder\t2\t09:00\tja" in out
+    code, out, err = run(ctx, capsys, "groups", "rules", "Faggruppe for næringssamarbeid",
+                         "--set", "followup_reminder.days_before=tre")
+    assert code == 1 and "ugyldig verdi «tre» for followup_reminder.days_before" in err
+
+
 def test_a_meeting_id_that_is_not_a_number_is_refused_by_the_parser(ctx, capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
         cli.main(["minutes", "note", "tolv", "1", "--text", "x"], ctx)

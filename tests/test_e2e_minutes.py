@@ -178,6 +178,8 @@ async def test_bad_input_on_the_card_stores_nothing_and_keeps_what_was_typed(bot
     sec = oyvind(bot.engine, ids)
     missing = card_of((await chat(bot, sec, "referat 999"))[-1])
     assert "Fant ikke møte 999" in card_text(missing)
+    usage = card_of((await chat(bot, sec, "eksport referat tolv"))[-1])
+    assert "Skriv **referat MØTE-ID**" in card_text(usage)
     card = await _card_on(bot, sec, mid, items[3])
     status, body = await press(bot, sec, card, "Lagre", notes="Første versjon.")
     card = referent_card(body)

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, select
 
+from bot.minutes import referat_command
 from bot.router import ActionData, Router
 from bot.rsvp import reply
 from bot.turn import Turn
@@ -141,8 +142,6 @@ async def export_command(turn: Turn) -> None:
     """`eksport oppmøte 12`: the minutes' attendance table as a message."""
     words = turn.text.split()
     if len(words) >= 2 and words[1].casefold() == "referat":
-        from bot.minutes import referat_command
-
         await referat_command(turn)
         return
     if len(words) < 2 or words[1].casefold() not in ("oppmøte", "oppmote"):

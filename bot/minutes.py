@@ -10,10 +10,13 @@ from pydantic import BaseModel, ConfigDict
 from bot.router import Router
 from bot.rsvp import reply
 from bot.turn import Turn
+from cards.meetings import build_status_card
 from cards.minutes import build_followup_reminder_card, build_referent_card
 from cards.notice import build_notice_card
 from services import minutes
+from services.meetings import build_status_view
 from storage import audit
+from storage.meeting_models import Meeting
 from storage.minutes_models import Followup
 
 Card = dict[str, Any] | None
@@ -97,15 +100,17 @@ async def send_referent_card(turn: Turn, meeting_id: int) -> bool:
 
 
 async def open_action(turn: Turn, data: MeetingRef) -> Card:
-    """«Referat» on the status card: the referent's card as a new message in one's own chat."""
-    from bot.meetings import status_card
-
+    """«Referat» on the status card: the referent's card as a new message in one's own chat,
+    and the status card again for the clicker."""
     sent = await send_referent_card(turn, data.meeting_id)
-    if not sent:
+    meeting = turn.session.get(Meeting, data.meeting_id)
+    if not sent or meeting is None:
         return None
     here = (turn.activity.conversation.conversation_type or "personal") == "personal"
-    return await status_card(turn, data.meeting_id, "Referatkortet er sendt " + (
-        "her i chatten." if here else "til deg i personlig chat."))
+    notice = "Referatkortet er sendt " + ("her i chatten." if here
+                                          else "til deg i personlig chat.")
+    view = build_status_view(turn.session, meeting, notice)
+    return await reply(turn, build_status_card(view), notice)
 
 
 async def press_action(turn: Turn, data: PressData) -> Card:

@@ -46,8 +46,6 @@ from storage.minutes_models import Followup, FollowupStatus
 from storage.models import Member
 from storage.round_models import TalkRound
 
-__all__ = ["MinutesError", "Press", "press", "referent_view"]
-
 # --- follow-up reminders: once to the member, or to each active member of the region, never
 # for a follow-up already done -------------------------------------------------------------
 

@@ -174,3 +174,23 @@ def test_innspill_and_rounds_link_to_an_agenda_item(ctx, capsys, meeting) -> Non
 
         per_item = {m.item.number: m for m in minutes_by_item(s, mid)}
         assert per_item[4].innspill_ids == [sid] and per_item[3].round_ids == [rid]
+
+
+def test_an_edited_agenda_keeps_the_minutes_written_on_its_items(ctx, capsys, meeting) -> None:
+    from domain.meetings import parse_agenda
+    from storage.meeting_models import Meeting
+    from storage.meetings import agenda_items, replace_agenda
+
+    _ids, mid, items = meeting
+    run(ctx, capsys, "minutes", "note", str(mid), "3", "--text", "Diskusjonen så langt")
+    run(ctx, capsys, "minutes", "followup", str(mid), "3", "--what", "Ring Moss", "--who",
+        "Anne Feltman", "--due", "04.12.2026")
+    with session_scope(ctx.engine) as s:
+        m = s.get(Meeting, mid)
+        assert m is not None
+        replace_agenda(s, m, parse_agenda("1. Godkjenning av innkalling\n2. Godkjenning av "
+                                          "referat\n3. Strategiske føringer 2025–2028\n"))
+    with session_scope(ctx.engine) as s:
+        now = {i.number: (i.id, i.title) for i in agenda_items(s, mid)}
+    assert now[3] == (items[3], "Strategiske føringer 2025–2028") and set(now) == {1, 2, 3}
+    assert _field(ctx, items[3], "notes") == "Diskusjonen så langt"

@@ -59,8 +59,7 @@ def build_status_card(view: StatusView) -> Card:
         for value, label in ANSWER_LABELS.items()] + [
         {"title": "Ikke svart", "value": str(view.invited - answered)}]})
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
-    actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id),
-               execute("Referat", "minutes.open", meeting_id=view.meeting_id)]
+    actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id)]
     if not view.sent:
         actions += [execute("Send innkallingen nå", "meeting.send", meeting_id=view.meeting_id),
                     execute("Send automatisk 7 dager før", "meeting.approve",
@@ -83,6 +82,8 @@ def build_status_card(view: StatusView) -> Card:
     if view.followups:
         body.append(heading(f"Åpne oppfølgingspunkter ({len(view.followups)})", size="Medium"))
         body.append(para("\n\n".join(plain(line) for line in view.followups)))
+    body.append({"type": "ActionSet", "actions": [  # the minutes: the referent's card 1:1
+        execute("Referat", "minutes.open", meeting_id=view.meeting_id)]})
     if view.items:
         body.append(heading("Programpunkter", size="Medium"))
         body += [para(f"{plain(what)}: **{n}** påmeldt"

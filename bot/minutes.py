@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.router import Router
-from bot.rsvp import reply
+from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
+from cards.actions import (
+    FollowupDoneAction,
+    MinutesApproveAction,
+    MinutesFollowupAction,
+    MinutesGoAction,
+    MinutesOpenAction,
+    MinutesPress,
+    MinutesSaveAction,
+)
 from cards.meetings import build_status_card
 from cards.minutes import build_followup_reminder_card, build_referent_card
 from cards.notice import build_notice_card
@@ -17,49 +23,38 @@ from services import minutes
 from services.meetings import build_status_view
 from storage import audit
 from storage.meeting_models import Meeting
+from storage.minutes import may_mark_done
 from storage.minutes_models import Followup
 
-Card = dict[str, Any] | None
-PRESS_VERBS = ("minutes.save", "minutes.approve", "minutes.followup", "minutes.go")
+PRESSES = (MinutesSaveAction, MinutesApproveAction, MinutesFollowupAction, MinutesGoAction)
 USAGE = "Skriv **referat MØTE-ID**, for eksempel «referat 12». Se **møter** for møtene."
+NOT_YOURS = "Bare den ansvarlige eller sekretariatet kan merke oppfølgingspunktet som ferdig."
 
 
-class MeetingRef(BaseModel):
-    meeting_id: int
+def register(root: Router) -> None:
+    """Add `referat`, the referent's card actions (secretariat) and «Ferdig» (the owner)."""
+    feature = root.feature("minutes")
+    secretariat = feature.secretariat()
+    secretariat.command("referat", description="Referatkort for et møte: referat MØTE-ID",
+                        )(referat_command)
+    secretariat.action(MinutesOpenAction)(open_action)
+    for action in PRESSES:
+        secretariat.action(action)(press_action)
+    feature.owner(_owns_followup, _not_yours).action(FollowupDoneAction)(done_action)
 
 
-class PressData(BaseModel):
-    """What a press on the referent's card carries: its data plus every input on the card."""
-
-    model_config = ConfigDict(extra="ignore")
-    verb: str
-    meeting_id: int
-    item_id: int
-    v_notes: int = 0
-    h_notes: str = ""
-    v_decision: int = 0
-    h_decision: str = ""
-    notes: str | None = None
-    decision: str | None = None
-    fu_what: str = ""
-    fu_who: str = ""
-    fu_due: str = ""
-    to: int | None = None
-    goto: str = ""
+def _owns_followup(turn: Turn, data: FollowupDoneAction) -> bool:
+    """The responsible member, or a member of the responsible region (role and region as
+    stored, identity from the activity); no such follow-up: the handler says so."""
+    f = turn.session.get(Followup, data.followup_id)
+    return f is None or may_mark_done(turn.session, f, turn.member)
 
 
-class FollowupRef(BaseModel):
-    followup_id: int
-
-
-def register(router: Router) -> None:
-    """Add `referat`, the referent's card actions and «Ferdig»."""
-    router.command("referat", description="Referatkort for et møte: referat MØTE-ID",
-                   secretariat=True)(referat_command)
-    router.action("minutes.open", MeetingRef, secretariat=True)(open_action)
-    for verb in PRESS_VERBS:
-        router.action(verb, PressData, secretariat=True)(press_action)
-    router.action("followup.done", FollowupRef)(done_action)
+def _not_yours(turn: Turn, data: FollowupDoneAction) -> dict[str, Any] | None:
+    f = turn.session.get(Followup, data.followup_id)
+    if f is None:
+        return None
+    return build_followup_reminder_card(minutes.reminder_card_view(turn.session, f, NOT_YOURS))
 
 
 def _notice(title: str, text: str) -> dict[str, Any]:
@@ -88,7 +83,7 @@ async def send_referent_card(turn: Turn, meeting_id: int) -> bool:
     except minutes.MinutesError as exc:
         await turn.send_card(_notice("Referat", str(exc)), "Referat")
         return False
-    audit.record(turn.session, action="minutes.open", actor_member_id=member.id,
+    audit.record(turn.session, action=MinutesOpenAction.verb, actor_member_id=member.id,
                  actor_aad_object_id=member.aad_object_id, target=f"meeting:{meeting_id}")
     card, text = build_referent_card(view), f"Referat: {view.meeting_title}"
     if (turn.activity.conversation.conversation_type or "personal") == "personal":
@@ -99,7 +94,7 @@ async def send_referent_card(turn: Turn, meeting_id: int) -> bool:
     return True
 
 
-async def open_action(turn: Turn, data: MeetingRef) -> Card:
+async def open_action(turn: Turn, data: MinutesOpenAction) -> Shown:
     """«Referat» on the status card: the referent's card as a new message in one's own chat,
     and the status card again for the clicker."""
     sent = await send_referent_card(turn, data.meeting_id)
@@ -110,34 +105,34 @@ async def open_action(turn: Turn, data: MeetingRef) -> Card:
     notice = "Referatkortet er sendt " + ("her i chatten." if here
                                           else "til deg i personlig chat.")
     view = build_status_view(turn.session, meeting, notice)
-    return await reply(turn, build_status_card(view), notice)
+    return CardReply(build_status_card(view), notice)
 
 
-async def press_action(turn: Turn, data: PressData) -> Card:
+async def press_action(turn: Turn, data: MinutesPress) -> Shown:
     """Lagre, Vedtak: godkjent, Legg til oppfølgingspunkt, Forrige/Neste/Gå til: each saves
     what changed on this copy of the card first."""
     assert turn.member is not None  # secretariat routes only
-    press = minutes.Press(**data.model_dump())
+    press = minutes.Press(verb=data.verb, **data.model_dump())
     try:
         view = minutes.press(turn.session, press, turn.member, turn.deps.clock.now())
     except minutes.MinutesError as exc:
-        return await reply(turn, _notice("Referat", str(exc)), str(exc))
-    return await reply(turn, build_referent_card(view), f"Referat sak {view.number}")
+        return CardReply(_notice("Referat", str(exc)), str(exc))
+    return CardReply(build_referent_card(view), f"Referat sak {view.number}")
 
 
-async def done_action(turn: Turn, data: FollowupRef) -> Card:
+async def done_action(turn: Turn, data: FollowupDoneAction) -> Shown:
     """«Ferdig» on a reminder: the responsible or the secretariat only (identity from the
     activity, role and region from the database)."""
     f = turn.session.get(Followup, data.followup_id)
     if f is None:
-        return await reply(turn, _notice("Oppfølgingspunkt", "Fant ikke oppfølgingspunktet."),
-                           "Fant ikke oppfølgingspunktet.")
+        return CardReply(_notice("Oppfølgingspunkt", "Fant ikke oppfølgingspunktet."),
+                         "Fant ikke oppfølgingspunktet.")
     try:
         f, changed = minutes.finish(turn.session, data.followup_id, turn.member,
                                     turn.deps.clock.now())
     except minutes.MinutesError as exc:
         card = build_followup_reminder_card(minutes.reminder_card_view(turn.session, f, str(exc)))
-        return await reply(turn, card, str(exc))
+        return CardReply(card, str(exc))
     notice = "Merket som ferdig. Takk!" if changed else "Dette var allerede merket som ferdig."
     card = build_followup_reminder_card(minutes.reminder_card_view(turn.session, f, notice))
-    return await reply(turn, card, notice)
+    return CardReply(card, notice)

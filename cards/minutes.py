@@ -6,7 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cards.common import Card, adaptive_card, execute, heading, para, plain
+from cards.actions import (
+    FollowupDoneAction,
+    MinutesApproveAction,
+    MinutesFollowupAction,
+    MinutesGoAction,
+    MinutesPress,
+    MinutesSaveAction,
+)
+from cards.common import Card, adaptive_card, heading, para, plain
 from domain.minutes import DECISION_LIMIT, NOTES_LIMIT, WHAT_LIMIT, fingerprint
 
 KIND_WORDS = {"approval": "Godkjenning", "discussion": "Diskusjon", "orientation": "Orientering",
@@ -87,8 +95,9 @@ def _data(view: ReferentView, **extra: Any) -> dict[str, Any]:
             **extra}
 
 
-def _press(title: str, verb: str, view: ReferentView, **extra: Any) -> dict[str, Any]:
-    return execute(title, verb, **_data(view, **extra))
+def _press(title: str, action: type[MinutesPress], view: ReferentView,
+           **extra: Any) -> dict[str, Any]:
+    return action(**_data(view, **extra)).button(title)
 
 
 def _neighbours(view: ReferentView) -> tuple[int | None, int | None]:
@@ -125,9 +134,9 @@ def build_referent_card(view: ReferentView) -> Card:
          "placeholder": "For eksempel: Innkallingen ble godkjent"},
         para(view.decision.last_change, isSubtle=True, size="Small", spacing="None"),
     ]
-    saves = [_press("Lagre", "minutes.save", view)]
+    saves = [_press("Lagre", MinutesSaveAction, view)]
     if view.approval_text:
-        saves.append(_press("Vedtak: godkjent", "minutes.approve", view))
+        saves.append(_press("Vedtak: godkjent", MinutesApproveAction, view))
     body.append({"type": "ActionSet", "actions": saves})
     body.append(heading("Oppfølgingspunkter", size="Small"))
     if view.followups:
@@ -144,14 +153,14 @@ def build_referent_card(view: ReferentView) -> Card:
         {"type": "Input.Date", "id": "fu_due", "label": "Frist",
          **({"value": view.draft.due} if view.draft.due else {})},
         {"type": "ActionSet", "actions": [
-            _press("Legg til oppfølgingspunkt", "minutes.followup", view)]},
+            _press("Legg til oppfølgingspunkt", MinutesFollowupAction, view)]},
     ]
     before, after = _neighbours(view)
     nav = []
     if before is not None:
-        nav.append(_press("Forrige sak", "minutes.go", view, to=before))
+        nav.append(_press("Forrige sak", MinutesGoAction, view, to=before))
     if after is not None:
-        nav.append(_press("Neste sak", "minutes.go", view, to=after))
+        nav.append(_press("Neste sak", MinutesGoAction, view, to=after))
     body.append({"type": "ActionSet", "separator": True, "actions": nav} if nav
                 else para("Sakskartet har bare denne saken.", isSubtle=True))
     body += [
@@ -159,7 +168,7 @@ def build_referent_card(view: ReferentView) -> Card:
          "value": str(view.item_id),
          "choices": [{"title": f"{n}. {plain(t)[:80]}", "value": str(i)}
                      for i, n, t in view.items]},
-        {"type": "ActionSet", "actions": [_press("Gå til saken", "minutes.go", view)]},
+        {"type": "ActionSet", "actions": [_press("Gå til saken", MinutesGoAction, view)]},
     ]
     return adaptive_card(body)
 
@@ -192,8 +201,8 @@ def build_followup_reminder_card(view: ReminderView) -> Card:
                          color="Good" if view.done else "Attention"))
     if view.done:
         return adaptive_card(body + [para("Oppfølgingspunktet er ferdig.", isSubtle=True)])
-    return adaptive_card(body, [execute("Ferdig", "followup.done",
-                                        followup_id=view.followup_id)])
+    return adaptive_card(body, [FollowupDoneAction(followup_id=view.followup_id)
+                                .button("Ferdig")])
 
 
 def samples() -> dict[str, Card]:

@@ -9,6 +9,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from cards.actions import (
+    FollowupDoneAction,
+    MinutesApproveAction,
+    MinutesFollowupAction,
+    MinutesGoAction,
+)
 from cards.common import Card, attachment
 from cards.minutes import (
     Draft,
@@ -19,6 +25,7 @@ from cards.minutes import (
     build_followup_reminder_card,
 )
 from core.dates import DateTextError, parse_date
+from core.links import LinkSigner
 from core.timefmt import date_long, day_long, span, to_oslo
 from delivery.sendout import enqueue
 from domain.minutes import (
@@ -101,7 +108,7 @@ def cancel_reminder(session: Session, followup_id: int, now: datetime) -> None:
         session.add(job)
 
 
-def register_jobs(jobs: Jobs) -> None:
+def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001
     """The minutes feature's scheduled job: the follow-up reminder."""
     register(jobs, KIND, remind_followup)
 
@@ -241,7 +248,7 @@ def press(session: Session, data: Press, member: Member, now: datetime) -> Refer
     drawn = {"notes": data.h_notes or fingerprint(""),
              "decision": data.h_decision or fingerprint("")}
     changes = changed_fields(drawn, {"notes": data.notes, "decision": data.decision})
-    if data.verb == "minutes.approve":
+    if data.verb == MinutesApproveAction.verb:
         if item.kind != AgendaKind.approval:
             return referent_view(session, meeting.id or 0, item.id, typed=data, problem=True,
                                  notice="Saken er ikke en godkjenningssak.")
@@ -250,7 +257,7 @@ def press(session: Session, data: Press, member: Member, now: datetime) -> Refer
         for name, value in changes.items():
             check_length(name, value)
         new_followup = None
-        if data.verb == "minutes.followup" or data.fu_what.strip():
+        if data.verb == MinutesFollowupAction.verb or data.fu_what.strip():
             new_followup = (_what(data.fu_what), repo.resolve_responsible(session, data.fu_who),
                             _due(data.fu_due, now))
         target = _target(session, meeting.id or 0, item, data)
@@ -281,9 +288,9 @@ def press(session: Session, data: Press, member: Member, now: datetime) -> Refer
 
 def _target(session: Session, meeting_id: int, here: AgendaItem, data: Press) -> int:
     wanted = data.to
-    if data.verb == "minutes.go" and wanted is None:
+    if data.verb == MinutesGoAction.verb and wanted is None:
         wanted = int(data.goto) if data.goto.strip().isdigit() else None
-    if data.verb != "minutes.go" or wanted is None:
+    if data.verb != MinutesGoAction.verb or wanted is None:
         return here.id or 0
     return _item_of(session, meeting_id, wanted).id or 0
 
@@ -334,7 +341,7 @@ def cli_followup(session: Session, meeting_id: int, number: int, *, what: str, w
     item = repo.agenda_item(session, meeting_id, number)
     f = add_followup(session, item, _what(what), repo.resolve_responsible(session, who),
                      _due(due, now), created_by=None, now=now)
-    audit.record(session, action="minutes.followup", target=f"followup:{f.id}",
+    audit.record(session, action=MinutesFollowupAction.verb, target=f"followup:{f.id}",
                  detail=f"cli: meeting:{meeting_id}:item:{number}")
     return f
 
@@ -350,7 +357,7 @@ def finish(session: Session, followup_id: int, member: Member | None, now: datet
     if f is None:
         raise MinutesError(f"Fant ikke oppfølgingspunkt {followup_id}.")
     if not by_cli and not repo.may_mark_done(session, f, member):
-        audit.record(session, action="followup.done", outcome="refused",
+        audit.record(session, action=FollowupDoneAction.verb, outcome="refused",
                      actor_member_id=member.id if member else None,
                      target=f"followup:{followup_id}")
         raise MinutesError("Bare den ansvarlige eller sekretariatet kan merke "
@@ -358,7 +365,7 @@ def finish(session: Session, followup_id: int, member: Member | None, now: datet
     changed = repo.mark_done(session, followup_id, member.id if member else None, now)
     if changed:
         cancel_reminder(session, followup_id, now)
-        audit.record(session, action="followup.done", target=f"followup:{followup_id}",
+        audit.record(session, action=FollowupDoneAction.verb, target=f"followup:{followup_id}",
                      actor_member_id=member.id if member else None,
                      detail="cli" if by_cli else "")
     session.refresh(f)

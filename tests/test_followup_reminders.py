@@ -19,7 +19,7 @@ from storage.delivery_models import Delivery, ScheduledJob
 from storage.groups import find_group
 from storage.minutes_models import Followup
 from storage.models import AuditEntry, Member
-from tests.harness import card_of, card_text
+from tests.harness import TEST_LINKS, card_of, card_text
 from tests.minutes_support import MARI, setup_meeting
 from tests.test_e2e_meetings import click
 from tests.test_rsvp_support import GROUP, member, seed_meeting
@@ -122,7 +122,7 @@ def test_a_region_is_reminded_member_by_member_once_and_done_followups_never(eng
         # Done another way while its job still waits: the job itself checks again.
         assert repo.mark_done(s, done_late, None, CREATED)
     for _ in range(2):
-        run_due(engine, REMIND, job_handlers())
+        run_due(engine, REMIND, job_handlers(TEST_LINKS))
     with session_scope(engine) as s:
         mosse = sorted(m.id or 0 for m in s.exec(select(Member).where(
             Member.region_id == region_id, Member.active == True)))  # noqa: E712

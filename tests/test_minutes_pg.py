@@ -3,7 +3,6 @@ field (last write wins, the overwritten text kept), appends and «Ferdig» lose 
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
@@ -22,17 +21,15 @@ from storage.minutes_models import MinutesField
 from storage.models import Member
 from storage.scratch import fresh_postgres
 
-ADMIN = os.environ.get("DATABASE_URL", "")
-if not ADMIN.startswith("postgres"):
-    ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+pytestmark = pytest.mark.pg
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 ROUNDS = 20
 
 
 @pytest.fixture
-def pg() -> Iterator[tuple[Engine, int, list[int], list[int]]]:
+def pg(pg_admin_url: str) -> Iterator[tuple[Engine, int, list[int], list[int]]]:
     """A fresh PostgreSQL database with one meeting of ROUNDS items and two referents."""
-    with fresh_postgres(ADMIN, "faggruppe_minutes") as url:
+    with fresh_postgres(pg_admin_url, "faggruppe_minutes") as url:
         engine = make_engine(url)
         upgrade(engine)
         with session_scope(engine) as s:

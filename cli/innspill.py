@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from cli import CliContext, CliError
+from cli.common import print_rows
 from domain.minutes import MinutesError
 from storage import innspill as repo
 from storage import minutes
@@ -31,12 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
     """Tab-separated: id, question, status, entries, participants."""
     with session_scope(ctx.engine) as db:
-        rows = repo.list_sessions(db)
-        sys.stdout.write("id\tspørsmål\tstatus\tinnspill\tdeltakere\n")
-        for s, count, people in rows:
-            question = " / ".join(repo.questions(s)).replace("\t", " ").replace("\n", " ")
-            sys.stdout.write(f"{s.id}\t{question}\t{STATUS.get(s.status, s.status)}\t"
-                             f"{count}\t{people}\n")
+        rows = [(s.id, " / ".join(repo.questions(s)), STATUS.get(s.status, s.status), count,
+                 people) for s, count, people in repo.list_sessions(db)]
+    print_rows(("id", "spørsmål", "status", "innspill", "deltakere"), rows)
     return 0
 
 

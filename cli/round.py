@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from cli import CliContext, CliError
+from cli.common import print_rows
 from core.timefmt import span
 from domain.minutes import MinutesError
 from storage import minutes, rounds
@@ -39,9 +40,8 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
                 when = span(meeting.starts_at) if meeting.starts_at else meeting.date_text
                 where = f"{meeting.title} ({when})"
             topic = " ".join(rnd.topic.split())
-            lines.append(f"{rnd.id}\t{topic}\t{STATUS.get(rnd.status, rnd.status)}\t{where}")
-    for line in lines:
-        print(line)
+            lines.append((rnd.id, topic, STATUS.get(rnd.status, rnd.status), where))
+    print_rows(("id", "tema", "status", "møte"), lines)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.minutes import referat_command
 from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
 from cards.actions import (
@@ -45,7 +46,8 @@ def register(root: Router) -> None:
                         description="Hvem som har svart på en innkalling: status MØTE-ID",
                         )(status_command)
     secretariat.command("eksport",
-                        description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
+                        description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID; "
+                                    "referatkortet: eksport referat MØTE-ID",
                         )(export_command)
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
@@ -143,8 +145,11 @@ async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
 async def export_command(turn: Turn) -> None:
     """`eksport oppmøte 12`: the minutes' attendance table as a message."""
     words = turn.text.split()
+    if len(words) >= 2 and words[1].casefold() == "referat":
+        await referat_command(turn)
+        return
     if len(words) < 2 or words[1].casefold() not in ("oppmøte", "oppmote"):
-        await turn.say("Skriv **eksport oppmøte MØTE-ID**.")
+        await turn.say("Skriv **eksport oppmøte MØTE-ID** eller **eksport referat MØTE-ID**.")
         return
     text = export_text(turn.session, _meeting_id(turn, 2) or 0, "md", items=True)
     await turn.say(text or "Fant ikke møtet. Skriv **eksport oppmøte MØTE-ID**.")

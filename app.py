@@ -6,6 +6,7 @@ import errno
 import logging
 import socket
 import sys
+import warnings
 from typing import Any
 
 from aiohttp import web
@@ -21,9 +22,11 @@ from core.settings import Settings, load_settings
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
 LINKS_KEY = web.AppKey("links", LinkSigner)
+ADAPTER_KEY = web.AppKey("adapter", object)  # FixedCloudAdapter: late turns, drain()
+BACKGROUND_KEY = web.AppKey("background", object)  # bot.turn.BackgroundTasks
 
 
-def _adapter(settings: Settings) -> Any:
+def _adapter(settings: Settings, gate: Any) -> Any:
     from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
     from bot.sdk_fixes import FixedCloudAdapter
@@ -34,13 +37,20 @@ def _adapter(settings: Settings) -> Any:
         APP_TYPE = settings.app_type
         APP_TENANTID = settings.app_tenant_id
 
-    return FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    adapter = FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    adapter.gate = gate
+    return adapter
 
 
 def create_app(settings: Settings, engine: Engine | None = None,
-               clock: Clock | None = None) -> web.Application:
-    """The aiohttp application: POST /api/messages and GET /healthz."""
+               clock: Clock | None = None, openid_keys: Any = None) -> web.Application:
+    """The aiohttp application: POST /api/messages and GET /healthz.
+
+    `openid_keys` is for tests (a local OpenID endpoint); the app makes Microsoft's otherwise.
+    """
     from bot import build_router
+    from bot.channel_auth import OpenIdKeys
+    from bot.gate import Gate
     from bot.handler import FaggruppeBot
     from bot.sdk_fixes import apply_sdk_fixes
     from bot.turn import Deps
@@ -55,8 +65,10 @@ def create_app(settings: Settings, engine: Engine | None = None,
 
     deps = Deps(settings=settings, engine=engine, clock=clock or SystemClock(),
                 router=build_router(), links=link_signer(engine, settings))
+    deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
-    adapter = _adapter(settings)
+    keys = openid_keys if openid_keys is not None else OpenIdKeys()
+    adapter = _adapter(settings, Gate(settings, engine, keys))
 
     async def messages(request: web.Request) -> web.StreamResponse:
         return await adapter.process(request, bot)
@@ -69,11 +81,22 @@ def create_app(settings: Settings, engine: Engine | None = None,
     async def dispose(_app: web.Application) -> None:
         engine.dispose()
 
+    async def finish_turns(_app: web.Application) -> None:
+        await adapter.drain()
+        await deps.background.drain()
+        await keys.close()
+
     app = web.Application(client_max_size=256 * 1024)  # Teams activities are far smaller
     app[ENGINE_KEY] = engine
     app[LINKS_KEY] = deps.links
+    with warnings.catch_warnings():  # a plain key by agreement: /readyz reads it by name
+        warnings.simplefilter("ignore")
+        app["openid_keys"] = keys  # one cache per app; /readyz reports keys.status()
+    app[ADAPTER_KEY] = adapter
+    app[BACKGROUND_KEY] = deps.background
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.on_cleanup.append(finish_turns)
     app.on_cleanup.append(dispose)
     from bot import ics_route
     from services import runtime
@@ -103,10 +126,26 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def serve(settings: Settings) -> None:
+def start_warnings(settings: Settings) -> list[str]:
+    """What an operator must hear at start about a configuration that serves anyway."""
+    from core.settings import is_loopback_host
+
+    if settings.local_mode and not is_loopback_host(settings.host):
+        return [t("app.advarsel_lokal_modus", host=settings.host)]
+    return []
+
+
+def serve(settings: Settings) -> int:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
     from storage.db import open_database
 
+    problems = settings.start_problems()
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    for warning in start_warnings(settings):
+        log.warning("%s", warning)
     sock = bind(settings.host, settings.port)
     try:
         engine = open_database(settings.resolved_database_url(),
@@ -119,6 +158,7 @@ def serve(settings: Settings) -> None:
     log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s",
              settings.host, settings.port, mode)
     web.run_app(app, sock=sock, print=None, shutdown_timeout=10, handle_signals=True)
+    return 0
 
 
 def settings_problem(exc: ValidationError) -> str:
@@ -148,7 +188,7 @@ def main(argv: list[str]) -> int:
             from cli import main as cli_main
 
             return cli_main(argv)
-        serve(load_settings())
+        return serve(load_settings())
     except ValidationError as exc:
         sys.stderr.write(t("app.feil_innstillingene", settings_problem=settings_problem(exc)))
         return 1

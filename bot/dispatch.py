@@ -13,6 +13,7 @@ from bot.turn import Turn
 from cards.actions import CardAction
 from cards.common import CONTENT_TYPE
 from core.i18n import pick_language, t
+from domain.bounds import out_of_range
 from storage import audit
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
@@ -96,9 +97,13 @@ def _parse(route: ActionRoute | None, raw: dict[str, Any]) -> CardAction | None:
     if route is None:
         return None
     try:
-        return route.action.model_validate(raw)
+        action = route.action.model_validate(raw)
     except ValidationError:
         return None
+    # Bound every number of every action model in one place: 10**30 overflowed a column.
+    if out_of_range(action.model_dump()) or out_of_range(action.model_extra or {}):
+        return None
+    return action
 
 
 async def _refused(turn: Turn, guards: tuple[Guard, ...], what: str,

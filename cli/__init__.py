@@ -49,19 +49,30 @@ class CliContext:
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round")
+         "innspill", "export", "round", "minutes")  # cli/minutes.py adds `followups` too
 
 
 def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per noun; each cli module adds its verbs in register()."""
     # Imported here, not at the top: every noun's module imports CliContext from this one.
-    from cli import cards, export, groups, innspill, manifest, meetings, members, notices, queue
+    from cli import (
+        cards,
+        export,
+        groups,
+        innspill,
+        manifest,
+        meetings,
+        members,
+        minutes,
+        notices,
+        queue,
+    )
     from cli import round as round_noun
     from cli.common import NorwegianParser
 
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
-               "export": export, "round": round_noun}
+               "export": export, "round": round_noun, "minutes": minutes}
     parser = NorwegianParser(prog="python app.py", description=t("cli.cli.faggruppe_bot"))
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:

@@ -72,3 +72,13 @@ def _span(start: datetime, end: datetime | None, lang: Lang) -> str:
 def span(start: datetime, end: datetime | None = None) -> str:
     """'torsdag 31. august 2023 kl. 09.00–10.30' (end on another day gets its own date)."""
     return _span(start, end, current_language())
+
+
+@lru_cache(maxsize=4096)
+def _day_long(day: date, lang: Lang) -> str:
+    return format_date(day, _LONG[lang], locale=babel_locale(lang))
+
+
+def day_long(day: date) -> str:
+    """A calendar date (no time of day): 'fredag 4. desember 2026'."""
+    return _day_long(day, current_language())

@@ -14,14 +14,15 @@ _NORWEGIAN = re.compile(
     r"alle|ingen|møte|svar|medlem|medlemmer|innspill|runden|dato|mangler|fant|sendt|skriv|"
     r"velg)\b", re.IGNORECASE)
 # Data, not the bot's words: region names and their aliases, card verbs (identifiers).
-DATA_MODULES = {"domain/regions.py", "cards/actions.py", "domain/group_names.py"}
+DATA_MODULES = {"domain/regions.py", "cards/actions.py", "domain/group_names.py",
+                "bot/channel_auth.py"}  # the last: token checks' diagnostics, logged only
 # argparse metavars (DATO, MØTE-ID) name a value's shape, like an identifier.
 _METAVAR = re.compile(r"[A-ZÆØÅ_-]+")
 # Words people type (commands, plan and member-list parsing), columns scripts read, and
 # a programmer's error; each is matched or parsed, so translating it would break input.
 TYPED = {"møter", "oppmøte", "kø", "slå", "påminn", "medlemmer", "innspill", "innspill.",
          "innspill:", "runden", "dato", "fellesmøte", "medlem", "møteplan for (\\d{4})",
-         "æøå", "«", "»", "\tsendt\t", "\tav\t", "ingen handling",
+         "æøå", "«", "»", "og", "\tsendt\t", "\tav\t", "ingen handling",
          "Faggruppe for næringssamarbeid", " er registrert to ganger"}
 _LOG = {"debug", "info", "warning", "error", "exception", "critical"}
 

@@ -57,17 +57,24 @@ def create_app(settings: Settings, engine: Engine | None = None,
         return web.json_response({"status": "ok" if ok else "database unreachable"},
                                  status=200 if ok else 503)
 
+    from storage.backup import hold_app_lock
+
+    app_lock = hold_app_lock(engine)  # `db restore` refuses while this is held
+
     async def dispose(_app: web.Application) -> None:
         engine.dispose()
+        app_lock.release()
 
     app = web.Application(client_max_size=256 * 1024)  # Teams activities are far smaller
     app[ENGINE_KEY] = engine
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(dispose)
-    from delivery.runtime import attach
+    from bot import ops_routes
+    from delivery.runtime import attach, probes
 
     attach(app, settings, engine, deps.clock)  # delivery worker + scheduler, stopped before dispose
+    ops_routes.register(app, settings, engine, deps.clock, probes(app))
     __import__("delivery.round_sender").round_sender.attach(app, settings, engine, deps.clock)
     __import__("delivery.live_cards").live_cards.attach(app, settings, engine, deps.clock)
     __import__("bot.ics_route").ics_route.register(app, settings, engine, deps.clock)
@@ -76,25 +83,29 @@ def create_app(settings: Settings, engine: Engine | None = None,
 
 def serve(settings: Settings) -> None:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
+    from storage.db import describe_url
+
     app = create_app(settings)
     mode = "lokal modus (uten autentisering)" if settings.local_mode else "Azure-autentisering"
-    log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s",
-             settings.host, settings.port, mode)
+    log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s – database %s",
+             settings.host, settings.port, mode, describe_url(app[ENGINE_KEY].url))
     web.run_app(app, host=settings.host, port=settings.port, print=None,
                 shutdown_timeout=10, handle_signals=True)
 
 
 def main(argv: list[str]) -> int:
     """Entry point: no arguments serves the bot, anything else is a CLI command."""
-    # The CLI's stderr is for Norwegian messages: only warnings from libraries get through.
-    logging.basicConfig(level=logging.WARNING if argv else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("faggruppe").setLevel(logging.INFO)
+    from core.logs import configure_logging
+
     if argv:
+        # The CLI's stderr is for Norwegian messages: only warnings get through.
+        configure_logging(level=logging.WARNING)
         from cli import main as cli_main
 
         return cli_main(argv)
-    serve(load_settings())
+    settings = load_settings()
+    configure_logging(settings.log_format, level=logging.INFO)
+    serve(settings)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from botbuilder.core import InvokeResponse
@@ -14,6 +15,7 @@ from cards.common import CONTENT_TYPE
 from core.i18n import t
 from storage import audit
 
+log = logging.getLogger(__name__)
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 # Teams meeting events, routed to router.events under these names.
 EVENT_NAMES = {"application/vnd.microsoft.meetingParticipantJoin": "meeting.participant_join",
@@ -85,6 +87,10 @@ async def run_action(turn: Turn, raw: dict[str, Any], *, invoke: bool) -> None:
     route = turn.deps.router.actions.get(str(raw.get("verb")))
     model = _validate(route, raw)
     if route is None or model is None:
+        # The verb and field names only: the values may be anything a person typed.
+        log.warning("Avvist korthandling: verb=%.60s %s, felt=%s", raw.get("verb"),
+                    "ukjent" if route is None else "ugyldige data",
+                    ",".join(sorted(str(k)[:40] for k in raw)[:20]))
         await _answer(turn, None, t("bad_action", turn.lang), invoke)
         return
     if route.secretariat and not await _allowed(turn, route.verb, reply=not invoke):

@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     public_url: str = Field("", validation_alias="PUBLIC_URL")
     # HMAC key for calendar links; empty: derived from the app password, else kept in the DB.
     ics_secret: str = Field("", validation_alias="ICS_SECRET")
+    # Development only: accept activities without a Bot Framework token even with an app id.
+    allow_unauthenticated: bool = Field(False, validation_alias="ALLOW_UNAUTHENTICATED")
+    # "text" for a terminal, "json" (one object per line) for log collectors.
+    log_format: str = Field("text", validation_alias="LOG_FORMAT")
+    # Empty: /metrics answers loopback callers only; set: a bearer token is required instead.
+    metrics_token: str = Field("", validation_alias="METRICS_TOKEN")
+    # How often each process looks for due scheduled work (tests shorten it to count ticks).
+    scheduler_tick_s: float = Field(0.5, gt=0, validation_alias="SCHEDULER_TICK_S")
 
     @property
     def local_mode(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 
+from core import metrics
 from core.settings import Settings
 
 SCOPE = "https://api.botframework.com/.default"
@@ -98,6 +99,8 @@ class BotConnector:
                 data = None
             if resp.status == 401:
                 self.tokens.invalidate()
+            elif resp.status == 429:
+                metrics.THROTTLED.inc()
             return Reply(resp.status, data if isinstance(data, dict) else {},
                          parse_retry_after(resp.headers.get("Retry-After")))
 

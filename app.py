@@ -91,6 +91,7 @@ def serve(settings: Settings) -> None:
              settings.host, settings.port, mode, describe_url(app[ENGINE_KEY].url))
     web.run_app(app, host=settings.host, port=settings.port, print=None,
                 shutdown_timeout=10, handle_signals=True)
+    log.info("Faggruppe-bot stoppet")
 
 
 def main(argv: list[str]) -> int:

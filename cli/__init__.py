@@ -41,10 +41,17 @@ class CliContext:
         upgrade(engine)
         return engine
 
+    @cached_property
+    def unmigrated_engine(self) -> Engine:
+        """The database as it is, for commands that inspect or replace it (`db`, `system`)."""
+        from storage.db import make_engine
+
+        return make_engine(self.settings.resolved_database_url())
+
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round")
+         "innspill", "export", "round", "db", "system")
 
 
 def build_parser() -> argparse.ArgumentParser:

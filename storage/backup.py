@@ -15,7 +15,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 
 
 class BackupError(Exception):
@@ -149,14 +149,19 @@ def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
         raise BackupError(f"{path} er skadet (quick_check: {result[0] if result else '?'}).")
 
 
+def _libpq_url(url: str) -> str:
+    """The URL as libpq tools take it, without the password (they read PGPASSWORD)."""
+    parsed = make_url(url)
+    return URL.create("postgresql", username=parsed.username, host=parsed.host,
+                      port=parsed.port, database=parsed.database,
+                      query=parsed.query).render_as_string()
+
+
 def pg_dump_command(url: str, output: str) -> str:
     """The pg_dump line for a PostgreSQL URL (the password stays out: use PGPASSWORD)."""
-    parsed = make_url(url).set(drivername="postgresql", password=None)
-    return f"pg_dump --format=custom --file={output} '{parsed.render_as_string()}'"
+    return f"pg_dump --format=custom --file={output} '{_libpq_url(url)}'"
 
 
 def pg_restore_command(url: str, backup: str) -> str:
     """The pg_restore line for a PostgreSQL URL (the password stays out: use PGPASSWORD)."""
-    parsed = make_url(url).set(drivername="postgresql", password=None)
-    return (f"pg_restore --clean --if-exists --no-owner "
-            f"--dbname='{parsed.render_as_string()}' {backup}")
+    return f"pg_restore --clean --if-exists --no-owner --dbname='{_libpq_url(url)}' {backup}"

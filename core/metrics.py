@@ -41,6 +41,9 @@ SENDOUTS_FINISHED = Counter("faggruppe_sendouts_finished_total",
                             registry=REGISTRY)
 SCHEDULER_TICKS = Counter("faggruppe_scheduler_ticks_total",
                           "Times this process looked for due scheduled work", registry=REGISTRY)
+SCHEDULER_TICKS_FOLDED = Counter("faggruppe_scheduler_ticks_folded_total",
+                                 "Ticks skipped because the previous one still ran",
+                                 registry=REGISTRY)
 JOBS_RUN = Counter("faggruppe_scheduled_jobs_run_total", "Scheduled jobs run, by kind and status",
                    ["kind", "status"], registry=REGISTRY)
 # For the Microsoft 365 (Graph) integration: outcome ok | throttled | error.

@@ -159,3 +159,21 @@ def test_each_scheduled_job_run_is_one_line(engine, clock):
     assert calls == [1]
     assert [e["message"] for e in logs] == [f"Jobb {job.id} (test.ping) kjørt, 90.0 s etter "
                                             "planen"]
+
+
+def test_a_tick_folded_into_the_next_is_counted_not_logged(engine, clock):
+    import logging
+
+    from core import metrics
+    from scheduler.runner import SchedulerService
+
+    SchedulerService(engine, clock)
+    before = metrics.SCHEDULER_TICKS_FOLDED._value.get()
+    with captured_logs() as logs:
+        # What APScheduler 3 writes when a tick starts while the previous one still runs.
+        logging.getLogger("apscheduler.scheduler").warning(
+            'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+            "tick", 1)
+        logging.getLogger("apscheduler.scheduler").warning("Scheduler has been shut down")
+    assert [e["message"] for e in logs] == ["Scheduler has been shut down"]
+    assert metrics.SCHEDULER_TICKS_FOLDED._value.get() - before == 1

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from core import metrics
 from core.clock import Clock, SystemClock
@@ -46,6 +47,7 @@ class DeliveryWorker:
         self.connector: BotConnector | None = None
         self.last_loop: float | None = None  # time.monotonic() when the loop last came round
         self._finish_checked = 0.0
+        self._db_down = False
 
     @property
     def in_doubt(self) -> int:
@@ -89,7 +91,7 @@ class DeliveryWorker:
                     self._finish_checked = self.last_loop
                     await asyncio.to_thread(self.ops.log_finished_sendouts)
                 free = self.concurrency - len(self._tasks)
-                rows = await asyncio.to_thread(self.ops.claim, free) if free > 0 else []
+                rows = await self._claim(free) if free > 0 else []
                 for row in rows:
                     task = asyncio.create_task(self._deliver(row))
                     self._tasks.add(task)
@@ -108,6 +110,21 @@ class DeliveryWorker:
         finally:
             await self._http.close()
             target.release_owner(self.owner)
+
+    async def _claim(self, free: int) -> list[Delivery]:
+        """Due rows; none while the database is away (one line when it goes, one when back)."""
+        try:
+            rows = await asyncio.to_thread(self.ops.claim, free)
+        except SQLAlchemyError as exc:
+            if not self._db_down:
+                log.warning("Leveringskøen kan ikke leses (%s); prøver igjen",
+                            type(exc).__name__)
+            self._db_down = True
+            return []
+        if self._db_down:
+            log.info("Leveringskøen kan leses igjen")
+            self._db_down = False
+        return rows
 
     async def _slot(self, tenant_id: str | None, row_id: int, marked: bool) -> bool:
         """Wait for a tenant slot, then (once) commit 'sending'; False when the lease is lost.

@@ -70,14 +70,13 @@ def create_app(settings: Settings, engine: Engine | None = None,
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(dispose)
-    from bot import ops_routes
-    from delivery.runtime import attach, probes
+    from bot import ics_route, ops_routes
+    from services import runtime
 
-    attach(app, settings, engine, deps.clock)  # delivery worker + scheduler, stopped before dispose
-    ops_routes.register(app, settings, engine, deps.clock, probes(app))
-    __import__("delivery.round_sender").round_sender.attach(app, settings, engine, deps.clock)
-    __import__("delivery.live_cards").live_cards.attach(app, settings, engine, deps.clock)
-    __import__("bot.ics_route").ics_route.register(app, settings, engine, deps.clock)
+    # The delivery worker, the scheduler and the card senders, stopped before dispose.
+    runtime.attach(app, settings, engine, deps.clock)
+    ics_route.register(app, settings, engine, deps.clock)
+    ops_routes.register(app, settings, engine, deps.clock, runtime.probes(app))
     return app
 
 

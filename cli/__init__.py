@@ -56,13 +56,29 @@ NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings
 
 def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per noun; each cli module adds its verbs in register()."""
-    import importlib
+    # Imported here, not at the top: every noun's module imports CliContext from this one.
+    from cli import (
+        cards,
+        db,
+        export,
+        groups,
+        innspill,
+        manifest,
+        meetings,
+        members,
+        notices,
+        queue,
+        system,
+    )
+    from cli import round as round_noun
 
+    modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
+               "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
+               "export": export, "round": round_noun, "db": db, "system": system}
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:
-        module = importlib.import_module(f"cli.{noun}")
-        module.register(nouns)
+        modules[noun].register(nouns)
     return parser
 
 

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from cli import CliContext, CliError
 from core.timefmt import span
 from delivery.run import Bar, deliver_sendout
-from services import meeting_send
+from services import meetings
 from storage.db import session_scope
 from storage.delivery_models import Delivery
 from storage.models import Member
@@ -31,8 +31,8 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     """Record the send-out, deliver it, list the members not reached with their e-mail."""
     with session_scope(ctx.engine) as session:
         try:
-            sendout = meeting_send.send(session, args.meeting_id, ctx.clock.now())
-        except meeting_send.SendError as exc:
+            sendout = meetings.send(session, args.meeting_id, ctx.clock.now())
+        except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
         sendout_id, total = sendout.id or 0, sendout.total
     sys.stderr.write(f"Sender innkallingen til {total} medlemmer …\n")
@@ -56,8 +56,8 @@ def cmd_approve(args: argparse.Namespace, ctx: CliContext) -> int:
     """Schedule the invitation by the «invitation» rule."""
     with session_scope(ctx.engine) as session:
         try:
-            due = meeting_send.approve(session, args.meeting_id, ctx.clock.now())
-        except meeting_send.SendError as exc:
+            due = meetings.approve(session, args.meeting_id, ctx.clock.now())
+        except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
     print(f"Innkallingen sendes automatisk {span(due)}.")
     return 0

@@ -13,8 +13,7 @@ from sqlalchemy.engine import Engine
 
 from core import metrics
 from core.clock import Clock
-from scheduler.store import Handler, run_due
-from scheduler.tasks import HANDLERS
+from scheduler.store import Handler, Jobs, run_due
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +58,11 @@ async def tick(engine: Engine, clock: Clock, handlers: dict[str, Handler],
 class SchedulerService:
     """An in-memory APScheduler (no shared job store: two of those fire twice)."""
 
-    def __init__(self, engine: Engine, clock: Clock, on_enqueued: Callable[[], None] | None = None,
-                 interval_s: float = 0.5, handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(self, engine: Engine, clock: Clock, handlers: Jobs,
+                 on_enqueued: Callable[[], None] | None = None, interval_s: float = 0.5) -> None:
         self.engine, self.clock, self.on_enqueued = engine, clock, on_enqueued
         self.interval_s = interval_s
-        self.handlers = handlers or HANDLERS
+        self.handlers = handlers
         self.last_tick: float | None = None  # time.monotonic() of the last finished tick
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         _quiet_folded_ticks()

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 
 from core.settings import Settings
 from delivery.connector import TokenSource
-from services.manifest_package import ManifestError, build_package, fill_manifest, is_guid
-from services.manifest_package import load_template as load_manifest_template
+from services.manifest import ManifestError, build_package, fill_manifest, is_guid
+from services.manifest import load_template as load_manifest_template
 from storage.db import describe_url, is_reachable
 from storage.migrate import current_revisions, head_revisions, known_revisions
 

@@ -17,9 +17,9 @@ from sqlalchemy import text
 
 from core.settings import Settings
 from delivery.connector import BotConnector, TokenSource, new_http_session
-from delivery.runtime import SCHEDULER_KEY, WORKER_KEY
 from delivery.sendout import enqueue, notice_activity
 from scheduler.store import schedule
+from services.runtime import SCHEDULER_KEY, WORKER_KEY
 from storage.db import session_scope
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT
 from tests.ops_support import served

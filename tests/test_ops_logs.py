@@ -167,7 +167,7 @@ def test_a_tick_folded_into_the_next_is_counted_not_logged(engine, clock):
     from core import metrics
     from scheduler.runner import SchedulerService
 
-    SchedulerService(engine, clock)
+    SchedulerService(engine, clock, {})
     before = metrics.SCHEDULER_TICKS_FOLDED._value.get()
     with captured_logs() as logs:
         # What APScheduler 3 writes when a tick starts while the previous one still runs.

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     public_url: str = Field("", validation_alias="PUBLIC_URL")
     # HMAC key for calendar links; empty: derived from the app password, else kept in the DB.
     ics_secret: str = Field("", validation_alias="ICS_SECRET")
-    # Development only: accept activities without a Bot Framework token even with an app id.
+    # Local mode (no app id: no channel auth) on a non-loopback address is refused at start
+    # unless forced: anyone who can reach the port could then speak as any user.
     allow_unauthenticated: bool = Field(False, validation_alias="ALLOW_UNAUTHENTICATED")
     # "text" for a terminal, "json" (one object per line) for log collectors.
     log_format: str = Field("text", validation_alias="LOG_FORMAT")

@@ -89,9 +89,15 @@ def settings_lines(settings: Settings) -> list[Line]:
             lines.append(Line("ADVARSEL", f"HOST={settings.host}: boten svarer bare på denne "
                                           "maskinen; sett HOST=0.0.0.0 bak App Service eller "
                                           "en omvendt proxy."))
+    elif settings.host not in ("127.0.0.1", "localhost", "::1"):
         if settings.allow_unauthenticated:
-            lines.append(Line("ADVARSEL", "ALLOW_UNAUTHENTICATED er på: aktiviteter uten token "
-                                          "godtas. Bare for utvikling."))
+            lines.append(Line("ADVARSEL", f"Lokal modus uten autentisering på HOST="
+                                          f"{settings.host} (ALLOW_UNAUTHENTICATED): alle som når "
+                                          "porten kan opptre som en hvilken som helst bruker."))
+        else:
+            lines.append(Line("FEIL", f"Lokal modus (tom MicrosoftAppId) på HOST={settings.host}: "
+                                      "boten er uten autentisering for alle som når porten. "
+                                      "Sett MicrosoftAppId, eller HOST=127.0.0.1."))
     if settings.log_format.strip().lower() not in ("text", "json"):
         lines.append(Line("FEIL", f"LOG_FORMAT=«{settings.log_format}» er ukjent; bruk text "
                                   "eller json."))

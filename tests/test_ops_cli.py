@@ -88,6 +88,20 @@ def test_system_check_fails_with_a_sentence_for_each_broken_setting(capsys, fake
     assert fake_msal.made == [], "no token request with credentials known to be wrong"
 
 
+def test_system_check_refuses_local_mode_on_an_open_address_unless_allowed(capsys, engine):
+    code, lines, _ = _check(capsys, MicrosoftAppId="", HOST="0.0.0.0",
+                            DATABASE_URL=str(engine.url))
+    assert code == 1
+    [failure] = _failures(lines)
+    assert "Lokal modus (tom MicrosoftAppId) på HOST=0.0.0.0" in failure
+    code, lines, _ = _check(capsys, MicrosoftAppId="", HOST="0.0.0.0",
+                            ALLOW_UNAUTHENTICATED="true", DATABASE_URL=str(engine.url))
+    assert code == 0
+    assert [line for line in lines if not line.startswith("OK")] == [
+        "ADVARSEL Lokal modus uten autentisering på HOST=0.0.0.0 (ALLOW_UNAUTHENTICATED): alle "
+        "som når porten kan opptre som en hvilken som helst bruker."]
+
+
 def test_system_check_names_a_database_that_was_never_migrated(capsys, tmp_path):
     code, lines, _ = _check(capsys, MicrosoftAppId="", DATABASE_URL=f"sqlite:///{tmp_path}/n.db")
     assert code == 1

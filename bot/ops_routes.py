@@ -100,7 +100,8 @@ def _openid_check(settings: Settings, keys: Any) -> dict[str, Any]:
     if status.get("loaded"):
         return _check(True, f"loaded {status.get('fetched_at')}")
     error = status.get("last_error")
-    return _check(not error, f"not loaded: {error}" if error else "not loaded yet (fetchable)")
+    return _check(not error,
+                  f"not loaded: {error}" if error else "not loaded yet, no fetch has failed")
 
 
 def _refresh_queue_gauges(engine: Engine, clock: Clock) -> None:

@@ -93,4 +93,7 @@ def configure_logging(log_format: str = "text", *, level: int = logging.INFO,
     root.setLevel(level)
     for name in QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+    # msrest warns about every JSON key Teams sends that the SDK's models lack (channelData
+    # "source", …): noise on ordinary turns, never an action for the operator.
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
     return handler

@@ -177,3 +177,20 @@ def test_a_tick_folded_into_the_next_is_counted_not_logged(engine, clock):
         logging.getLogger("apscheduler.scheduler").warning("Scheduler has been shut down")
     assert [e["message"] for e in logs] == ["Scheduler has been shut down"]
     assert metrics.SCHEDULER_TICKS_FOLDED._value.get() - before == 1
+
+
+def test_text_lines_carry_the_reference_and_database_urls_lose_their_password():
+    import contextvars
+    import logging
+
+    from core.logs import CorrelationFilter, TextFormatter, bind_correlation_id
+    from storage.db import describe_url
+
+    record = logging.LogRecord("bot.middleware", logging.ERROR, __file__, 1, "Tur feilet", (),
+                               None)
+    # In a copy of the context: the id must not stay bound for the tests after this one.
+    cid = contextvars.copy_context().run(
+        lambda: (bind_correlation_id(), CorrelationFilter().filter(record))[0])
+    assert TextFormatter().format(record).endswith(f"ERROR bot.middleware: Tur feilet [ref={cid}]")
+    assert describe_url("postgresql://bot:hemmelig@db.example.no:5432/faggruppe") == (
+        "PostgreSQL bot@db.example.no:5432/faggruppe")

@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.links import LinkSigner
 from core.settings import Settings, load_settings
 
 
@@ -47,6 +48,13 @@ class CliContext:
         from storage.db import make_engine
 
         return make_engine(self.settings.resolved_database_url())
+
+    @cached_property
+    def links(self) -> LinkSigner:
+        """The link signer from these settings, as the app builds it."""
+        from services.ics import link_signer
+
+        return link_signer(self.engine, self.settings)
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]

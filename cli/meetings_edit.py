@@ -33,7 +33,7 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
         final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout.id or 0, ctx.clock))
         told = final.by_status.get("sent", 0)
     redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock,
-                                                   runtime.render))
+                                              runtime.renderer(ctx.links)))
     return told, redrawn
 
 
@@ -45,10 +45,12 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError("oppgi minst én av --start, --end og --place")
     start = oslo_time(args.start, "--start") if args.start else None
     end = oslo_time(args.end, "--end") if args.end else None
+    links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
         try:
             meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
-                                                    starts_at=start, ends_at=end, place=args.place)
+                                                    starts_at=start, ends_at=end, place=args.place,
+                                             links=links)
         except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
         when = meetings.when_text(meeting)

@@ -29,9 +29,10 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     """Record the send-out, deliver it, list the members not reached with their e-mail."""
+    links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
         try:
-            sendout = meetings.send(session, args.meeting_id, ctx.clock.now())
+            sendout = meetings.send(session, args.meeting_id, ctx.clock.now(), links=links)
         except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
         sendout_id, total = sendout.id or 0, sendout.total

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.clock import Clock
+from core.links import LinkSigner
 from core.settings import Settings
 from delivery import live_cards, round_sender
 from delivery.live_cards import Renderer
@@ -29,31 +31,38 @@ from storage.meetings import INVITATION, SUMMARY
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
 SCHEDULER_KEY = web.AppKey("scheduler", SchedulerService)
 FEATURES_WITH_JOBS = (notices, meetings, innspill, round)
-RENDERERS: dict[str, Renderer] = {
-    SUMMARY: meetings.render,
-    INVITATION: meetings.render,
-    INNSPILL: innspill.render,
-}
 
 
-def job_handlers() -> Jobs:
+def renderers(links: LinkSigner) -> dict[str, Renderer]:
+    """Every live card kind's renderer, with what it needs bound in."""
+    return {SUMMARY: partial(meetings.render, links=links),
+            INVITATION: partial(meetings.render, links=links),
+            INNSPILL: innspill.render}
+
+
+def job_handlers(links: LinkSigner) -> Jobs:
     """Every feature's scheduled-job handlers, by job kind."""
     jobs: Jobs = {}
     for feature in FEATURES_WITH_JOBS:
-        feature.register_jobs(jobs)
+        feature.register_jobs(jobs, links)
     return jobs
 
 
-def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
-    """The message activity the card should show now (None: its subject is gone)."""
-    renderer = RENDERERS.get(card.kind)
-    return renderer(session, card, now) if renderer else None
+def renderer(links: LinkSigner) -> Callable[[Session, LiveCard, datetime], dict[str, Any] | None]:
+    """One function drawing any live card: the message activity it should show now."""
+    table = renderers(links)
+
+    def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
+        draw = table.get(card.kind)
+        return draw(session, card, now) if draw else None
+    return render
 
 
-def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
+def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,
+           links: LinkSigner) -> None:
     """Hook the worker, the scheduler and both card senders into the app's start and stop."""
     worker = DeliveryWorker(engine, settings, clock)
-    scheduler = SchedulerService(engine, clock, job_handlers(), on_enqueued=worker.wake,
+    scheduler = SchedulerService(engine, clock, job_handlers(links), on_enqueued=worker.wake,
                                  interval_s=settings.scheduler_tick_s)
     app[WORKER_KEY] = worker
     app[SCHEDULER_KEY] = scheduler
@@ -69,7 +78,7 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     app.on_startup.append(start)
     app.on_cleanup.insert(0, stop)  # before the engine is disposed
     round_sender.attach(app, settings, engine, clock, round.round_activity)
-    live_cards.attach(app, settings, engine, clock, render)
+    live_cards.attach(app, settings, engine, clock, renderer(links))
 
 
 def probes(app: web.Application) -> dict[str, Callable[[], tuple[bool, str]]]:

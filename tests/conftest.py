@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -19,6 +18,7 @@ from storage.migrate import upgrade
 from storage.scratch import fresh_postgres
 from tests.fakes.connector import FakeConnector
 from tests.harness import BotServer
+from tests.serving import serve
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 
@@ -73,15 +73,13 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
     """The real app (local mode: no app id) on a loopback port."""
-    from app import create_app
+    from app import LINKS_KEY, create_app
 
-    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url)})
+    # ICS_SECRET injected, not in the environment: cards and the /ics route must use these.
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url),
+                                        "ICS_SECRET": "test-ics-secret"})
     app = create_app(settings, engine=engine, clock=clock)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, url = await serve(app)
     async with aiohttp.ClientSession() as http:
-        yield BotServer(f"http://127.0.0.1:{port}", engine, clock, connector, runner, http)
+        yield BotServer(url, engine, clock, connector, runner, http, app[LINKS_KEY])
     await runner.cleanup()

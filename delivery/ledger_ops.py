@@ -98,7 +98,7 @@ class LedgerOps:
                                   "error": decision.error, "conversation_id": conversation_id}
         metrics.DELIVERIES.labels(decision.status).inc()
         if status == 429:
-            values["throttled"] = row.throttled + 1
+            values["throttled"] = Delivery.throttled + 1  # in SQL: never a stale count
         if decision.status == "pending":
             values["next_attempt_at"] = now + timedelta(seconds=decision.delay_s)
         if decision.status == "sent":

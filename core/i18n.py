@@ -22,8 +22,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "error": {
         "nb": "Beklager, noe gikk galt hos meg. Ingenting av det du har lagret er tapt. "
-        "Prøv igjen om litt.",
-        "en": "Sorry, something went wrong on my side. Nothing you saved was lost.",
+        "Prøv igjen om litt. Melder du fra til sekretariatet, oppgi referanse {ref}.",
+        "en": "Sorry, something went wrong on my side. Nothing you saved was lost. "
+        "If you report it, quote reference {ref}.",
     },
     "bad_action": {
         "nb": "Jeg forstod ikke knappetrykket (ukjent eller ugyldig handling). "

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     allowed_tenants: str = Field("", validation_alias="ALLOWED_TENANTS")
     # Chat messages per user per process per minute; card actions are not counted.
     user_messages_per_minute: int = Field(30, ge=1, validation_alias="USER_MESSAGES_PER_MINUTE")
+    # "text" for a terminal, "json" (one object per line) for log collectors.
+    log_format: str = Field("text", validation_alias="LOG_FORMAT")
+    # Empty: /metrics answers loopback callers only; set: a bearer token is required instead.
+    metrics_token: str = Field("", validation_alias="METRICS_TOKEN")
+    # How often each process looks for due scheduled work (tests shorten it to count ticks).
+    scheduler_tick_s: float = Field(0.5, gt=0, validation_alias="SCHEDULER_TICK_S")
 
     @property
     def local_mode(self) -> bool:

@@ -10,7 +10,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
@@ -40,6 +40,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from storage.db import is_reachable, make_engine
     from storage.migrate import upgrade
 
+    settings.check()
     apply_sdk_fixes()
     if engine is None:
         engine = make_engine(settings.resolved_database_url())
@@ -71,12 +72,20 @@ def create_app(settings: Settings, engine: Engine | None = None,
     __import__("delivery.round_sender").round_sender.attach(app, settings, engine, deps.clock)
     __import__("delivery.live_cards").live_cards.attach(app, settings, engine, deps.clock)
     __import__("bot.ics_route").ics_route.register(app, settings, engine, deps.clock)
+    from delivery import graph
+    from services import outlook
+
+    graph.attach(app, settings, engine, deps.clock, outlook.after_call)
     return app
 
 
 def serve(settings: Settings) -> None:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except ConfigError as exc:
+        sys.stderr.write(f"Feil i innstillingene: {exc}\n")
+        raise SystemExit(2) from exc
     mode = "lokal modus (uten autentisering)" if settings.local_mode else "Azure-autentisering"
     log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s",
              settings.host, settings.port, mode)

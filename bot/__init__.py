@@ -18,6 +18,7 @@ FEATURES = (
     "bot.meetings",
     "bot.checkin",
     "bot.meeting_cancel",
+    "bot.outlook",
 )
 
 

@@ -20,7 +20,7 @@ async def cancel(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     """Cancel the meeting; the status card comes back saying who will be told."""
     try:
         _meeting, out = meeting_changes.cancel(turn.session, data.meeting_id,
-                                               turn.deps.clock.now())
+                                               turn.deps.clock.now(), turn.deps.settings)
     except meeting_changes.ChangeError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke avlyst: {exc}.")
     audit.record(turn.session, action="meeting.cancel", target=f"meeting:{data.meeting_id}",

@@ -14,7 +14,7 @@ from cards.meeting_form import (
     build_meeting_list_card,
 )
 from core.timefmt import OSLO, span
-from services import meeting_changes
+from services import meeting_changes, outlook
 from services.meeting_form import FIELDS, check_form
 from storage import audit
 from storage import meetings as repo
@@ -46,6 +46,7 @@ class MeetingFormData(BaseModel):
     agenda: str = ""
     preparation: str = ""
     deadline_date: str = ""
+    outlook: str = ""  # the toggle: "true" | "false" | absent (Graph off)
 
 
 def register(router: Router) -> None:
@@ -78,9 +79,14 @@ def _groups(turn: Turn) -> list[tuple[int, str]]:
     return [(g.id or 0, g.name) for g, _count in list_groups(turn.session)]
 
 
+def _outlook_on(turn: Turn) -> bool:
+    return outlook.enabled(turn.deps.settings)
+
+
 async def new_form(turn: Turn, _data: ActionData) -> dict | None:
     """An empty form."""
-    await turn.send_card(build_meeting_form_card(MeetingFormView(_groups(turn))), "Nytt møte")
+    view = MeetingFormView(_groups(turn), outlook=_outlook_on(turn))
+    await turn.send_card(build_meeting_form_card(view), "Nytt møte")
     return None
 
 
@@ -99,8 +105,9 @@ async def edit_form(turn: Turn, data: MeetingRef) -> dict | None:
               "start": start.strftime("%H:%M") if start else "",
               "end": end.strftime("%H:%M") if end else "", "place": m.place,
               "online_url": m.online_url, "format": m.format, "agenda": agenda,
-              "preparation": m.preparation}
-    view = MeetingFormView(_groups(turn), values, meeting_id=m.id)
+              "preparation": m.preparation,
+              "outlook": "true" if outlook.wanted(turn.session, m) else "false"}
+    view = MeetingFormView(_groups(turn), values, meeting_id=m.id, outlook=_outlook_on(turn))
     await turn.send_card(build_meeting_form_card(view), f"Endre «{m.title}»")
     return None
 
@@ -111,7 +118,9 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
     groups = dict(_groups(turn))
     checked, errors = check_form(values, set(groups))
     if checked is None:
-        view = MeetingFormView(list(groups.items()), values, data.meeting_id, errors)
+        values["outlook"] = data.outlook
+        view = MeetingFormView(list(groups.items()), values, data.meeting_id, errors,
+                               outlook=_outlook_on(turn))
         await turn.send_card(build_meeting_form_card(view), "Møtet er ikke lagret ennå")
         return None
     group = next(g for g, _n in list_groups(turn.session) if g.id == checked.group_id)
@@ -130,8 +139,10 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
         meeting.updated_at, meeting.version = now, meeting.version + 1
         turn.session.add(meeting)
     repo.replace_agenda(turn.session, meeting, checked.agenda)
+    if data.outlook in ("true", "false") and _outlook_on(turn):
+        outlook.set_choice(turn.session, meeting, data.outlook == "true")
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
-        meeting_changes.after_edit(turn.session, meeting, before, now)
+        meeting_changes.after_edit(turn.session, meeting, before, now, turn.deps.settings)
     audit.record(turn.session, action="meeting.save", target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])

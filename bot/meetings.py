@@ -90,7 +90,8 @@ async def preview(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
 async def send_now(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     """Start the send-out; the app's delivery worker sends it within Teams' limits."""
     try:
-        out = meeting_send.send(turn.session, data.meeting_id, turn.deps.clock.now())
+        out = meeting_send.send(turn.session, data.meeting_id, turn.deps.clock.now(),
+                               turn.deps.settings)
     except meeting_send.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
     audit.record(turn.session, action="meeting.send", actor_member_id=_me(turn),

@@ -16,6 +16,7 @@ class MeetingFormView:
     values: dict[str, str] = field(default_factory=dict)  # what was typed, kept on errors
     meeting_id: int | None = None
     errors: list[str] = field(default_factory=list)
+    outlook: bool = False  # Graph is on: offer «Send også Outlook-invitasjon»
 
 
 def _text(id_: str, label: str, view: MeetingFormView, *, required: bool = False,
@@ -58,6 +59,13 @@ def build_meeting_form_card(view: MeetingFormView) -> Card:
         {"type": "Input.Date", "id": "deadline_date", "label": "Svarfrist (standard: møtestart)",
          "value": v.get("deadline_date", "")},
     ]
+    if view.outlook:
+        # Off by default only for physical meetings; digital and hybrid get Teams via Outlook.
+        default = "false" if v.get("format", "physical") == "physical" else "true"
+        body.append({"type": "Input.Toggle", "id": "outlook",
+                     "title": "Send også Outlook-invitasjon (med Teams-møte når digitalt)",
+                     "value": v.get("outlook", default), "valueOn": "true",
+                     "valueOff": "false", "wrap": True})
     data = {"meeting_id": view.meeting_id} if view.meeting_id else {}
     return adaptive_card(body, [submit("Lagre møte", "meeting.save", **data)])
 
@@ -96,6 +104,7 @@ def samples() -> dict[str, Card]:
                          "Klækken hotel", "Planlagt")]
     return {
         "meeting_form": build_meeting_form_card(MeetingFormView(groups)),
+        "meeting_form_outlook": build_meeting_form_card(MeetingFormView(groups, outlook=True)),
         "meeting_form_errors": build_meeting_form_card(MeetingFormView(
             groups, filled, meeting_id=3, errors=["«Til» må være etter «Fra»."])),
         "meeting_list_secretariat": build_meeting_list_card(lines, True),

@@ -52,4 +52,8 @@ def samples() -> dict[str, Card]:
         "invitation_programme": build_invitation_card(seed000_view(
             title="Faggruppemøte/studietur 1.–2. september", programme=SEED001_PROGRAMME)),
         "invitation_cancelled": build_invitation_card(seed000_view(cancelled=True)),
+        "invitation_outlook_teams": build_invitation_card(seed000_view(
+            place="", outlook=True, join_url="https://teams.microsoft.com/l/meetup-join/"
+            "19%3ameeting_NzIyNzhlMGEtM2YyZC00ZmY0%40thread.v2/0",
+            ics_url="https://faggruppe.example.no/ics/1.1699999999.c2lnbmF0dXI")),
     }

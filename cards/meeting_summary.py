@@ -20,6 +20,7 @@ class SummaryView:
     regions_answered: int
     regions_total: int
     cancelled: bool = False
+    join_url: str = ""  # the Outlook event's Teams meeting
 
 
 def summary_text(view: SummaryView) -> str:
@@ -47,6 +48,8 @@ def build_summary_card(view: SummaryView) -> Card:
         for value, label in ANSWER_LABELS.items()] + [
         {"title": "Ikke svart", "value": str(max(0, view.invited - answered))}]})
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+    if view.join_url:
+        body.append(para(f"[Bli med i Teams-møtet]({view.join_url})"))
     body.append(para("Svar på innkallingen i chatten med meg. Kortet oppdateres fortløpende.",
                      isSubtle=True))
     return adaptive_card(body, speak=summary_text(view))

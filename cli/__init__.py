@@ -11,7 +11,7 @@ from functools import cached_property
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 
 class CliError(Exception):
@@ -64,8 +64,9 @@ def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
     args = build_parser().parse_args(list(argv))
     ctx = ctx or CliContext(settings=load_settings())
     try:
+        ctx.settings.check()
         result = args.func(args, ctx)
-    except CliError as exc:
+    except (CliError, ConfigError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")
         return 1
     except BrokenPipeError:

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
-from cli.meetings_send import add_verbs
+from cli.meetings_send import add_verbs, apply_outlook_choice, outlook_flags
 from services.agenda import parse_agenda
 from services.meeting_plan import parse_plan
 from storage import meetings as repo
@@ -35,6 +35,7 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     create.add_argument("--deadline", help='svarfrist "ÅÅÅÅ-MM-DD TT:MM" (standard: møtestart)')
     create.add_argument("--preparation", default="", help="forberedelser til møtet")
     create.add_argument("--agenda", type=Path, help="fil med nummererte saker")
+    outlook_flags(create)
     create.set_defaults(func=create_meeting)
     imp = verbs.add_parser("import", help="Les en møteplan (årshjul)")
     imp.add_argument("path", type=Path)
@@ -81,6 +82,7 @@ def create_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
             place=args.place, online_url=args.online_url, format=MeetingFormat(args.format),
             rsvp_deadline=deadline, preparation=args.preparation)
         repo.replace_agenda(session, meeting, agenda)
+        apply_outlook_choice(session, meeting, getattr(args, "outlook", None))
         print(meeting.id)
     return 0
 

@@ -8,9 +8,10 @@ import asyncio
 from cli import CliContext, CliError
 from delivery import live_cards
 from delivery.run import deliver_sendout
-from services import invitations, meeting_changes
+from services import invitations, meeting_changes, outlook
 from storage.db import session_scope
 from storage.delivery_models import Sendout
+from storage.meeting_models import Meeting
 
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,6 +21,9 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     edit.add_argument("--start", help='"ÅÅÅÅ-MM-DD TT:MM" (varigheten beholdes uten --end)')
     edit.add_argument("--end", help='"ÅÅÅÅ-MM-DD TT:MM"')
     edit.add_argument("--place", help="nytt sted")
+    from cli.meetings_send import outlook_flags
+
+    outlook_flags(edit)
     edit.set_defaults(func=cmd_edit)
     cancel = verbs.add_parser("cancel", help="avlys møtet; alle inviterte får beskjed")
     cancel.add_argument("meeting_id", type=int, help="møtets id")
@@ -36,22 +40,36 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
     return told, redrawn
 
 
+def _patch(ctx: CliContext, meeting_id: int) -> None:
+    """Make the Outlook PATCH or cancel now (a running app would do it too)."""
+    from cli.meetings_send import _has_open_calls, make_graph_calls
+
+    if outlook.enabled(ctx.settings) and _has_open_calls(ctx, meeting_id):
+        asyncio.run(make_graph_calls(ctx, meeting_id, 30.0))
+
+
 def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change time and/or place; print what was done."""
     from cli.meetings import oslo_time
 
-    if not (args.start or args.end or args.place is not None):
-        raise CliError("oppgi minst én av --start, --end og --place")
+    choice = getattr(args, "outlook", None)
+    if not (args.start or args.end or args.place is not None or choice is not None):
+        raise CliError("oppgi minst én av --start, --end, --place og --outlook/--no-outlook")
     start = oslo_time(args.start, "--start") if args.start else None
     end = oslo_time(args.end, "--end") if args.end else None
     with session_scope(ctx.engine) as session:
         try:
+            found = session.get(Meeting, args.meeting_id)
+            if found is not None and choice is not None:
+                outlook.set_choice(session, found, choice)
             meeting, sendout = meeting_changes.edit(session, args.meeting_id, ctx.clock.now(),
-                                                    starts_at=start, ends_at=end, place=args.place)
+                                                    starts_at=start, ends_at=end, place=args.place,
+                                                    settings=ctx.settings)
         except meeting_changes.ChangeError as exc:
             raise CliError(str(exc)) from exc
         when = invitations.when_text(meeting)
         session.expunge_all()
+    _patch(ctx, args.meeting_id)
     told, redrawn = _finish(ctx, sendout)
     print(f"endret\t{args.meeting_id}\t{when}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
     return 0
@@ -61,10 +79,12 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
     """Cancel the meeting; print how many were told."""
     with session_scope(ctx.engine) as session:
         try:
-            _meeting, sendout = meeting_changes.cancel(session, args.meeting_id, ctx.clock.now())
+            _meeting, sendout = meeting_changes.cancel(session, args.meeting_id, ctx.clock.now(),
+                                                       ctx.settings)
         except meeting_changes.ChangeError as exc:
             raise CliError(str(exc)) from exc
         session.expunge_all()
+    _patch(ctx, args.meeting_id)
     told, redrawn = _finish(ctx, sendout)
     print(f"avlyst\t{args.meeting_id}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
     return 0

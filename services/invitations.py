@@ -15,6 +15,7 @@ from cards.common import attachment
 from cards.invitation import InvitationView, ProgrammeLine, build_invitation_card
 from core.timefmt import LOCALE, clock, span, to_oslo
 from services import ics
+from storage import graph as outlook_repo
 from storage import rsvp as repo
 from storage.db import table
 from storage.meeting_models import (
@@ -87,6 +88,8 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
                                                           i.asks_rsvp]) if member else set()
     due = repo.deadline(meeting)
     ics_url = ics_url or ics.link_for(session, meeting)
+    event = outlook_repo.event_for(session, mid)
+    made = event is not None and bool(event.event_id) and event.problem != "deleted"
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \
         to_oslo(now).date()
     return InvitationView(
@@ -101,7 +104,8 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
         comment=answer.comment if answer else "", dietary=answer.dietary if answer else "",
         deputy=answer.deputy_name if answer else "",
         late_cancelled=bool(answer and answer.late_cancellation), notice=notice,
-        ics_url=ics_url, checkin=today and meeting.status != MeetingStatus.cancelled)
+        ics_url=ics_url, checkin=today and meeting.status != MeetingStatus.cancelled,
+        join_url=event.join_url if made and event else "", outlook=made)
 
 
 def card_for(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,

@@ -11,6 +11,7 @@ from cards.common import attachment
 from cards.meeting_summary import SummaryView, build_summary_card, summary_text
 from services import invitations
 from services.meeting_status import build_status_view
+from storage import graph as outlook_repo
 from storage.live_models import LiveCard
 from storage.meeting_cards import SUMMARY
 from storage.meeting_models import Meeting, MeetingStatus
@@ -20,10 +21,12 @@ from storage.models import Member
 def summary_view(session: Session, meeting: Meeting) -> SummaryView:
     """Counts and regions as the secretariat's status card has them."""
     status = build_status_view(session, meeting)
+    event = outlook_repo.event_for(session, meeting.id or 0)
+    join = event.join_url if event and event.event_id and event.problem != "deleted" else ""
     return SummaryView(meeting.title, invitations.group_names(session, meeting.id or 0),
                        status.when, meeting.place, status.invited, status.counts,
                        status.regions_answered, status.regions_total,
-                       cancelled=meeting.status == MeetingStatus.cancelled)
+                       cancelled=meeting.status == MeetingStatus.cancelled, join_url=join)
 
 
 def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:

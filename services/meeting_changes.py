@@ -8,9 +8,10 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from core.settings import Settings
 from delivery.sendout import notice_activity, start_sendout
 from scheduler.meeting_jobs import cancel_reminders, schedule_reminders
-from services import invitations
+from services import invitations, outlook
 from storage import rsvp as repo
 from storage.delivery_models import Delivery, Sendout
 from storage.meeting_cards import track_copies
@@ -40,8 +41,12 @@ def _refresh_sent(session: Session, meeting: Meeting, now: datetime) -> None:
 
 
 def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime,
-               ) -> Sendout | None:
-    """After a saved edit (version already bumped): redraw; a new time or place is told once."""
+               settings: Settings | None = None) -> Sendout | None:
+    """After a saved edit (version already bumped): redraw; a new time or place is told once.
+
+    The Outlook event follows by outlook.sync's rules.
+    """
+    outlook.sync(session, meeting, now, settings)
     if meeting.invited_at is None or meeting.status != MeetingStatus.invited:
         return None
     _refresh_sent(session, meeting, now)
@@ -61,7 +66,7 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
          ends_at: datetime | None = None, place: str | None = None,
-         ) -> tuple[Meeting, Sendout | None]:
+         settings: Settings | None = None) -> tuple[Meeting, Sendout | None]:
     """Move the meeting or change its place (a new start keeps the length if no end is given)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -81,10 +86,11 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
     meeting.version, meeting.updated_at = meeting.version + 1, now
     session.add(meeting)
     session.flush()
-    return meeting, after_edit(session, meeting, before, now)
+    return meeting, after_edit(session, meeting, before, now, settings)
 
 
-def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, Sendout | None]:
+def cancel(session: Session, meeting_id: int, now: datetime,
+           settings: Settings | None = None) -> tuple[Meeting, Sendout | None]:
     """Cancel: every card says AVLYST, queued invitations stop, every invitee is told once."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -100,9 +106,10 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
         col(Delivery.status) == "pending").values(status="cancelled"))
     track_copies(session, meeting_id, invitations.subject(meeting_id))
     cancel_reminders(session, meeting_id, now)
+    text = f"«{meeting.title}» ({invitations.when_text(meeting)}) er avlyst."
+    outlook.on_cancel(session, meeting, text, now, settings)
     if meeting.invited_at is None:
         return meeting, None  # never sent: nobody to tell
-    text = f"«{meeting.title}» ({invitations.when_text(meeting)}) er avlyst."
     activity = notice_activity("Møtet er avlyst", [text])
     activity["text"] = text
     return meeting, start_sendout(session, CANCELLED, f"meeting:{meeting_id}",

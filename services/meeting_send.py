@@ -6,11 +6,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core.settings import Settings
 from delivery.sendout import start_sendout
 from scheduler import store
 from scheduler.meeting_jobs import schedule_reminders
 from scheduler.rules import due_time, expiry
-from services import invitations
+from services import invitations, outlook
 from storage import rsvp as repo
 from storage.delivery_models import Sendout
 from storage.meeting_cards import add_summaries
@@ -35,8 +36,12 @@ def sendable(session: Session, meeting_id: int) -> Meeting:
     return meeting
 
 
-def send(session: Session, meeting_id: int, now: datetime) -> Sendout:
-    """Record the invitation send-out 1:1 to every invitee; a second call adds nothing."""
+def send(session: Session, meeting_id: int, now: datetime,
+         settings: Settings | None = None) -> Sendout:
+    """Record the invitation send-out 1:1 to every invitee; a second call adds nothing.
+
+    With Graph on, the Outlook event is recorded too and the copies wait for its join URL.
+    """
     meeting = sendable(session, meeting_id)
     members = repo.invitees(session, meeting_id)
     if not members:
@@ -50,6 +55,7 @@ def send(session: Session, meeting_id: int, now: datetime) -> Sendout:
     activity = invitations.activity_for(invitations.card_for(session, meeting, now), meeting)
     sendout = start_sendout(session, invitations.PURPOSE, invitations.subject(meeting_id),
                             members, lambda _m: activity, now, title=meeting.title)
+    outlook.on_send(session, meeting, now, settings)
     schedule_reminders(session, meeting, now)
     return sendout
 

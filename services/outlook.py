@@ -244,7 +244,8 @@ def sync(session: Session, meeting: Meeting, now: datetime, settings: Settings |
         if meeting.invited_at is None:
             _merge(session, mid, "update", text, txid, now)
         else:
-            last = row.text_patched_at
+            # Making the event mailed everyone too: the day counts from then.
+            last = row.text_patched_at or row.created_at
             due = max(now, last + TEXT_PATCH_EVERY) if last else now
             _merge(session, mid, "update_text", text, txid, now, due)
     row.sent = json.dumps({**before, **after}, ensure_ascii=False)

@@ -18,7 +18,10 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.scratch import fresh_postgres
 from tests.fakes.connector import FakeConnector
+from tests.fakes.graph import FakeGraph
 from tests.harness import BotServer
+
+ORGANIZER = "sekretariat@osloregionen.no"
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 
@@ -73,9 +76,32 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
     """The real app (local mode: no app id) on a loopback port."""
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url)})
+    async for server in _serve(settings, engine, clock, connector):
+        yield server
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraph]:
+    async with FakeGraph() as fg:
+        yield fg
+
+
+@pytest.fixture
+async def graph_bot(engine, clock, connector, graph) -> AsyncIterator[BotServer]:
+    """The real app with Graph on (GRAPH_ORGANIZER set), talking to the fake Graph."""
+    settings = Settings.model_validate({
+        "MicrosoftAppId": "", "DATABASE_URL": str(engine.url), "GRAPH_ORGANIZER": ORGANIZER,
+        "GRAPH_BASE_URL": graph.url})
+    async for server in _serve(settings, engine, clock, connector):
+        server.graph = graph
+        yield server
+
+
+async def _serve(settings: Settings, engine: Engine, clock: FrozenClock,
+                 connector: FakeConnector) -> AsyncIterator[BotServer]:
     from app import create_app
 
-    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url)})
     app = create_app(settings, engine=engine, clock=clock)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -83,5 +109,6 @@ async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     async with aiohttp.ClientSession() as http:
-        yield BotServer(f"http://127.0.0.1:{port}", engine, clock, connector, runner, http)
+        yield BotServer(f"http://127.0.0.1:{port}", engine, clock, connector, runner, http,
+                        settings=settings)
     await runner.cleanup()

@@ -74,6 +74,8 @@ class BotServer:
     connector: FakeConnector
     runner: web.AppRunner
     http: aiohttp.ClientSession
+    settings: Any = None
+    graph: Any = None  # the fake Graph, when Graph is on
 
     async def post(self, body: Any, headers: dict[str, str] | None = None,
                    raw: bytes | None = None) -> tuple[int, Any]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from cli import CliContext, CliError
 from scheduler.rules import OSLO, wall
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
+from storage import graph as graph_repo
 from storage.db import session_scope
 
 FORMAT = "%Y-%m-%d %H:%M"
@@ -31,9 +32,13 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     """id, time (Oslo), kind, description — soonest first."""
     with session_scope(ctx.engine) as session:
         jobs = upcoming(session)
+        failed = [(c.id, c.meeting_id, c.operation, c.last_error)
+                  for c in graph_repo.given_up(session)]
     for job in jobs:
         when = job.due_at.astimezone(OSLO).strftime(FORMAT)
         print(f"{job.id}\t{when}\t{job.kind}\t{job.description}")
+    for call_id, meeting_id, operation, error in failed:
+        print(f"graph\t{call_id}\tmøte {meeting_id}\t{operation}\tga opp\t{error}")
     return 0
 
 

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from cli import CliContext
-from core.clock import FrozenClock
 from cli.meetings_edit import cmd_edit
+from core.clock import FrozenClock
 from services import meeting_send
 from storage import graph as graph_repo
 from storage.db import session_scope
@@ -118,7 +118,8 @@ async def test_sent_meeting_gets_one_event_and_follows_edits_until_cancelled(gra
 
     # A member joins the group and the invitation is sent again: the attendees list grows.
     with session_scope(bot.engine) as s:
-        new = Member(name="Ny Person", name_key="ny person", email="ny.person@lillestrom.kommune.no")
+        new = Member(name="Ny Person", name_key="ny person",
+                     email="ny.person@lillestrom.kommune.no")
         s.add(new)
         s.flush()
         s.add(Membership(group_id=1, member_id=new.id or 0))

@@ -52,6 +52,7 @@ class FakeGraph:
     faults: list[Fault] = field(default_factory=list)
     slow_s: dict[str, float] = field(default_factory=dict)  # operation -> seconds to answer
     received: asyncio.Event = field(default_factory=asyncio.Event)
+    _closing: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -89,6 +90,7 @@ class FakeGraph:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
+        self._closing.set()  # slow answers end now, or the runner's shutdown waits for them
         if self._runner:
             await self._runner.cleanup()
 
@@ -112,8 +114,11 @@ class FakeGraph:
     async def _answer(self, call: GraphCall, response: web.Response) -> web.Response:
         self.received.set()
         delay = self.slow_s.get(_operation(call.method, call.path), 0.0)
-        if delay:
-            await asyncio.sleep(delay)  # Graph has acted; the answer is late
+        if delay:  # Graph has acted; the answer is late
+            try:
+                await asyncio.wait_for(self._closing.wait(), delay)
+            except TimeoutError:
+                pass
         call.status = response.status
         return response
 

@@ -40,7 +40,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from storage.db import is_reachable, make_engine
     from storage.migrate import upgrade
 
-    settings.check()
+    settings.check()  # settings that cannot work stop the start, in Norwegian
     apply_sdk_fixes()
     if engine is None:
         engine = make_engine(settings.resolved_database_url())
@@ -66,16 +66,12 @@ def create_app(settings: Settings, engine: Engine | None = None,
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(dispose)
-    from delivery.runtime import attach
+    from bot import ics_route
+    from services import runtime
 
-    attach(app, settings, engine, deps.clock)  # delivery worker + scheduler, stopped before dispose
-    __import__("delivery.round_sender").round_sender.attach(app, settings, engine, deps.clock)
-    __import__("delivery.live_cards").live_cards.attach(app, settings, engine, deps.clock)
-    __import__("bot.ics_route").ics_route.register(app, settings, engine, deps.clock)
-    from delivery import graph
-    from services import outlook
-
-    graph.attach(app, settings, engine, deps.clock, outlook.after_call)
+    # The delivery worker, the scheduler and the card senders, stopped before dispose.
+    runtime.attach(app, settings, engine, deps.clock)
+    ics_route.register(app, settings, engine, deps.clock)
     return app
 
 

@@ -25,6 +25,7 @@ from delivery.sendout import notice_activity, start_sendout  # noqa: E402
 from delivery.worker import DeliveryWorker  # noqa: E402
 from scheduler.runner import SchedulerService  # noqa: E402
 from scheduler.store import schedule  # noqa: E402
+from services.runtime import job_handlers  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import Member  # noqa: E402
@@ -100,7 +101,7 @@ async def reminders(tmp: Path, count: int, spread_s: float) -> dict[str, float]:
                     datetime.now(UTC),
                 )
         worker = DeliveryWorker(engine, SETTINGS, SystemClock())
-        service = SchedulerService(engine, SystemClock(), on_enqueued=worker.wake)
+        service = SchedulerService(engine, SystemClock(), job_handlers(), on_enqueued=worker.wake)
         await worker.start()
         service.start()
         offset = time.time() - time.monotonic()

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from core.clock import Clock
 from core.settings import Settings
 from services import ics
-from services.invitations import group_names
+from services.meetings import group_names
 from storage import graph as outlook_repo
 from storage import meetings as repo
 from storage.db import session_scope

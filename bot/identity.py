@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
-from services.names import name_key
+from domain.names import name_key
 from storage import members as member_repo
 from storage.conversations import RefData, upsert_ref
 from storage.models import ConversationKind, ConversationRef, Member, Role

@@ -1,28 +1,329 @@
-"""Workshop input (innspill): the secretariat opens a session, members write, prioritise."""
+"""Workshop input in chat: the secretariat opens and runs a session; members write and vote."""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime, time
 from typing import Any
 
+from botbuilder.schema import Activity
 from pydantic import BaseModel, ConfigDict
+from sqlmodel import Session, col, select
 
-from bot import innspill_admin
-from bot.innspill_views import encode_held, member_view, parse_held
-from bot.router import Router
-from bot.turn import Turn
+from bot.router import ActionData, Router
+from bot.turn import Turn, card_message
 from cards.common import plain
-from cards.innspill_member import build_member_card
+from cards.innspill import (
+    AdminEntry,
+    AdminView,
+    FormView,
+    MemberView,
+    OwnEntry,
+    VoteEntry,
+    build_admin_card,
+    build_form_card,
+    build_live_card,
+    build_member_card,
+)
 from cards.notice import build_notice_card
+from delivery.sendout import start_sendout
+from domain.innspill import group_label, to_csv, to_markdown
+from domain.rules import due_time, expiry
+from scheduler import store
+from services.innspill import live_view
+from storage import audit, live_cards
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
-from storage import live_cards
-from storage.groups import member_ids
-from storage.innspill_models import InnspillSession
-from storage.models import WorkingGroup
+from storage.groups import default_group, group_rules, member_ids
+from storage.innspill_models import Anonymity, InnspillEntry, InnspillParticipant, InnspillSession
+from storage.live_cards import Tracked
+from storage.models import Member, Membership, WorkingGroup
+from storage.teams import group_for_team
 
+_HELD = re.compile(r"^(\d{1,12}):([A-Za-z0-9_-]{8,64})$")
+
+
+def parse_held(held: str) -> dict[int, str]:
+    """Ownership tokens from card data; anything malformed is ignored."""
+    pairs = (_HELD.match(part) for part in held.split(",")[:50])
+    return {int(m.group(1)): m.group(2) for m in pairs if m}
+
+
+def encode_held(tokens: dict[int, str]) -> str:
+    return ",".join(f"{k}:{v}" for k, v in sorted(tokens.items()))
+
+
+def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[int, str],
+                **extra: Any) -> MemberView:
+    """The member's own view; tokens (fully anonymous) are echoed back in the card."""
+    own = repo.owned(db, s, member, tokens)
+    qs = repo.questions(s)
+    p = repo.participant(db, s, member.id or 0)
+    placed = repo.placements(db, s).get(member.id or 0)
+    held = encode_held({e.id or 0: tokens[e.id or 0] for e in own if (e.id or 0) in tokens})
+    to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in repo.entries(db, s)]
+    return MemberView(
+        s.id or 0, qs, s.status, repo.areas(s), group_label(placed) if placed else "",
+        [OwnEntry(e.id or 0, e.text, qs[e.question_no]) for e in own], held, s.max_entries,
+        votes_left=s.votes_per_member - p.votes_used,
+        to_vote=to_vote if s.status == "voting" else [], **extra)
+
+
+def admin_view(db: Session, s: InnspillSession, notice: str = "") -> AdminView:
+    """Everything, hidden and merged entries included, with authors unless fully anonymous."""
+    rows = repo.entries(db, s, visible_only=False)
+    names = {m.id: m.name for m in db.exec(select(Member).where(
+        col(Member.id).in_([e.author_member_id for e in rows if e.author_member_id])))}
+    number = {e.id: i for i, e in enumerate(rows, 1)}
+    people = db.exec(select(InnspillParticipant).where(
+        InnspillParticipant.session_id == s.id, InnspillParticipant.entries > 0)).all()
+    return AdminView(s.id or 0, repo.questions(s), s.status, len(people), [
+        AdminEntry(e.id or 0, number[e.id], e.text, e.area,
+                   names.get(e.author_member_id, ""), e.votes, e.hidden,
+                   number.get(e.merged_into_id)) for e in rows], notice)
+
+
+def live_activity(s: InnspillSession, db: Session) -> Activity:
+    """A fresh live card message (posted when the session opens)."""
+    return card_message(build_live_card(live_view(db, s)), "Innspill er åpnet")
+
+
+# Opening an innspill session: the secretariat's form, the live card, 1:1 send-out.
 Card = dict[str, Any] | None
+OSLO_TZ = "Europe/Oslo"
 
 
+def register_open(router: Router) -> None:
+    """The help-card button «Nytt innspill» and «Åpne innspill»."""
+
+    @router.action("innspill.new", ActionData, secretariat=True, button="Nytt innspill")
+    async def _new(turn: Turn, _data: ActionData) -> Card:
+        await send_form(turn)
+        return None
+
+    router.action("innspill.open", FormData, secretariat=True)(open_session)
+
+
+class FormData(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    verb: str
+    questions: str = ""
+    areas: str = ""
+    max_entries: str = "4"
+    group_size: str = "6"
+    votes: str = "3"
+    anonymity: Anonymity = Anonymity.named
+    results: str = "live"
+    target: str = "chat"
+    deadline_date: str = ""
+    deadline_time: str = ""
+
+
+async def send_form(turn: Turn, notice: str = "") -> None:
+    personal = (turn.activity.conversation.conversation_type or "personal") == "personal"
+    await turn.send_card(build_form_card(FormView(personal, notice)), "Nytt innspill")
+
+
+def _int(value: str, default: int, low: int, high: int) -> int:
+    return min(high, max(low, int(value))) if value.strip().isdigit() else default
+
+
+def _deadline(data: FormData, now: datetime) -> datetime | None:
+    from zoneinfo import ZoneInfo
+
+    if not data.deadline_date.strip():
+        return None
+    try:
+        day = date.fromisoformat(data.deadline_date.strip())
+        at = time.fromisoformat(data.deadline_time.strip() or "16:00")
+    except ValueError as exc:
+        raise repo.InnspillError("Fristen må være en dato og et klokkeslett.") from exc
+    when = datetime.combine(day, at, tzinfo=ZoneInfo(OSLO_TZ))
+    if when <= now:
+        raise repo.InnspillError("Fristen må ligge fram i tid.")
+    return when
+
+
+async def open_session(turn: Turn, data: FormData) -> Card:
+    """'Åpne innspill': create the session, open it, post the live card, send 1:1 if asked."""
+    questions = [q.strip() for q in data.questions.splitlines() if q.strip()]
+    areas = list(dict.fromkeys(a.strip()[:200] for a in data.areas.splitlines() if a.strip()))
+    now = turn.deps.clock.now()
+    try:
+        if not questions or any(len(q) > 500 for q in questions) or len(questions) > 10:
+            raise repo.InnspillError("Skriv 1–10 spørsmål, hvert på høyst 500 tegn.")
+        deadline = _deadline(data, now)
+    except repo.InnspillError as exc:
+        return build_form_card(FormView(data.target == "direct", str(exc)))
+    team_id = (turn.channel_data.get("team") or {}).get("id")
+    group = (group_for_team(turn.session, team_id) if team_id else None) or default_group(
+        turn.session)
+    s = repo.create(turn.session, questions_=questions, areas_=areas, now=now,
+                    group_id=group.id, max_entries=_int(data.max_entries, 4, 1, 20),
+                    group_size=_int(data.group_size, 6, 2, 40),
+                    votes_per_member=_int(data.votes, 3, 1, 10), anonymity=data.anonymity,
+                    live_results=data.results != "after", direct=data.target == "direct",
+                    deadline=deadline, created_by=turn.member.id if turn.member else None)
+    repo.advance(s, "open", now)
+    audit_session(turn, "innspill.open", s)
+    if s.direct:
+        send_direct(turn, s, "", MemberView(s.id or 0, questions, "open", areas,
+                                             max_entries=s.max_entries))
+    if deadline:
+        _schedule(turn, s, deadline)
+    await _post_live(turn, s)
+    return build_admin_card(admin_view(turn.session, s, "Innspillet er åpnet."))
+
+
+async def _post_live(turn: Turn, s: InnspillSession) -> None:
+    """Post the shared card here and track it: from now on the sender keeps it current."""
+    activity = live_activity(s, turn.session)
+    posted_at = turn.deps.clock.now()
+    turn.release_db()
+    response = await turn.context.send_activity(activity)
+    if response and response.id:
+        live_cards.track(turn.session, [Tracked(repo.LIVE_KIND, s.id or 0,
+                                                turn.activity.conversation.id,
+                                                activity_id=response.id, posted_at=posted_at)])
+
+
+def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -> None:
+    """1:1 to every active member of the group through the delivery ledger."""
+    members = list(turn.session.exec(
+        select(Member).join(Membership, col(Membership.member_id) == Member.id)
+        .where(Membership.group_id == s.group_id, Member.active == True)  # noqa: E712
+        .order_by(col(Member.id))))
+    activity = {"type": "message", "text": "Innspill", "summary": "Innspill",
+                "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
+                                 "content": build_member_card(view)}]}
+    start_sendout(turn.session, "innspill", f"innspill:{s.id}{suffix}", members,
+                  lambda _m: activity, turn.deps.clock.now(), title="Innspill")
+
+
+def _schedule(turn: Turn, s: InnspillSession, deadline: datetime) -> None:
+    rule = group_rules(turn.session, s.group_id)["input_deadline"]
+    due = due_time(rule, deadline)
+    store.schedule(turn.session, "innspill_reminder", f"innspill:{s.id}", {"session_id": s.id},
+                   due, expiry(rule, deadline, due), turn.deps.clock.now(),
+                   description=f"Påminnelse om innspill #{s.id}")
+    store.schedule(turn.session, "innspill_close", f"innspill:{s.id}", {"session_id": s.id},
+                   deadline, deadline.replace(year=deadline.year + 1), turn.deps.clock.now(),
+                   description=f"Steng innspill #{s.id} ved fristen")
+
+
+def audit_session(turn: Turn, action: str, s: InnspillSession, detail: str = "") -> None:
+    audit.record(turn.session, action=action, target=f"innspill:{s.id}", detail=detail,
+                 actor_member_id=turn.member.id if turn.member else None,
+                 actor_aad_object_id=turn.activity.from_property.aad_object_id)
+
+
+
+
+# Secretariat side of innspill: status, close/reopen, voting, hide, merge, export.
+class AdminAction(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    verb: str
+    session: int
+    entry: int = 0
+    merge_source: str = ""
+    merge_target: str = ""
+
+
+def register_admin(router: Router) -> None:
+    """The `innspill` command, the help-card button and the secretariat's actions."""
+    router.command("innspill", description="Nytt innspill, eller: innspill status|eksport ID",
+                   secretariat=True)(command)
+
+    register_open(router)
+    for verb in ("close", "reopen", "vote_start", "finish", "hide", "merge", "export"):
+        router.action(f"innspill.{verb}", AdminAction, secretariat=True)(admin_action)
+    router.action("innspill.live", AdminAction)(show_live)
+
+
+async def command(turn: Turn) -> None:
+    """`innspill` → the form; `innspill status 3`; `innspill eksport 3 [csv]`."""
+    words = turn.text.split()[1:]
+    if not words:
+        await send_form(turn)
+        return
+    s = turn.session.get(InnspillSession, int(words[1])) if (
+        len(words) > 1 and words[1].isdigit()) else None
+    if words[0] not in ("status", "eksport") or s is None:
+        await turn.say("Skriv **innspill** for et nytt, **innspill status ID** eller "
+                       "**innspill eksport ID** (legg til **csv** for CSV).")
+        return
+    if words[0] == "status":
+        await turn.send_card(build_admin_card(admin_view(turn.session, s)), "Innspill")
+        return
+    await turn.say(_export_text(turn, s, csv="csv" in words[2:]))
+
+
+def _export_text(turn: Turn, s: InnspillSession, csv: bool = False) -> str:
+    rows = repo.export_entries(turn.session, s)
+    if csv:
+        return to_csv(rows)
+    return to_markdown(f"Innspill #{s.id}: {' / '.join(repo.questions(s))}", rows)
+
+
+EVENTS = {"close": ("close", "Innspillet er stengt."), "reopen": ("reopen", "Gjenåpnet."),
+          "vote_start": ("vote", "Prioriteringen er startet."),
+          "finish": ("finish", "Avsluttet: den prioriterte listen står i kortet i chatten.")}
+
+
+async def admin_action(turn: Turn, data: AdminAction) -> Card:
+    """Close, reopen, start voting, finish, hide, merge or export; each one audited."""
+    s = turn.session.get(InnspillSession, data.session)
+    if s is None:
+        return build_admin_card_missing()
+    verb, now = data.verb.removeprefix("innspill."), turn.deps.clock.now()
+    notice = ""
+    try:
+        if verb in EVENTS:
+            event, notice = EVENTS[verb]
+            repo.advance(s, event, now)
+            if event == "vote" and s.direct:
+                send_direct(turn, s, ":prioritering", MemberView(
+                    s.id or 0, repo.questions(s), "voting", votes_left=s.votes_per_member))
+        elif verb == "hide":
+            entry = turn.session.get(InnspillEntry, data.entry)
+            if entry is None or entry.session_id != s.id:
+                raise repo.InnspillError("Fant ikke det innspillet.")
+            entry.hidden = True
+            live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
+            turn.session.add_all([entry, s])
+            notice = "Innspillet er skjult (det er tatt vare på)."
+        elif verb == "merge":
+            src, dst = data.merge_source, data.merge_target
+            repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
+                       int(dst) if dst.isdigit() else 0)
+            notice = "Innspillene er slått sammen."
+        elif verb == "export":
+            await turn.say(_export_text(turn, s))
+            notice = "Eksporten er sendt i chatten."
+    except repo.InnspillError as exc:
+        return build_admin_card(admin_view(turn.session, s, str(exc)))
+    audit_session(turn, f"innspill.{verb}", s, detail=str(data.entry or ""))
+    if verb in EVENTS:  # a status change shows at once, whatever the window says
+        live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0, urgent=True)
+    return build_admin_card(admin_view(turn.session, s, notice))
+
+
+def build_admin_card_missing() -> Card:
+    from cards.notice import build_notice_card
+
+    return build_notice_card("Innspill", ["Fant ikke dette innspillet."])
+
+
+async def show_live(turn: Turn, data: AdminAction) -> Card:
+    """'Oppdater' on the shared card: a fresh view for whoever clicked (the sender redraws)."""
+    s = turn.session.get(InnspillSession, data.session)
+    if s is None:
+        return build_admin_card_missing()
+    return build_live_card(live_view(turn.session, s))
+
+
+
+
+# The members' side: pick an area, write, edit, delete and vote on their own card.
 class MemberAction(BaseModel):
     model_config = ConfigDict(extra="ignore")
     verb: str
@@ -35,8 +336,8 @@ class MemberAction(BaseModel):
 
 
 def register(router: Router) -> None:
-    """Member routes here; secretariat routes in bot/innspill_admin.py."""
-    innspill_admin.register(router)
+    """The member routes, after the secretariat's (register_admin, register_open)."""
+    register_admin(router)
     for verb in ("view", "area", "submit", "start_edit", "edit", "delete", "cast"):
         router.action(f"innspill.{verb}", MemberAction)(member_action)
 
@@ -80,25 +381,25 @@ def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
         return _pick_area(turn, s, data.area)
     if verb == "submit":
         question = int(data.question) if data.question.isdigit() else -1
-        entry, token = entry_repo.add_entry(db, s, member, data.text, question, now)
+        entry, token = repo.add_entry(db, s, member, data.text, question, now)
         tokens[entry.id or 0] = token
         count = repo.participant(db, s, member.id or 0).entries
         return {"notice": f"Takk! Innspillet ditt er sendt inn ({count} av {s.max_entries})."
                 + _plain_note(data.text)}
     if verb == "start_edit":
-        entry_repo.own_entry(db, s, member, data.entry, tokens)
+        repo.own_entry(db, s, member, data.entry, tokens)
         return {"editing": data.entry}
     if verb == "edit":
-        entry = entry_repo.own_entry(db, s, member, data.entry, tokens)
-        entry_repo.edit_entry(db, s, entry, data.text, now)
+        entry = repo.own_entry(db, s, member, data.entry, tokens)
+        repo.edit_entry(db, s, entry, data.text, now)
         return {"notice": "Endringen er lagret." + _plain_note(data.text)}
     if verb == "delete":
-        entry = entry_repo.own_entry(db, s, member, data.entry, tokens)
-        entry_repo.delete_entry(db, s, entry, member, now)
+        entry = repo.own_entry(db, s, member, data.entry, tokens)
+        repo.delete_entry(db, s, entry, member, now)
         tokens.pop(data.entry, None)
         return {"notice": "Innspillet er slettet."}
     if verb == "cast":
-        left = entry_repo.vote(db, s, member, data.entry)
+        left = repo.vote(db, s, member, data.entry)
         return {"notice": f"Stemmen er registrert. Du har {left} igjen."}
     return {}
 

@@ -1,23 +1,34 @@
-"""Secretariat meeting tools in Teams: status, preview, send, approve, answers on behalf, export."""
+"""The secretariat's meetings: `møter`, the form, status, preview, send, approve, cancel, export."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+from sqlmodel import col, select
 
-from bot.router import Router
+from bot.router import ActionData, Router
 from bot.rsvp import reply
 from bot.turn import Turn
-from cards.meeting_status import build_status_card
-from services import invitations, meeting_send
-from services.attendance_export import export_text
-from services.meeting_status import build_status_view
+from cards.meetings import (
+    MeetingFormView,
+    MeetingLine,
+    build_meeting_form_card,
+    build_meeting_list_card,
+    build_status_card,
+)
+from core.timefmt import OSLO, span
+from domain.meetings import FIELDS, check_form
+from services import meetings, outlook
+from services.attendance import export_text
+from services.meetings import build_status_view
 from storage import audit
+from storage import meetings as meetings_repo
 from storage import rsvp as repo
-from storage.meeting_models import Meeting
+from storage.groups import list_groups
+from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus
 from storage.meeting_models import RsvpAnswer as Answer
-from storage.models import Member
+from storage.models import Member, Membership
 
 
 class MeetingRef(BaseModel):
@@ -83,16 +94,16 @@ async def preview(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     if meeting is None:
         await _say(turn)
         return None
-    card = invitations.card_for(turn.session, meeting, turn.deps.clock.now())
+    card = meetings.card_for(turn.session, meeting, turn.deps.clock.now())
     return await reply(turn, card, "Forhåndsvisning av innkallingen")
 
 
 async def send_now(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     """Start the send-out; the app's delivery worker sends it within Teams' limits."""
     try:
-        out = meeting_send.send(turn.session, data.meeting_id, turn.deps.clock.now(),
-                               turn.deps.settings)
-    except meeting_send.SendError as exc:
+        out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now(),
+                            turn.deps.settings)
+    except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
     audit.record(turn.session, action="meeting.send", actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}", detail=f"{out.total} mottakere")
@@ -104,8 +115,8 @@ async def approve(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
     from core.timefmt import span
 
     try:
-        due = meeting_send.approve(turn.session, data.meeting_id, turn.deps.clock.now())
-    except meeting_send.SendError as exc:
+        due = meetings.approve(turn.session, data.meeting_id, turn.deps.clock.now())
+    except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke godkjent: {exc}.")
     audit.record(turn.session, action="meeting.approve", actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}")
@@ -139,3 +150,152 @@ async def export_command(turn: Turn) -> None:
 
 def _me(turn: Turn) -> int | None:
     return turn.member.id if turn.member else None
+
+
+# `møter`: coming meetings; the secretariat creates and edits them with a card form.
+STATUS = {"planned": "Planlagt", "date_tba": "Dato kommer", "tentative": "Foreløpig",
+          "invited": "Innkalling sendt", "held": "Avholdt", "cancelled": "Avlyst"}
+
+
+class MeetingEditRef(BaseModel):
+    verb: str
+    meeting_id: int
+
+
+class MeetingFormData(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    verb: str
+    meeting_id: int | None = None
+    group_id: str = ""
+    title: str = ""
+    date: str = ""
+    start: str = ""
+    end: str = ""
+    place: str = ""
+    online_url: str = ""
+    format: str = "physical"
+    agenda: str = ""
+    preparation: str = ""
+    deadline_date: str = ""
+    outlook: str = ""  # the toggle: "true" | "false" | absent (Graph off)
+
+
+def register_form(router: Router) -> None:
+    """Add `møter` and the secretariat's form actions."""
+    router.command("møter", "moter", description="Vis kommende møter")(show_meetings)
+    router.action("meeting.new", ActionData, secretariat=True, button="Nytt møte")(new_form)
+    router.action("meeting.edit", MeetingEditRef, secretariat=True)(edit_form)
+    router.action("meeting.save", MeetingFormData, secretariat=True)(save)
+
+
+async def show_meetings(turn: Turn) -> None:
+    """Coming meetings (and those without a date yet); members see their own groups'."""
+    query = select(Meeting).where(Meeting.status != MeetingStatus.cancelled)
+    if not turn.is_secretariat:
+        mine = select(Membership.group_id).where(Membership.member_id == (
+            turn.member.id if turn.member else -1))
+        query = query.join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id).where(
+            col(MeetingGroup.group_id).in_(mine)).distinct()
+    now = turn.deps.clock.now()
+    rows = [m for m in turn.session.exec(query).all() if m.starts_at is None or m.starts_at >= now]
+    rows.sort(key=lambda m: (m.starts_at is None, m.starts_at or now))
+    lines = [MeetingLine(m.id or 0, span(m.starts_at, m.ends_at) if m.starts_at else
+                         m.date_text or "Dato kommer", m.title, m.place or m.online_url or "-",
+                         STATUS.get(m.status, m.status)) for m in rows[:10]]
+    card = build_meeting_list_card(lines, turn.is_secretariat)
+    await turn.send_card(card, f"{len(lines)} kommende møter")
+
+
+def _groups(turn: Turn) -> list[tuple[int, str]]:
+    return [(g.id or 0, g.name) for g, _count in list_groups(turn.session)]
+
+
+def _outlook_on(turn: Turn) -> bool:
+    return outlook.enabled(turn.deps.settings)
+
+
+async def new_form(turn: Turn, _data: ActionData) -> dict | None:
+    """An empty form."""
+    view = MeetingFormView(_groups(turn), outlook=_outlook_on(turn))
+    await turn.send_card(build_meeting_form_card(view), "Nytt møte")
+    return None
+
+
+async def edit_form(turn: Turn, data: MeetingEditRef) -> dict | None:
+    """The form filled with the meeting as it stands."""
+    m = meetings_repo.get_meeting(turn.session, data.meeting_id)
+    if m is None:
+        await turn.say(f"Fant ikke møte {data.meeting_id}.")
+        return None
+    groups = meetings_repo.invited_groups(turn.session, data.meeting_id)
+    start = m.starts_at.astimezone(OSLO) if m.starts_at else None
+    end = m.ends_at.astimezone(OSLO) if m.ends_at else None
+    items = meetings_repo.agenda_items(turn.session, m.id or 0)
+    agenda = "\n".join(f"{i.number}. {i.title}" for i in items)
+    values = {"group_id": str(groups[0].id) if groups else "", "title": m.title,
+              "date": start.strftime("%Y-%m-%d") if start else "",
+              "start": start.strftime("%H:%M") if start else "",
+              "end": end.strftime("%H:%M") if end else "", "place": m.place,
+              "online_url": m.online_url, "format": m.format, "agenda": agenda,
+              "preparation": m.preparation,
+              "outlook": "true" if outlook.wanted(turn.session, m) else "false"}
+    view = MeetingFormView(_groups(turn), values, meeting_id=m.id, outlook=_outlook_on(turn))
+    await turn.send_card(build_meeting_form_card(view), f"Endre «{m.title}»")
+    return None
+
+
+async def save(turn: Turn, data: MeetingFormData) -> dict | None:
+    """Create or update; on errors the form comes back with what was typed."""
+    values = {name: str(getattr(data, name)) for name in FIELDS}
+    groups = dict(_groups(turn))
+    checked, errors = check_form(values, set(groups))
+    if checked is None:
+        values["outlook"] = data.outlook
+        view = MeetingFormView(list(groups.items()), values, data.meeting_id, errors,
+                               outlook=_outlook_on(turn))
+        await turn.send_card(build_meeting_form_card(view), "Møtet er ikke lagret ennå")
+        return None
+    group = next(g for g, _n in list_groups(turn.session) if g.id == checked.group_id)
+    now = turn.deps.clock.now()
+    meeting = meetings_repo.get_meeting(turn.session, data.meeting_id) if data.meeting_id else None
+    if data.meeting_id and meeting is None:
+        await turn.say(f"Fant ikke møte {data.meeting_id}.")
+        return None
+    before = None
+    if meeting is None:
+        meeting = meetings_repo.create_meeting(turn.session, [group], now, **checked.fields)
+    else:
+        before = meetings.snapshot(meeting)
+        for key, value in checked.fields.items():
+            setattr(meeting, key, value)
+        meeting.updated_at, meeting.version = now, meeting.version + 1
+        turn.session.add(meeting)
+    meetings_repo.replace_agenda(turn.session, meeting, checked.agenda)
+    if data.outlook in ("true", "false") and _outlook_on(turn):
+        outlook.set_choice(turn.session, meeting, data.outlook == "true")
+    if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
+        meetings.after_edit(turn.session, meeting, before, now, turn.deps.settings)
+    audit.record(turn.session, action="meeting.save", target=str(meeting.id),
+                 actor_member_id=turn.member.id if turn.member else None)
+    when = span(checked.fields["starts_at"], checked.fields["ends_at"])
+    await turn.say(f"Møtet «{meeting.title}» er lagret (id {meeting.id}), {when}.")
+    return None
+
+
+# The secretariat's «Avlys møtet» on the status card: cancel, tell everyone, mark cards AVLYST.
+def register_cancel(router: Router) -> None:
+    """Add the cancel action (secretariat only, checked on the server)."""
+    router.action("meeting.cancel", MeetingRef, secretariat=True)(cancel)
+
+
+async def cancel(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+    """Cancel the meeting; the status card comes back saying who will be told."""
+    try:
+        _meeting, out = meetings.cancel(turn.session, data.meeting_id,
+                                        turn.deps.clock.now(), turn.deps.settings)
+    except meetings.ChangeError as exc:
+        return await status_card(turn, data.meeting_id, f"Ikke avlyst: {exc}.")
+    audit.record(turn.session, action="meeting.cancel", target=f"meeting:{data.meeting_id}",
+                 actor_member_id=turn.member.id if turn.member else None)
+    told = f" {out.total} inviterte får beskjed." if out else ""
+    return await status_card(turn, data.meeting_id, f"Møtet er avlyst.{told}")

@@ -1,29 +1,144 @@
-"""Round-the-table: `runde` and «Start runde» open the form, «Start runden» posts the card."""
+"""The round the table: `runde`, its buttons, written updates, and `oppdatering` beforehand."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlmodel import select
+from sqlmodel import col, select
 
-from bot.round_actions import refresh, register_moves
 from bot.router import ActionData, Router
-from bot.turn import Turn
+from bot.turn import Turn, card_message
 from cards.common import plain
 from cards.notice import build_notice_card
-from cards.round import FormView, build_round_form_card
-from core.timefmt import span
-from delivery.round_card import round_card
-from scheduler.round_nudges import schedule_nudges
-from services.round_machine import OrderMode
+from cards.round import FormView, build_round_card, build_round_form_card
+from core.timefmt import date_long, span
+from domain import round as rm
+from domain.round import OrderMode
+from services.round import round_card, round_view, schedule_nudges, summary
 from storage import audit, rounds
 from storage.groups import default_group
-from storage.models import Membership, WorkingGroup
-from storage.round_people import by_region, current_meeting, present
+from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus
+from storage.models import Member, Membership, Region, WorkingGroup
+from storage.regions import find_region
+from storage.round_models import RoundSlot, TalkRound
+from storage.rounds import by_region, current_meeting, present, save_prewrite
 from storage.teams import group_for_team
 
+log = logging.getLogger(__name__)
+MAX_UPDATE = 4000
+MOVES = {"round.next": rm.Move.next, "round.skip": rm.Move.skip,
+         "round.to_end": rm.Move.to_end, "round.absent": rm.Move.absent,
+         "round.finish": rm.Move.finish}
 
+
+class RoundMove(BaseModel):
+    """A button press carries the step the card showed: an older card's press is stale."""
+
+    model_config = ConfigDict(extra="ignore")
+    round_id: int
+    step: int
+
+
+class RoundUpdate(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    round_id: int
+    slot_id: int
+    text: str = ""
+
+
+def register_moves(router: Router) -> None:
+    """The five control buttons are the secretariat's; a written update is anyone's own."""
+    for verb, what in MOVES.items():
+        router.action(verb, RoundMove, secretariat=True)(_mover(what))
+    router.action("round.update", RoundUpdate)(save_update)
+
+
+def _round_here(turn: Turn, round_id: int) -> TalkRound | None:
+    # A card from another conversation (or forged data) must not steer this one's round.
+    rnd = turn.session.get(TalkRound, round_id)
+    return rnd if rnd and rnd.conversation_id == turn.activity.conversation.id else None
+
+
+def _with_notice(turn: Turn, rnd: TalkRound, notice: str) -> dict[str, Any]:
+    return build_round_card(replace(round_view(turn.session, rnd), notice=notice))
+
+
+def _mover(what: rm.Move) -> Any:
+    async def handle(turn: Turn, data: RoundMove) -> dict[str, Any] | None:
+        rnd = _round_here(turn, data.round_id)
+        if rnd is None:
+            await turn.say("Fant ikke runden i denne samtalen.")
+            return None
+        now = turn.deps.clock.now()
+        rnd, moved = rounds.move(turn.session, rnd.id or 0, data.step, what, now)
+        assert rnd is not None
+        if not moved:
+            return _with_notice(turn, rnd, "Runden var allerede flyttet videre.")
+        if rnd.status == rm.RoundStatus.running:
+            schedule_nudges(turn.session, rnd, now)
+        audit.record(turn.session, action=f"round.{what.value}", target=str(rnd.id),
+                     actor_member_id=turn.member.id if turn.member else None)
+        card = await refresh(turn, rnd.id or 0)
+        if rnd.status == rm.RoundStatus.finished:
+            await turn.say(summary(turn.session, rnd))
+        return card
+    return handle
+
+
+def _may_write(turn: Turn, slot: RoundSlot) -> bool:
+    member = turn.member
+    if member is None:
+        return False
+    if turn.is_secretariat or member.id in rounds.member_ids(slot):
+        return True
+    return member.region_id is not None and member.region_id == slot.region_id
+
+
+async def save_update(turn: Turn, data: RoundUpdate) -> dict[str, Any] | None:
+    """«Lagre oppdatering»: the region's own members, or the secretariat on their behalf."""
+    rnd = _round_here(turn, data.round_id)
+    slot = turn.session.get(RoundSlot, data.slot_id)
+    if rnd is None or slot is None or slot.round_id != rnd.id:
+        await turn.say("Fant ikke runden i denne samtalen.")
+        return None
+    text = data.text.strip()
+    if not text:
+        return _with_notice(turn, rnd, "Skriv oppdateringen før du lagrer.")
+    if len(text) > MAX_UPDATE:
+        return _with_notice(turn, rnd, f"Oppdateringen er for lang ({len(text)} tegn, "
+                                       f"høyst {MAX_UPDATE}). Ingenting er lagret.")
+    if not _may_write(turn, slot):
+        audit.record(turn.session, action="round.update", outcome="refused", target=str(slot.id),
+                     actor_member_id=turn.member.id if turn.member else None)
+        return _with_notice(turn, rnd, "Du kan bare skrive oppdateringen for din egen region.")
+    rounds.save_update(turn.session, slot, text, turn.member.id if turn.member else None)
+    return await refresh(turn, rnd.id or 0)
+
+
+async def refresh(turn: Turn, round_id: int, activity_id: str | None = None) -> dict[str, Any]:
+    """Commit, then update the shared card in place for everyone; returns the card."""
+    rnd = turn.session.get(TalkRound, round_id)
+    assert rnd is not None
+    if activity_id:
+        rnd.activity_id = activity_id
+        turn.session.add(rnd)
+    card, text = round_card(turn.session, rnd)
+    target = rnd.activity_id
+    turn.release_db()
+    if target and not activity_id:  # a card just sent needs no update
+        message = card_message(card, text)
+        message.id = target
+        try:
+            await turn.context.update_activity(message)
+        except Exception:  # a deleted card must not undo a press that is already stored
+            log.exception("Rundekortet %s ble ikke oppdatert", round_id)
+    return card
+
+
+# Round-the-table: `runde` and «Start runde» open the form, «Start runden» posts the card.
 class RoundStart(BaseModel):
     """The form's inputs as Teams sends them (strings); checked in start_round."""
 
@@ -114,3 +229,66 @@ async def start_round(turn: Turn, data: RoundStart) -> dict[str, Any] | None:
     await refresh(turn, rnd.id or 0, activity_id=activity_id)
     return build_notice_card("Runden er startet", [f"Tema: {plain(topic)}",
                                                    "Følg runden på kortet i samtalen."])
+
+
+# `oppdatering TEKST`: a region's update for the round, written before the meeting.
+MAX_PREWRITE = 3000  # under the 4,000 a chat message may carry
+USAGE = ("Skriv **oppdatering** og teksten, for eksempel «oppdatering Vi har fått ny "
+         "næringssjef». Sekretariatet kan skrive for en region: «oppdatering Mosseregionen: …».")
+
+
+def register_prewrite(router: Router) -> None:
+    """Add the command (members write for their own region)."""
+    router.command("oppdatering", description="Skriv regionens oppdatering til runden før "
+                   "møtet")(write_update)
+
+
+def _next_meeting(turn: Turn, member: Member) -> Meeting | None:
+    groups = select(Membership.group_id).where(Membership.member_id == member.id)
+    query = (select(Meeting).join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id)
+             .where(col(MeetingGroup.group_id).in_(groups), col(Meeting.ends_at).is_not(None),
+                    Meeting.status != MeetingStatus.cancelled)
+             .order_by(col(Meeting.starts_at)))
+    now = turn.deps.clock.now()
+    return next((m for m in turn.session.exec(query) if m.ends_at and m.ends_at >= now), None)
+
+
+def _region(turn: Turn, text: str) -> tuple[Region | None, str]:
+    """The secretariat may name a region before a colon; members write for their own."""
+    member = turn.member
+    assert member is not None
+    head, sep, rest = text.partition(":")
+    if turn.is_secretariat and sep:
+        named = find_region(turn.session, head)
+        if named is not None:
+            return named, rest.strip()
+    region = turn.session.get(Region, member.region_id) if member.region_id else None
+    return region, text
+
+
+async def write_update(turn: Turn) -> None:
+    """Store the update for the member's (or named) region at the next meeting."""
+    text = turn.text.split(" ", 1)[1].strip() if " " in turn.text else ""
+    if turn.member is None or not text:
+        await turn.say(USAGE)
+        return
+    region, text = _region(turn, text)
+    if region is None or region.id is None:
+        await turn.say("Du er ikke knyttet til en region ennå. Be sekretariatet om å legge "
+                       "den inn, eller skriv oppdateringen under runden.")
+        return
+    if len(text) > MAX_PREWRITE:
+        await turn.say(f"Oppdateringen er for lang ({len(text)} tegn, maks {MAX_PREWRITE}). "
+                       "Ingenting er lagret.")
+        return
+    meeting = _next_meeting(turn, turn.member)
+    if meeting is None or meeting.id is None or meeting.starts_at is None:
+        await turn.say("Det er ikke planlagt noe møte for gruppen din ennå.")
+        return
+    save_prewrite(turn.session, meeting.id, region.id, text, turn.member.id,
+                  turn.deps.clock.now())
+    if turn.is_secretariat and region.id != turn.member.region_id:
+        audit.record(turn.session, action="round.prewrite", target=region.name,
+                     actor_member_id=turn.member.id, detail=str(meeting.id))
+    await turn.say(f"Oppdateringen for {plain(region.name)} er lagret til «{plain(meeting.title)}» "
+                   f"{date_long(meeting.starts_at)}. Den vises i runden.")

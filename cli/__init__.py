@@ -49,13 +49,17 @@ NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings
 
 def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per noun; each cli module adds its verbs in register()."""
-    import importlib
+    # Imported here, not at the top: every noun's module imports CliContext from this one.
+    from cli import cards, export, groups, innspill, manifest, meetings, members, notices, queue
+    from cli import round as round_noun
 
+    modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
+               "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
+               "export": export, "round": round_noun}
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:
-        module = importlib.import_module(f"cli.{noun}")
-        module.register(nouns)
+        modules[noun].register(nouns)
     return parser
 
 

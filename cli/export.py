@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
 from cli import CliError
 
-# Each module cli/export_<kind>.py has register(kinds) adding its own sub-parser;
-# a feature adds its kind here when its module exists.
-KINDS: tuple[str, ...] = ("innspill", "round", "attendance")
-
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the `export` noun with every feature's export kind."""
+    # Each cli/export_<kind>.py adds its own sub-parser (a new feature's kind goes here); they
+    # import write_output from this module, so they are imported when the parser is built.
+    from cli import export_attendance, export_innspill, export_round
+
     parser = nouns.add_parser("export", help="Eksport for referat og oppfølging")
     kinds = parser.add_subparsers(dest="kind", required=True)
-    for kind in KINDS:
-        importlib.import_module(f"cli.export_{kind}").register(kinds)
+    for module in (export_innspill, export_round, export_attendance):
+        module.register(kinds)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cli import CliContext, CliError
 from cli.export import write_output
-from services.attendance_export import export_text
+from services.attendance import export_text
 from storage.db import session_scope
 
 

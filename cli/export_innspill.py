@@ -7,9 +7,8 @@ from pathlib import Path
 
 from cli import CliContext, CliError
 from cli.export import write_output
-from services.innspill_export import to_csv, to_markdown
+from domain.innspill import to_csv, to_markdown
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
 from storage.db import session_scope
 from storage.innspill_models import InnspillSession
 
@@ -29,7 +28,7 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
         s = db.get(InnspillSession, args.session_id)
         if s is None:
             raise CliError(f"fant ingen innspillsøkt med id {args.session_id}")
-        rows = entry_repo.export_entries(db, s)
+        rows = repo.export_entries(db, s)
         title = f"Innspill #{s.id}: {' / '.join(repo.questions(s))}"
     write_output(to_csv(rows) if args.format == "csv" else to_markdown(title, rows), args.output)
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cli import CliContext, CliError
 from cli.export import write_output
-from delivery.round_card import summary
+from services.round import summary
 from storage.db import session_scope
 from storage.round_models import TalkRound
 

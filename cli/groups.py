@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from cli import CliContext, CliError
-from scheduler.rule_settings import RuleSettingError, parse_setting, with_setting
-from services.names import collapse_spaces
+from domain.names import collapse_spaces
+from domain.rules import RuleSettingError, parse_setting, with_setting
 from storage import audit
 from storage.db import session_scope
 from storage.groups import find_group, get_or_create_group, group_rules, list_groups

@@ -8,13 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cli import CliContext, CliError, NorwegianParser
-from services.manifest_package import (
-    ManifestError,
-    build_package,
-    fill_manifest,
-    is_guid,
-    load_template,
-)
+from services.manifest import ManifestError, build_package, fill_manifest, is_guid, load_template
 
 DEFAULT_OUTPUT = Path("build") / "faggruppe-bot.zip"
 

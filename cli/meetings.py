@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
 from cli.meetings_send import add_verbs, apply_outlook_choice, outlook_flags
-from services.agenda import parse_agenda
-from services.meeting_plan import parse_plan
+from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
 from storage.db import session_scope
 from storage.groups import find_group, get_or_create_group, list_groups
@@ -48,7 +47,9 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     show.add_argument("id", type=int)
     show.set_defaults(func=show_meeting)
     add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
-    __import__("cli.meetings_edit").meetings_edit.add_verbs(verbs)  # edit, cancel
+    from cli import meetings_edit  # it imports oslo_time from here
+
+    meetings_edit.add_verbs(verbs)  # edit, cancel
 
 
 def oslo_time(text: str, what: str) -> datetime:

@@ -8,7 +8,7 @@ import asyncio
 from cli import CliContext, CliError
 from delivery import live_cards
 from delivery.run import deliver_sendout
-from services import invitations, meeting_changes, outlook
+from services import meetings, outlook, runtime
 from storage.db import session_scope
 from storage.delivery_models import Sendout
 from storage.meeting_models import Meeting
@@ -36,7 +36,8 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
     if sendout is not None and sendout.total:
         final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout.id or 0, ctx.clock))
         told = final.by_status.get("sent", 0)
-    redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock))
+    redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock,
+                                                   runtime.render))
     return told, redrawn
 
 
@@ -62,12 +63,12 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
             found = session.get(Meeting, args.meeting_id)
             if found is not None and choice is not None:
                 outlook.set_choice(session, found, choice)
-            meeting, sendout = meeting_changes.edit(session, args.meeting_id, ctx.clock.now(),
-                                                    starts_at=start, ends_at=end, place=args.place,
-                                                    settings=ctx.settings)
-        except meeting_changes.ChangeError as exc:
+            meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
+                                             starts_at=start, ends_at=end, place=args.place,
+                                             settings=ctx.settings)
+        except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
-        when = invitations.when_text(meeting)
+        when = meetings.when_text(meeting)
         session.expunge_all()
     _patch(ctx, args.meeting_id)
     told, redrawn = _finish(ctx, sendout)
@@ -79,9 +80,9 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
     """Cancel the meeting; print how many were told."""
     with session_scope(ctx.engine) as session:
         try:
-            _meeting, sendout = meeting_changes.cancel(session, args.meeting_id, ctx.clock.now(),
-                                                       ctx.settings)
-        except meeting_changes.ChangeError as exc:
+            _meeting, sendout = meetings.cancel(session, args.meeting_id, ctx.clock.now(),
+                                                ctx.settings)
+        except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
         session.expunge_all()
     _patch(ctx, args.meeting_id)

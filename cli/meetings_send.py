@@ -15,7 +15,7 @@ from core.timefmt import span
 from delivery.graph import GraphWorker
 from delivery.run import Bar, deliver_sendout
 from delivery.sendout import Progress
-from services import meeting_send, outlook
+from services import meetings, outlook
 from storage import graph as graph_repo
 from storage.db import session_scope
 from storage.delivery_models import Delivery
@@ -39,7 +39,7 @@ def apply_outlook_choice(session: object, meeting: Meeting, choice: bool | None)
 
 async def make_graph_calls(ctx: CliContext, meeting_id: int, wait_s: float) -> None:
     """Make the meeting's recorded Graph calls until none is open or `wait_s` has passed."""
-    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock, outlook.after_call,
+    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock, meetings.outlook_hook,
                          meeting_id=meeting_id, poll_s=0.25)
     await worker.run(until_idle=True, deadline=time.monotonic() + wait_s)
 
@@ -87,9 +87,8 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
         if meeting is not None:
             apply_outlook_choice(session, meeting, getattr(args, "outlook", None))
         try:
-            sendout = meeting_send.send(session, args.meeting_id, ctx.clock.now(),
-                                        ctx.settings)
-        except meeting_send.SendError as exc:
+            sendout = meetings.send(session, args.meeting_id, ctx.clock.now(), ctx.settings)
+        except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
         sendout_id, total = sendout.id or 0, sendout.total
     graph = _has_open_calls(ctx, args.meeting_id)
@@ -127,8 +126,8 @@ def cmd_approve(args: argparse.Namespace, ctx: CliContext) -> int:
     """Schedule the invitation by the «invitation» rule."""
     with session_scope(ctx.engine) as session:
         try:
-            due = meeting_send.approve(session, args.meeting_id, ctx.clock.now())
-        except meeting_send.SendError as exc:
+            due = meetings.approve(session, args.meeting_id, ctx.clock.now())
+        except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
     print(f"Innkallingen sendes automatisk {span(due)}.")
     return 0

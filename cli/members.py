@@ -8,8 +8,8 @@ import sys
 from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
-from services.member_matching import import_rows
-from services.members_import import ImportFileError, parse_role, read_members
+from domain.members import ImportFileError, parse_role, read_members
+from services.members import import_rows
 from storage import audit
 from storage.db import session_scope
 from storage.groups import find_group, member_ids

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 
 from cli import CliContext, CliError
-from scheduler.rules import OSLO, wall
+from domain.rules import OSLO, wall
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage import graph as graph_repo
 from storage.db import session_scope

@@ -3,7 +3,7 @@
 The window is kept in the database (LiveCard.last_updated_at + dirty), and a card is
 claimed with a guarded UPDATE, so two processes never redraw the same card at once and a
 change made while a card is being drawn leaves it dirty for the next window. What a card
-shows comes from services/live_cards.py's renderer for its kind.
+shows comes from the renderer passed in (services/runtime.py: one per kind).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,18 +20,19 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import or_, update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.settings import Settings
 from delivery import background, limits
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
-from services.live_cards import render
 from storage.conversations import get_ref
 from storage.db import session_scope
 from storage.live_models import LiveCard
 
 log = logging.getLogger(__name__)
+# (session, card, now) -> the activity it should show, or None when its subject is gone.
+Renderer = Callable[[Session, LiveCard, datetime], "dict[str, Any] | None"]
 WINDOW = timedelta(seconds=5)  # Teams: a card edited many times a second gets throttled
 MAX_FAILURES = 5
 POLL_S = 0.25
@@ -51,7 +53,7 @@ def _due(now: datetime) -> Any:
                col(LiveCard.last_updated_at) <= now - WINDOW)
 
 
-def claim(engine: Engine, clock: Clock, limit: int = 20) -> list[Outgoing]:
+def claim(engine: Engine, clock: Clock, render: Renderer, limit: int = 20) -> list[Outgoing]:
     """Dirty cards whose window has passed, each taken by exactly one process."""
     out: list[Outgoing] = []
     with session_scope(engine) as session:
@@ -121,27 +123,29 @@ def _record(engine: Engine, item: Outgoing, reply: Reply) -> None:
         session.execute(stmt.values(**values))
 
 
-async def run_once(engine: Engine, settings: Settings, clock: Clock) -> int:
+async def run_once(engine: Engine, settings: Settings, clock: Clock, render: Renderer) -> int:
     """Send what is due now (the CLI after a change); returns how many calls were made."""
     done = 0
     async with new_http_session() as http:
         connector = BotConnector(http, TokenSource(settings))
-        while items := await asyncio.to_thread(claim, engine, clock):
+        while items := await asyncio.to_thread(claim, engine, clock, render):
             for item in items:
                 await send(engine, connector, item)
             done += len(items)
     return done
 
 
-async def run(engine: Engine, settings: Settings, clock: Clock, stop: asyncio.Event) -> None:
+async def run(engine: Engine, settings: Settings, clock: Clock, render: Renderer,
+              stop: asyncio.Event) -> None:
     """Poll until stopped; a failure is logged, and the card stays dirty for a later try."""
     async def step(connector: BotConnector) -> None:
-        for item in await asyncio.to_thread(claim, engine, clock):
+        for item in await asyncio.to_thread(claim, engine, clock, render):
             await send(engine, connector, item)
 
     await background.poll(settings, stop, step, "Oppdatering av kort", POLL_S)
 
 
-def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
+def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,
+           render: Renderer) -> None:
     """Start the sender with the app and stop it before the engine is disposed."""
-    background.attach(app, lambda stop: run(engine, settings, clock, stop))
+    background.attach(app, lambda stop: run(engine, settings, clock, render, stop))

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from core.clock import Clock
 from core.settings import Settings
 from delivery import background
 from delivery.connector import BotConnector
-from delivery.round_card import round_activity
 from storage.conversations import get_ref
 from storage.db import session_scope
 from storage.round_models import RoundNudge, TalkRound
 
 log = logging.getLogger(__name__)
 POLL_S = 0.25
+# (session, round) -> the round card's activity; the round feature passes it in at start.
+DrawRound = Callable[[Session, TalkRound], dict[str, Any]]
 
 
 @dataclass
@@ -34,7 +36,7 @@ class Outgoing:
     card_update: tuple[str, dict[str, Any]] | None  # (activity id, activity) to PUT
 
 
-def claim(engine: Engine, clock: Clock) -> list[Outgoing]:
+def claim(engine: Engine, clock: Clock, draw: DrawRound) -> list[Outgoing]:
     """Pending nudges, each taken by exactly one process (guarded status change)."""
     out: list[Outgoing] = []
     with session_scope(engine) as session:
@@ -51,7 +53,7 @@ def claim(engine: Engine, clock: Clock) -> list[Outgoing]:
             if rnd is None or ref is None:
                 log.warning("Runde %s: ingen samtale å skrive til", nudge.round_id)
                 continue
-            card = ((rnd.activity_id, round_activity(session, rnd))
+            card = ((rnd.activity_id, draw(session, rnd))
                     if nudge.refresh_card and rnd.activity_id else None)
             out.append(Outgoing(nudge.id or 0, ref.service_url, rnd.conversation_id,
                                 nudge.text, card))
@@ -72,15 +74,17 @@ async def send(connector: BotConnector, item: Outgoing) -> None:
         log.warning("Påminnelse i runden ble ikke sendt: HTTP %s", reply.status)
 
 
-async def run(engine: Engine, settings: Settings, clock: Clock, stop: asyncio.Event) -> None:
+async def run(engine: Engine, settings: Settings, clock: Clock, draw: DrawRound,
+              stop: asyncio.Event) -> None:
     """Poll for nudges until stopped; a failure is logged, never retried into a flood."""
     async def step(connector: BotConnector) -> None:
-        for item in await asyncio.to_thread(claim, engine, clock):
+        for item in await asyncio.to_thread(claim, engine, clock, draw):
             await send(connector, item)
 
     await background.poll(settings, stop, step, "Påminnelser i runden", POLL_S)
 
 
-def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
+def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,
+           draw: DrawRound) -> None:
     """Start the sender with the app and stop it before the engine is disposed."""
-    background.attach(app, lambda stop: run(engine, settings, clock, stop))
+    background.attach(app, lambda stop: run(engine, settings, clock, draw, stop))

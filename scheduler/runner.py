@@ -11,8 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock
-from scheduler.store import Handler, run_due
-from scheduler.tasks import HANDLERS
+from scheduler.store import Handler, Jobs, run_due
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +28,11 @@ async def tick(engine: Engine, clock: Clock, handlers: dict[str, Handler],
 class SchedulerService:
     """An in-memory APScheduler (no shared job store: two of those fire twice)."""
 
-    def __init__(self, engine: Engine, clock: Clock, on_enqueued: Callable[[], None] | None = None,
-                 interval_s: float = 0.5, handlers: dict[str, Handler] | None = None) -> None:
+    def __init__(self, engine: Engine, clock: Clock, handlers: Jobs,
+                 on_enqueued: Callable[[], None] | None = None, interval_s: float = 0.5) -> None:
         self.engine, self.clock, self.on_enqueued = engine, clock, on_enqueued
         self.interval_s = interval_s
-        self.handlers = handlers or HANDLERS
+        self.handlers = handlers
         self._scheduler = AsyncIOScheduler(timezone=UTC)
 
     def start(self) -> None:

@@ -17,6 +17,15 @@ from storage.delivery_models import ScheduledJob
 
 log = logging.getLogger(__name__)
 Handler = Callable[..., None]  # module-level: handler(session, now, **plain_ids)
+# Job kind -> its handler. The scheduler knows kinds only by name: each feature adds its own
+# handlers at start (services/<feature>.register_jobs), so no feature code is imported here.
+Jobs = dict[str, Handler]
+
+
+def register(jobs: Jobs, kind: str, handler: Handler) -> None:
+    """Add a feature's handler for one job kind; two features claiming one kind is a bug."""
+    if jobs.setdefault(kind, handler) is not handler:
+        raise ValueError(f"jobbtypen {kind} er registrert to ganger")
 
 
 def schedule(session: Session, kind: str, key: str, args: dict[str, Any], due_at: datetime,

@@ -16,7 +16,7 @@ from core.settings import Settings, load_settings
 from core.timefmt import to_oslo
 from storage.delivery import insert_ignore
 from storage.meeting_models import Meeting, MeetingStatus
-from storage.meetings_extra_models import AppSecret
+from storage.models import AppSecret
 
 VALID_AFTER = timedelta(days=60)  # a link keeps working this long after the meeting
 _keys: dict[str, bytes] = {}

@@ -10,6 +10,7 @@ import hashlib
 import html
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,15 +23,13 @@ from core.settings import Settings
 from core.timefmt import to_oslo
 from delivery.graph import Outcome
 from delivery.sendout import enqueue
-from services import invitations
 from services.ics import link_settings
 from storage import graph as calls
 from storage import rsvp as rsvp_repo
 from storage.delivery_models import Delivery
 from storage.graph_models import GraphCall, OutlookEvent
-from storage.meeting_cards import mark_dirty, track_copies
 from storage.meeting_models import AgendaItem, AgendaKind, Meeting, MeetingFormat, MeetingStatus
-from storage.meetings import agenda_items, documents
+from storage.meetings import agenda_items, documents, invited_groups, mark_dirty
 from storage.models import Member, Role
 
 FEATURE = "calendar"
@@ -40,6 +39,15 @@ TEAMS_FORMATS = (MeetingFormat.digital, MeetingFormat.hybrid)
 TIME_ZONE = "Europe/Oslo"  # Graph takes IANA names as well as "W. Europe Standard Time"
 URGENT = ("start", "end", "location", "attendees", "isOnlineMeeting", "onlineMeetingProvider")
 NOTICE = "outlook_notice"
+# The invitation send-out's ledger key (services/meetings.py owns it; this module sits beside it
+# and may not import it, since meetings calls in here).
+INVITATION_PURPOSE = "invitation"
+# Rebuilds the invitation copies from the database (services/meetings.refresh_sent).
+Refresh = Callable[[Session, Meeting, datetime], None]
+
+
+def _invitation_subject(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
 
 
 def _settings(settings: Settings | None) -> Settings:
@@ -88,7 +96,8 @@ def body_html(session: Session, meeting: Meeting, bot_name: str,
               skip_kinds: tuple[str, ...] = ()) -> str:
     """The event's HTML body: agenda, documents, preparation, a hand-made link (all escaped)."""
     mid = meeting.id or 0
-    parts = [f"<p>{_e(invitations.group_names(session, mid))}</p>"]
+    groups = " og ".join(sorted(g.name for g in invited_groups(session, mid)))
+    parts = [f"<p>{_e(groups)}</p>"]
     items: list[AgendaItem] = [a for a in agenda_items(session, mid) if a.kind not in skip_kinds]
     if items:
         parts.append("<h3>Sakskart</h3><ol>" + "".join(
@@ -198,8 +207,8 @@ def on_send(session: Session, meeting: Meeting, now: datetime,
 def hold_invitations(session: Session, meeting_id: int, until: datetime) -> None:
     """The invitation copies wait (at most until `until`) for the join URL."""
     session.execute(update(Delivery).where(
-        col(Delivery.purpose) == invitations.PURPOSE,
-        col(Delivery.subject) == invitations.subject(meeting_id),
+        col(Delivery.purpose) == INVITATION_PURPOSE,
+        col(Delivery.subject) == _invitation_subject(meeting_id),
         col(Delivery.status) == "pending", col(Delivery.attempts) == 0,
         col(Delivery.next_attempt_at) < until).values(next_attempt_at=until))
 
@@ -307,23 +316,22 @@ def tell_secretariat(session: Session, meeting: Meeting, key: str, title: str,
         enqueue(session, NOTICE, f"meeting:{meeting.id}:{key}", member_id, activity, now)
 
 
-def release_invitations(session: Session, meeting: Meeting, now: datetime) -> int:
+def release_invitations(session: Session, meeting: Meeting, now: datetime,
+                        refresh: Refresh) -> int:
     """Held copies go now with the current card; copies already sent are redrawn. Sent count."""
-    mid = meeting.id or 0
-    subject = invitations.subject(mid)
-    activity = invitations.activity_for(invitations.card_for(session, meeting, now), meeting)
+    subject = _invitation_subject(meeting.id or 0)
     session.execute(update(Delivery).where(
-        col(Delivery.purpose) == invitations.PURPOSE, col(Delivery.subject) == subject,
-        col(Delivery.status) == "pending")
-        .values(payload=json.dumps(activity), next_attempt_at=now))
+        col(Delivery.purpose) == INVITATION_PURPOSE, col(Delivery.subject) == subject,
+        col(Delivery.status) == "pending").values(next_attempt_at=now))
+    refresh(session, meeting, now)  # new payloads for the held, a redraw for the delivered
     sent = session.exec(select(Delivery.id).where(
-        Delivery.purpose == invitations.PURPOSE, Delivery.subject == subject,
+        Delivery.purpose == INVITATION_PURPOSE, Delivery.subject == subject,
         col(Delivery.status).in_(("sent", "sending")))).all()
-    track_copies(session, mid, subject)  # also marks the channel summary for a redraw
     return len(sent)
 
 
-def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetime) -> None:
+def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetime,
+               refresh: Refresh) -> None:
     """The worker's hook, in the transaction that records a final outcome."""
     meeting = session.get(Meeting, call.meeting_id)
     if meeting is None:
@@ -340,7 +348,7 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
         row.problem, row.created_at = "", now
         session.add(row)
         session.flush()
-        late = release_invitations(session, meeting, now) if meeting.invited_at else 0
+        late = release_invitations(session, meeting, now, refresh) if meeting.invited_at else 0
         mark_dirty(session, meeting.id or 0, kind=None)
         if late and row.join_url:
             tell_secretariat(session, meeting, f"late:g{row.generation}",
@@ -368,7 +376,7 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
     row.problem = "forbidden" if reply.status in (401, 403) else "failed"
     session.add(row)
     if call.operation == "create" and meeting.invited_at:
-        release_invitations(session, meeting, now)  # the cards stop waiting for the link
+        release_invitations(session, meeting, now, refresh)  # no more waiting for the link
     tell_secretariat(session, meeting, f"failed:{call.id}",
                      "Outlook-møtet kunne ikke lages" if call.operation == "create"
                      else "Outlook-møtet kunne ikke oppdateres",

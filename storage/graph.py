@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.delivery import insert_ignore
 from storage.graph_models import GraphCall, OutlookEvent
-from storage.meetings_extra_models import AppSecret
+from storage.models import AppSecret
 
 log = logging.getLogger(__name__)
 OPEN = ("pending", "sending")

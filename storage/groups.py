@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from scheduler.rule_settings import rules_from_json
-from scheduler.rules import Rule
-from services.names import collapse_spaces, group_key
+from domain.names import collapse_spaces, group_key
+from domain.rules import Rule, rules_from_json
 from storage.models import Member, Membership, WorkingGroup
 
 DEFAULT_GROUP_NAME = "Faggruppe for næringssamarbeid"

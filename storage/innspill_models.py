@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from domain.innspill import Anonymity, InnspillStatus
 from storage.types import utc_column, utcnow
-
-
-class InnspillStatus(enum.StrEnum):
-    draft = "draft"
-    open = "open"
-    closed = "closed"
-    voting = "voting"
-    done = "done"
-
-
-class Anonymity(enum.StrEnum):
-    named = "named"  # everyone sees who wrote what
-    members = "members"  # author stored, shown to the secretariat only
-    full = "full"  # no author on entries at all
 
 
 class InnspillSession(SQLModel, table=True):

@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from domain.meetings import AgendaKind, MeetingFormat, MeetingStatus, RsvpAnswer
 from storage.types import utc_column, utcnow
-
-
-class MeetingFormat(enum.StrEnum):
-    digital = "digital"
-    physical = "physical"
-    hybrid = "hybrid"
-    webinar = "webinar"
-    conference = "conference"
-    study_trip = "study_trip"
-
-
-class MeetingStatus(enum.StrEnum):
-    planned = "planned"
-    date_tba = "date_tba"
-    tentative = "tentative"
-    invited = "invited"
-    held = "held"
-    cancelled = "cancelled"
-
-
-class AgendaKind(enum.StrEnum):
-    approval = "approval"
-    discussion = "discussion"
-    orientation = "orientation"
-    round = "round"
-    workshop = "workshop"
-    other_business = "other_business"
-
-
-class RsvpAnswer(enum.StrEnum):
-    physical = "physical"  # «Kommer (fysisk)»
-    digital = "digital"  # «Kommer (digitalt)»
-    no = "no"  # «Kommer ikke»
-    maybe = "maybe"  # «Usikker»
 
 
 class Meeting(SQLModel, table=True):

@@ -1,24 +1,30 @@
-"""Meetings repository: create, find, list; the groups invited and who they invite."""
+"""Meetings repository: create, find, list; who is invited; whose chat; cards kept current."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlmodel import Session, col, select
 
-from scheduler.rules import Rule
-from services.agenda import ParsedItem
+from domain.meetings import ParsedItem
+from domain.rules import Rule
+from storage import live_cards
+from storage.delivery_models import Delivery
 from storage.groups import group_rules
+from storage.live_cards import Tracked
+from storage.live_models import LiveCard
 from storage.meeting_models import (
     AgendaItem,
     Meeting,
     MeetingDocument,
     MeetingGroup,
+    MeetingStatus,
     ProgrammeItem,
 )
-from storage.models import Member, Membership, WorkingGroup
+from storage.models import ConversationKind, ConversationRef, Member, Membership, WorkingGroup
 
 
 def create_meeting(session: Session, groups: Sequence[WorkingGroup], now: datetime,
@@ -123,3 +129,82 @@ def meeting_rules(session: Session, meeting_id: int) -> dict[str, Rule]:
     """The scheduling rules of the meeting's (first) group; a joint meeting follows the first."""
     groups = invited_groups(session, meeting_id)
     return group_rules(session, groups[0].id if groups else None)
+
+
+# Which meeting a Teams chat belongs to, for meeting events (participants joining).
+MARGIN = timedelta(minutes=30)  # people join a little early and stay a little late
+
+
+def meeting_for_chat(session: Session, conversation_id: str, team_id: str | None,
+                     now: datetime) -> Meeting | None:
+    """The meeting whose join link names this chat, else the group's meeting under way."""
+    under_way = select(Meeting).where(
+        col(Meeting.status).in_([MeetingStatus.invited, MeetingStatus.held]),
+        col(Meeting.starts_at) <= now + MARGIN, col(Meeting.ends_at) >= now - MARGIN)
+    thread = conversation_id.split(";")[0]
+    for meeting in session.exec(under_way.order_by(col(Meeting.starts_at))):
+        # A Teams join link carries the meeting chat's thread id, URL-encoded.
+        url = meeting.online_url.casefold()  # %3a and %3A alike
+        if thread and (thread.casefold() in url or quote(thread, safe="").casefold() in url):
+            return meeting
+    if team_id is None:
+        ref = session.exec(select(ConversationRef).where(
+            ConversationRef.conversation_id == conversation_id)).first()
+        team_id = ref.team_id if ref else None
+    if not team_id:
+        return None
+    groups = select(WorkingGroup.id).where(WorkingGroup.team_id == team_id)
+    return session.exec(under_way.join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id)
+                        .where(col(MeetingGroup.group_id).in_(groups))
+                        .order_by(col(Meeting.starts_at))).first()
+
+
+SUMMARY, INVITATION = "summary", "invitation"
+
+
+# Meeting cards kept current (channel summaries, invitation copies), over storage/live_cards.
+def linked_channels(session: Session, meeting_id: int) -> list[ConversationRef]:
+    """One installed channel per invited group whose team the bot is in."""
+    teams = session.exec(select(WorkingGroup.team_id).join(
+        MeetingGroup, col(MeetingGroup.group_id) == WorkingGroup.id)
+        .where(MeetingGroup.meeting_id == meeting_id, col(WorkingGroup.team_id).is_not(None)))
+    found: dict[str, ConversationRef] = {}
+    for team_id in teams:
+        ref = session.exec(select(ConversationRef).where(
+            ConversationRef.kind == ConversationKind.channel, ConversationRef.team_id == team_id,
+            ConversationRef.installed == True)  # noqa: E712
+            .order_by(col(ConversationRef.installed_at))).first()
+        if ref is not None:
+            found.setdefault(ref.conversation_id, ref)
+    return list(found.values())
+
+
+def add_summaries(session: Session, meeting_id: int) -> int:
+    """A summary card to post in each linked channel (once per channel); how many are new."""
+    return live_cards.track(session, [Tracked(SUMMARY, meeting_id, ref.conversation_id)
+                                      for ref in linked_channels(session, meeting_id)])
+
+
+def mark_dirty(session: Session, meeting_id: int, kind: str | None = SUMMARY) -> None:
+    """The counts changed: the sender redraws these cards (None: both kinds) in their window."""
+    for each in (SUMMARY, INVITATION) if kind is None else (kind,):
+        live_cards.mark_dirty(session, each, meeting_id)
+
+
+def track_copies(session: Session, meeting_id: int, subject: str) -> int:
+    """Every invitation copy Teams accepted becomes a card to redraw; all cards are marked."""
+    sent = session.exec(select(Delivery).where(
+        Delivery.purpose == "invitation", Delivery.subject == subject, Delivery.status == "sent",
+        col(Delivery.activity_id).is_not(None), col(Delivery.conversation_id).is_not(None)))
+    new = live_cards.track(session, [
+        Tracked(INVITATION, meeting_id, d.conversation_id or "", d.member_id, d.activity_id)
+        for d in sent])
+    mark_dirty(session, meeting_id, kind=None)
+    return new
+
+
+def cards(session: Session, meeting_id: int, kind: str | None = None) -> list[LiveCard]:
+    """The meeting's tracked cards (for tests and the status)."""
+    kinds = (SUMMARY, INVITATION) if kind is None else (kind,)
+    found = [c for each in kinds for c in live_cards.cards(session, each, meeting_id)]
+    return sorted(found, key=lambda c: c.id or 0)

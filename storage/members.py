@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from services.names import name_key
+from domain.names import name_key
 from storage.groups import add_membership, get_or_create_group
 from storage.models import Member
 from storage.types import utcnow

@@ -1,4 +1,4 @@
-"""Tables of the Foundation: groups, regions, members, conversations, audit."""
+"""Tables of the Foundation: groups, regions, members, conversations, audit, generated secrets."""
 
 from __future__ import annotations
 
@@ -8,13 +8,8 @@ from datetime import datetime
 from sqlalchemy import Column, String, Text
 from sqlmodel import Field, SQLModel
 
+from domain.members import Role
 from storage.types import utc_column, utcnow
-
-
-class Role(enum.StrEnum):
-    secretariat = "secretariat"
-    member = "member"
-    guest = "guest"
 
 
 class WorkingGroup(SQLModel, table=True):
@@ -23,7 +18,7 @@ class WorkingGroup(SQLModel, table=True):
     name: str = Field(max_length=200)
     name_key: str = Field(max_length=200, unique=True, index=True)
     team_id: str | None = Field(default=None, max_length=200, index=True)
-    # This group's changes to the scheduling rules, as JSON (scheduler/rules.py reads it).
+    # This group's changes to the scheduling rules, as JSON (domain/rules.py reads it).
     rules: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
@@ -103,3 +98,14 @@ class AuditEntry(SQLModel, table=True):
     target: str = Field(default="", max_length=400)
     outcome: str = Field(default="ok", max_length=20)
     detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+# Generated keys kept across restarts (the tracked cards moved to storage/live_models.py).
+class AppSecret(SQLModel, table=True):
+    """A generated key kept across restarts (the calendar links' HMAC key, when none is set)."""
+
+    __tablename__ = "app_secret"
+    name: str = Field(primary_key=True, max_length=50)
+    value: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow,
+                                 sa_column=utc_column())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from services.regions import CANONICAL_REGIONS, aliases_of, region_key, resolve_region
+from domain.regions import CANONICAL_REGIONS, aliases_of, region_key, resolve_region
 from storage.models import Region, RegionAlias
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from services.round_machine import OrderMode, RoundStatus, SlotState
+from domain.round import OrderMode, RoundStatus, SlotState
 from storage.types import utc_column, utcnow
 
 

@@ -14,9 +14,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.db import table
-from storage.meeting_cards import mark_dirty
 from storage.meeting_models import Meeting, MeetingGroup, ProgrammeItem, ProgrammeRsvp, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
+from storage.meetings import mark_dirty
 from storage.models import Member, Membership
 
 YES = (Answer.physical, Answer.digital)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from services.names import name_key
+from domain.names import name_key
 from storage.groups import add_membership, get_or_create_group
 from storage.models import Member, Role
 from tests.harness import activity, card_nodes

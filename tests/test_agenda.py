@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.agenda import kind_of, parse_agenda
+from domain.meetings import kind_of, parse_agenda
 from storage.meeting_models import AgendaKind
 
 SEED = (Path(__file__).parent / "fixtures" / "seed000_agenda.txt").read_text(encoding="utf-8")

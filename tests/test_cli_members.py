@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 import cli
 from core.settings import load_settings
-from services.names import name_key
+from domain.names import name_key
 from storage.db import make_engine, session_scope
 from storage.models import AuditEntry, Member
 

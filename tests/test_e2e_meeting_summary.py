@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 from core.settings import Settings
 from services import ics
-from services.meeting_send import send
+from services.meetings import send
 from storage.db import session_scope
-from storage.meeting_cards import SUMMARY, cards
+from storage.meetings import SUMMARY, cards
 from tests.harness import TEAM_ID, card_of, card_text
 from tests.meeting_cards_support import channel_posts, puts, until
 from tests.test_e2e_meetings import answer

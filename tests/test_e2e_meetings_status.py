@@ -10,7 +10,7 @@ from sqlmodel import select
 from cli import CliContext
 from cli.export_attendance import cmd_export
 from core.settings import Settings
-from services.meeting_send import send
+from services.meetings import send
 from storage.db import session_scope
 from storage.meeting_models import Attendance, Rsvp
 from storage.models import AuditEntry, Member

@@ -13,7 +13,7 @@ from sqlmodel import select
 from cli import CliContext
 from cli.meetings_edit import cmd_edit
 from core.clock import FrozenClock
-from services import meeting_send
+from services import meetings
 from storage import graph as graph_repo
 from storage.db import session_scope
 from storage.graph_models import GraphCall
@@ -124,7 +124,7 @@ async def test_sent_meeting_gets_one_event_and_follows_edits_until_cancelled(gra
         s.flush()
         s.add(Membership(group_id=1, member_id=new.id or 0))
     with session_scope(bot.engine) as s:
-        meeting_send.send(s, mid, bot.clock.now(), bot.settings)
+        meetings.send(s, mid, bot.clock.now(), bot.settings)
     await until(lambda: len(graph.of("update")) == 2)
     added = graph.of("update")[1].body
     assert set(added) == {"attendees"} and len(added["attendees"]) == 43

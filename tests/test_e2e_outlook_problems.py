@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from core.clock import FrozenClock
-from services import meeting_changes
+from services import meetings
 from storage import graph as graph_repo
 from storage.db import session_scope
 from storage.delivery_models import Delivery
@@ -69,7 +69,7 @@ async def test_event_deleted_by_hand_is_reported_and_recreated_with_a_new_transa
     first = event(bot, mid)
     graph.delete_by_hand(first.event_id)
     with session_scope(bot.engine) as s:
-        meeting_changes.edit(s, mid, bot.clock.now(), place="Rådhuset", settings=bot.settings)
+        meetings.edit(s, mid, bot.clock.now(), place="Rådhuset", settings=bot.settings)
     await until(lambda: any("Outlook-møtet er slettet" in str(a)
                             for a in secretariat_notices(bot)))
     notice = next(card_of(a) for a in secretariat_notices(bot)

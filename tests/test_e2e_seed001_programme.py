@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from cli import CliContext
 from cli.export_attendance import cmd_export
 from core.settings import Settings
-from services.meeting_send import send
+from services.meetings import send
 from storage import meetings as repo
 from storage.db import session_scope
 from storage.groups import add_membership, get_or_create_group

@@ -11,7 +11,7 @@ from sqlmodel import select
 from core.clock import FrozenClock
 from core.settings import Settings
 from delivery.graph import MAX_ATTEMPTS, GraphWorker
-from services import meeting_send, outlook
+from services import meetings, outlook
 from storage import graph as graph_repo
 from storage.db import session_scope
 from storage.delivery_models import Delivery
@@ -37,13 +37,13 @@ def sent(engine, settings: Settings, clock: FrozenClock, **overrides) -> int:
     seed_members(engine, "http://127.0.0.1:9/")
     mid = seed_meeting(engine, format=MeetingFormat.digital, place="", **overrides)
     with session_scope(engine) as s:
-        meeting_send.send(s, mid, clock.now(), settings)
+        meetings.send(s, mid, clock.now(), settings)
     return mid
 
 
 async def work(engine, settings, clock, mid: int, seconds: float = 1.0, **kw) -> GraphWorker:
     """Let one worker make whatever is due for `seconds`."""
-    worker = GraphWorker(engine, settings, clock, outlook.after_call, meeting_id=mid,
+    worker = GraphWorker(engine, settings, clock, meetings.outlook_hook, meeting_id=mid,
                          poll_s=0.05, **kw)
     await worker.run(until_idle=True, deadline=time.monotonic() + seconds)
     return worker
@@ -127,9 +127,7 @@ async def test_patch_waits_for_the_create_of_its_meeting(engine, clock, graph) -
     await work(engine, settings, clock, mid, 0.3)
     with session_scope(engine) as s:
         # The create was tried (Graph may have it): the edit becomes a PATCH queued behind it.
-        from services import meeting_changes
-
-        meeting_changes.edit(s, mid, clock.now(), place="Rådhuset", settings=settings)
+        meetings.edit(s, mid, clock.now(), place="Rådhuset", settings=settings)
     assert [c.operation for c in graph_repo_calls(engine)] == ["create", "update"]
     await work(engine, settings, clock, mid, 0.3)
     assert graph.of("update") == []  # not before its event exists

@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 import cli
 from cli import CliContext
 from core.settings import Settings
-from scheduler.rule_settings import RuleSettingError, parse_setting, rules_from_json
-from services import meeting_send
+from domain.rules import RuleSettingError, parse_setting, rules_from_json
+from services import meetings
 from storage import meetings as meeting_repo
 from storage.db import session_scope
 from storage.delivery_models import ScheduledJob
@@ -48,7 +48,7 @@ def test_cli_sets_rules_and_approve_follows_them(db_url, clock, capsys):
         group = get_or_create_group(s, GROUP)
         m = meeting_repo.create_meeting(s, [group], clock.now(), title="Møte", starts_at=start,
                                         ends_at=start + timedelta(hours=2))
-        due = meeting_send.approve(s, m.id or 0, clock.now())
+        due = meetings.approve(s, m.id or 0, clock.now())
     assert due == datetime(2026, 11, 30, 7, 0, tzinfo=UTC), "10 days before at 08.00 Oslo"
     code = cli.main(["groups", "rules", GROUP, "--set", "invitation.farge=blå"], ctx)
     _, err = capsys.readouterr()

@@ -7,11 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from scheduler.innspill_jobs import close_at_deadline, remind_silent
-from services.innspill_export import ExportEntry, to_csv, to_markdown
-from services.innspill_groups import Pick, assign, group_label
+from domain.innspill import ExportEntry, Pick, assign, group_label, to_csv, to_markdown
+from services.innspill import close_at_deadline, remind_silent
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
 from storage.delivery_models import Delivery
 from storage.innspill_models import InnspillStatus
 from storage.models import Member
@@ -54,16 +52,16 @@ def test_text_limits_and_merge_and_hidden(engine):
         s = repo.create(db, questions_=["Q"], areas_=[], now=NOW, group_id=1)
         repo.advance(s, "open", NOW)
         with pytest.raises(repo.InnspillError, match="tomt"):
-            entry_repo.add_entry(db, s, members[0], "   ", 0, NOW)
+            repo.add_entry(db, s, members[0], "   ", 0, NOW)
         with pytest.raises(repo.InnspillError, match="for langt .1001 tegn"):
-            entry_repo.add_entry(db, s, members[0], "x" * 1001, 0, NOW)
-        a, _ = entry_repo.add_entry(db, s, members[0], "Arbeidskraft", 0, NOW)
-        b, _ = entry_repo.add_entry(db, s, members[1], "arbeidskraft!", 0, NOW)
-        entry_repo.merge(db, s, b.id or 0, a.id or 0)
-        assert [e.id for e in entry_repo.entries(db, s)] == [a.id]
-        assert len(entry_repo.entries(db, s, visible_only=False)) == 2, "merged one is kept"
+            repo.add_entry(db, s, members[0], "x" * 1001, 0, NOW)
+        a, _ = repo.add_entry(db, s, members[0], "Arbeidskraft", 0, NOW)
+        b, _ = repo.add_entry(db, s, members[1], "arbeidskraft!", 0, NOW)
+        repo.merge(db, s, b.id or 0, a.id or 0)
+        assert [e.id for e in repo.entries(db, s)] == [a.id]
+        assert len(repo.entries(db, s, visible_only=False)) == 2, "merged one is kept"
         with pytest.raises(repo.InnspillError):
-            entry_repo.merge(db, s, a.id or 0, a.id or 0)
+            repo.merge(db, s, a.id or 0, a.id or 0)
 
 
 def test_export_markdown_matches_fixture_and_csv_keeps_text_as_written():
@@ -84,7 +82,7 @@ def test_reminder_goes_only_to_members_who_wrote_nothing(engine):
         repo.advance(s, "open", NOW)
         writer = db.get(Member, ids[0])
         assert writer is not None
-        entry_repo.add_entry(db, s, writer, "Noe", 0, NOW)
+        repo.add_entry(db, s, writer, "Noe", 0, NOW)
         remind_silent(db, NOW, session_id=s.id or 0)
         remind_silent(db, NOW, session_id=s.id or 0)  # idempotent through the ledger
         rows = db.exec(select(Delivery).where(Delivery.purpose == "reminder:input_deadline"))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cards.invitation import build_invitation_card
-from cards.meeting_samples import SEED001_PROGRAMME, samples, seed000_view
+from cards.invitation import SEED001_PROGRAMME, build_invitation_card, samples, seed000_view
 from tests.harness import card_text
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from services.manifest_package import (
+from services.manifest import (
     MANIFEST_DIR,
     ManifestError,
     build_package,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from services.meeting_plan import parse_plan
+from domain.meetings import parse_plan
 from storage.meeting_models import MeetingFormat, MeetingStatus
 
 PLAN = (Path(__file__).parent / "fixtures" / "seed002_meeting_plan.txt").read_text(

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from services.member_matching import RowOutcome, import_rows
-from services.members_import import ImportFileError, parse_members, read_members
-from services.names import name_key
+from domain.members import ImportFileError, parse_members, read_members
+from domain.names import name_key
+from services.members import RowOutcome, import_rows
 from storage.db import session_scope
 from storage.members import IdentityConflict, find_for_identity, guest_home_email, link_identity
 from storage.models import Member, Membership, Region, Role, WorkingGroup

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.names import display_name, group_key, is_near_match, name_key, within_one_edit
-from services.regions import CANONICAL_REGIONS, region_key, resolve_region
+from domain.names import display_name, group_key, is_near_match, name_key, within_one_edit
+from domain.regions import CANONICAL_REGIONS, region_key, resolve_region
 
 
 @pytest.mark.parametrize(

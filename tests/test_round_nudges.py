@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from core.settings import Settings
 from scheduler.store import run_due
-from scheduler.tasks import HANDLERS
+from services.runtime import job_handlers
 from storage.delivery_models import ScheduledJob
 from storage.round_models import TalkRound
 from tests.harness import activity, card_text
@@ -65,7 +65,7 @@ async def test_nudges_auto_advance_and_restart_in_group_chat(bot):
         assert s.exec(select(TalkRound)).one().meeting_id is None
     # 29 s in: nothing of the round is due yet (both of its jobs stay pending).
     bot.clock.set(t0 + timedelta(seconds=29))
-    run_due(bot.engine, bot.clock.now(), HANDLERS)
+    run_due(bot.engine, bot.clock.now(), job_handlers())
     with Session(bot.engine) as s:
         jobs = s.exec(select(ScheduledJob).where(ScheduledJob.kind == "round_nudge")).all()
         assert sorted((j.key, j.status) for j in jobs) == [("1:1:end", "pending"),
@@ -105,7 +105,7 @@ async def test_nudges_auto_advance_and_restart_in_group_chat(bot):
         # Jobs of a finished round may stay queued, but they must say nothing when due.
         before = len(texts(bot))
         bot.clock.set(t0 + timedelta(minutes=5))
-        run_due(bot.engine, bot.clock.now(), HANDLERS)
+        run_due(bot.engine, bot.clock.now(), job_handlers())
         assert [t for t in texts(bot)[before:] if not t.startswith("**Runden")] == []
         assert len(pending) >= 1
         summary = next(t for t in texts(bot) if t.startswith("**Runden – tema Status**"))

@@ -6,14 +6,13 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from services.round_machine import OrderMode
+from domain.round import OrderMode
 from storage import meetings as meeting_repo
 from storage.groups import add_membership, get_or_create_group
 from storage.models import AuditEntry, Member, Role
 from storage.regions import region_for_organisation
 from storage.round_models import RoundPrewrite
-from storage.round_people import SlotDraft
-from storage.rounds import create_round, slots
+from storage.rounds import SlotDraft, create_round, slots
 from tests.harness import ANNE_AAD
 
 START = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)

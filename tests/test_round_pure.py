@@ -17,8 +17,8 @@ from cards.round import (
     samples,
 )
 from core.settings import load_settings
-from services import round_machine as rm
-from services.round_summary import SummarySlot, summary_markdown
+from domain import round as rm
+from domain.round import SummarySlot, summary_markdown
 from tests.harness import card_text
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from services.member_matching import import_rows
-from services.members_import import read_members
+from domain.members import read_members
+from services.members import import_rows
 from storage.db import session_scope
 from storage.groups import get_or_create_group
 from storage.meeting_models import AgendaItem, Meeting, MeetingDocument, MeetingGroup

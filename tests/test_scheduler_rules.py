@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from scheduler.rules import DEFAULT_RULES, OSLO, due_time, expiry, into_working_hours, rules_with
+from domain.rules import DEFAULT_RULES, OSLO, due_time, expiry, into_working_hours, rules_with
 
 
 def oslo(year: int, month: int, day: int, hour: int, minute: int) -> datetime:

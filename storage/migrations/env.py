@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-
 from alembic import context
 from sqlmodel import SQLModel
 
-import storage
-
-# Every table module registers itself: storage/models.py and storage/*_models.py.
-for _mod in pkgutil.iter_modules(storage.__path__):
-    if _mod.name == "models" or _mod.name.endswith("_models"):
-        importlib.import_module(f"storage.{_mod.name}")
+# Every table module registers its tables on import: storage/models.py and each
+# storage/*_models.py (a new one goes here; tests/test_layers.py checks the list).
+from storage import (  # noqa: F401
+    delivery_models,
+    graph_models,
+    innspill_models,
+    live_models,
+    meeting_models,
+    models,
+    round_models,
+)
 
 target_metadata = SQLModel.metadata
 connection = context.config.attributes.get("connection")

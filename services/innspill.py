@@ -1,4 +1,4 @@
-"""The shared innspill card (counts, groups, entries) as the database has it now."""
+"""Workshop input, the use cases: the shared live card, the deadline reminder and closing."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from cards.common import attachment
-from cards.innspill_live import LiveEntry, LiveGroup, LiveView, build_live_card
+from cards.innspill import LiveEntry, LiveGroup, LiveView, build_live_card
 from core.timefmt import span
-from services.innspill_groups import group_label
+from delivery.sendout import enqueue, notice_activity
+from domain.innspill import group_label
+from scheduler.store import Jobs, register
 from storage import innspill as repo
-from storage import innspill_entries as entry_repo
-from storage.innspill_models import Anonymity, InnspillParticipant, InnspillSession
+from storage import live_cards
+from storage.innspill_models import Anonymity, InnspillParticipant, InnspillSession, InnspillStatus
 from storage.live_models import LiveCard
-from storage.models import Member
+from storage.models import Member, Membership
 
 
 def live_view(db: Session, s: InnspillSession) -> LiveView:
@@ -23,7 +25,7 @@ def live_view(db: Session, s: InnspillSession) -> LiveView:
     people = {m.id: m for m in db.exec(select(Member).join(
         InnspillParticipant, col(InnspillParticipant.member_id) == Member.id)
         .where(InnspillParticipant.session_id == s.id))}
-    rows = entry_repo.entries(db, s)
+    rows = repo.entries(db, s)
     by_area: dict[str, int] = {}
     for e in rows:
         by_area[e.area] = by_area.get(e.area, 0) + 1
@@ -59,3 +61,39 @@ def render(db: Session, card: LiveCard, _now: datetime) -> dict[str, Any] | None
         return None
     return {"type": "message", "text": "Innspill er oppdatert", "summary": "Innspill er oppdatert",
             "attachments": [attachment(build_live_card(live_view(db, s)))]}
+
+
+# Scheduled innspill work: a reminder before the deadline, closing at the deadline.
+def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
+    """Queue a reminder for each active member of the group who has submitted nothing."""
+    s = session.get(InnspillSession, session_id)
+    if s is None or s.status != InnspillStatus.open:
+        return
+    wrote = set(session.exec(select(InnspillParticipant.member_id).where(
+        InnspillParticipant.session_id == session_id, InnspillParticipant.entries > 0)))
+    members = session.exec(select(Member.id).join(
+        Membership, col(Membership.member_id) == Member.id)
+        .where(Membership.group_id == s.group_id, Member.active == True))  # noqa: E712
+    when = span(s.deadline) if s.deadline else "snart"
+    text = (f"Fristen for skriftlige innspill er {when}. Du har ikke sendt inn noe ennå – "
+            f"svar på kortet «Innspill» i chatten med meg.")
+    activity = notice_activity("Påminnelse: innspill", [text, *repo.questions(s)])
+    for member_id in members:
+        if member_id not in wrote:
+            enqueue(session, "reminder:input_deadline", f"innspill:{session_id}",
+                    member_id or 0, activity, now, essential=False)
+
+
+def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> None:
+    """Close the session at its deadline if it is still open."""
+    s = session.get(InnspillSession, session_id)
+    if s is not None and s.status == InnspillStatus.open:
+        repo.advance(s, "close", now)
+        session.add(s)
+        live_cards.mark_dirty(session, repo.LIVE_KIND, session_id, urgent=True)
+
+
+def register_jobs(jobs: Jobs) -> None:
+    """The innspill feature's scheduled jobs: the deadline reminder and closing."""
+    register(jobs, "innspill_reminder", remind_silent)
+    register(jobs, "innspill_close", close_at_deadline)

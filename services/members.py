@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from services.members_import import ImportRow
-from services.names import display_name, is_near_match, name_key
+from domain.members import ImportRow
+from domain.names import display_name, is_near_match, name_key
 from storage.groups import add_membership, default_group, get_or_create_group
 from storage.members import find_by_email
 from storage.models import Member, Role, WorkingGroup

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.names import collapse_spaces
-from storage.models import Role
+from domain.names import collapse_spaces
+
+
+class Role(enum.StrEnum):
+    secretariat = "secretariat"
+    member = "member"
+    guest = "guest"
+
 
 ROLE_WORDS = {
     "secretariat": Role.secretariat,

@@ -1,0 +1,265 @@
+"""Meeting cards for the secretariat and the channel: the form, the status card, the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cards.common import Card, adaptive_card, execute, heading, para, plain, submit
+from cards.invitation import ANSWER_LABELS
+
+
+@dataclass(frozen=True)
+class StatusView:
+    meeting_id: int
+    title: str
+    when: str
+    sent: bool
+    invited: int
+    counts: dict[str, int]
+    regions_answered: int
+    regions_total: int
+    by_region: list[tuple[str, list[str]]] = field(default_factory=list)  # region, «Navn: svar»
+    silent: list[str] = field(default_factory=list)
+    items: list[tuple[str, int, list[str]]] = field(default_factory=list)
+    choices: list[tuple[int, str]] = field(default_factory=list)  # (member id, name) for on-behalf
+    notice: str = ""
+    cancelled: bool = False
+
+
+def _cancel_button(view: StatusView) -> dict[str, Any]:
+    """Behind a second click: cancelling tells every invitee at once."""
+    return {"type": "Action.ShowCard", "title": "Avlys møtet …", "card": {
+        "type": "AdaptiveCard", "body": [
+            para("Alle inviterte får beskjed, og alle kort merkes AVLYST.")],
+        "actions": [execute("Ja, avlys møtet", "meeting.cancel", meeting_id=view.meeting_id)]}}
+
+
+def _on_behalf(view: StatusView) -> list[dict[str, Any]]:
+    if not view.choices:
+        return []
+    return [heading("Registrer svar for et medlem", size="Medium"),
+            {"type": "Input.ChoiceSet", "id": "member_id", "label": "Medlem", "style": "filtered",
+             "choices": [{"title": plain(n), "value": str(i)} for i, n in view.choices]},
+            {"type": "Input.ChoiceSet", "id": "answer", "label": "Svar", "value": "physical",
+             "choices": [{"title": t, "value": v} for v, t in ANSWER_LABELS.items()]},
+            {"type": "ActionSet", "actions": [
+                execute("Registrer svar", "rsvp.on_behalf", meeting_id=view.meeting_id)]}]
+
+
+def build_status_card(view: StatusView) -> Card:
+    """Counts first, then the regions, the silent ones, the programme and the on-behalf form."""
+    answered = sum(view.counts.values())
+    body: list[dict[str, Any]] = [heading(f"Status: {plain(view.title)}"), para(view.when)]
+    if view.notice:
+        body.append(para(view.notice, color="Good", weight="Bolder"))
+    body.append({"type": "FactSet", "facts": [
+        {"title": label, "value": str(view.counts.get(value, 0))}
+        for value, label in ANSWER_LABELS.items()] + [
+        {"title": "Ikke svart", "value": str(view.invited - answered)}]})
+    body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+    actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id)]
+    if not view.sent:
+        actions += [execute("Send innkallingen nå", "meeting.send", meeting_id=view.meeting_id),
+                    execute("Send automatisk 7 dager før", "meeting.approve",
+                            meeting_id=view.meeting_id)]
+    if view.cancelled:
+        body.append(para("**Møtet er avlyst.**", color="Attention"))
+    else:
+        actions.append(_cancel_button(view))
+    body.append({"type": "ActionSet", "actions": actions})
+    lines = [f"**{plain(region)}**: {'; '.join(plain(x) for x in who)}"
+             for region, who in view.by_region]
+    if lines:
+        body += [{"type": "ActionSet", "actions": [{"type": "Action.ToggleVisibility",
+                  "title": "Vis svar per region", "targetElements": ["by_region"]}]},
+                 {"type": "Container", "id": "by_region", "isVisible": False,
+                  "items": [para("\n\n".join(lines))]}]
+    if view.silent:
+        body.append(para(f"**Ikke svart ({len(view.silent)}):** "
+                         + ", ".join(plain(s) for s in view.silent)))
+    if view.items:
+        body.append(heading("Programpunkter", size="Medium"))
+        body += [para(f"{plain(what)}: **{n}** påmeldt"
+                      + (f" – matbehov: {plain('; '.join(diets))}" if diets else ""))
+                 for what, n, diets in view.items]
+    return adaptive_card(body + _on_behalf(view))
+
+
+def _samples_meeting_status() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    return {"meeting_status": build_status_card(StatusView(
+        1, "Møte i faggruppen", "torsdag 31. august 2023 kl. 09.00–10.30", True, 42,
+        {"physical": 20, "digital": 10, "no": 5}, 18, 25,
+        [("Asker - Bærum", ["Anne Feltman: Kommer (fysisk)"])], ["Jonas Olafsen (Lillestrøm)"],
+        [("Felles middag", 12, ["Glutenfri"])], [(1, "Anne Feltman")]))}
+
+
+# The secretariat's meeting form (new or edit), and the list of coming meetings.
+FORMATS = [("physical", "Fysisk"), ("digital", "Digitalt"), ("hybrid", "Hybrid"),
+           ("webinar", "Webinar"), ("conference", "Konferanse"), ("study_trip", "Studietur")]
+
+
+@dataclass(frozen=True)
+class MeetingFormView:
+    groups: list[tuple[int, str]]
+    values: dict[str, str] = field(default_factory=dict)  # what was typed, kept on errors
+    meeting_id: int | None = None
+    errors: list[str] = field(default_factory=list)
+    outlook: bool = False  # Graph is on: offer «Send også Outlook-invitasjon»
+
+
+def _text(id_: str, label: str, view: MeetingFormView, *, required: bool = False,
+          multiline: bool = False, placeholder: str = "", max_length: int = 400) -> dict:
+    field_: dict = {"type": "Input.Text", "id": id_, "label": label,
+                    "value": view.values.get(id_, ""), "maxLength": max_length,
+                    "isMultiline": multiline, "placeholder": placeholder}
+    if required:
+        field_ |= {"isRequired": True, "errorMessage": f"{label} må fylles ut"}
+    return field_
+
+
+def build_meeting_form_card(view: MeetingFormView) -> Card:
+    """Every field of a meeting; times are Oslo wall-clock."""
+    v = view.values
+    body: list[dict] = [heading("Endre møte" if view.meeting_id else "Nytt møte")]
+    if view.errors:
+        body.append(para("\n".join(f"- {plain(e)}" for e in view.errors), color="Attention"))
+    body += [
+        {"type": "Input.ChoiceSet", "id": "group_id", "label": "Faggruppe",
+         "value": v.get("group_id", str(view.groups[0][0]) if view.groups else ""),
+         "choices": [{"title": name, "value": str(gid)} for gid, name in view.groups]
+         or [{"title": "(ingen grupper)", "value": ""}]},
+        _text("title", "Tittel", view, required=True, placeholder="Faggruppemøte"),
+        {"type": "Input.Date", "id": "date", "label": "Dato", "value": v.get("date", ""),
+         "isRequired": True, "errorMessage": "Velg en dato"},
+        {"type": "ColumnSet", "columns": [
+            {"type": "Column", "items": [{"type": "Input.Time", "id": "start", "label": "Fra",
+                                          "value": v.get("start", "09:00")}]},
+            {"type": "Column", "items": [{"type": "Input.Time", "id": "end", "label": "Til",
+                                          "value": v.get("end", "10:30")}]}]},
+        _text("place", "Sted (adresse)", view, placeholder="Klækken hotel"),
+        _text("online_url", "Teams-lenke", view, max_length=1000),
+        {"type": "Input.ChoiceSet", "id": "format", "label": "Form",
+         "value": v.get("format", "physical"),
+         "choices": [{"title": t, "value": k} for k, t in FORMATS]},
+        _text("agenda", "Saksliste (én sak per linje: «1. Godkjenning av innkalling»)", view,
+              multiline=True, max_length=8000),
+        _text("preparation", "Forberedelser", view, multiline=True, max_length=4000),
+        {"type": "Input.Date", "id": "deadline_date", "label": "Svarfrist (standard: møtestart)",
+         "value": v.get("deadline_date", "")},
+    ]
+    if view.outlook:
+        # Off by default only for physical meetings; digital and hybrid get Teams via Outlook.
+        default = "false" if v.get("format", "physical") == "physical" else "true"
+        body.append({"type": "Input.Toggle", "id": "outlook",
+                     "title": "Send også Outlook-invitasjon (med Teams-møte når digitalt)",
+                     "value": v.get("outlook", default), "valueOn": "true",
+                     "valueOff": "false", "wrap": True})
+    data = {"meeting_id": view.meeting_id} if view.meeting_id else {}
+    return adaptive_card(body, [submit("Lagre møte", "meeting.save", **data)])
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    meeting_id: int
+    when: str
+    title: str
+    place: str
+    status: str
+
+
+def build_meeting_list_card(lines: list[MeetingLine], secretariat: bool) -> Card:
+    """Coming meetings; the secretariat also gets «Nytt møte» and «Endre» buttons."""
+    body: list[dict] = [heading("Kommende møter", size="Medium")]
+    if not lines:
+        body.append(para("Ingen møter er planlagt."))
+    for line in lines:
+        items = [para(f"**{plain(line.title)}**"), para(f"{line.when} · {plain(line.place)}"),
+                 para(line.status, isSubtle=True, spacing="None")]
+        if secretariat:
+            items.append({"type": "ActionSet", "actions": [
+                submit("Endre", "meeting.edit", meeting_id=line.meeting_id)]})
+        body.append({"type": "Container", "separator": True, "items": items})
+    actions = [submit("Nytt møte", "meeting.new")] if secretariat else None
+    return adaptive_card(body, actions)
+
+
+def _samples_meeting_form() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    groups = [(1, "Faggruppe for næringssamarbeid"), (2, "Faggruppe for klima og miljø")]
+    filled = {"title": "Faggruppemøte", "date": "2023-08-31", "start": "09:00", "end": "10:30",
+              "place": "Klækken hotel", "agenda": "1. Godkjenning av innkalling"}
+    lines = [MeetingLine(3, "torsdag 31. august 2023 kl. 09.00–10.30", "Faggruppemøte",
+                         "Klækken hotel", "Planlagt")]
+    return {
+        "meeting_form": build_meeting_form_card(MeetingFormView(groups)),
+        "meeting_form_outlook": build_meeting_form_card(MeetingFormView(groups, outlook=True)),
+        "meeting_form_errors": build_meeting_form_card(MeetingFormView(
+            groups, filled, meeting_id=3, errors=["«Til» må være etter «Fra»."])),
+        "meeting_list_secretariat": build_meeting_list_card(lines, True),
+        "meeting_list_member": build_meeting_list_card(lines, False),
+    }
+
+
+# The channel's summary card: live RSVP counts and how many regions have answered.
+@dataclass(frozen=True)
+class SummaryView:
+    title: str
+    groups: str
+    when: str
+    place: str
+    invited: int
+    counts: dict[str, int]  # answer value -> how many
+    regions_answered: int
+    regions_total: int
+    cancelled: bool = False
+    join_url: str = ""  # the Outlook event's Teams meeting
+
+
+def summary_text(view: SummaryView) -> str:
+    """The short text beside the card (a phone's notification)."""
+    prefix = "AVLYST" if view.cancelled else "Påmelding"
+    return f"{prefix}: {view.title} – {view.when}"
+
+
+def build_summary_card(view: SummaryView) -> Card:
+    """Counts per answer, the silent, and regions answered; AVLYST when cancelled."""
+    prefix = "AVLYST: " if view.cancelled else "Påmelding: "
+    answered = sum(view.counts.values())
+    facts = [{"title": "Tid", "value": view.when}]
+    if view.place:
+        facts.append({"title": "Sted", "value": plain(view.place)})
+    body: list[dict[str, Any]] = [
+        heading(prefix + plain(view.title)),
+        para(plain(view.groups), isSubtle=True, spacing="None"),
+        {"type": "FactSet", "facts": facts}]
+    if view.cancelled:
+        body.append(para("**Møtet er avlyst.**", color="Attention", size="Medium"))
+        return adaptive_card(body, speak=summary_text(view))
+    body.append({"type": "FactSet", "separator": True, "facts": [
+        {"title": label, "value": str(view.counts.get(value, 0))}
+        for value, label in ANSWER_LABELS.items()] + [
+        {"title": "Ikke svart", "value": str(max(0, view.invited - answered))}]})
+    body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+    if view.join_url:
+        body.append(para(f"[Bli med i Teams-møtet]({view.join_url})"))
+    body.append(para("Svar på innkallingen i chatten med meg. Kortet oppdateres fortløpende.",
+                     isSubtle=True))
+    return adaptive_card(body, speak=summary_text(view))
+
+
+def _samples_meeting_summary() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    view = SummaryView("Møte i Osloregionens Faggruppe for næringssamarbeid",
+                       "Faggruppe for næringssamarbeid", "torsdag 31. august 2023 kl. 09.00–10.30",
+                       "Klækken hotel", 42, {"physical": 20, "digital": 10, "no": 5, "maybe": 1},
+                       18, 25)
+    cancelled = SummaryView(**{**view.__dict__, "cancelled": True})
+    return {"meeting_summary": build_summary_card(view),
+            "meeting_summary_cancelled": build_summary_card(cancelled)}
+
+
+def samples() -> dict[str, Card]:
+    """Cards with sample data for validation and pictures."""
+    return {**_samples_meeting_status(), **_samples_meeting_form(), **_samples_meeting_summary()}

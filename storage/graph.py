@@ -22,18 +22,15 @@ from storage.models import AppSecret
 log = logging.getLogger(__name__)
 OPEN = ("pending", "sending")
 DEPLOYMENT = "graph_deployment"
-_deployments: dict[str, str] = {}
 
 
 def deployment_id(session: Session, now: datetime) -> str:
-    """A random id made once per deployment and kept in the database."""
-    where = str(session.get_bind().engine.url)
-    if where not in _deployments:
-        insert_ignore(session, AppSecret, [{"name": DEPLOYMENT, "value": secrets.token_hex(16),
-                                            "created_at": now}])
-        row = session.get(AppSecret, DEPLOYMENT)
-        _deployments[where] = row.value if row else ""
-    return _deployments[where]
+    """A random id made once per deployment and kept in the database (read, never cached:
+    only sends and edits need it, and a cached copy could outlive the row)."""
+    insert_ignore(session, AppSecret, [{"name": DEPLOYMENT, "value": secrets.token_hex(16),
+                                        "created_at": now}])
+    row = session.get(AppSecret, DEPLOYMENT)
+    return row.value if row else ""
 
 
 def transaction_id(deployment: str, meeting_id: int, generation: int = 0) -> str:

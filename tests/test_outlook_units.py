@@ -75,7 +75,7 @@ def test_transaction_id_is_per_deployment_and_meeting_never_per_version(db_url) 
     now = datetime(2026, 11, 20, tzinfo=UTC)
     with session_scope(engine) as s:
         deployment = graph_repo.deployment_id(s, now)
-    graph_repo._deployments.clear()  # a restarted process reads it back from the database
+    engine.dispose()  # a restarted process reads it back from the database
     with session_scope(engine) as s:
         assert graph_repo.deployment_id(s, now) == deployment
     first = graph_repo.transaction_id(deployment, 7)

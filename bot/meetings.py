@@ -65,6 +65,7 @@ async def status_command(turn: Turn) -> None:
     if meeting is None:
         await turn.say("Skriv **status MØTE-ID**, for eksempel «status 12». Se **møter**.")
         return
+    outlook.ask_answers(turn.session, meeting.id or 0, turn.deps.clock.now(), turn.deps.settings)
     await turn.send_card(build_status_card(build_status_view(turn.session, meeting)),
                          f"Status for {meeting.title}")
 
@@ -75,6 +76,7 @@ async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> dict[str
     if meeting is None:
         await _say(turn)
         return None
+    outlook.ask_answers(turn.session, meeting_id, turn.deps.clock.now(), turn.deps.settings)
     view = build_status_view(turn.session, meeting, notice)
     return await reply(turn, build_status_card(view), notice or f"Status for {meeting.title}")
 

@@ -25,6 +25,7 @@ class StatusView:
     choices: list[tuple[int, str]] = field(default_factory=list)  # (member id, name) for on-behalf
     notice: str = ""
     cancelled: bool = False
+    outlook_answers: str = ""  # «Svar i Outlook: …» when Graph reads them
 
 
 def _cancel_button(view: StatusView) -> dict[str, Any]:
@@ -58,6 +59,8 @@ def build_status_card(view: StatusView) -> Card:
         for value, label in ANSWER_LABELS.items()] + [
         {"title": "Ikke svart", "value": str(view.invited - answered)}]})
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+    if view.outlook_answers:
+        body.append(para(plain(view.outlook_answers), isSubtle=True))
     actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id)]
     if not view.sent:
         actions += [execute("Send innkallingen nå", "meeting.send", meeting_id=view.meeting_id),

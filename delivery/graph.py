@@ -119,7 +119,9 @@ class GraphClient:
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None) -> GraphReply:
-        headers = {**await self.tokens.headers(), "Content-Type": "application/json"}
+        headers = await self.tokens.headers()
+        if body is not None:
+            headers["Content-Type"] = "application/json"
         try:
             async with self.http.request(method, f"{self.base}/users/{self.user}{path}",
                                          json=body, headers=headers,
@@ -144,6 +146,11 @@ class GraphClient:
     async def update_event(self, event_id: str, fields: dict[str, Any]) -> GraphReply:
         """PATCH the changed fields (attendees replace the whole list)."""
         return await self._call("PATCH", f"/events/{quote(event_id, safe='')}", fields)
+
+    async def attendees(self, event_id: str) -> GraphReply:
+        """GET the event's attendees with their answers (status.response)."""
+        return await self._call("GET", f"/events/{quote(event_id, safe='')}?$select=attendees",
+                                None)
 
     async def cancel_event(self, event_id: str, comment: str) -> GraphReply:
         """POST …/cancel: Outlook sends the attendees a cancellation with this comment."""
@@ -303,6 +310,8 @@ class GraphWorker:
                 reply = GraphReply(404, {"error": {"code": "ErrorItemNotFound"}})
             elif row.operation == "cancel":
                 reply = await client.cancel_event(event_id, str(payload.get("comment", "")))
+            elif row.operation == "answers":
+                reply = await client.attendees(event_id)
             else:
                 reply = await client.update_event(event_id, payload)
         except Exception:  # one bad row must not stop the worker

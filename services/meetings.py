@@ -332,7 +332,8 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         by_region=sorted(by_region.items()), silent=silent,
         items=[(i.what, n, diets) for i, n, diets in rsvp.item_counts(session, mid)],
         choices=[(m.id or 0, m.name) for m in people], notice=notice,
-        cancelled=meeting.status == MeetingStatus.cancelled)
+        cancelled=meeting.status == MeetingStatus.cancelled,
+        outlook_answers=outlook.answers_line(session, mid))
 
 
 # The activity a tracked meeting card should show now: a channel summary or a member's copy.

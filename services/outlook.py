@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from cards.common import attachment
 from cards.outlook import build_outlook_notice_card
 from core.settings import Settings
-from core.timefmt import to_oslo
+from core.timefmt import clock, to_oslo
 from delivery.graph import Outcome
 from delivery.sendout import enqueue
 from services.ics import link_settings
@@ -44,6 +44,11 @@ NOTICE = "outlook_notice"
 INVITATION_PURPOSE = "invitation"
 # Rebuilds the invitation copies from the database (services/meetings.refresh_sent).
 Refresh = Callable[[Session, Meeting, datetime], None]
+
+
+ANSWERS_EVERY = timedelta(minutes=10)  # how fresh the status card's Outlook answers must be
+RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": "foreløpig", "declined": "avslått",
+             "notResponded": "ikke svart", "none": "ikke svart"}
 
 
 def _invitation_subject(meeting_id: int) -> str:
@@ -361,8 +366,14 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
         row.text_patched_at = now
         session.add(row)
         return
+    if call.operation == "answers" and outcome.status == "done":
+        _store_answers(row, reply.body, now)
+        session.add(row)
+        return
     if outcome.status != "failed":
         return
+    if call.operation == "answers" and reply.status not in (401, 403, 404):
+        return  # a read that gave up: the queue card shows it, the next status card retries
     if reply.status == 404 and call.operation != "create":
         row.problem = "deleted"
         session.add(row)
@@ -383,6 +394,45 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
                      [f"«{meeting.title}»: {outcome.error}.",
                       "Innkallingen i Teams gjelder; send Outlook-invitasjonen for hånd "
                       "om nødvendig."], now, recreate_button=reply.status not in (401, 403))
+
+
+def ask_answers(session: Session, meeting_id: int, now: datetime,
+                settings: Settings | None = None) -> bool:
+    """The status card is open: read the Outlook answers again if they are old. Queued?"""
+    settings = _settings(settings)
+    row = calls.event_for(session, meeting_id)
+    if not settings.graph_feature("answers") or row is None or not row.event_id or row.problem:
+        return False
+    if row.answers_at is not None and now - row.answers_at < ANSWERS_EVERY:
+        return False
+    if any(c.operation == "answers" and c.status in calls.OPEN
+           for c in calls.calls(session, meeting_id)):
+        return False
+    return calls.queue(session, meeting_id, "answers", f"answers:{uuid.uuid4().hex[:12]}",
+                       _txid(session, meeting_id, row, now), {}, now)
+
+
+def answers_line(session: Session, meeting_id: int) -> str:
+    """«Svar i Outlook: 12 godtatt, 2 avslått, 28 ikke svart (hentet 09.14)», or ''."""
+    row = calls.event_for(session, meeting_id)
+    if row is None or row.answers_at is None:
+        return ""
+    counts: dict[str, int] = json.loads(row.answers or "{}")
+    order = ("godtatt", "foreløpig", "avslått", "ikke svart")
+    parts = [f"{counts[word]} {word}" for word in order if counts.get(word)]
+    return f"Svar i Outlook: {', '.join(parts) or 'ingen deltakere'} " \
+        f"(hentet {clock(row.answers_at)})"
+
+
+def _store_answers(row: OutlookEvent, body: dict[str, Any], now: datetime) -> None:
+    counts: dict[str, int] = {}
+    for attendee in body.get("attendees") or []:
+        response = str((attendee.get("status") or {}).get("response", "none"))
+        if response == "organizer":
+            continue
+        word = RESPONSES.get(response, "ikke svart")
+        counts[word] = counts.get(word, 0) + 1
+    row.answers, row.answers_at = json.dumps(counts, ensure_ascii=False), now
 
 
 def status_lines(session: Session, meeting_id: int) -> list[str]:

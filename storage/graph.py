@@ -52,7 +52,8 @@ def event_row(session: Session, meeting_id: int) -> OutlookEvent:
     """The meeting's Outlook event row, made on first use."""
     insert_ignore(session, OutlookEvent, [{"meeting_id": meeting_id, "generation": 0,
                                            "event_id": "", "ical_uid": "", "join_url": "",
-                                           "web_link": "", "problem": "", "sent": "{}"}])
+                                           "web_link": "", "problem": "", "sent": "{}",
+                                           "answers": "{}"}])
     row = session.get(OutlookEvent, meeting_id)
     assert row is not None
     return row

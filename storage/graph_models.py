@@ -56,4 +56,7 @@ class OutlookEvent(SQLModel, table=True):
     # The fields last queued for Graph (JSON), so an edit sends only what changed.
     sent: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     text_patched_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The attendees' Outlook answers (GRAPH_FEATURES answers): {response: count}, and when read.
+    answers: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    answers_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

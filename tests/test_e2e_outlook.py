@@ -159,3 +159,29 @@ async def test_sent_meeting_gets_one_event_and_follows_edits_until_cancelled(gra
     with session_scope(bot.engine) as s:
         assert s.get(GraphCall, waiting.id).status == "dropped"  # type: ignore[union-attr]
     assert len(graph.of("create")) == 1 and len(graph.events) == 1
+
+
+async def test_status_card_shows_the_outlook_answers_read_from_graph(graph_bot) -> None:
+    bot, graph = graph_bot, graph_bot.graph
+    mid = await sent_digital_meeting(bot)
+    await until(lambda: len(invitations_sent(bot)) == 42)
+    (made,) = graph.events.values()
+    for attendee, answer in zip(made["attendees"], ("accepted", "accepted", "declined",
+                                                    "tentativelyAccepted"), strict=False):
+        attendee["status"] = {"response": answer, "time": "2023-08-22T08:15:00Z"}
+    sec = secretariat_index(bot)
+    status, body = await bot.post(click(bot, sec, "meeting.status", meeting_id=mid))
+    assert "Svar i Outlook" not in card_text(body["value"])  # asked for now, shown next time
+    await until(lambda: len(graph.of("get")) == 1)
+    assert graph.of("get")[0].path.endswith(made["id"])
+
+    def read() -> bool:
+        with session_scope(bot.engine) as s:
+            row = graph_repo.event_for(s, mid)
+            return row is not None and row.answers_at is not None
+
+    await until(read)
+    status, body = await bot.post(click(bot, sec, "meeting.status", meeting_id=mid))
+    assert "Svar i Outlook: 2 godtatt, 1 foreløpig, 1 avslått, 38 ikke svart (hentet 10.00)" \
+        in card_text(body["value"])
+    assert len(graph.of("get")) == 1  # fresh for ten minutes: not read again

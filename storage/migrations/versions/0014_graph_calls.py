@@ -54,6 +54,8 @@ def upgrade() -> None:
     sa.Column('problem', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('sent', sa.Text(), nullable=False),
     sa.Column('text_patched_at', storage.types.UTCDateTime(), nullable=True),
+    sa.Column('answers', sa.Text(), nullable=False),
+    sa.Column('answers_at', storage.types.UTCDateTime(), nullable=True),
     sa.Column('created_at', storage.types.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('meeting_id')

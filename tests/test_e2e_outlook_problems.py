@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from datetime import timedelta
 
@@ -117,3 +118,62 @@ async def test_refused_permission_is_named_in_norwegian(graph_bot) -> None:
                  if a.get("attachments") and "Outlook-kall som ga opp" in str(a))
     assert f"Møte {mid} «Møte i Osloregionens Faggruppe for næringssamarbeid» (opprett): " \
         "HTTP 403 ErrorAccessDenied" in queue
+
+
+async def test_cli_recreate_after_a_deletion_makes_a_new_event(graph_bot, capsys) -> None:
+    from cli.meetings_send import cmd_outlook
+    from tests.test_e2e_outlook import graph_ctx
+
+    bot, graph = graph_bot, graph_bot.graph
+    mid = await sent_digital_meeting(bot)
+    await until(lambda: len(invitations_sent(bot)) == 42)
+    first = event(bot, mid)
+    graph.delete_by_hand(first.event_id)
+    capsys.readouterr()
+    assert await asyncio.to_thread(cmd_outlook, argparse.Namespace(
+        meeting_id=mid, recreate=True), graph_ctx(bot)) == 0
+    out = capsys.readouterr().out
+    (new_id,) = graph.events
+    assert out.startswith(f"outlook\t{new_id}\t") and new_id != first.event_id
+    assert "kall\t" in out and "\tcreate\tdone\t" in out
+    old, new = graph.of("create")
+    assert old.body["transactionId"] != new.body["transactionId"]
+
+
+async def test_form_toggle_gives_a_physical_meeting_an_outlook_event_without_teams(
+        graph_bot) -> None:
+    from storage.meeting_models import Meeting
+    from tests.harness import activity, as_user
+    from tests.test_rsvp_support import member, seed_meeting, seed_members
+
+    bot, graph = graph_bot, graph_bot.graph
+    seed_members(bot.engine, bot.connector.url)
+    mid = seed_meeting(bot.engine)  # physical, Klækken hotel
+    sec = secretariat_index(bot)
+    aad = member(bot.engine, "Øyvind Såtvedt").aad_object_id or ""
+    edit = as_user(activity("card_submit", bot.connector.url,
+                            value={"verb": "meeting.edit", "meeting_id": mid}),
+                   f"29:user-{sec}", aad)
+    assert (await bot.post(edit))[0] in (200, 201)
+    form = card_of(bot.connector.sent()[-1])
+    toggle = next(n for n in form["body"] if n.get("id") == "outlook")
+    assert toggle["value"] == "false" and "Send også Outlook-invitasjon" in toggle["title"]
+    with session_scope(bot.engine) as s:
+        meeting = s.get(Meeting, mid)
+        assert meeting is not None
+        when = (meeting.starts_at, meeting.ends_at)
+    values = {"verb": "meeting.save", "meeting_id": mid, "group_id": "1", "title": meeting.title,
+              "date": "2023-08-31", "start": "09:00", "end": "10:30", "place": "Klækken hotel",
+              "format": "physical", "agenda": "1. Godkjenning av innkalling",
+              "deadline_date": "2023-08-28", "outlook": "true"}
+    save = as_user(activity("card_submit", bot.connector.url, value=values),
+                   f"29:user-{sec}", aad)
+    assert (await bot.post(save))[0] in (200, 201)
+    status, _ = await bot.post(click(bot, sec, "meeting.send", meeting_id=mid))
+    await until(lambda: len(graph.of("create")) == 1)
+    body = graph.of("create")[0].body
+    assert "isOnlineMeeting" not in body and body["location"] == {"displayName": "Klækken hotel"}
+    await until(lambda: len(invitations_sent(bot)) == 42)
+    text = card_text(card_of(invitations_sent(bot)[0]))
+    assert "Du har fått invitasjonen i Outlook." in text and "Bli med i Teams-møtet" not in text
+    assert when[0] is not None

@@ -51,6 +51,23 @@ RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": "foreløpig", "declin
              "notResponded": "ikke svart", "none": "ikke svart"}
 
 
+# Application permission each Graph feature needs (README's table; a system check can compare
+# them with the token's roles). attendance and chatinstall come with the next issue.
+PERMISSIONS = {"calendar": ("Calendars.ReadWrite",), "answers": ("Calendars.ReadWrite",),
+               "attendance": ("OnlineMeetings.Read.All", "OnlineMeetingArtifact.Read.All"),
+               "chatinstall": ("TeamsAppInstallation.ReadWriteSelfForChat.All",)}
+
+
+def needed_permissions(settings: Settings) -> dict[str, str]:
+    """Application permission -> the features (switched on) that need it."""
+    needed: dict[str, list[str]] = {}
+    for feature, permissions in PERMISSIONS.items():
+        if settings.graph_feature(feature):
+            for permission in permissions:
+                needed.setdefault(permission, []).append(feature)
+    return {permission: ", ".join(features) for permission, features in needed.items()}
+
+
 def _invitation_subject(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 

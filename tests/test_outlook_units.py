@@ -129,3 +129,12 @@ def test_cli_outlook_shows_the_event_and_refuses_unknown_meetings(engine, capsys
 
     with pytest.raises(Exception, match="avlyst eller har ingen dato|fant ikke"):
         cmd_outlook(argparse.Namespace(meeting_id=999, recreate=True), ctx)
+
+
+def test_permissions_follow_the_features_switched_on() -> None:
+    assert outlook.needed_permissions(SETTINGS) == {"Calendars.ReadWrite": "calendar, answers"}
+    more = SETTINGS.model_copy(update={"graph_features": "calendar,attendance"})
+    assert outlook.needed_permissions(more) == {
+        "Calendars.ReadWrite": "calendar", "OnlineMeetings.Read.All": "attendance",
+        "OnlineMeetingArtifact.Read.All": "attendance"}
+    assert outlook.needed_permissions(Settings.model_validate({"GRAPH_ORGANIZER": ""})) == {}

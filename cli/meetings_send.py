@@ -137,7 +137,8 @@ def cmd_outlook(args: argparse.Namespace, ctx: CliContext) -> int:
     """The meeting's Outlook event and its Graph calls; --recreate makes a new event."""
     if args.recreate:
         with session_scope(ctx.engine) as session:
-            why = outlook.recreate(session, args.meeting_id, ctx.clock.now(), ctx.settings)
+            why = outlook.recreate(session, args.meeting_id, ctx.clock.now(), ctx.settings,
+                                   force=True)
         if why:
             raise CliError(why)
         sys.stderr.write("Oppretter Outlook-møtet på nytt …\n")

@@ -301,8 +301,12 @@ def on_cancel(session: Session, meeting: Meeting, comment: str, now: datetime,
 
 
 def recreate(session: Session, meeting_id: int, now: datetime,
-             settings: Settings | None = None) -> str:
-    """«Opprett Outlook-møtet på nytt»: a new event (a new transactionId); '' or why not."""
+             settings: Settings | None = None, *, force: bool = False) -> str:
+    """«Opprett Outlook-møtet på nytt»: a new event (a new transactionId); '' or why not.
+
+    The button works only after a problem (deleted, refused, failed): pressed on a working
+    event it would send everyone a second invitation. The CLI's --recreate forces it.
+    """
     settings = _settings(settings)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -312,6 +316,9 @@ def recreate(session: Session, meeting_id: int, now: datetime,
     if meeting.status == MeetingStatus.cancelled or meeting.starts_at is None:
         return f"møte {meeting_id} er avlyst eller har ingen dato"
     row = calls.event_row(session, meeting_id)
+    if row.event_id and not row.problem and not force:
+        return "Outlook-møtet finnes og virker; bruk «meetings outlook ID --recreate» om det " \
+            "likevel skal lages på nytt"
     if any(c.status in calls.OPEN and c.operation == "create"
            for c in calls.calls(session, meeting_id)):
         return "Outlook-møtet er allerede under oppretting"
@@ -410,7 +417,7 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
                      else "Outlook-møtet kunne ikke oppdateres",
                      [f"«{meeting.title}»: {outcome.error}.",
                       "Innkallingen i Teams gjelder; send Outlook-invitasjonen for hånd "
-                      "om nødvendig."], now, recreate_button=reply.status not in (401, 403))
+                      "om nødvendig."], now, recreate_button=call.operation == "create")
 
 
 def ask_answers(session: Session, meeting_id: int, now: datetime,

@@ -68,6 +68,10 @@ async def test_event_deleted_by_hand_is_reported_and_recreated_with_a_new_transa
     mid = await sent_digital_meeting(bot)
     await until(lambda: len(invitations_sent(bot)) == 42)
     first = event(bot, mid)
+    # Pressed on a working event, the button would send everyone a second invitation.
+    status, body = await bot.post(click(bot, secretariat_index(bot), "outlook.recreate",
+                                        meeting_id=mid))
+    assert "Ikke opprettet: Outlook-møtet finnes og virker" in card_text(body["value"])
     graph.delete_by_hand(first.event_id)
     with session_scope(bot.engine) as s:
         meetings.edit(s, mid, bot.clock.now(), place="Rådhuset", settings=bot.settings)

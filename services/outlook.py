@@ -97,6 +97,7 @@ def set_choice(session: Session, meeting: Meeting, outlook: bool | None) -> None
     row = calls.event_row(session, meeting.id or 0)
     row.wanted = None if outlook == (meeting.format in TEAMS_FORMATS) else outlook
     session.add(row)
+    session.flush()  # callers may expunge before their commit (cli/meetings_edit.py does)
 
 
 def teams_meeting(meeting: Meeting) -> bool:

@@ -138,3 +138,25 @@ def test_permissions_follow_the_features_switched_on() -> None:
         "Calendars.ReadWrite": "calendar", "OnlineMeetings.Read.All": "attendance",
         "OnlineMeetingArtifact.Read.All": "attendance"}
     assert outlook.needed_permissions(Settings.model_validate({"GRAPH_ORGANIZER": ""})) == {}
+
+
+def test_cli_outlook_flags_on_create_and_edit(engine, capsys) -> None:
+    ctx = CliContext(settings=SETTINGS, clock=FrozenClock(START))
+    ctx.__dict__["engine"] = engine
+    base = ["meetings", "create", "--group", "Faggruppe for næringssamarbeid", "--title",
+            "Faggruppemøte", "--start", "2023-08-31 09:00", "--end", "2023-08-31 10:30"]
+    assert cli_main([*base, "--outlook"], ctx) == 0
+    physical = int(capsys.readouterr().out)
+    assert cli_main([*base, "--format", "digital", "--no-outlook"], ctx) == 0
+    digital = int(capsys.readouterr().out)
+    with session_scope(engine) as s:
+        p, d = s.get(Meeting, physical), s.get(Meeting, digital)
+        assert p is not None and d is not None
+        assert outlook.wanted(s, p) and not outlook.wanted(s, d)
+    assert cli_main(["meetings", "edit", str(digital), "--outlook"], ctx) == 0
+    with session_scope(engine) as s:
+        d = s.get(Meeting, digital)
+        assert d is not None and outlook.wanted(s, d)
+    with pytest.raises(SystemExit):  # argparse: not both
+        cli_main([*base, "--outlook", "--no-outlook"], ctx)
+    assert "not allowed with argument" in capsys.readouterr().err

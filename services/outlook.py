@@ -294,7 +294,9 @@ def on_cancel(session: Session, meeting: Meeting, comment: str, now: datetime,
         return
     mid = meeting.id or 0
     calls.drop_open(session, mid, ("create", "update", "update_text"), "møtet er avlyst")
-    made = row.event_id or any(c.operation == "create" and c.status in ("sending", "done")
+    # A create already tried may have made the event (a timeout): it stays, the cancel follows.
+    made = row.event_id or any(c.operation == "create" and c.attempts > 0
+                               and c.status in ("pending", "sending", "done")
                                for c in calls.calls(session, mid))
     if made:
         calls.queue(session, mid, "cancel", f"cancel:g{row.generation}",

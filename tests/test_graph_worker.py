@@ -145,3 +145,31 @@ def graph_repo_calls(engine) -> list[GraphCall]:
         for r in rows:
             s.expunge(r)
         return rows
+
+
+async def test_cancel_while_the_create_is_retried_cancels_the_event_it_makes(
+        engine, clock, graph) -> None:
+    settings = settings_for(engine, graph)
+    mid = sent(engine, settings, clock)
+    graph.slow_s["create"] = 2.0  # Graph made the event; we timed out and will retry
+    await work(engine, settings, clock, mid, 1.0, timeout_s=0.3)
+    graph.slow_s.clear()
+    with session_scope(engine) as s:
+        meetings.cancel(s, mid, clock.now(), settings)
+    assert [(c.operation, c.status) for c in graph_repo_calls(engine)] == [
+        ("create", "pending"), ("cancel", "pending")]
+    clock.set(START + timedelta(minutes=5))
+    await work(engine, settings, clock, mid)
+    assert len(graph.of("create")) == 2 and len(graph.of("cancel")) == 1
+    (made,) = graph.events.values()
+    assert made["isCancelled"] is True and made["cancelComment"].endswith("er avlyst.")
+
+
+async def test_cancel_before_the_create_was_tried_makes_no_event(engine, clock, graph) -> None:
+    settings = settings_for(engine, graph)
+    mid = sent(engine, settings, clock)
+    with session_scope(engine) as s:
+        meetings.cancel(s, mid, clock.now(), settings)
+    await work(engine, settings, clock, mid, 0.3)
+    assert graph.calls == []
+    assert [(c.operation, c.status) for c in graph_repo_calls(engine)] == [("create", "dropped")]

@@ -330,12 +330,20 @@ class GraphWorker:
             values["next_attempt_at"] = now + timedelta(seconds=outcome.delay_s)
         else:
             values["finished_at"] = now
-        with session_scope(self.engine) as session:
-            if calls.record(session, row.id or 0, self.owner, **values) \
-                    and outcome.status != "pending":
-                fresh = session.get(GraphCall, row.id)
-                if fresh is not None:
-                    self.hook(session, fresh, outcome, now)
+        try:
+            with session_scope(self.engine) as session:
+                if calls.record(session, row.id or 0, self.owner, **values) \
+                        and outcome.status != "pending":
+                    fresh = session.get(GraphCall, row.id)
+                    if fresh is not None:
+                        self.hook(session, fresh, outcome, now)
+        except Exception:
+            # A failing hook must not leave the row 'sending' to be made again and again:
+            # the outcome is recorded on its own, and the log says what went wrong.
+            log.exception("Graph-kall %s: etterarbeidet feilet", row.id)
+            values["last_error"] = (outcome.error + " (intern feil etterpå)").strip()
+            with session_scope(self.engine) as session:
+                calls.record(session, row.id or 0, self.owner, **values)
         log.info("Graph-kall %s (%s, møte %s): %s %s", row.id, row.operation, row.meeting_id,
                  outcome.status, reply.status)
 

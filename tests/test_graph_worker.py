@@ -173,3 +173,17 @@ async def test_cancel_before_the_create_was_tried_makes_no_event(engine, clock, 
     await work(engine, settings, clock, mid, 0.3)
     assert graph.calls == []
     assert [(c.operation, c.status) for c in graph_repo_calls(engine)] == [("create", "dropped")]
+
+
+async def test_a_failing_hook_still_records_the_call_once(engine, clock, graph) -> None:
+    settings = settings_for(engine, graph)
+    mid = sent(engine, settings, clock)
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    worker = GraphWorker(engine, settings, clock, broken, meeting_id=mid, poll_s=0.05)
+    await worker.run(until_idle=True, deadline=time.monotonic() + 1.0)
+    row = the_call(engine)
+    assert (row.status, row.attempts, row.lease_owner) == ("done", 1, None)
+    assert row.last_error == "(intern feil etterpå)" and len(graph.of("create")) == 1

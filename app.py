@@ -10,10 +10,12 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.links import LinkSigner
 from core.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
+LINKS_KEY = web.AppKey("links", LinkSigner)
 
 
 def _adapter(settings: Settings) -> Any:
@@ -45,8 +47,10 @@ def create_app(settings: Settings, engine: Engine | None = None,
     if engine is None:
         engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
+    from services.ics import link_signer
+
     deps = Deps(settings=settings, engine=engine, clock=clock or SystemClock(),
-                router=build_router())
+                router=build_router(), links=link_signer(engine, settings))
     bot = FaggruppeBot(deps)
     adapter = _adapter(settings)
 
@@ -63,6 +67,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
 
     app = web.Application(client_max_size=256 * 1024)  # Teams activities are far smaller
     app[ENGINE_KEY] = engine
+    app[LINKS_KEY] = deps.links
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(dispose)
@@ -70,8 +75,8 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from services import runtime
 
     # The delivery worker, the scheduler and the card senders, stopped before dispose.
-    runtime.attach(app, settings, engine, deps.clock)
-    ics_route.register(app, settings, engine, deps.clock)
+    runtime.attach(app, settings, engine, deps.clock, deps.links)
+    ics_route.register(app, deps.links, engine, deps.clock)
     return app
 
 

@@ -19,6 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlmodel import select  # noqa: E402
 
 from core.clock import SystemClock  # noqa: E402
+from core.links import LinkSigner
+
+LINKS = LinkSigner(b"bench", "http://127.0.0.1:9")  # no calendar link is opened here
 from core.settings import load_settings  # noqa: E402
 from delivery.run import deliver_sendout  # noqa: E402
 from delivery.sendout import notice_activity, start_sendout  # noqa: E402
@@ -101,7 +104,8 @@ async def reminders(tmp: Path, count: int, spread_s: float) -> dict[str, float]:
                     datetime.now(UTC),
                 )
         worker = DeliveryWorker(engine, SETTINGS, SystemClock())
-        service = SchedulerService(engine, SystemClock(), job_handlers(), on_enqueued=worker.wake)
+        service = SchedulerService(engine, SystemClock(), job_handlers(LINKS),
+                                   on_enqueued=worker.wake)
         await worker.start()
         service.start()
         offset = time.time() - time.monotonic()

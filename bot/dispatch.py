@@ -8,8 +8,9 @@ from botbuilder.core import InvokeResponse
 from botbuilder.schema import ActivityTypes
 from pydantic import ValidationError
 
-from bot.router import ActionRoute, Router
+from bot.router import ActionRoute, CardReply, Guard, Router, Shown
 from bot.turn import Turn
+from cards.actions import CardAction
 from cards.common import CONTENT_TYPE
 from core.i18n import t
 from storage import audit
@@ -26,7 +27,7 @@ async def dispatch(turn: Turn) -> None:
     a = turn.activity
     if a.type == ActivityTypes.message:
         if isinstance(a.value, dict) and "verb" in a.value and not turn.text:
-            await run_action(turn, a.value, invoke=False)
+            await run_action(turn, a.value)
         else:
             await run_command(turn)
     elif a.type == ActivityTypes.invoke and a.name == "adaptiveCard/action":
@@ -36,7 +37,7 @@ async def dispatch(turn: Turn) -> None:
             return
         data = action.get("data")
         fields: dict[str, Any] = data if isinstance(data, dict) else {}
-        await run_action(turn, {**fields, "verb": action.get("verb")}, invoke=True)
+        await run_action(turn, {**fields, "verb": action.get("verb")})
     elif a.type == ActivityTypes.event and a.name in EVENT_NAMES:
         for handler in router.events.get(EVENT_NAMES[a.name], []):
             await handler(turn)
@@ -64,7 +65,7 @@ def lifecycle_events(turn: Turn) -> list[str]:
 
 
 async def run_command(turn: Turn) -> None:
-    """A chat message: the first word picks the command."""
+    """A chat message: the first word picks the command; its routers' guards run first."""
     if len(turn.text) > 4000:
         await turn.say(t("too_long", turn.lang, length=len(turn.text), limit=4000))
         return
@@ -75,52 +76,59 @@ async def run_command(turn: Turn) -> None:
     if route is None:
         await turn.say(t("unknown_command", turn.lang, command=word[:40]))
         return
-    if route.secretariat and not await _allowed(turn, route.names[0]):
+    if await _refused(turn, route.guards, route.names[0], None):
         return
     await route.handler(turn)
 
 
-async def run_action(turn: Turn, raw: dict[str, Any], *, invoke: bool) -> None:
-    """A card action: validate its data against the verb's model, check the role, run."""
+async def run_action(turn: Turn, raw: dict[str, Any]) -> None:
+    """A card action: parse its data with the verb's typed class, run the guards, run."""
     route = turn.deps.router.actions.get(str(raw.get("verb")))
-    model = _validate(route, raw)
-    if route is None or model is None:
-        await _answer(turn, None, t("bad_action", turn.lang), invoke)
+    action = _parse(route, raw)
+    if route is None or action is None:
+        await respond(turn, None, t("bad_action", turn.lang))
         return
-    if route.secretariat and not await _allowed(turn, route.verb, reply=not invoke):
-        if invoke:
-            await _answer(turn, None, t("secretariat_only", turn.lang, command=route.verb), True)
+    if await _refused(turn, route.guards, route.verb, action):
         return
-    card = await route.handler(turn, model)
-    await _answer(turn, card, "OK", invoke)
+    await respond(turn, await route.handler(turn, action))
 
 
-def _validate(route: ActionRoute | None, raw: dict[str, Any]) -> Any:
+def _parse(route: ActionRoute | None, raw: dict[str, Any]) -> CardAction | None:
     if route is None:
         return None
     try:
-        return route.model.model_validate(raw)
+        return route.action.model_validate(raw)
     except ValidationError:
         return None
 
 
-async def _allowed(turn: Turn, what: str, reply: bool = True) -> bool:
-    """The role is read from the database on every call; refusals are audited."""
-    if turn.is_secretariat:
+async def _refused(turn: Turn, guards: tuple[Guard, ...], what: str,
+                   action: CardAction | None) -> bool:
+    """Checked on every call against the stored member; refusals are answered and audited."""
+    for guard in guards:
+        if guard.allows(turn, action):
+            continue
+        audit.record(turn.session, action=what, outcome="refused",
+                     actor_member_id=turn.member.id if turn.member else None,
+                     actor_aad_object_id=turn.activity.from_property.aad_object_id)
+        shown = guard.answer(turn, action) if guard.answer and action is not None else None
+        await respond(turn, shown, t(guard.refusal, turn.lang, command=what))
         return True
-    audit.record(turn.session, action=what, outcome="refused",
-                 actor_member_id=turn.member.id if turn.member else None,
-                 actor_aad_object_id=turn.activity.from_property.aad_object_id)
-    if reply:
-        await turn.say(t("secretariat_only", turn.lang, command=what))
     return False
 
 
-async def _answer(turn: Turn, card: dict[str, Any] | None, text: str, invoke: bool) -> None:
-    if not invoke:
-        if card is None and text != "OK":
-            await turn.say(text)
-        return
-    body = ({"statusCode": 200, "type": CONTENT_TYPE, "value": card} if card is not None
-            else {"statusCode": 200, "type": MESSAGE_TYPE, "value": text})
-    turn.invoke_response = InvokeResponse(status=200, body=body)
+async def respond(turn: Turn, shown: Shown, text: str = "") -> None:
+    """The one place that knows Execute from Submit.
+
+    Execute (an invoke): the card replaces the clicked one, else the text is shown.
+    Submit (a message): the card is posted as a new message, else the text is said.
+    """
+    reply = CardReply(shown) if isinstance(shown, dict) else shown
+    if turn.is_invoke:
+        body = ({"statusCode": 200, "type": CONTENT_TYPE, "value": reply.card} if reply
+                else {"statusCode": 200, "type": MESSAGE_TYPE, "value": text or "OK"})
+        turn.invoke_response = InvokeResponse(status=200, body=body)
+    elif reply is not None:
+        await turn.send_card(reply.card, reply.text or text)
+    elif text:
+        await turn.say(text)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from bot.router import ActionData, Router
+from bot.router import Router
 from bot.turn import Turn
+from cards.actions import HelpShowAction
 from cards.help import ButtonHelp, CommandHelp, HelpView, build_help_card
 from core.i18n import t
 
 
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add the help command and the help button's action."""
+    router = root.feature("help")
     router.command("hjelp", "help", "?", description="Vis hva du kan gjøre")(show_help)
 
-    @router.action("help.show", ActionData)
-    async def _show(turn: Turn, _data: ActionData) -> dict | None:
+    @router.action(HelpShowAction)
+    async def _show(turn: Turn, _data: HelpShowAction) -> None:
         await show_help(turn)
         return None
 
@@ -26,7 +28,7 @@ async def show_help(turn: Turn) -> None:
         is_secretariat=secretariat,
         commands=[CommandHelp(r.names[0], r.description)
                   for r in router.visible_commands(secretariat)],
-        buttons=[ButtonHelp(r.button, r.verb) for r in router.buttons() if r.button],
+        buttons=[ButtonHelp(r.button, r.action) for r in router.buttons() if r.button],
         english=turn.lang == "en",
     )
     await turn.send_card(build_help_card(view), t("help_text", turn.lang))

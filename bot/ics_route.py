@@ -8,7 +8,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock
-from core.settings import Settings
+from core.links import LinkError, LinkSigner
 from services import ics
 from services.meetings import group_names
 from storage import graph as outlook_repo
@@ -16,13 +16,13 @@ from storage import meetings as repo
 from storage.db import session_scope
 
 
-def answer(engine: Engine, settings: Settings, clock: Clock, token: str) -> tuple[int, bytes]:
+def answer(engine: Engine, links: LinkSigner, clock: Clock, token: str) -> tuple[int, bytes]:
     """(HTTP status, body): the .ics, or a Norwegian sentence saying why not."""
+    try:
+        meeting_id = links.check("ics", token, clock.now()).subject
+    except LinkError as exc:
+        return 403, str(exc).encode()
     with session_scope(engine) as session:
-        try:
-            meeting_id = ics.check_token(ics.signing_key(session, settings), token, clock.now())
-        except ics.LinkError as exc:
-            return 403, str(exc).encode()
         meeting = repo.get_meeting(session, meeting_id)
         if meeting is None:
             return 404, "Fant ikke møtet; det kan være slettet.".encode()
@@ -34,11 +34,11 @@ def answer(engine: Engine, settings: Settings, clock: Clock, token: str) -> tupl
                                        uid=uid, join_url=join)
 
 
-def register(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
+def register(app: web.Application, links: LinkSigner, engine: Engine, clock: Clock) -> None:
     """Add the route; the database work runs in a thread, off the event loop."""
     async def get_ics(request: web.Request) -> web.Response:
         token = request.match_info["token"][:200]
-        status, body = await asyncio.to_thread(answer, engine, settings, clock, token)
+        status, body = await asyncio.to_thread(answer, engine, links, clock, token)
         if status != 200:
             return web.Response(status=status, body=body, content_type="text/plain",
                                 charset="utf-8")

@@ -7,21 +7,17 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import ActivityTypes
-from sqlalchemy import bindparam, exists
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from domain.names import name_key
 from storage import members as member_repo
-from storage.conversations import RefData, upsert_ref
-from storage.models import ConversationKind, ConversationRef, Member, Role
+from storage.conversations import RefData, member_and_known, upsert_ref
+from storage.db import session_scope
+from storage.models import ConversationKind, Member, Role
 
 log = logging.getLogger(__name__)
-# One statement per turn for both look-ups, built once (composing it cost more than running it).
-_KNOWN = exists().where(col(ConversationRef.conversation_id) == bindparam("conv")).label("known")
-_MEMBER_AND_REF = select(Member, _KNOWN).where(Member.aad_object_id == bindparam("aad"))
-_REF = select(_KNOWN)
 _KINDS = {"personal": ConversationKind.personal, "groupChat": ConversationKind.group_chat,
           "channel": ConversationKind.channel}
 
@@ -42,6 +38,35 @@ def ref_data(turn: Turn) -> RefData:
     )
 
 
+FIRST_CONTACT_TYPES = (ActivityTypes.message, ActivityTypes.invoke,
+                       ActivityTypes.conversation_update, ActivityTypes.installation_update)
+
+
+async def prefetch_profile(turn: Turn) -> None:
+    """A sender not linked yet: fetch their Teams profile before the turn's transaction opens.
+
+    AAD ids seen linked are remembered (bounded), so a known sender costs no extra query.
+    """
+    a = turn.activity
+    aad = a.from_property.aad_object_id if a.from_property else None
+    deps = turn.deps
+    if not aad or a.type not in FIRST_CONTACT_TYPES or aad in deps.known_senders:
+        return
+    with session_scope(deps.engine) as s:
+        linked = member_repo.aad_is_linked(s, aad)
+    if linked:
+        if len(deps.known_senders) > 50_000:
+            deps.known_senders.clear()
+        deps.known_senders.add(aad)
+    elif not deps.lookups.recently_failed(aad, deps.clock.now()):
+        # Without a profile there is no e-mail to match on: try again after a pause.
+        turn.profile = await fetch_profile(turn, a.from_property.id)
+        if turn.profile is None:
+            deps.lookups.failed(aad, deps.clock.now())
+        else:
+            turn.profile.setdefault("aadObjectId", aad)  # the profile is this sender's
+
+
 async def resolve(turn: Turn) -> None:
     """Link the sender to a member and keep this conversation's reference current."""
     a = turn.activity
@@ -49,39 +74,23 @@ async def resolve(turn: Turn) -> None:
         return
     aad = a.from_property.aad_object_id
     conv = a.conversation.id
-    row = turn.session.exec(_MEMBER_AND_REF, params={"aad": aad, "conv": conv}).first() \
-        if aad else None
-    member, known = row if row is not None else (None, None)
-    first_contact = member is None and aad and a.type in (
-        ActivityTypes.message, ActivityTypes.invoke, ActivityTypes.conversation_update,
-        ActivityTypes.installation_update)
-    if first_contact and not turn.deps.lookups.recently_failed(aad, turn.deps.clock.now()):
-        # Without a profile there is no e-mail to match on: try again after a pause.
-        profile = await fetch_profile(turn, a.from_property.id)
-        if profile is None:
-            turn.deps.lookups.failed(aad, turn.deps.clock.now())
-        else:
-            profile.setdefault("aadObjectId", aad)  # the profile is this sender's
-            member = link_account(turn.session, turn, profile)
+    member, known = member_and_known(turn.session, aad, conv)
+    first_contact = member is None and aad and a.type in FIRST_CONTACT_TYPES
+    if first_contact:
+        turn.deps.known_senders.discard(aad)  # unlinked since: fetch the profile next time
+        if turn.profile is not None:
+            member = link_account(turn.session, turn, turn.profile)
     turn.member = member
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
-    if known is None:  # no member row came back to carry the answer
-        known = turn.session.exec(_REF, params={"conv": conv}).one()
     if not known or first_contact:
         data = ref_data(turn)
         owner = member.id if member and data.kind == ConversationKind.personal else None
         upsert_ref(turn.session, data, turn.deps.clock.now(), owner)
 
 
-def member_by_aad(session: Session, aad: str) -> Member | None:
-    """The member already linked to this AAD object id."""
-    return session.exec(select(Member).where(Member.aad_object_id == aad)).first()
-
-
 async def fetch_profile(turn: Turn, user_id: str) -> dict[str, Any] | None:
     """The user's Teams profile (name, e-mail, UPN); None when Teams will not say."""
-    turn.release_db()
     try:
         account = await TeamsInfo.get_member(turn.context, user_id)
     except Exception as exc:  # the look-up is a courtesy: the turn goes on without it

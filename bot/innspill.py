@@ -7,11 +7,31 @@ from datetime import date, datetime, time
 from typing import Any
 
 from botbuilder.schema import Activity
-from pydantic import BaseModel, ConfigDict
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from bot.router import ActionData, Router
-from bot.turn import Turn, card_message
+from bot.router import Router
+from bot.turn import Outgoing, Turn, card_message
+from cards.actions import (
+    InnspillAdminRef,
+    InnspillAreaAction,
+    InnspillCastAction,
+    InnspillCloseAction,
+    InnspillDeleteAction,
+    InnspillEditAction,
+    InnspillExportAction,
+    InnspillFinishAction,
+    InnspillHideAction,
+    InnspillLiveAction,
+    InnspillMemberRef,
+    InnspillMergeAction,
+    InnspillNewAction,
+    InnspillOpenAction,
+    InnspillReopenAction,
+    InnspillStartEditAction,
+    InnspillSubmitAction,
+    InnspillViewAction,
+    InnspillVoteStartAction,
+)
 from cards.common import plain
 from cards.innspill import (
     AdminEntry,
@@ -34,9 +54,10 @@ from services.innspill import live_view
 from storage import audit, live_cards
 from storage import innspill as repo
 from storage.groups import default_group, group_rules, member_ids
-from storage.innspill_models import Anonymity, InnspillEntry, InnspillParticipant, InnspillSession
+from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.live_cards import Tracked
-from storage.models import Member, Membership, WorkingGroup
+from storage.members import active_in_group, names_by_id
+from storage.models import Member, WorkingGroup
 from storage.teams import group_for_team
 
 _HELD = re.compile(r"^(\d{1,12}):([A-Za-z0-9_-]{8,64})$")
@@ -71,14 +92,12 @@ def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[in
 def admin_view(db: Session, s: InnspillSession, notice: str = "") -> AdminView:
     """Everything, hidden and merged entries included, with authors unless fully anonymous."""
     rows = repo.entries(db, s, visible_only=False)
-    names = {m.id: m.name for m in db.exec(select(Member).where(
-        col(Member.id).in_([e.author_member_id for e in rows if e.author_member_id])))}
+    names = names_by_id(db, [e.author_member_id for e in rows if e.author_member_id])
     number = {e.id: i for i, e in enumerate(rows, 1)}
-    people = db.exec(select(InnspillParticipant).where(
-        InnspillParticipant.session_id == s.id, InnspillParticipant.entries > 0)).all()
+    people = repo.contributors(db, s)
     return AdminView(s.id or 0, repo.questions(s), s.status, len(people), [
         AdminEntry(e.id or 0, number[e.id], e.text, e.area,
-                   names.get(e.author_member_id, ""), e.votes, e.hidden,
+                   names.get(e.author_member_id or 0, ""), e.votes, e.hidden,
                    number.get(e.merged_into_id)) for e in rows], notice)
 
 
@@ -92,30 +111,15 @@ Card = dict[str, Any] | None
 OSLO_TZ = "Europe/Oslo"
 
 
-def register_open(router: Router) -> None:
+def register_open(secretariat: Router) -> None:
     """The help-card button «Nytt innspill» and «Åpne innspill»."""
 
-    @router.action("innspill.new", ActionData, secretariat=True, button="Nytt innspill")
-    async def _new(turn: Turn, _data: ActionData) -> Card:
+    @secretariat.action(InnspillNewAction, button="Nytt innspill")
+    async def _new(turn: Turn, _data: InnspillNewAction) -> Card:
         await send_form(turn)
         return None
 
-    router.action("innspill.open", FormData, secretariat=True)(open_session)
-
-
-class FormData(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    verb: str
-    questions: str = ""
-    areas: str = ""
-    max_entries: str = "4"
-    group_size: str = "6"
-    votes: str = "3"
-    anonymity: Anonymity = Anonymity.named
-    results: str = "live"
-    target: str = "chat"
-    deadline_date: str = ""
-    deadline_time: str = ""
+    secretariat.action(InnspillOpenAction)(open_session)
 
 
 async def send_form(turn: Turn, notice: str = "") -> None:
@@ -127,7 +131,7 @@ def _int(value: str, default: int, low: int, high: int) -> int:
     return min(high, max(low, int(value))) if value.strip().isdigit() else default
 
 
-def _deadline(data: FormData, now: datetime) -> datetime | None:
+def _deadline(data: InnspillOpenAction, now: datetime) -> datetime | None:
     from zoneinfo import ZoneInfo
 
     if not data.deadline_date.strip():
@@ -143,7 +147,7 @@ def _deadline(data: FormData, now: datetime) -> datetime | None:
     return when
 
 
-async def open_session(turn: Turn, data: FormData) -> Card:
+async def open_session(turn: Turn, data: InnspillOpenAction) -> Card:
     """'Åpne innspill': create the session, open it, post the live card, send 1:1 if asked."""
     questions = [q.strip() for q in data.questions.splitlines() if q.strip()]
     areas = list(dict.fromkeys(a.strip()[:200] for a in data.areas.splitlines() if a.strip()))
@@ -164,7 +168,7 @@ async def open_session(turn: Turn, data: FormData) -> Card:
                     live_results=data.results != "after", direct=data.target == "direct",
                     deadline=deadline, created_by=turn.member.id if turn.member else None)
     repo.advance(s, "open", now)
-    audit_session(turn, "innspill.open", s)
+    audit_session(turn, InnspillOpenAction.verb, s)
     if s.direct:
         send_direct(turn, s, "", MemberView(s.id or 0, questions, "open", areas,
                                              max_entries=s.max_entries))
@@ -175,23 +179,26 @@ async def open_session(turn: Turn, data: FormData) -> Card:
 
 
 async def _post_live(turn: Turn, s: InnspillSession) -> None:
-    """Post the shared card here and track it: from now on the sender keeps it current."""
+    """Post the shared card here after the commit; from then on the sender keeps it current.
+
+    Tracked in this transaction, so a failed post leaves the card to the sender (after its
+    window) instead of an open session with no card.
+    """
+    conversation, session_id = turn.activity.conversation.id, s.id or 0
+    live_cards.track(turn.session, [Tracked(repo.LIVE_KIND, session_id, conversation,
+                                            posted_at=turn.deps.clock.now(), sending=True)])
+
+    def keep_id(db: Session, activity_id: str | None) -> None:
+        if activity_id:
+            live_cards.posted(db, repo.LIVE_KIND, session_id, conversation, activity_id)
+
     activity = live_activity(s, turn.session)
-    posted_at = turn.deps.clock.now()
-    turn.release_db()
-    response = await turn.context.send_activity(activity)
-    if response and response.id:
-        live_cards.track(turn.session, [Tracked(repo.LIVE_KIND, s.id or 0,
-                                                turn.activity.conversation.id,
-                                                activity_id=response.id, posted_at=posted_at)])
+    turn.outbox.append(Outgoing(activity, keep_id))
 
 
 def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -> None:
     """1:1 to every active member of the group through the delivery ledger."""
-    members = list(turn.session.exec(
-        select(Member).join(Membership, col(Membership.member_id) == Member.id)
-        .where(Membership.group_id == s.group_id, Member.active == True)  # noqa: E712
-        .order_by(col(Member.id))))
+    members = active_in_group(turn.session, s.group_id)
     activity = {"type": "message", "text": "Innspill", "summary": "Innspill",
                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                  "content": build_member_card(view)}]}
@@ -219,24 +226,23 @@ def audit_session(turn: Turn, action: str, s: InnspillSession, detail: str = "")
 
 
 # Secretariat side of innspill: status, close/reopen, voting, hide, merge, export.
-class AdminAction(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    verb: str
-    session: int
-    entry: int = 0
-    merge_source: str = ""
-    merge_target: str = ""
+ADMIN_ACTIONS = (InnspillCloseAction, InnspillReopenAction, InnspillVoteStartAction,
+                 InnspillFinishAction, InnspillHideAction, InnspillMergeAction,
+                 InnspillExportAction)
+MEMBER_ACTIONS = (InnspillViewAction, InnspillAreaAction, InnspillSubmitAction,
+                  InnspillStartEditAction, InnspillEditAction, InnspillDeleteAction,
+                  InnspillCastAction)
 
 
 def register_admin(router: Router) -> None:
     """The `innspill` command, the help-card button and the secretariat's actions."""
-    router.command("innspill", description="Nytt innspill, eller: innspill status|eksport ID",
-                   secretariat=True)(command)
-
-    register_open(router)
-    for verb in ("close", "reopen", "vote_start", "finish", "hide", "merge", "export"):
-        router.action(f"innspill.{verb}", AdminAction, secretariat=True)(admin_action)
-    router.action("innspill.live", AdminAction)(show_live)
+    secretariat = router.secretariat()
+    secretariat.command("innspill", description="Nytt innspill, eller: innspill status|eksport ID",
+                        )(command)
+    register_open(secretariat)
+    for action in ADMIN_ACTIONS:
+        secretariat.action(action)(admin_action)
+    router.action(InnspillLiveAction)(show_live)
 
 
 async def command(turn: Turn) -> None:
@@ -269,7 +275,7 @@ EVENTS = {"close": ("close", "Innspillet er stengt."), "reopen": ("reopen", "Gje
           "finish": ("finish", "Avsluttet: den prioriterte listen står i kortet i chatten.")}
 
 
-async def admin_action(turn: Turn, data: AdminAction) -> Card:
+async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
     """Close, reopen, start voting, finish, hide, merge or export; each one audited."""
     s = turn.session.get(InnspillSession, data.session)
     if s is None:
@@ -313,7 +319,7 @@ def build_admin_card_missing() -> Card:
     return build_notice_card("Innspill", ["Fant ikke dette innspillet."])
 
 
-async def show_live(turn: Turn, data: AdminAction) -> Card:
+async def show_live(turn: Turn, data: InnspillAdminRef) -> Card:
     """'Oppdater' on the shared card: a fresh view for whoever clicked (the sender redraws)."""
     s = turn.session.get(InnspillSession, data.session)
     if s is None:
@@ -324,29 +330,24 @@ async def show_live(turn: Turn, data: AdminAction) -> Card:
 
 
 # The members' side: pick an area, write, edit, delete and vote on their own card.
-class MemberAction(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    verb: str
-    session: int
-    held: str = ""
-    entry: int = 0
-    text: str = ""
-    question: str = "0"
-    area: str = ""
+def register(root: Router) -> None:
+    """The member routes, after the secretariat's (register_admin, register_open).
 
-
-def register(router: Router) -> None:
-    """The member routes, after the secretariat's (register_admin, register_open)."""
+    A member's own entries are checked in storage (innspill.own_entry): with anonymous
+    innspill the owner is known only by the token on the member's card, so not even the
+    secretariat may edit them; no owner router here.
+    """
+    router = root.feature("innspill")
     register_admin(router)
-    for verb in ("view", "area", "submit", "start_edit", "edit", "delete", "cast"):
-        router.action(f"innspill.{verb}", MemberAction)(member_action)
+    for action in MEMBER_ACTIONS:
+        router.action(action)(member_action)
 
 
 def _refusal(text: str) -> Card:
     return build_notice_card("Innspill", [text])
 
 
-async def member_action(turn: Turn, data: MemberAction) -> Card:
+async def member_action(turn: Turn, data: InnspillMemberRef) -> Card:
     """Every member button: check who and where, do it, answer with the member's own card."""
     s = turn.session.get(InnspillSession, data.session)
     member = turn.member
@@ -364,14 +365,14 @@ async def member_action(turn: Turn, data: MemberAction) -> Card:
         extra = _apply(turn, s, data, tokens)
     except repo.InnspillError as exc:
         extra = {"notice": str(exc), "notice_good": False}
-        if data.verb in ("innspill.submit", "innspill.edit"):
+        if isinstance(data, InnspillSubmitAction | InnspillEditAction):
             extra["draft"] = data.text  # what the member typed is never lost
             extra["editing"] = data.entry or None
     view = member_view(turn.session, s, member, tokens, **extra)
     return build_member_card(view)
 
 
-def _apply(turn: Turn, s: InnspillSession, data: MemberAction,
+def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
            tokens: dict[int, str]) -> dict[str, Any]:
     """Carry out one member action; returns what the card should say."""
     db, member, now = turn.session, turn.member, turn.deps.clock.now()

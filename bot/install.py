@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import ActivityTypes
 
+from bot.dispatch import lifecycle_events
 from bot.identity import fetch_profile, link_account, ref_data
 from bot.router import Router
 from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
-from storage.conversations import mark_removed, upsert_ref
+from storage.conversations import get_ref, mark_removed, upsert_ref
+from storage.db import session_scope
 from storage.groups import add_membership
 from storage.models import ConversationKind, Role, WorkingGroup
 from storage.teams import group_for_team, link_team
@@ -22,6 +26,8 @@ PAGE_SIZE = 100
 
 def register(router: Router) -> None:
     """Add the lifecycle handlers."""
+    router.before_transaction(ActivityTypes.conversation_update,
+                              ActivityTypes.installation_update)(prefetch)
     router.on("installed")(installed)
     router.on("members_added")(members_added)
     router.on("uninstalled")(uninstalled)
@@ -39,7 +45,8 @@ async def installed(turn: Turn) -> None:
     if data.team_id:
         team_name = (turn.channel_data.get("team") or {}).get("name")
         group = link_team(turn.session, data.team_id, team_name)
-        await sync_roster(turn, data.team_id, group)
+        for profile in turn.fetched.get("roster", []):
+            link_team_member(turn, profile, group)
     name = turn.member.name if personal and turn.member else None
     view = WelcomeView(name=name, group_name=group.name if group else None,
                        in_team=not personal)
@@ -52,12 +59,8 @@ async def members_added(turn: Turn) -> None:
     if not team_id:
         return
     group = group_for_team(turn.session, team_id)
-    for account in turn.activity.members_added or []:
-        if account.id == (turn.activity.recipient.id if turn.activity.recipient else None):
-            continue
-        profile = await fetch_profile(turn, account.id)
-        if profile:
-            _link_team_member(turn, profile, group)
+    for profile in turn.fetched.get("added", []):
+        link_team_member(turn, profile, group)
 
 
 async def uninstalled(turn: Turn) -> None:
@@ -67,22 +70,39 @@ async def uninstalled(turn: Turn) -> None:
              ref.kind if ref else "unknown")
 
 
-async def sync_roster(turn: Turn, team_id: str, group: WorkingGroup | None) -> int:
-    """Link every team member (paged list), so each one is reachable 1:1."""
+async def prefetch(turn: Turn) -> None:
+    """The Teams look-ups an install or a join needs, made before the turn's transaction."""
+    a = turn.activity
+    events = lifecycle_events(turn)
+    team_id = (turn.channel_data.get("team") or {}).get("id")
+    if not team_id:
+        return
+    if "installed" in events:
+        with session_scope(turn.deps.engine) as s:
+            ref = get_ref(s, a.conversation.id)
+        if ref is None or not ref.installed:  # only a fresh installation syncs the roster
+            turn.fetched["roster"] = await roster(turn, team_id)
+    if "members_added" in events:
+        bot_id = a.recipient.id if a.recipient else None
+        profiles = [await fetch_profile(turn, m.id) for m in a.members_added or []
+                    if m.id != bot_id]
+        turn.fetched["added"] = [p for p in profiles if p]
+
+
+async def roster(turn: Turn, team_id: str) -> list[dict[str, Any]]:
+    """Every team member's profile (paged list), so each one can be linked and reached 1:1."""
     token = None
-    count = 0
+    profiles: list[dict[str, Any]] = []
     while True:
-        turn.release_db()
         page = await TeamsInfo.get_paged_team_members(turn.context, team_id, token, PAGE_SIZE)
-        for account in page.members or []:
-            _link_team_member(turn, account.serialize(), group)
-            count += 1
+        profiles += [account.serialize() for account in page.members or []]
         token = page.continuation_token
         if not token:
-            return count
+            return profiles
 
 
-def _link_team_member(turn: Turn, profile: dict, group: WorkingGroup | None) -> None:
+def link_team_member(turn: Turn, profile: dict, group: WorkingGroup | None) -> None:
+    """Link one team member's profile, mark them reachable and add them to the group."""
     member = link_account(turn.session, turn, profile, role=Role.member)
     if member is None:
         return

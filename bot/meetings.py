@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict
-from sqlmodel import col, select
-
-from bot.router import ActionData, Router
-from bot.rsvp import reply
+from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
+from cards.actions import (
+    MeetingApproveAction,
+    MeetingCancelAction,
+    MeetingEditAction,
+    MeetingNewAction,
+    MeetingPreviewAction,
+    MeetingRef,
+    MeetingSaveAction,
+    MeetingSendAction,
+    MeetingStatusAction,
+    RsvpOnBehalfAction,
+)
 from cards.meetings import (
     MeetingFormView,
     MeetingLine,
@@ -26,32 +32,24 @@ from storage import audit
 from storage import meetings as meetings_repo
 from storage import rsvp as repo
 from storage.groups import list_groups
-from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus
+from storage.meeting_models import Meeting
 from storage.meeting_models import RsvpAnswer as Answer
-from storage.models import Member, Membership
+from storage.models import Member
 
 
-class MeetingRef(BaseModel):
-    meeting_id: int
-
-
-class OnBehalf(BaseModel):
-    meeting_id: int
-    member_id: str = ""  # Input.ChoiceSet sends its value as text
-    answer: str = ""
-
-
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
-    router.command("status", description="Svar på en innkalling: status MØTE-ID",
-                   secretariat=True)(status_command)
-    router.command("eksport", description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
-                   secretariat=True)(export_command)
-    router.action("meeting.status", MeetingRef, secretariat=True)(status_action)
-    router.action("meeting.preview", MeetingRef, secretariat=True)(preview)
-    router.action("meeting.send", MeetingRef, secretariat=True)(send_now)
-    router.action("meeting.approve", MeetingRef, secretariat=True)(approve)
-    router.action("rsvp.on_behalf", OnBehalf, secretariat=True)(on_behalf)
+    secretariat = root.feature("meetings").secretariat()
+    secretariat.command("status", description="Svar på en innkalling: status MØTE-ID",
+                        )(status_command)
+    secretariat.command("eksport",
+                        description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
+                        )(export_command)
+    secretariat.action(MeetingStatusAction)(status_action)
+    secretariat.action(MeetingPreviewAction)(preview)
+    secretariat.action(MeetingSendAction)(send_now)
+    secretariat.action(MeetingApproveAction)(approve)
+    secretariat.action(RsvpOnBehalfAction)(on_behalf)
 
 
 def _meeting_id(turn: Turn, position: int) -> int | None:
@@ -70,7 +68,7 @@ async def status_command(turn: Turn) -> None:
                          f"Status for {meeting.title}")
 
 
-async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> dict[str, Any] | None:
+async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> Shown:
     """The status card as the answer to a click (or a new message for a Submit)."""
     meeting = turn.session.get(Meeting, meeting_id)
     if meeting is None:
@@ -78,7 +76,7 @@ async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> dict[str
         return None
     outlook.ask_answers(turn.session, meeting_id, turn.deps.clock.now(), turn.deps.settings)
     view = build_status_view(turn.session, meeting, notice)
-    return await reply(turn, build_status_card(view), notice or f"Status for {meeting.title}")
+    return CardReply(build_status_card(view), notice or f"Status for {meeting.title}")
 
 
 async def _say(turn: Turn) -> None:
@@ -86,33 +84,34 @@ async def _say(turn: Turn) -> None:
     await turn.say("Fant ikke møtet; det kan være slettet.")
 
 
-async def status_action(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+async def status_action(turn: Turn, data: MeetingRef) -> Shown:
     return await status_card(turn, data.meeting_id)
 
 
-async def preview(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+async def preview(turn: Turn, data: MeetingRef) -> Shown:
     """The invitation exactly as members will get it."""
     meeting = turn.session.get(Meeting, data.meeting_id)
     if meeting is None:
         await _say(turn)
         return None
-    card = meetings.card_for(turn.session, meeting, turn.deps.clock.now())
-    return await reply(turn, card, "Forhåndsvisning av innkallingen")
+    card = meetings.card_for(turn.session, meeting, turn.deps.clock.now(),
+                              links=turn.deps.links)
+    return CardReply(card, "Forhåndsvisning av innkallingen")
 
 
-async def send_now(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+async def send_now(turn: Turn, data: MeetingRef) -> Shown:
     """Start the send-out; the app's delivery worker sends it within Teams' limits."""
     try:
         out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now(),
-                            turn.deps.settings)
+                            links=turn.deps.links, settings=turn.deps.settings)
     except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
-    audit.record(turn.session, action="meeting.send", actor_member_id=_me(turn),
+    audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}", detail=f"{out.total} mottakere")
     return await status_card(turn, data.meeting_id, f"Innkallingen sendes til {out.total}.")
 
 
-async def approve(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+async def approve(turn: Turn, data: MeetingRef) -> Shown:
     """Approve automatic sending 7 days ahead."""
     from core.timefmt import span
 
@@ -120,12 +119,12 @@ async def approve(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
         due = meetings.approve(turn.session, data.meeting_id, turn.deps.clock.now())
     except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke godkjent: {exc}.")
-    audit.record(turn.session, action="meeting.approve", actor_member_id=_me(turn),
+    audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}")
     return await status_card(turn, data.meeting_id, f"Sendes automatisk {span(due)}.")
 
 
-async def on_behalf(turn: Turn, data: OnBehalf) -> dict[str, Any] | None:
+async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
     """Record an answer for a member (told by phone or e-mail); audited."""
     member = turn.session.get(Member, int(data.member_id)) if data.member_id.isdigit() else None
     if member is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
@@ -135,7 +134,7 @@ async def on_behalf(turn: Turn, data: OnBehalf) -> dict[str, Any] | None:
     repo.save_answer(turn.session, data.meeting_id, member.id or 0,
                      repo.AnswerInput(Answer(data.answer)), turn.deps.clock.now(),
                      recorded_by=_me(turn))
-    audit.record(turn.session, action="rsvp.on_behalf", actor_member_id=_me(turn),
+    audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
                  target=f"meeting:{data.meeting_id}:member:{member.id}", detail=data.answer)
     return await status_card(turn, data.meeting_id, f"Svar registrert for {member.name}.")
 
@@ -159,47 +158,22 @@ STATUS = {"planned": "Planlagt", "date_tba": "Dato kommer", "tentative": "Forel�
           "invited": "Innkalling sendt", "held": "Avholdt", "cancelled": "Avlyst"}
 
 
-class MeetingEditRef(BaseModel):
-    verb: str
-    meeting_id: int
-
-
-class MeetingFormData(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    verb: str
-    meeting_id: int | None = None
-    group_id: str = ""
-    title: str = ""
-    date: str = ""
-    start: str = ""
-    end: str = ""
-    place: str = ""
-    online_url: str = ""
-    format: str = "physical"
-    agenda: str = ""
-    preparation: str = ""
-    deadline_date: str = ""
-    outlook: str = ""  # the toggle: "true" | "false" | absent (Graph off)
-
-
-def register_form(router: Router) -> None:
+def register_form(root: Router) -> None:
     """Add `møter` and the secretariat's form actions."""
+    router = root.feature("meeting_form")
     router.command("møter", "moter", description="Vis kommende møter")(show_meetings)
-    router.action("meeting.new", ActionData, secretariat=True, button="Nytt møte")(new_form)
-    router.action("meeting.edit", MeetingEditRef, secretariat=True)(edit_form)
-    router.action("meeting.save", MeetingFormData, secretariat=True)(save)
+    secretariat = router.secretariat()
+    secretariat.action(MeetingNewAction, button="Nytt møte")(new_form)
+    secretariat.action(MeetingEditAction)(edit_form)
+    secretariat.action(MeetingSaveAction)(save)
 
 
 async def show_meetings(turn: Turn) -> None:
     """Coming meetings (and those without a date yet); members see their own groups'."""
-    query = select(Meeting).where(Meeting.status != MeetingStatus.cancelled)
-    if not turn.is_secretariat:
-        mine = select(Membership.group_id).where(Membership.member_id == (
-            turn.member.id if turn.member else -1))
-        query = query.join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id).where(
-            col(MeetingGroup.group_id).in_(mine)).distinct()
+    mine = None if turn.is_secretariat else (turn.member.id if turn.member else -1)
     now = turn.deps.clock.now()
-    rows = [m for m in turn.session.exec(query).all() if m.starts_at is None or m.starts_at >= now]
+    rows = [m for m in meetings_repo.not_cancelled(turn.session, mine)
+            if m.starts_at is None or m.starts_at >= now]
     rows.sort(key=lambda m: (m.starts_at is None, m.starts_at or now))
     lines = [MeetingLine(m.id or 0, span(m.starts_at, m.ends_at) if m.starts_at else
                          m.date_text or "Dato kommer", m.title, m.place or m.online_url or "-",
@@ -216,14 +190,14 @@ def _outlook_on(turn: Turn) -> bool:
     return outlook.enabled(turn.deps.settings)
 
 
-async def new_form(turn: Turn, _data: ActionData) -> dict | None:
+async def new_form(turn: Turn, _data: MeetingNewAction) -> dict | None:
     """An empty form."""
     view = MeetingFormView(_groups(turn), outlook=_outlook_on(turn))
     await turn.send_card(build_meeting_form_card(view), "Nytt møte")
     return None
 
 
-async def edit_form(turn: Turn, data: MeetingEditRef) -> dict | None:
+async def edit_form(turn: Turn, data: MeetingEditAction) -> dict | None:
     """The form filled with the meeting as it stands."""
     m = meetings_repo.get_meeting(turn.session, data.meeting_id)
     if m is None:
@@ -246,7 +220,7 @@ async def edit_form(turn: Turn, data: MeetingEditRef) -> dict | None:
     return None
 
 
-async def save(turn: Turn, data: MeetingFormData) -> dict | None:
+async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
     """Create or update; on errors the form comes back with what was typed."""
     values = {name: str(getattr(data, name)) for name in FIELDS}
     groups = dict(_groups(turn))
@@ -276,8 +250,9 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
     if data.outlook in ("true", "false") and _outlook_on(turn):
         outlook.set_choice(turn.session, meeting, data.outlook == "true")
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
-        meetings.after_edit(turn.session, meeting, before, now, turn.deps.settings)
-    audit.record(turn.session, action="meeting.save", target=str(meeting.id),
+        meetings.after_edit(turn.session, meeting, before, now, links=turn.deps.links,
+                            settings=turn.deps.settings)
+    audit.record(turn.session, action=data.verb, target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])
     await turn.say(f"Møtet «{meeting.title}» er lagret (id {meeting.id}), {when}.")
@@ -285,19 +260,19 @@ async def save(turn: Turn, data: MeetingFormData) -> dict | None:
 
 
 # The secretariat's «Avlys møtet» on the status card: cancel, tell everyone, mark cards AVLYST.
-def register_cancel(router: Router) -> None:
+def register_cancel(root: Router) -> None:
     """Add the cancel action (secretariat only, checked on the server)."""
-    router.action("meeting.cancel", MeetingRef, secretariat=True)(cancel)
+    root.feature("meeting_cancel").secretariat().action(MeetingCancelAction)(cancel)
 
 
-async def cancel(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+async def cancel(turn: Turn, data: MeetingRef) -> Shown:
     """Cancel the meeting; the status card comes back saying who will be told."""
     try:
         _meeting, out = meetings.cancel(turn.session, data.meeting_id,
                                         turn.deps.clock.now(), turn.deps.settings)
     except meetings.ChangeError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke avlyst: {exc}.")
-    audit.record(turn.session, action="meeting.cancel", target=f"meeting:{data.meeting_id}",
+    audit.record(turn.session, action=data.verb, target=f"meeting:{data.meeting_id}",
                  actor_member_id=turn.member.id if turn.member else None)
     told = f" {out.total} inviterte får beskjed." if out else ""
     return await status_card(turn, data.meeting_id, f"Møtet er avlyst.{told}")

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.meetings import MeetingRef, status_card
-from bot.router import Router
+from bot.meetings import status_card
+from bot.router import Router, Shown
 from bot.turn import Turn
+from cards.actions import OutlookRecreateAction
 from services import outlook
 from storage import audit
 
 
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add the recreate action (secretariat only, checked on the server)."""
-    router.action("outlook.recreate", MeetingRef, secretariat=True)(recreate)
+    root.feature("outlook").secretariat().action(OutlookRecreateAction)(recreate)
 
 
-async def recreate(turn: Turn, data: MeetingRef) -> dict[str, Any] | None:
+async def recreate(turn: Turn, data: OutlookRecreateAction) -> Shown:
     """A new Outlook event for the meeting (after one was deleted by hand)."""
     why = outlook.recreate(turn.session, data.meeting_id, turn.deps.clock.now(),
                            turn.deps.settings)
-    audit.record(turn.session, action="outlook.recreate", target=f"meeting:{data.meeting_id}",
+    audit.record(turn.session, action=data.verb, target=f"meeting:{data.meeting_id}",
                  actor_member_id=turn.member.id if turn.member else None,
                  outcome="refused" if why else "ok", detail=why)
     notice = f"Ikke opprettet: {why}." if why else \

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
-from bot.router import ActionData, Router
+from bot.router import Router
 from bot.turn import Turn
+from cards.actions import QueueCancelAction, QueueMoveAction, QueueShowAction
 from cards.queue import QueueRow, build_queue_card
 from core.timefmt import OSLO, clock, date_long
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
@@ -20,44 +19,32 @@ from storage.meeting_models import Meeting
 SHOWN = 20
 
 
-class JobAction(BaseModel):
-    verb: str
-    job_id: int
-
-
-class MoveAction(JobAction):
-    model_config = ConfigDict(extra="allow")  # the row's inputs: date_<id>, time_<id>
-
-    def picked(self) -> str:
-        extra = self.model_extra or {}
-        return f"{extra.get(f'date_{self.job_id}', '')} {extra.get(f'time_{self.job_id}', '')}"
-
-
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add the queue command and its card actions (all for the secretariat)."""
-    router.command("kø", "ko", description="Vis planlagte automatiske meldinger",
-                   secretariat=True)(show_queue)
+    secretariat = root.feature("queue").secretariat()
+    secretariat.command("kø", "ko", description="Vis planlagte automatiske meldinger",
+                        )(show_queue)
 
-    @router.action("queue.show", ActionData, secretariat=True, button="Planlagte meldinger")
-    async def _show(turn: Turn, _data: ActionData) -> dict | None:
+    @secretariat.action(QueueShowAction, button="Planlagte meldinger")
+    async def _show(turn: Turn, _data: QueueShowAction) -> None:
         await show_queue(turn)
         return None
 
-    @router.action("queue.cancel", JobAction, secretariat=True)
-    async def _cancel(turn: Turn, data: JobAction) -> dict | None:
-        await _change(turn, data.job_id, "queue.cancel",
+    @secretariat.action(QueueCancelAction)
+    async def _cancel(turn: Turn, data: QueueCancelAction) -> None:
+        await _change(turn, data.job_id, data.verb,
                       lambda: cancel_job(turn.session, data.job_id, turn.deps.clock.now()))
         return None
 
-    @router.action("queue.move", MoveAction, secretariat=True)
-    async def _move(turn: Turn, data: MoveAction) -> dict | None:
+    @secretariat.action(QueueMoveAction)
+    async def _move(turn: Turn, data: QueueMoveAction) -> None:
         try:
             local = datetime.strptime(data.picked(), "%Y-%m-%d %H:%M")
         except ValueError:
             await turn.say("Ugyldig dato eller klokkeslett.")
             return None
         new_due = local.replace(tzinfo=OSLO)
-        await _change(turn, data.job_id, "queue.move",
+        await _change(turn, data.job_id, data.verb,
                       lambda: move_job(turn.session, data.job_id, new_due, turn.deps.clock.now()))
         return None
 

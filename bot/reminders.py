@@ -7,8 +7,9 @@ from bot.turn import Turn
 from delivery.mute import set_reminders_muted
 
 
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add the two mute commands (for every member)."""
+    router = root.feature("reminders")
     router.command("demp", description="Demp påminnelser som ikke er viktige")(mute)
     router.command("slå", description="Slå på påminnelser igjen: «slå på påminnelser»")(unmute)
 

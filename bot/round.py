@@ -6,11 +6,19 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from sqlmodel import col, select
-
-from bot.router import ActionData, Router
-from bot.turn import Turn, card_message
+from bot.router import Router
+from bot.turn import Turn
+from cards.actions import (
+    RoundAbsentAction,
+    RoundFinishAction,
+    RoundFormAction,
+    RoundMove,
+    RoundNextAction,
+    RoundSkipAction,
+    RoundStartAction,
+    RoundToEndAction,
+    RoundUpdateAction,
+)
 from cards.common import plain
 from cards.notice import build_notice_card
 from cards.round import FormView, build_round_card, build_round_form_card
@@ -20,8 +28,10 @@ from domain.round import OrderMode
 from services.round import round_card, round_view, schedule_nudges, summary
 from storage import audit, rounds
 from storage.groups import default_group
-from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus
-from storage.models import Member, Membership, Region, WorkingGroup
+from storage.meeting_models import Meeting
+from storage.meetings import next_for_member
+from storage.members import group_ids_of
+from storage.models import Member, Region, WorkingGroup
 from storage.regions import find_region
 from storage.round_models import RoundSlot, TalkRound
 from storage.rounds import by_region, current_meeting, present, save_prewrite
@@ -29,31 +39,29 @@ from storage.teams import group_for_team
 
 log = logging.getLogger(__name__)
 MAX_UPDATE = 4000
-MOVES = {"round.next": rm.Move.next, "round.skip": rm.Move.skip,
-         "round.to_end": rm.Move.to_end, "round.absent": rm.Move.absent,
-         "round.finish": rm.Move.finish}
+MOVES: dict[type[RoundMove], rm.Move] = {
+    RoundNextAction: rm.Move.next, RoundSkipAction: rm.Move.skip,
+    RoundToEndAction: rm.Move.to_end, RoundAbsentAction: rm.Move.absent,
+    RoundFinishAction: rm.Move.finish}
 
 
-class RoundMove(BaseModel):
-    """A button press carries the step the card showed: an older card's press is stale."""
-
-    model_config = ConfigDict(extra="ignore")
-    round_id: int
-    step: int
-
-
-class RoundUpdate(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    round_id: int
-    slot_id: int
-    text: str = ""
+def register_moves(router: Router, secretariat: Router) -> None:
+    """The five control buttons are the secretariat's; a written update is the region's own."""
+    for action, what in MOVES.items():
+        secretariat.action(action)(_mover(what))
+    router.owner(_owns_slot, _not_yours).action(RoundUpdateAction)(save_update)
 
 
-def register_moves(router: Router) -> None:
-    """The five control buttons are the secretariat's; a written update is anyone's own."""
-    for verb, what in MOVES.items():
-        router.action(verb, RoundMove, secretariat=True)(_mover(what))
-    router.action("round.update", RoundUpdate)(save_update)
+def _owns_slot(turn: Turn, data: RoundUpdateAction) -> bool:
+    """The slot's region is the clicker's own (its members, or a member of that region)."""
+    slot = turn.session.get(RoundSlot, data.slot_id)
+    return slot is None or _may_write(turn, slot)  # no slot: the handler says it is not found
+
+
+def _not_yours(turn: Turn, data: RoundUpdateAction) -> dict[str, Any] | None:
+    rnd = _round_here(turn, data.round_id)
+    return _with_notice(turn, rnd, "Du kan bare skrive oppdateringen for din egen region.") \
+        if rnd else None
 
 
 def _round_here(turn: Turn, round_id: int) -> TalkRound | None:
@@ -97,7 +105,7 @@ def _may_write(turn: Turn, slot: RoundSlot) -> bool:
     return member.region_id is not None and member.region_id == slot.region_id
 
 
-async def save_update(turn: Turn, data: RoundUpdate) -> dict[str, Any] | None:
+async def save_update(turn: Turn, data: RoundUpdateAction) -> dict[str, Any] | None:
     """«Lagre oppdatering»: the region's own members, or the secretariat on their behalf."""
     rnd = _round_here(turn, data.round_id)
     slot = turn.session.get(RoundSlot, data.slot_id)
@@ -110,56 +118,34 @@ async def save_update(turn: Turn, data: RoundUpdate) -> dict[str, Any] | None:
     if len(text) > MAX_UPDATE:
         return _with_notice(turn, rnd, f"Oppdateringen er for lang ({len(text)} tegn, "
                                        f"høyst {MAX_UPDATE}). Ingenting er lagret.")
-    if not _may_write(turn, slot):
-        audit.record(turn.session, action="round.update", outcome="refused", target=str(slot.id),
-                     actor_member_id=turn.member.id if turn.member else None)
-        return _with_notice(turn, rnd, "Du kan bare skrive oppdateringen for din egen region.")
     rounds.save_update(turn.session, slot, text, turn.member.id if turn.member else None)
     return await refresh(turn, rnd.id or 0)
 
 
-async def refresh(turn: Turn, round_id: int, activity_id: str | None = None) -> dict[str, Any]:
-    """Commit, then update the shared card in place for everyone; returns the card."""
+async def refresh(turn: Turn, round_id: int) -> dict[str, Any]:
+    """The shared card, redrawn in place for everyone after the commit; returns the card."""
     rnd = turn.session.get(TalkRound, round_id)
     assert rnd is not None
-    if activity_id:
-        rnd.activity_id = activity_id
-        turn.session.add(rnd)
     card, text = round_card(turn.session, rnd)
-    target = rnd.activity_id
-    turn.release_db()
-    if target and not activity_id:  # a card just sent needs no update
-        message = card_message(card, text)
-        message.id = target
-        try:
-            await turn.context.update_activity(message)
-        except Exception:  # a deleted card must not undo a press that is already stored
-            log.exception("Rundekortet %s ble ikke oppdatert", round_id)
+    if rnd.activity_id:  # a failed PUT (a deleted card) is logged; the press stays stored
+        turn.update_card(rnd.activity_id, card, text)
     return card
 
 
 # Round-the-table: `runde` and «Start runde» open the form, «Start runden» posts the card.
-class RoundStart(BaseModel):
-    """The form's inputs as Teams sends them (strings); checked in start_round."""
-
-    model_config = ConfigDict(extra="ignore")
-    topic: str = ""
-    order: str = "region"
-    minutes: str | float = "3"
-    auto: str | bool = "false"
-
-
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add `runde`, the help-card button and every round action."""
-    router.command("runde", description="Start runden rundt bordet", secretariat=True)(show_form)
+    router = root.feature("round")
+    secretariat = router.secretariat()
+    secretariat.command("runde", description="Start runden rundt bordet")(show_form)
 
-    @router.action("round.form", ActionData, secretariat=True, button="Start runde")
-    async def _form(turn: Turn, _data: ActionData) -> dict | None:
+    @secretariat.action(RoundFormAction, button="Start runde")
+    async def _form(turn: Turn, _data: RoundFormAction) -> None:
         await show_form(turn)
         return None
 
-    router.action("round.start", RoundStart, secretariat=True)(start_round)
-    register_moves(router)
+    secretariat.action(RoundStartAction)(start_round)
+    register_moves(router, secretariat)
 
 
 def group_of(turn: Turn) -> WorkingGroup:
@@ -167,8 +153,7 @@ def group_of(turn: Turn) -> WorkingGroup:
     team_id = (turn.channel_data.get("team") or {}).get("id")
     group = group_for_team(turn.session, team_id) if team_id else None
     if group is None and turn.member is not None:
-        ids = turn.session.exec(select(Membership.group_id)
-                                .where(Membership.member_id == turn.member.id)).all()
+        ids = group_ids_of(turn.session, turn.member.id or 0)
         if len(ids) == 1:
             group = turn.session.get(WorkingGroup, ids[0])
     return group or default_group(turn.session)
@@ -187,7 +172,7 @@ async def show_form(turn: Turn) -> None:
     await turn.send_card(build_round_form_card(_form_view(turn)), "Start runden rundt bordet")
 
 
-def _checked(data: RoundStart) -> tuple[str, OrderMode, int, bool, list[str]]:
+def _checked(data: RoundStartAction) -> tuple[str, OrderMode, int, bool, list[str]]:
     topic = " ".join(data.topic.split())
     problems = [] if topic else ["Skriv et tema for runden."]
     if len(topic) > 400:
@@ -205,7 +190,7 @@ def _checked(data: RoundStart) -> tuple[str, OrderMode, int, bool, list[str]]:
     return topic[:400], mode or OrderMode.region, round(minutes * 60), auto, problems
 
 
-async def start_round(turn: Turn, data: RoundStart) -> dict[str, Any] | None:
+async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | None:
     """Create the round for the group's current meeting and post the shared card."""
     topic, mode, seconds, auto, problems = _checked(data)
     if problems:
@@ -222,11 +207,13 @@ async def start_round(turn: Turn, data: RoundStart) -> dict[str, Any] | None:
         conversation_id=turn.activity.conversation.id, drafts=drafts,
         by_member_id=turn.member.id if turn.member else None, now=now)
     schedule_nudges(turn.session, rnd, now)
-    audit.record(turn.session, action="round.start", target=str(rnd.id), detail=topic,
+    audit.record(turn.session, action=RoundStartAction.verb, target=str(rnd.id), detail=topic,
                  actor_member_id=turn.member.id if turn.member else None)
     card, text = round_card(turn.session, rnd)
-    activity_id = await turn.send_card(card, text)
-    await refresh(turn, rnd.id or 0, activity_id=activity_id)
+    round_id = rnd.id or 0
+    # Posted right after the commit; its id is stored in a short transaction after the send.
+    await turn.send_card(card, text, on_sent=lambda s, sent_id: rounds.set_card_id(
+        s, round_id, sent_id))
     return build_notice_card("Runden er startet", [f"Tema: {plain(topic)}",
                                                    "Følg runden på kortet i samtalen."])
 
@@ -237,20 +224,15 @@ USAGE = ("Skriv **oppdatering** og teksten, for eksempel «oppdatering Vi har f�
          "næringssjef». Sekretariatet kan skrive for en region: «oppdatering Mosseregionen: …».")
 
 
-def register_prewrite(router: Router) -> None:
+def register_prewrite(root: Router) -> None:
     """Add the command (members write for their own region)."""
-    router.command("oppdatering", description="Skriv regionens oppdatering til runden før "
-                   "møtet")(write_update)
+    root.feature("round_prewrite").command(
+        "oppdatering", description="Skriv regionens oppdatering til runden før møtet",
+    )(write_update)
 
 
 def _next_meeting(turn: Turn, member: Member) -> Meeting | None:
-    groups = select(Membership.group_id).where(Membership.member_id == member.id)
-    query = (select(Meeting).join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id)
-             .where(col(MeetingGroup.group_id).in_(groups), col(Meeting.ends_at).is_not(None),
-                    Meeting.status != MeetingStatus.cancelled)
-             .order_by(col(Meeting.starts_at)))
-    now = turn.deps.clock.now()
-    return next((m for m in turn.session.exec(query) if m.ends_at and m.ends_at >= now), None)
+    return next_for_member(turn.session, member.id or 0, turn.deps.clock.now())
 
 
 def _region(turn: Turn, text: str) -> tuple[Region | None, str]:

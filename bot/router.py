@@ -1,4 +1,11 @@
-"""The route table: messages by command word, card actions by verb, events by name."""
+"""Routers: one per feature, with child routers whose guard checks every call.
+
+Chat commands by word, card actions by their typed class (cards/actions.py), events by name.
+A feature's `register(root)` takes `root.feature(name)` and, for what only some may do,
+`.secretariat()` (the stored role and `active`, checked on every call) or `.owner(check)`
+(the owner of the thing pressed, or an active secretariat member). No route carries a flag.
+All routers of one tree share the root's tables, so a verb or word is registered once.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +13,50 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from bot.turn import Turn
+from cards.actions import CardAction
 
 Handler = Callable[[Turn], Awaitable[None]]
-# An action handler may return a card: Action.Execute shows it to the clicker.
-ActionHandler = Callable[[Turn, Any], Awaitable[dict[str, Any] | None]]
 
 
-class ActionData(BaseModel):
-    """Card data as it comes back: the verb plus whatever that verb's model declares."""
+@dataclass(frozen=True)
+class CardReply:
+    """A card shown to the clicker (Execute) or posted with `text` beside it (Submit)."""
 
-    model_config = ConfigDict(extra="ignore")
-    verb: str
+    card: dict[str, Any]
+    text: str = ""
+
+
+Shown = dict[str, Any] | CardReply | None
+ActionHandler = Callable[[Turn, Any], Awaitable[Shown]]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Who may use a router's routes; `allows` runs on every call, never cached."""
+
+    name: str
+    allows: Callable[[Turn, CardAction | None], bool]
+    refusal: str  # the message key (core/i18n.py); "{command}" is the command or verb
+    answer: Callable[[Turn, Any], Shown] | None = None  # a card instead of the plain refusal
+
+
+def _is_secretariat(turn: Turn, _action: CardAction | None) -> bool:
+    return turn.is_secretariat
+
+
+SECRETARIAT = Guard("secretariat", _is_secretariat, "secretariat_only")
+
+
+def owner_guard(is_owner: Callable[[Turn, Any], bool],
+                answer: Callable[[Turn, Any], Shown] | None = None) -> Guard:
+    """The owner of what the press names (an active member), or an active secretariat member."""
+    def allows(turn: Turn, action: CardAction | None) -> bool:
+        member = turn.member
+        if member is None or not member.active:
+            return False
+        return turn.is_secretariat or (action is not None and is_owner(turn, action))
+    return Guard("owner", allows, "owner_only", answer)
 
 
 @dataclass(frozen=True)
@@ -27,29 +64,68 @@ class CommandRoute:
     names: tuple[str, ...]
     handler: Handler
     description: str
-    secretariat: bool = False
+    router: Router
+    guards: tuple[Guard, ...]  # the router's and its parents', outermost first
 
 
 @dataclass(frozen=True)
 class ActionRoute:
+    action: type[CardAction]
     verb: str
-    model: type[BaseModel]
     handler: ActionHandler
-    secretariat: bool = False
+    router: Router
+    guards: tuple[Guard, ...]
     button: str | None = None  # title of a button on the secretariat's help card
 
 
-@dataclass
+@dataclass(eq=False)
 class Router:
+    """A named router; its guard (and its parents') runs before each of its routes.
+
+    Every router of one tree holds the same four tables (plain attributes, shared objects).
+    """
+
+    name: str = "root"
+    guard: Guard | None = None
+    parent: Router | None = None
+    children: list[Router] = field(default_factory=list)
     commands: dict[str, CommandRoute] = field(default_factory=dict)
     actions: dict[str, ActionRoute] = field(default_factory=dict)
     events: dict[str, list[Handler]] = field(default_factory=dict)
+    # activity type -> handlers run before the turn's transaction opens
+    prefetch: dict[str, list[Handler]] = field(default_factory=dict)
 
-    def command(self, *names: str, description: str, secretariat: bool = False,
-                ) -> Callable[[Handler], Handler]:
+    @property
+    def guards(self) -> tuple[Guard, ...]:
+        """This router's guard after its parents', outermost first."""
+        above = self.parent.guards if self.parent else ()
+        return above + ((self.guard,) if self.guard else ())
+
+    def child(self, name: str, guard: Guard | None = None) -> Router:
+        """A router under this one, sharing its tables; its routes pass both guards."""
+        sub = Router(f"{self.name}.{name}" if self.parent else name, guard, self, [],
+                     self.commands, self.actions, self.events, self.prefetch)
+        self.children.append(sub)
+        return sub
+
+    def feature(self, name: str) -> Router:
+        """The router of one feature (rsvp, round, …)."""
+        return self.child(name)
+
+    def secretariat(self) -> Router:
+        """Routes for active secretariat members only (the stored role, every call)."""
+        return self.child("secretariat", SECRETARIAT)
+
+    def owner(self, is_owner: Callable[[Turn, Any], bool],
+              answer: Callable[[Turn, Any], Shown] | None = None) -> Router:
+        """Routes for the owner of what is pressed, or an active secretariat member;
+        `answer` draws the refusal as a card (else a plain message)."""
+        return self.child("owner", owner_guard(is_owner, answer))
+
+    def command(self, *names: str, description: str) -> Callable[[Handler], Handler]:
         """Register a chat command under one or more words (first is the one shown)."""
         def add(handler: Handler) -> Handler:
-            route = CommandRoute(tuple(names), handler, description, secretariat)
+            route = CommandRoute(tuple(names), handler, description, self, self.guards)
             for name in names:
                 if name.casefold() in self.commands:
                     raise ValueError(f"command {name!r} registered twice")
@@ -57,14 +133,14 @@ class Router:
             return handler
         return add
 
-    def action(self, verb: str, model: type[BaseModel] = ActionData, *,
-               secretariat: bool = False, button: str | None = None,
+    def action(self, action: type[CardAction], *, button: str | None = None,
                ) -> Callable[[ActionHandler], ActionHandler]:
-        """Register a card action by its typed verb ("rsvp.answer")."""
+        """Register the handler of one card verb, parsed with its typed class."""
         def add(handler: ActionHandler) -> ActionHandler:
-            if verb in self.actions:
-                raise ValueError(f"action {verb!r} registered twice")
-            self.actions[verb] = ActionRoute(verb, model, handler, secretariat, button)
+            if action.verb in self.actions:
+                raise ValueError(f"action {action.verb!r} registered twice")
+            self.actions[action.verb] = ActionRoute(action, action.verb, handler, self,
+                                                    self.guards, button)
             return handler
         return add
 
@@ -75,14 +151,42 @@ class Router:
             return handler
         return add
 
+    def before_transaction(self, *activity_types: str) -> Callable[[Handler], Handler]:
+        """Run the handler, for these activity types, before the turn's transaction opens
+        (Teams look-ups, left in turn.fetched)."""
+        def add(handler: Handler) -> Handler:
+            for kind in activity_types:
+                self.prefetch.setdefault(kind, []).append(handler)
+            return handler
+        return add
+
     def visible_commands(self, secretariat: bool) -> list[CommandRoute]:
         """Distinct commands a role may use, in registration order."""
         seen: list[CommandRoute] = []
         for route in self.commands.values():
-            if route not in seen and (secretariat or not route.secretariat):
+            if route not in seen and (secretariat or SECRETARIAT not in route.guards):
                 seen.append(route)
         return seen
 
     def buttons(self) -> list[ActionRoute]:
         """Secretariat actions that want a button on the help card."""
         return [r for r in self.actions.values() if r.button]
+
+
+Route = CommandRoute | ActionRoute
+
+
+def secretariat_routes(router: Router) -> list[Route]:
+    """Every command and action behind the secretariat's guard, from the registry."""
+    return _guarded(router, "secretariat")
+
+
+def owner_routes(router: Router) -> list[Route]:
+    """Every action behind an owner guard (owner or active secretariat), from the registry."""
+    return _guarded(router, "owner")
+
+
+def _guarded(router: Router, name: str) -> list[Route]:
+    routes: list[Route] = list(dict.fromkeys(router.commands.values()))
+    routes += list(router.actions.values())
+    return [r for r in routes if any(g.name == name for g in r.guards)]

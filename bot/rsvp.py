@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-from sqlmodel import select
-
-from bot.router import Router
+from bot.router import CardReply, Router
 from bot.turn import Turn
+from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
 from cards.notice import build_notice_card
 from delivery.sendout import enqueue, notice_activity
 from services import meetings
@@ -17,137 +16,132 @@ from storage import rsvp as repo
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.meeting_models import RsvpAnswer as Answer
 from storage.meetings import meeting_for_chat
-from storage.members import find_by_name_or_email
-from storage.models import Member, Role
+from storage.members import by_aad, find_by_name_or_email
+from storage.models import Member
 
 LIMITS = {"comment": 500, "dietary": 300, "deputy": 150}
 
 
-class RsvpData(BaseModel):
-    """Card data plus the inputs; `item_<id>` toggles arrive as extra fields."""
-
-    model_config = ConfigDict(extra="allow")
-    meeting_id: int
-    answer: str = "no"
-    card_version: int = 0
-    comment: str = ""
-    dietary: str = ""
-    deputy: str = ""
-
-    def items(self) -> dict[int, bool]:
-        """Programme choices from the toggles ("item_12": "true")."""
-        out: dict[int, bool] = {}
-        for key, value in (self.model_extra or {}).items():
-            if key.startswith("item_") and key[5:].isdigit():
-                out[int(key[5:])] = str(value).lower() == "true"
-        return out
+def register(root: Router) -> None:
+    """Add the RSVP actions (members answer for themselves: identity from the activity)."""
+    router = root.feature("rsvp")
+    router.action(RsvpAnswerAction)(answer)
+    router.action(RsvpCancelAction)(cancel_late)
 
 
-def register(router: Router) -> None:
-    """Add the RSVP actions."""
-    router.action("rsvp.answer", RsvpData)(answer)
-    router.action("rsvp.cancel", RsvpData)(cancel_late)
-
-
-async def reply(turn: Turn, card: dict[str, Any], text: str) -> dict[str, Any] | None:
-    """Execute: the card goes back to the clicker; a Submit gets it as a new message."""
-    if turn.activity.type == "invoke":
-        return card
-    await turn.send_card(card, text)
-    return None
-
-
-async def refuse(turn: Turn, text: str) -> dict[str, Any] | None:
+def refuse(text: str) -> CardReply:
     """A clear Norwegian refusal; nothing is stored."""
-    return await reply(turn, build_notice_card("Svaret ble ikke registrert", [text]), text)
+    return CardReply(build_notice_card("Svaret ble ikke registrert", [text]), text)
 
 
-def open_meeting(turn: Turn, data: RsvpData) -> tuple[Meeting | None, str]:
+@dataclass(frozen=True)
+class Open:
+    """A meeting the clicker may answer, with what the check read (the card reuses it)."""
+
+    meeting: Meeting
+    member: Member
+    groups: list[str]
+
+
+def open_meeting(turn: Turn, data: RsvpAnswerAction) -> Open | str:
     """The meeting the clicker may answer, or why not (identity only from the activity)."""
     member = turn.member
     if member is None or not member.active:
-        return None, "Jeg finner deg ikke i medlemslisten. Ta kontakt med sekretariatet."
+        return "Jeg finner deg ikke i medlemslisten. Ta kontakt med sekretariatet."
     meeting = turn.session.get(Meeting, data.meeting_id)
-    if meeting is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
-        return None, "Du er ikke invitert til dette møtet, så svaret ble ikke registrert."
+    invitation = repo.invitation(turn.session, data.meeting_id, member.id or 0) \
+        if meeting else None
+    if meeting is None or invitation is None or not invitation.invited:
+        return "Du er ikke invitert til dette møtet, så svaret ble ikke registrert."
     if meeting.status == MeetingStatus.cancelled:
-        return None, "Møtet er avlyst."
+        return "Møtet er avlyst."
     if meeting.status != MeetingStatus.invited:
-        return None, "Innkallingen til dette møtet er ikke sendt ut ennå."
+        return "Innkallingen til dette møtet er ikke sendt ut ennå."
     for name, limit in LIMITS.items():
         if len(getattr(data, name)) > limit:
-            return None, f"Feltet «{name}» er for langt ({len(getattr(data, name))} tegn, " \
-                         f"maks {limit})."
-    return meeting, ""
+            return f"Feltet «{name}» er for langt ({len(getattr(data, name))} tegn, maks {limit})."
+    return Open(meeting, member, invitation.groups)
 
 
-async def answer(turn: Turn, data: RsvpData) -> dict[str, Any] | None:
+def changed_since(data: RsvpAnswerAction, meeting: Meeting) -> str:
+    """One line when the pressed card is older than the meeting (its version field)."""
+    if not data.card_version or data.card_version >= meeting.version:
+        return ""
+    where = f", {meeting.place}" if meeting.place else ""
+    return (f" Innkallingen er endret siden kortet ditt ble sendt: nå {meetings.when_text(meeting)}"
+            f"{where}. Kortet under er det nyeste.")
+
+
+def _record(turn: Turn, ok: Open, given: repo.AnswerInput, notice: str,
+            late: bool = False) -> dict[str, Any]:
+    """Store the answer and draw the clicker's card from what is known, without reading back."""
+    now, mid = turn.deps.clock.now(), ok.meeting.id or 0
+    rows = meetings.programme(turn.session, mid)
+    asks = [r.id for r in rows if r.asks_rsvp] if rows else []
+    repo.save_answer(turn.session, mid, ok.member.id or 0, given, now, late=late,
+                     rsvp_items=asks)
+    known = meetings.Known(ok.groups, rows, given, late)
+    return meetings.card_for(turn.session, ok.meeting, now, ok.member, notice=notice,
+                             links=turn.deps.links, known=known)
+
+
+async def answer(turn: Turn, data: RsvpAnswerAction) -> CardReply:
     """«Kommer (fysisk)» … «Usikker»: store it for the clicker, show their own card."""
-    meeting, why = open_meeting(turn, data)
-    if meeting is None or turn.member is None:
-        return await refuse(turn, why)
+    ok = open_meeting(turn, data)
+    if isinstance(ok, str):
+        return refuse(ok)
     if data.answer not in Answer.__members__:
-        return await refuse(turn, f"Ukjent svar «{data.answer[:30]}». Velg en av knappene.")
+        return refuse(f"Ukjent svar «{data.answer[:30]}». Velg en av knappene.")
     now = turn.deps.clock.now()
-    due = repo.deadline(meeting)
+    due = repo.deadline(ok.meeting)
     if due and now >= due:
-        card = meetings.card_for(turn.session, meeting, now, turn.member,
-                                    notice="Svarfristen er ute; svaret ble ikke endret.")
-        return await reply(turn, card, "Svarfristen er ute.")
+        card = meetings.card_for(turn.session, ok.meeting, now, ok.member,
+                                 notice="Svarfristen er ute; svaret ble ikke endret.",
+                                 links=turn.deps.links)
+        return CardReply(card, "Svarfristen er ute.")
     given = repo.AnswerInput(Answer(data.answer), data.comment.strip(), data.dietary.strip(),
                              data.deputy.strip(), data.items())
-    repo.save_answer(turn.session, meeting.id or 0, turn.member.id or 0, given, now)
-    card = meetings.card_for(turn.session, meeting, now, turn.member,
-                                notice="Takk! Svaret ditt er registrert.")
-    return await reply(turn, card, "Svaret ditt er registrert.")
+    notice = "Takk! Svaret ditt er registrert." + changed_since(data, ok.meeting)
+    return CardReply(_record(turn, ok, given, notice), "Svaret ditt er registrert.")
 
 
-async def cancel_late(turn: Turn, data: RsvpData) -> dict[str, Any] | None:
+async def cancel_late(turn: Turn, data: RsvpAnswerAction) -> CardReply:
     """«Kan likevel ikke komme» after the deadline: stored as late, the secretariat is told."""
-    meeting, why = open_meeting(turn, data)
-    member = turn.member
-    if meeting is None or member is None:
-        return await refuse(turn, why)
-    now = turn.deps.clock.now()
-    mid = meeting.id or 0
+    ok = open_meeting(turn, data)
+    if isinstance(ok, str):
+        return refuse(ok)
+    now, mid, member = turn.deps.clock.now(), ok.meeting.id or 0, ok.member
     previous = repo.get_answer(turn.session, mid, member.id or 0)
     was_coming = previous is not None and previous.answer != Answer.no  # before it is overwritten
     comment = previous.comment if previous else ""
-    due = repo.deadline(meeting)
+    due = repo.deadline(ok.meeting)
     late = bool(due and now >= due)
-    repo.save_answer(turn.session, mid, member.id or 0,
-                     repo.AnswerInput(Answer.no, comment), now, late=late)
+    notice = "Forfallet ditt er registrert." + changed_since(data, ok.meeting)
+    card = _record(turn, ok, repo.AnswerInput(Answer.no, comment), notice, late=late)
     if late and was_coming:
-        tell_secretariat(turn, meeting, member)
-    card = meetings.card_for(turn.session, meeting, now, member,
-                                notice="Forfallet ditt er registrert.")
-    return await reply(turn, card, "Forfallet ditt er registrert.")
+        tell_secretariat(turn, ok.meeting, member)
+    return CardReply(card, "Forfallet ditt er registrert.")
 
 
 def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
-    """One notice per late cancellation to every active secretariat member."""
-    from sqlmodel import select
-
+    """One notice per late cancellation to every active secretariat member (the outbox is
+    the delivery ledger: sent by its worker once this turn has committed)."""
     now = turn.deps.clock.now()
     text = (f"{member.name} ({member.organisation or 'uten kommune'}) kan likevel ikke komme "
             f"på «{meeting.title}» ({meetings.when_text(meeting)}).")
-    for sec in turn.session.exec(select(Member).where(Member.role == Role.secretariat,
-                                                      Member.active == True)):  # noqa: E712
+    for sec in repo.active_secretariat(turn.session):
         enqueue(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",
                 sec.id or 0, notice_activity("Forfall etter fristen", [text]), now)
 
 
 # Check-in: the member's button on the day, and the secretariat adding a deputy or guest.
-class CheckIn(BaseModel):
-    meeting_id: int
-
-
-def register_checkin(router: Router) -> None:
+def register_checkin(root: Router) -> None:
     """Add the check-in button and the secretariat's `oppmøte` command."""
-    router.action("meeting.checkin", CheckIn)(check_in)
-    router.command("oppmøte", "oppmote", secretariat=True,
-                   description="Legg til en på oppmøtelisten: oppmøte MØTE-ID Navn; Kommune",
-                   )(add_person)
+    router = root.feature("checkin")
+    router.action(MeetingCheckinAction)(check_in)
+    router.secretariat().command(
+        "oppmøte", "oppmote",
+        description="Legg til en på oppmøtelisten: oppmøte MØTE-ID Navn; Kommune")(add_person)
     router.on("meeting.participant_join")(participant_joined)
 
 
@@ -162,28 +156,28 @@ async def participant_joined(turn: Turn) -> None:
     for joined in value.get("members") or []:
         user = joined.get("user") if isinstance(joined, dict) else None
         aad = user.get("aadObjectId") if isinstance(user, dict) else None
-        member = turn.session.exec(select(Member).where(
-            Member.aad_object_id == str(aad))).first() if aad else None
+        member = by_aad(turn.session, str(aad)) if aad else None
         if member is not None and member.active:
             attendance.check_in(turn.session, meeting.id or 0, member, turn.deps.clock.now(),
                                 source="event")
 
 
-async def check_in(turn: Turn, data: CheckIn) -> dict[str, Any] | None:
+async def check_in(turn: Turn, data: MeetingCheckinAction) -> CardReply:
     """Record the clicker as present (identity from the activity, never the card)."""
     member = turn.member
     meeting = turn.session.get(Meeting, data.meeting_id)
     if member is None or meeting is None or not (
             repo.is_invited(turn.session, data.meeting_id, member.id or 0)
             or turn.is_secretariat):
-        return await refuse(turn, "Du er ikke invitert til dette møtet.")
+        return refuse("Du er ikke invitert til dette møtet.")
     if meeting.status == MeetingStatus.cancelled:
-        return await refuse(turn, "Møtet er avlyst.")
+        return refuse("Møtet er avlyst.")
     now = turn.deps.clock.now()
     new = attendance.check_in(turn.session, data.meeting_id, member, now)
     notice = "Du er sjekket inn. Velkommen!" if new else "Du var allerede sjekket inn."
-    card = meetings.card_for(turn.session, meeting, now, member, notice=notice)
-    return await reply(turn, card, notice)
+    card = meetings.card_for(turn.session, meeting, now, member, notice=notice,
+                             links=turn.deps.links)
+    return CardReply(card, notice)
 
 
 async def add_person(turn: Turn) -> None:

@@ -1,4 +1,25 @@
-"""Workarounds for botbuilder 4.17.1, the last release of an archived SDK (no upstream fixes)."""
+"""Workarounds for botbuilder 4.17.1, the last release of an archived SDK (no upstream fixes).
+
+Every private SDK member the bot touches, and why (nothing else in bot/ or app.py uses one;
+bench/rsvp_path.py lists them):
+
+- `jwt_token_extractor._OpenIdMetadata._refresh` (here): the SDK fetches signing keys with a
+  blocking `requests.get` on the event loop and no timeout; ours runs in a thread.
+- msrest `Model._attribute_map` (here, `_plain`): the only way to find SDK Exception values
+  inside an invoke body that msrest cannot serialize.
+- `CloudAdapterBase._create_turn_context` (bot/sdk_clients.py): builds the TurnContext with
+  the reused connector and token clients; the public `process_activity` builds both for
+  every activity (~370 µs a turn).
+- `_BuiltinBotFrameworkAuthentication.get_app_id` and the connector factory's `_app_id`,
+  `_to_channel_from_bot_oauth_scope`, `_login_endpoint`, `_validate_authority`,
+  `_credential_factory`, `_connector_client_configuration` (bot/sdk_clients.py): what the
+  reused clients depend on, so the cache key is exactly the SDK's own inputs.
+
+An invoke's answer no longer goes through `_INVOKE_RESPONSE_KEY` / `_process_turn_results`:
+FaggruppeBot leaves it under our own key and `sdk_clients.run_turn` returns it; only a stock
+ActivityHandler bot (bench/echo_bot.py, tests/test_sdk_fixes.py) still falls back to
+`CloudAdapterBase._process_turn_results`.
+"""
 
 from __future__ import annotations
 

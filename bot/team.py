@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
-from bot.install import sync_roster
-from bot.router import ActionData, Router
+from bot.install import link_team_member, roster
+from bot.router import Router
 from bot.turn import Turn
+from cards.actions import MembersUnreachableAction, TeamSyncAction
 from cards.common import plain
 from cards.notice import build_notice_card
-from storage import audit
+from storage import audit, members
 from storage.groups import find_group
-from storage.models import Member
 from storage.teams import group_for_team, relink_team
 
 
-def register(router: Router) -> None:
+def register(root: Router) -> None:
     """Add the team commands; all of them are for the secretariat."""
-    router.command("koble", description="Koble dette teamet til en faggruppe: koble NAVN",
-                   secretariat=True)(link_group)
-    router.command("synk", description="Hent medlemslisten fra teamet på nytt",
-                   secretariat=True)(sync)
-    router.command("medlemmer", description="Vis medlemmer jeg ikke kan nå",
-                   secretariat=True)(unreachable)
+    secretariat = root.feature("team").secretariat()
+    secretariat.command("koble", description="Koble dette teamet til en faggruppe: koble NAVN",
+                        )(link_group)
+    secretariat.command("synk", description="Hent medlemslisten fra teamet på nytt")(sync)
+    secretariat.command("medlemmer", description="Vis medlemmer jeg ikke kan nå")(unreachable)
 
-    @router.action("team.sync", ActionData, secretariat=True, button="Synkroniser medlemmer")
-    async def _sync(turn: Turn, _data: ActionData) -> dict | None:
+    @secretariat.action(TeamSyncAction, button="Synkroniser medlemmer")
+    async def _sync(turn: Turn, _data: TeamSyncAction) -> None:
         await sync(turn)
         return None
 
-    @router.action("members.unreachable", ActionData, secretariat=True,
-                   button="Medlemmer jeg ikke når")
-    async def _unreachable(turn: Turn, _data: ActionData) -> dict | None:
+    @secretariat.action(MembersUnreachableAction, button="Medlemmer jeg ikke når")
+    async def _unreachable(turn: Turn, _data: MembersUnreachableAction) -> None:
         await unreachable(turn)
         return None
 
@@ -63,9 +59,13 @@ async def sync(turn: Turn) -> None:
     if not team_id:
         await turn.say("Synkronisering gjøres fra en kanal i teamet.")
         return
+    turn.end_reads()  # the roster is a network wait: no transaction is held across it
+    profiles = await roster(turn, team_id)
     group = group_for_team(turn.session, team_id)
-    count = await sync_roster(turn, team_id, group)
-    audit.record(turn.session, action="team.sync", target=team_id, detail=str(count),
+    for profile in profiles:
+        link_team_member(turn, profile, group)
+    count = len(profiles)
+    audit.record(turn.session, action=TeamSyncAction.verb, target=team_id, detail=str(count),
                  actor_member_id=turn.member.id if turn.member else None)
     where = f" i «{plain(group.name)}»" if group else ""
     await turn.say(f"Medlemslisten er oppdatert: {count} personer i teamet{where}.")
@@ -73,9 +73,7 @@ async def sync(turn: Turn) -> None:
 
 async def unreachable(turn: Turn) -> None:
     """Active members the bot cannot write to, with e-mail so they can be reached."""
-    rows = turn.session.exec(select(Member).where(
-        Member.active == True, (Member.reachable == False) | (Member.aad_object_id == None)  # noqa: E711,E712
-    ).order_by(col(Member.name))).all()
+    rows = members.unreachable(turn.session)
     lines = [f"{plain(m.name)} ({plain(m.organisation or '-')}) – {m.email or 'ingen e-post'}"
              for m in rows] or ["Alle aktive medlemmer kan nås i Teams."]
     card = build_notice_card(f"Medlemmer jeg ikke når ({len(rows)})", lines)

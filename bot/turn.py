@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from cards.common import CONTENT_TYPE
 from core.clock import Clock
 from core.i18n import Lang
+from core.links import LinkSigner
 from core.settings import Settings
 from storage.models import Member, Role
 
@@ -46,22 +48,48 @@ class Deps:
     engine: Engine
     clock: Clock
     router: Router
+    links: LinkSigner
     lookups: LookupBackoff = field(default_factory=LookupBackoff)
+    known_senders: set[str] = field(default_factory=set)  # AAD ids seen linked to a member
+
+
+# Stores what a posted reply needs kept (its activity id) in a short transaction after the send.
+OnSent = Callable[[Session, str | None], None]
+
+
+@dataclass
+class Outgoing:
+    """A reply waiting for the turn's commit: posted here, or PUT over `activity.id`."""
+
+    activity: Activity
+    on_sent: OnSent | None = None  # gets the new id; None when the post failed
+    update: bool = False
 
 
 @dataclass
 class Turn:
+    """One unit of work: handlers read and write `session` and queue replies; the middleware
+    commits, then sends the replies (and a second short transaction stores their ids)."""
+
     context: TurnContext
     deps: Deps
     session: Session = field(default=None)  # type: ignore[assignment]  # set by middleware
     member: Member | None = None
+    profile: dict[str, Any] | None = None  # a first contact's Teams profile, fetched first
     text: str = ""
     lang: Lang = "nb"
     invoke_response: InvokeResponse | None = None
+    outbox: list[Outgoing] = field(default_factory=list)
+    fetched: dict[str, Any] = field(default_factory=dict)  # Teams look-ups made beforehand
 
     @property
     def activity(self) -> Activity:
         return self.context.activity
+
+    @property
+    def is_invoke(self) -> bool:
+        """Action.Execute (an invoke answered in the HTTP body), not a message."""
+        return self.context.activity.type == ActivityTypes.invoke
 
     @property
     def is_secretariat(self) -> bool:
@@ -74,22 +102,33 @@ class Turn:
         data = self.activity.channel_data
         return data if isinstance(data, dict) else {}
 
-    def release_db(self) -> None:
-        """Commit before any network wait: a transaction held across an await would block
-        every other turn (SQLite's write lock, PostgreSQL's row locks) inside the loop."""
-        if self.session is not None:
-            self.session.commit()
+    def end_reads(self) -> None:
+        """Before a handler's network wait (a Teams look-up) and before its own writes: end the
+        transaction, so no lock is held across the await (SQLite's lock blocks every turn).
+
+        Only what came before the handler (the identity link) can be committed here; pending
+        ORM changes mean the handler already wrote, and committing them early would split it.
+        """
+        s = self.session
+        if s is not None:
+            if s.new or s.dirty or s.deleted:
+                raise RuntimeError("end_reads after a write: the turn would commit half its work")
+            s.commit()
 
     async def say(self, text: str) -> None:
-        """A plain text reply in the current conversation."""
-        self.release_db()
-        await self.context.send_activity(MessageFactory.text(text))
+        """A plain text reply in the current conversation, sent after the commit."""
+        self.outbox.append(Outgoing(MessageFactory.text(text)))
 
-    async def send_card(self, card: dict[str, Any], text: str) -> str | None:
-        """A card with a short text beside it, so a phone notification says something."""
-        self.release_db()
-        response = await self.context.send_activity(card_message(card, text))
-        return response.id if response else None
+    async def send_card(self, card: dict[str, Any], text: str,
+                        on_sent: OnSent | None = None) -> None:
+        """A card with a short text beside it (a phone notification says something)."""
+        self.outbox.append(Outgoing(card_message(card, text), on_sent))
+
+    def update_card(self, activity_id: str, card: dict[str, Any], text: str) -> None:
+        """Redraw a card already posted in this conversation, after the commit."""
+        message = card_message(card, text)
+        message.id = activity_id
+        self.outbox.append(Outgoing(message, update=True))
 
 
 def card_message(card: dict[str, Any], text: str) -> Activity:

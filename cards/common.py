@@ -59,16 +59,6 @@ def bullets(lines: list[str]) -> dict[str, Any]:
     return para("\n".join(f"- {line}" for line in lines))
 
 
-def submit(title: str, verb: str, **data: Any) -> dict[str, Any]:
-    """Action.Submit carrying a typed verb; arrives as a message with `value`."""
-    return {"type": "Action.Submit", "title": title, "data": {"verb": verb, **data}}
-
-
-def execute(title: str, verb: str, **data: Any) -> dict[str, Any]:
-    """Action.Execute (Universal Actions): arrives as an adaptiveCard/action invoke."""
-    return {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
-
-
 def attachment(card: Card) -> dict[str, Any]:
     """The attachment dict a message activity carries."""
     return {"contentType": CONTENT_TYPE, "content": card}

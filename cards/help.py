@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cards.common import Card, adaptive_card, heading, para, submit
+from cards.actions import CardAction, TeamSyncAction
+from cards.common import Card, adaptive_card, heading, para
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class CommandHelp:
 @dataclass(frozen=True)
 class ButtonHelp:
     title: str
-    verb: str
+    action: type[CardAction]
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def build_help_card(view: HelpView) -> Card:
     else:
         body.append(para("Sekretariatet styrer møtene; du får beskjed når det er noe å svare på.",
                          isSubtle=True))
-    actions = [submit(b.title, b.verb) for b in view.buttons] if view.is_secretariat else None
+    actions = ([b.action().button(b.title) for b in view.buttons] if view.is_secretariat
+               else None)
     return adaptive_card(body, actions, speak=title)
 
 
@@ -63,7 +65,7 @@ def samples() -> dict[str, Card]:
             HelpView(
                 is_secretariat=True,
                 commands=admin,
-                buttons=[ButtonHelp("Synkroniser medlemmer", "team.sync")],
+                buttons=[ButtonHelp("Synkroniser medlemmer", TeamSyncAction)],
             )
         ),
     }

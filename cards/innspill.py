@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from cards.common import Card, adaptive_card, execute, heading, para, plain
+from cards.actions import (
+    InnspillAreaAction,
+    InnspillCastAction,
+    InnspillCloseAction,
+    InnspillDeleteAction,
+    InnspillEditAction,
+    InnspillExportAction,
+    InnspillFinishAction,
+    InnspillHideAction,
+    InnspillLiveAction,
+    InnspillMergeAction,
+    InnspillOpenAction,
+    InnspillReopenAction,
+    InnspillStartEditAction,
+    InnspillSubmitAction,
+    InnspillViewAction,
+    InnspillVoteStartAction,
+)
+from cards.common import Card, adaptive_card, heading, para, plain
 
 SEED_AREAS = ["Tilgang på arbeidskraft", "Attraktivitet", "Infrastruktur og tilgjengelighet",
               "Arealbruk", "Næringsklima", "Innovasjon"]
@@ -53,7 +72,7 @@ def build_form_card(view: FormView) -> Card:
         _input("Date", "deadline_date", "Frist for skriftlige innspill (valgfritt)"),
         _input("Time", "deadline_time", "Klokkeslett for fristen", value="16:00"),
     ]
-    return adaptive_card(body, [execute("Åpne innspill", "innspill.open")])
+    return adaptive_card(body, [InnspillOpenAction().button("Åpne innspill")])
 
 
 @dataclass(frozen=True)
@@ -96,7 +115,7 @@ def build_admin_card(view: AdminView) -> Card:
         body.append(para(line, separator=True))
         if not e.hidden:
             body.append({"type": "ActionSet", "actions": [
-                execute(f"Skjul {e.number}", "innspill.hide", session=sid, entry=e.id)]})
+                InnspillHideAction(session=sid, entry=e.id).button(f"Skjul {e.number}")]})
     choices = [{"title": f"{e.number}. {e.text[:40]}", "value": str(e.id)}
                for e in view.entries if not e.hidden and not e.merged_into]
     if len(choices) >= 2:
@@ -104,15 +123,15 @@ def build_admin_card(view: AdminView) -> Card:
                  _input("ChoiceSet", "merge_source", "Dette innspillet …", choices=choices),
                  _input("ChoiceSet", "merge_target", "… slås sammen med", choices=choices),
                  {"type": "ActionSet", "actions": [
-                     execute("Slå sammen", "innspill.merge", session=sid)]}]
+                     InnspillMergeAction(session=sid).button("Slå sammen")]}]
     actions = {
-        "open": [execute("Steng", "innspill.close", session=sid)],
-        "closed": [execute("Gjenåpne", "innspill.reopen", session=sid),
-                   execute("Start prioritering", "innspill.vote_start", session=sid),
-                   execute("Avslutt", "innspill.finish", session=sid)],
-        "voting": [execute("Avslutt prioritering", "innspill.finish", session=sid)],
+        "open": [InnspillCloseAction(session=sid).button("Steng")],
+        "closed": [InnspillReopenAction(session=sid).button("Gjenåpne"),
+                   InnspillVoteStartAction(session=sid).button("Start prioritering"),
+                   InnspillFinishAction(session=sid).button("Avslutt")],
+        "voting": [InnspillFinishAction(session=sid).button("Avslutt prioritering")],
     }.get(view.status, [])
-    actions.append(execute("Eksporter", "innspill.export", session=sid))
+    actions.append(InnspillExportAction(session=sid).button("Eksporter"))
     return adaptive_card(body, actions)
 
 
@@ -188,10 +207,10 @@ def build_live_card(v: LiveView) -> Card:
                              isSubtle=True))
     actions = []
     if v.status == "open":
-        actions.append(execute("Skriv innspill", "innspill.view", session=v.session_id))
+        actions.append(InnspillViewAction(session=v.session_id).button("Skriv innspill"))
     elif v.status == "voting":
-        actions.append(execute("Prioriter", "innspill.view", session=v.session_id))
-    actions.append(execute("Oppdater", "innspill.live", session=v.session_id))
+        actions.append(InnspillViewAction(session=v.session_id).button("Prioriter"))
+    actions.append(InnspillLiveAction(session=v.session_id).button("Oppdater"))
     return adaptive_card(body, actions)
 
 
@@ -244,7 +263,7 @@ class MemberView:
 
 def build_member_card(v: MemberView) -> Card:
     """What one member sees; every action carries only the session id and their tokens."""
-    ref = {"session": v.session_id, "held": v.held}
+    ref: dict[str, Any] = {"session": v.session_id, "held": v.held}
     body: list[dict[str, object]] = [heading("Innspill", size="Medium")]
     body += [para(plain(q), weight="Bolder") for q in v.questions]
     if v.notice:
@@ -255,7 +274,7 @@ def build_member_card(v: MemberView) -> Card:
         body.append({"type": "Input.ChoiceSet", "id": "area", "label": "Velg interesseområde",
                      "isRequired": True, "errorMessage": "Velg ett område",
                      "choices": [{"title": plain(a), "value": a} for a in v.areas]})
-        return adaptive_card(body, [execute("Velg", "innspill.area", **ref)])
+        return adaptive_card(body, [InnspillAreaAction(**ref).button("Velg")])
     if v.group:
         body.append(para(f"Din gruppe: **{plain(v.group)}**"))
     actions: list[dict[str, object]] = []
@@ -269,9 +288,9 @@ def build_member_card(v: MemberView) -> Card:
                      "label": "Endre innspillet" if editing else "Ditt innspill",
                      "value": v.draft or (editing.text if editing else "")})
         if editing:
-            actions.append(execute("Lagre endring", "innspill.edit", entry=editing.id, **ref))
+            actions.append(InnspillEditAction(entry=editing.id, **ref).button("Lagre endring"))
         else:
-            actions.append(execute("Send inn", "innspill.submit", **ref))
+            actions.append(InnspillSubmitAction(**ref).button("Send inn"))
         body.append(para(f"Du har sendt inn {len(v.own)} av maks {v.max_entries}.",
                          isSubtle=True))
     elif v.status in ("closed", "done"):
@@ -279,11 +298,11 @@ def build_member_card(v: MemberView) -> Card:
         if v.draft:  # refused after close: show what was typed so it can be copied
             body.append(para(f"Teksten du skrev (ikke sendt inn): {plain(v.draft)}"))
     body += _own(v, ref)
-    actions.append(execute("Oppdater", "innspill.view", **ref))
+    actions.append(InnspillViewAction(**ref).button("Oppdater"))
     return adaptive_card(body, actions)
 
 
-def _own(v: MemberView, ref: dict[str, object]) -> list[dict[str, object]]:
+def _own(v: MemberView, ref: dict[str, Any]) -> list[dict[str, object]]:
     if not v.own:
         return []
     out: list[dict[str, object]] = [para("Dine innspill:", weight="Bolder")]
@@ -291,19 +310,19 @@ def _own(v: MemberView, ref: dict[str, object]) -> list[dict[str, object]]:
         out.append(para(plain(e.text), separator=True))
         if v.status == "open":
             out.append({"type": "ActionSet", "actions": [
-                execute("Endre", "innspill.start_edit", entry=e.id, **ref),
-                execute("Slett", "innspill.delete", entry=e.id, **ref)]})
+                InnspillStartEditAction(entry=e.id, **ref).button("Endre"),
+                InnspillDeleteAction(entry=e.id, **ref).button("Slett")]})
     return out
 
 
-def _voting(v: MemberView, ref: dict[str, object]) -> list[dict[str, object]]:
+def _voting(v: MemberView, ref: dict[str, Any]) -> list[dict[str, object]]:
     out: list[dict[str, object]] = [para(f"Du har **{v.votes_left}** stemmer igjen. Fordel dem "
                                          "på innspillene som er viktigst.")]
     for e in v.to_vote[:60]:
         out.append(para(f"{plain(e.text[:300])} · {plain(e.area)}", separator=True))
         if v.votes_left:
             out.append({"type": "ActionSet", "actions": [
-                execute("Stem", "innspill.cast", entry=e.id, **ref)]})
+                InnspillCastAction(entry=e.id, **ref).button("Stem")]})
     return out
 
 

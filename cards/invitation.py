@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cards.common import Card, adaptive_card, execute, heading, para, plain
+from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
+from cards.common import Card, adaptive_card, heading, para, plain
 
 ANSWER_LABELS = {"physical": "Kommer (fysisk)", "digital": "Kommer (digitalt)",
                  "no": "Kommer ikke", "maybe": "Usikker"}
@@ -85,17 +86,17 @@ def _rsvp(view: InvitationView) -> list[dict[str, Any]]:
         out.append(para(f"Svarfristen gikk ut {view.deadline}.", color="Warning"))
         if view.answer in ("physical", "digital", "maybe"):
             out.append({"type": "ActionSet", "actions": [
-                execute("Kan likevel ikke komme", "rsvp.cancel", **_data(view))]})
+                RsvpCancelAction(**_data(view)).button("Kan likevel ikke komme")]})
     else:
         if view.deadline:
             out.append(para(f"Svarfrist: {view.deadline}", isSubtle=True))
         out.append({"type": "ActionSet", "actions": [
-            execute(label, "rsvp.answer", answer=value, **_data(view))
+            RsvpAnswerAction(answer=value, **_data(view)).button(label)
             for value, label in ANSWER_LABELS.items()]})
         out.extend(_inputs(view))
     if view.checkin:
         out.append({"type": "ActionSet", "actions": [
-            execute("Sjekk inn", "meeting.checkin", **_data(view))]})
+            MeetingCheckinAction(**_data(view)).button("Sjekk inn")]})
     return out
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cards.common import Card, adaptive_card, execute, heading, para, plain, submit
+from cards.actions import (
+    MeetingApproveAction,
+    MeetingCancelAction,
+    MeetingEditAction,
+    MeetingNewAction,
+    MeetingPreviewAction,
+    MeetingSaveAction,
+    MeetingSendAction,
+    RsvpOnBehalfAction,
+)
+from cards.common import Card, adaptive_card, heading, para, plain
 from cards.invitation import ANSWER_LABELS
 
 
@@ -33,7 +43,7 @@ def _cancel_button(view: StatusView) -> dict[str, Any]:
     return {"type": "Action.ShowCard", "title": "Avlys møtet …", "card": {
         "type": "AdaptiveCard", "body": [
             para("Alle inviterte får beskjed, og alle kort merkes AVLYST.")],
-        "actions": [execute("Ja, avlys møtet", "meeting.cancel", meeting_id=view.meeting_id)]}}
+        "actions": [MeetingCancelAction(meeting_id=view.meeting_id).button("Ja, avlys møtet")]}}
 
 
 def _on_behalf(view: StatusView) -> list[dict[str, Any]]:
@@ -45,7 +55,7 @@ def _on_behalf(view: StatusView) -> list[dict[str, Any]]:
             {"type": "Input.ChoiceSet", "id": "answer", "label": "Svar", "value": "physical",
              "choices": [{"title": t, "value": v} for v, t in ANSWER_LABELS.items()]},
             {"type": "ActionSet", "actions": [
-                execute("Registrer svar", "rsvp.on_behalf", meeting_id=view.meeting_id)]}]
+                RsvpOnBehalfAction(meeting_id=view.meeting_id).button("Registrer svar")]}]
 
 
 def build_status_card(view: StatusView) -> Card:
@@ -61,11 +71,11 @@ def build_status_card(view: StatusView) -> Card:
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
     if view.outlook_answers:
         body.append(para(plain(view.outlook_answers), isSubtle=True))
-    actions = [execute("Forhåndsvis innkallingen", "meeting.preview", meeting_id=view.meeting_id)]
+    mid = view.meeting_id
+    actions = [MeetingPreviewAction(meeting_id=mid).button("Forhåndsvis innkallingen")]
     if not view.sent:
-        actions += [execute("Send innkallingen nå", "meeting.send", meeting_id=view.meeting_id),
-                    execute("Send automatisk 7 dager før", "meeting.approve",
-                            meeting_id=view.meeting_id)]
+        actions += [MeetingSendAction(meeting_id=mid).button("Send innkallingen nå"),
+                    MeetingApproveAction(meeting_id=mid).button("Send automatisk 7 dager før")]
     if view.cancelled:
         body.append(para("**Møtet er avlyst.**", color="Attention"))
     else:
@@ -159,8 +169,8 @@ def build_meeting_form_card(view: MeetingFormView) -> Card:
                      "title": "Send også Outlook-invitasjon (med Teams-møte når digitalt)",
                      "value": v.get("outlook", default), "valueOn": "true",
                      "valueOff": "false", "wrap": True})
-    data = {"meeting_id": view.meeting_id} if view.meeting_id else {}
-    return adaptive_card(body, [submit("Lagre møte", "meeting.save", **data)])
+    save = MeetingSaveAction(meeting_id=view.meeting_id) if view.meeting_id else MeetingSaveAction()
+    return adaptive_card(body, [save.button("Lagre møte")])
 
 
 @dataclass(frozen=True)
@@ -182,9 +192,9 @@ def build_meeting_list_card(lines: list[MeetingLine], secretariat: bool) -> Card
                  para(line.status, isSubtle=True, spacing="None")]
         if secretariat:
             items.append({"type": "ActionSet", "actions": [
-                submit("Endre", "meeting.edit", meeting_id=line.meeting_id)]})
+                MeetingEditAction(meeting_id=line.meeting_id).button("Endre")]})
         body.append({"type": "Container", "separator": True, "items": items})
-    actions = [submit("Nytt møte", "meeting.new")] if secretariat else None
+    actions = [MeetingNewAction().button("Nytt møte")] if secretariat else None
     return adaptive_card(body, actions)
 
 

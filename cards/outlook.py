@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cards.common import Card, adaptive_card, heading, para, plain, submit
+from cards.actions import OutlookRecreateAction
+from cards.common import Card, adaptive_card, heading, para, plain
 
 RECREATE = "Opprett Outlook-møtet på nytt"
 
@@ -10,7 +11,7 @@ RECREATE = "Opprett Outlook-møtet på nytt"
 def build_outlook_notice_card(title: str, lines: list[str], meeting_id: int,
                               recreate: bool = False) -> Card:
     """Title, the lines, and «Opprett Outlook-møtet på nytt» when that would help."""
-    actions = [submit(RECREATE, "outlook.recreate", meeting_id=meeting_id)] if recreate else None
+    actions = [OutlookRecreateAction(meeting_id=meeting_id).button(RECREATE)] if recreate else None
     return adaptive_card([heading(plain(title), size="Medium"),
                           *(para(plain(line)) for line in lines)], actions)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cards.common import Card, adaptive_card, heading, para, plain, submit
+from cards.actions import QueueCancelAction, QueueMoveAction
+from cards.common import Card, adaptive_card, heading, para, plain
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,14 @@ def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | 
             {"type": "Input.Time", "id": f"time_{row.job_id}", "label": "Nytt klokkeslett",
              "value": row.time,
              "isRequired": True, "errorMessage": "Velg et klokkeslett"},
-        ], [submit("Flytt hit", "queue.move", job_id=row.job_id)])
+        ], [QueueMoveAction(job_id=row.job_id).button("Flytt hit")])
         del move["$schema"], move["msteams"]
         body.append({
             "type": "Container", "separator": True, "items": [
                 para(f"**{row.when}**"),
                 para(plain(row.description) or "(uten beskrivelse)", isSubtle=True),
                 {"type": "ActionSet", "actions": [
-                    submit("Avlys", "queue.cancel", job_id=row.job_id),
+                    QueueCancelAction(job_id=row.job_id).button("Avlys"),
                     {"type": "Action.ShowCard", "title": "Flytt", "card": move},
                 ]},
             ]})

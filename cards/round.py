@@ -5,7 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cards.common import Card, adaptive_card, execute, heading, para, plain
+from cards.actions import (
+    RoundAbsentAction,
+    RoundFinishAction,
+    RoundNextAction,
+    RoundSkipAction,
+    RoundStartAction,
+    RoundToEndAction,
+    RoundUpdateAction,
+)
+from cards.common import Card, adaptive_card, heading, para, plain
 
 STATE_WORDS = {"done": "Har snakket", "skipped": "Hoppet over", "absent": "Fraværende"}
 
@@ -101,16 +110,16 @@ def _update_form(view: RoundView) -> dict[str, Any]:
          "choices": [{"title": s.label, "value": str(s.slot_id)} for s in open_slots]},
         {"type": "Input.Text", "id": "text", "label": "Oppdatering fra regionen",
          "isMultiline": True, "maxLength": 4000},
-    ], [execute("Lagre oppdatering", "round.update", round_id=view.round_id)])
+    ], [RoundUpdateAction(round_id=view.round_id).button("Lagre oppdatering")])
     return {"type": "Action.ShowCard", "title": "Skriv oppdatering", "card": form}
 
 
 def _actions(view: RoundView) -> list[dict[str, Any]]:
     ids = {"round_id": view.round_id, "step": view.step}
-    return [execute("Neste", "round.next", **ids), execute("Hopp over", "round.skip", **ids),
-            execute("Flytt bakerst", "round.to_end", **ids),
-            execute("Fraværende", "round.absent", **ids),
-            execute("Avslutt runden", "round.finish", **ids)]
+    return [RoundNextAction(**ids).button("Neste"), RoundSkipAction(**ids).button("Hopp over"),
+            RoundToEndAction(**ids).button("Flytt bakerst"),
+            RoundAbsentAction(**ids).button("Fraværende"),
+            RoundFinishAction(**ids).button("Avslutt runden")]
 
 
 @dataclass(frozen=True)
@@ -139,7 +148,7 @@ def build_round_form_card(view: FormView) -> Card:
         {"type": "Input.Toggle", "id": "auto", "title": "Gå videre automatisk når tiden er ute",
          "value": "false", "valueOn": "true", "valueOff": "false"},
     ]
-    return adaptive_card(body, [execute("Start runden", "round.start")])
+    return adaptive_card(body, [RoundStartAction().button("Start runden")])
 
 
 def samples() -> dict[str, Card]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cards.common import Card, adaptive_card, bullets, heading, para, plain, submit
+from cards.actions import HelpShowAction
+from cards.common import Card, adaptive_card, bullets, heading, para, plain
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def build_welcome_card(view: WelcomeView) -> Card:
              "Alt du svarer, lagres for sekretariatet og referatet."),
         para("Skriv **hjelp** når som helst for å se hva du kan gjøre.", isSubtle=True),
     ]
-    return adaptive_card(body, [submit("Vis hjelp", "help.show")], speak=greeting)
+    return adaptive_card(body, [HelpShowAction().button("Vis hjelp")], speak=greeting)
 
 
 def samples() -> dict[str, Card]:

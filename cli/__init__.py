@@ -11,6 +11,7 @@ from functools import cached_property
 from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
+from core.links import LinkSigner
 from core.settings import ConfigError, Settings, load_settings
 
 
@@ -40,6 +41,13 @@ class CliContext:
         engine = make_engine(self.settings.resolved_database_url())
         upgrade(engine)
         return engine
+
+    @cached_property
+    def links(self) -> LinkSigner:
+        """The link signer from these settings, as the app builds it."""
+        from services.ics import link_signer
+
+        return link_signer(self.engine, self.settings)
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]

@@ -37,7 +37,7 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
         final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout.id or 0, ctx.clock))
         told = final.by_status.get("sent", 0)
     redrawn = asyncio.run(live_cards.run_once(ctx.engine, ctx.settings, ctx.clock,
-                                                   runtime.render))
+                                              runtime.renderer(ctx.links)))
     return told, redrawn
 
 
@@ -58,6 +58,7 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError("oppgi minst én av --start, --end, --place og --outlook/--no-outlook")
     start = oslo_time(args.start, "--start") if args.start else None
     end = oslo_time(args.end, "--end") if args.end else None
+    links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
         try:
             found = session.get(Meeting, args.meeting_id)
@@ -65,7 +66,7 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
                 outlook.set_choice(session, found, choice)
             meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
                                              starts_at=start, ends_at=end, place=args.place,
-                                             settings=ctx.settings)
+                                             links=links, settings=ctx.settings)
         except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
         when = meetings.when_text(meeting)

@@ -39,7 +39,7 @@ def apply_outlook_choice(session: object, meeting: Meeting, choice: bool | None)
 
 async def make_graph_calls(ctx: CliContext, meeting_id: int, wait_s: float) -> None:
     """Make the meeting's recorded Graph calls until none is open or `wait_s` has passed."""
-    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock, meetings.outlook_hook,
+    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock, meetings.outlook_hook(ctx.links),
                          meeting_id=meeting_id, poll_s=0.25)
     await worker.run(until_idle=True, deadline=time.monotonic() + wait_s)
 
@@ -82,12 +82,14 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     """Record the send-out, deliver it, list the members not reached with their e-mail."""
+    links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
         meeting = session.get(Meeting, args.meeting_id)
         if meeting is not None:
             apply_outlook_choice(session, meeting, getattr(args, "outlook", None))
         try:
-            sendout = meetings.send(session, args.meeting_id, ctx.clock.now(), ctx.settings)
+            sendout = meetings.send(session, args.meeting_id, ctx.clock.now(), links=links,
+                                    settings=ctx.settings)
         except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
         sendout_id, total = sendout.id or 0, sendout.total

@@ -16,6 +16,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "hvis du mener du skal ha tilgang.",
         "en": "“{command}” is for the secretariat only.",
     },
+    "owner_only": {
+        "nb": "«{command}» kan bare gjøres av den det gjelder, eller av sekretariatet.",
+        "en": "“{command}” is for its owner or the secretariat only.",
+    },
     "error": {
         "nb": "Beklager, noe gikk galt hos meg. Ingenting av det du har lagret er tapt. "
         "Prøv igjen om litt.",

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 from core.clock import Clock
 from delivery import target
-from delivery.policy import decide
+from delivery.policy import DEFAULT, RetryPolicy, decide
 from storage import delivery as ledger
 from storage.db import session_scope
 from storage.delivery_models import Delivery
@@ -22,8 +22,9 @@ class LedgerOps:
     """Claims, marks and records rows for one worker (owner); called in worker threads."""
 
     def __init__(self, engine: Engine, clock: Clock, owner: str,
-                 sendout_id: int | None) -> None:
+                 sendout_id: int | None, policy: RetryPolicy = DEFAULT) -> None:
         self.engine, self.clock, self.owner, self.sendout_id = engine, clock, owner, sendout_id
+        self.policy = policy
         self.in_doubt = 0
         self.sent = 0
         self._checked_dead = 0.0
@@ -72,7 +73,7 @@ class LedgerOps:
     def record(self, row: Delivery, status: int, retry_after: float | None, code: str,
                 conversation_id: str | None, activity_id: str | None) -> None:
         attempts = row.attempts + 1
-        decision = decide(status, attempts, retry_after, code)
+        decision = decide(status, attempts, retry_after, code, policy=self.policy)
         now = self.clock.now()
         values: dict[str, Any] = {"status": decision.status, "last_http_status": status or None,
                                   "error": decision.error, "conversation_id": conversation_id}

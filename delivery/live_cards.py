@@ -136,16 +136,16 @@ async def run_once(engine: Engine, settings: Settings, clock: Clock, render: Ren
 
 
 async def run(engine: Engine, settings: Settings, clock: Clock, render: Renderer,
-              stop: asyncio.Event) -> None:
+              stop: asyncio.Event, poll_s: float = POLL_S) -> None:
     """Poll until stopped; a failure is logged, and the card stays dirty for a later try."""
     async def step(connector: BotConnector) -> None:
         for item in await asyncio.to_thread(claim, engine, clock, render):
             await send(engine, connector, item)
 
-    await background.poll(settings, stop, step, "Oppdatering av kort", POLL_S)
+    await background.poll(settings, stop, step, "Oppdatering av kort", poll_s)
 
 
 def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,
-           render: Renderer) -> None:
+           render: Renderer, poll_s: float = POLL_S) -> None:
     """Start the sender with the app and stop it before the engine is disposed."""
-    background.attach(app, lambda stop: run(engine, settings, clock, render, stop))
+    background.attach(app, lambda stop: run(engine, settings, clock, render, stop, poll_s))

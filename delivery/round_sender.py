@@ -75,16 +75,16 @@ async def send(connector: BotConnector, item: Outgoing) -> None:
 
 
 async def run(engine: Engine, settings: Settings, clock: Clock, draw: DrawRound,
-              stop: asyncio.Event) -> None:
+              stop: asyncio.Event, poll_s: float = POLL_S) -> None:
     """Poll for nudges until stopped; a failure is logged, never retried into a flood."""
     async def step(connector: BotConnector) -> None:
         for item in await asyncio.to_thread(claim, engine, clock, draw):
             await send(connector, item)
 
-    await background.poll(settings, stop, step, "Påminnelser i runden", POLL_S)
+    await background.poll(settings, stop, step, "Påminnelser i runden", poll_s)
 
 
 def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,
-           draw: DrawRound) -> None:
+           draw: DrawRound, poll_s: float = POLL_S) -> None:
     """Start the sender with the app and stop it before the engine is disposed."""
-    background.attach(app, lambda stop: run(engine, settings, clock, draw, stop))
+    background.attach(app, lambda stop: run(engine, settings, clock, draw, stop, poll_s))

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from core.clock import Clock
 from core.settings import Settings
+from delivery.policy import DEFAULT, RetryPolicy
 from delivery.sendout import Progress, progress
 from delivery.worker import DeliveryWorker
 from storage.db import session_scope
@@ -26,9 +27,9 @@ def current(engine: Engine, sendout_id: int) -> Progress:
 
 async def deliver_sendout(engine: Engine, settings: Settings, sendout_id: int,
                           clock: Clock | None = None, hook: ProgressHook | None = None,
-                          every_s: float = 0.5) -> Progress:
+                          every_s: float = 0.5, policy: RetryPolicy = DEFAULT) -> Progress:
     """Help deliver the send-out (a running app may too: claims are atomic) until none is open."""
-    worker = DeliveryWorker(engine, settings, clock, sendout_id=sendout_id)
+    worker = DeliveryWorker(engine, settings, clock, sendout_id=sendout_id, policy=policy)
     runner = asyncio.create_task(worker.run(until_idle=True))
     while not runner.done():
         if hook:

@@ -16,6 +16,7 @@ from core.settings import Settings
 from delivery import limits, target
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
 from delivery.ledger_ops import LedgerOps
+from delivery.policy import DEFAULT, RetryPolicy
 from storage.delivery_models import Delivery
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,11 @@ class DeliveryWorker:
 
     def __init__(self, engine: Engine, settings: Settings, clock: Clock | None = None, *,
                  sendout_id: int | None = None, concurrency: int = 32,
-                 poll_s: float = 0.25) -> None:
+                 poll_s: float = 0.25, policy: RetryPolicy = DEFAULT) -> None:
         self.engine, self.settings, self.clock = engine, settings, clock or SystemClock()
         self.sendout_id, self.concurrency, self.poll_s = sendout_id, concurrency, poll_s
         self.owner = target.owner_id()
-        self.ops = LedgerOps(engine, self.clock, self.owner, sendout_id)
+        self.ops = LedgerOps(engine, self.clock, self.owner, sendout_id, policy)
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._pools: dict[str, limits.SlotPool] = {}

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
 from icalendar import Calendar, Event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.settings import Settings, load_settings
+from core.links import LinkSigner
+from core.settings import Settings
 from core.timefmt import to_oslo
+from storage.db import session_scope
 from storage.delivery import insert_ignore
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.models import AppSecret
 
 VALID_AFTER = timedelta(days=60)  # a link keeps working this long after the meeting
-_keys: dict[str, bytes] = {}
-
-
-class LinkError(ValueError):
-    """A link that is forged, broken or expired; the message is Norwegian."""
 
 
 def signing_key(session: Session, settings: Settings) -> bytes:
@@ -32,53 +27,26 @@ def signing_key(session: Session, settings: Settings) -> bytes:
         return settings.ics_secret.encode()
     if settings.app_password:
         return hmac.new(settings.app_password.encode(), b"faggruppe-bot ics", "sha256").digest()
-    where = str(session.get_bind().engine.url)
-    if where not in _keys:
-        insert_ignore(session, AppSecret, [{"name": "ics", "value": secrets.token_urlsafe(32),
-                                            "created_at": datetime.now(UTC)}])
-        row = session.get(AppSecret, "ics")
-        _keys[where] = (row.value if row else "").encode()
-    return _keys[where]
+    insert_ignore(session, AppSecret, [{"name": "ics", "value": secrets.token_urlsafe(32),
+                                        "created_at": datetime.now(UTC)}])
+    row = session.get(AppSecret, "ics")
+    return (row.value if row else "").encode()
 
 
-def _sig(key: bytes, message: str) -> str:
-    digest = hmac.new(key, message.encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+def link_signer(engine: Engine, settings: Settings) -> LinkSigner:
+    """The app's one link signer, from these settings (read once at start, then injected)."""
+    with session_scope(engine) as session:
+        key = signing_key(session, settings)
+    base = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
+    return LinkSigner(key, base)
 
 
-def make_token(key: bytes, meeting_id: int, expires: int) -> str:
-    """'<id>.<expiry unix time>.<HMAC-SHA256>'."""
-    return f"{meeting_id}.{expires}.{_sig(key, f'{meeting_id}.{expires}')}"
-
-
-def check_token(key: bytes, token: str, now: datetime) -> int:
-    """The meeting id a valid token names; LinkError otherwise."""
-    parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
-        raise LinkError("Lenken til kalenderfilen er ugyldig.")
-    if not hmac.compare_digest(parts[2], _sig(key, f"{parts[0]}.{parts[1]}")):
-        raise LinkError("Lenken til kalenderfilen er ugyldig.")
-    if int(parts[1]) < now.timestamp():
-        raise LinkError("Lenken til kalenderfilen er utløpt. "
-                        "Bruk lenken i den nyeste innkallingen.")
-    return int(parts[0])
-
-
-@lru_cache(maxsize=1)
-def link_settings() -> Settings:
-    """PUBLIC_URL and the key settings, read once (cards are built where no Deps reach)."""
-    return load_settings()
-
-
-def link_for(session: Session, meeting: Meeting, settings: Settings | None = None) -> str:
-    """The meeting's calendar link (stable per meeting); empty while it has no date."""
+def link_for(links: LinkSigner, meeting: Meeting) -> str:
+    """The meeting's calendar link (stable per meeting version); empty while it has no date."""
     end = meeting.ends_at or meeting.starts_at
     if end is None or meeting.id is None:
         return ""
-    settings = settings or link_settings()
-    base = settings.public_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
-    expires = int((end + VALID_AFTER).timestamp())
-    return f"{base}/ics/{make_token(signing_key(session, settings), meeting.id, expires)}"
+    return links.url("ics", meeting.id, end + VALID_AFTER)
 
 
 def calendar_bytes(meeting: Meeting, groups: str, agenda: list[tuple[int, str]],

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from cards.common import attachment
 from cards.innspill import LiveEntry, LiveGroup, LiveView, build_live_card
+from core.links import LinkSigner
 from core.timefmt import span
 from delivery.sendout import enqueue, notice_activity
 from domain.innspill import group_label
@@ -93,7 +94,7 @@ def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> No
         live_cards.mark_dirty(session, repo.LIVE_KIND, session_id, urgent=True)
 
 
-def register_jobs(jobs: Jobs) -> None:
+def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001
     """The innspill feature's scheduled jobs: the deadline reminder and closing."""
     register(jobs, "innspill_reminder", remind_silent)
     register(jobs, "innspill_close", close_at_deadline)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
+from types import SimpleNamespace
 from typing import Any
 
 from babel.dates import format_date
@@ -16,6 +19,7 @@ from sqlmodel import Session, col, select
 from cards.common import attachment
 from cards.invitation import ANSWER_LABELS, InvitationView, ProgrammeLine, build_invitation_card
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
+from core.links import LinkSigner
 from core.settings import Settings
 from core.timefmt import LOCALE, clock, date_long, span, to_oslo
 from delivery.graph import Outcome
@@ -45,17 +49,22 @@ from storage.regions import region_names
 PURPOSE = "invitation"
 # Built once and read as plain rows: a click rebuilds this card, and composing ORM statements
 # cost more CPU than SQLite took to run them.
-_A, _D, _P = table(AgendaItem).c, table(MeetingDocument).c, table(ProgrammeItem).c
-_G, _MG = table(WorkingGroup).c, table(MeetingGroup).c
-_AGENDA = core_select(_A.number, _A.title).where(_A.meeting_id == bindparam("m")) \
-    .order_by(_A.number)
-_DOCS = core_select(_D.title, _D.url).where(_D.meeting_id == bindparam("m")).order_by(_D.id)
-_PROGRAMME = core_select(_P.id, _P.day, _P.starts_at, _P.ends_at, _P.place, _P.what,
-                         _P.asks_rsvp).where(_P.meeting_id == bindparam("m")) \
-    .order_by(_P.day, _P.position)
-_GROUPS = core_select(_G.name).join_from(table(WorkingGroup), table(MeetingGroup),
-                                         _MG.group_id == _G.id) \
-    .where(_MG.meeting_id == bindparam("m")).order_by(_G.name)
+agenda_item, document = table(AgendaItem).c, table(MeetingDocument).c
+programme_item = table(ProgrammeItem).c
+working_group, meeting_group = table(WorkingGroup).c, table(MeetingGroup).c
+_AGENDA = core_select(agenda_item.number, agenda_item.title) \
+    .where(agenda_item.meeting_id == bindparam("m")).order_by(agenda_item.number)
+_DOCS = core_select(document.title, document.url) \
+    .where(document.meeting_id == bindparam("m")).order_by(document.id)
+_PROGRAMME = core_select(programme_item.id, programme_item.day, programme_item.starts_at,
+                         programme_item.ends_at, programme_item.place, programme_item.what,
+                         programme_item.asks_rsvp) \
+    .where(programme_item.meeting_id == bindparam("m")) \
+    .order_by(programme_item.day, programme_item.position)
+_GROUPS = core_select(working_group.name) \
+    .join_from(table(WorkingGroup), table(MeetingGroup),
+               meeting_group.group_id == working_group.id) \
+    .where(meeting_group.meeting_id == bindparam("m")).order_by(working_group.name)
 
 
 def subject(meeting_id: int) -> str:
@@ -90,24 +99,52 @@ def _programme_line(item: Any, chosen: set[int]) -> ProgrammeLine:
                          (item.id or 0) in chosen)
 
 
+@dataclass(frozen=True)
+class Known:
+    """What this turn already read or wrote, so the card does not read it back."""
+
+    groups: list[str]
+    programme: list[Any]  # rows of _PROGRAMME
+    answer: rsvp.AnswerInput
+    late: bool = False
+
+
+def programme(session: Session, meeting_id: int) -> list[Any]:
+    """The meeting's programme rows, in order (for the card and the items asking for RSVP)."""
+    return list(session.execute(_PROGRAMME, {"m": meeting_id}))
+
+
 def build_view(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
-               notice: str = "", ics_url: str = "") -> InvitationView:
+               notice: str = "", *, links: LinkSigner, known: Known | None = None,
+               ) -> InvitationView:
     """The invitation as `member` sees it now (no member: the copy everyone gets)."""
     mid = meeting.id or 0
     agenda = session.execute(_AGENDA, {"m": mid})
     docs = session.execute(_DOCS, {"m": mid})
-    items = list(session.execute(_PROGRAMME, {"m": mid}))
-    answer = rsvp.answer_row(session, mid, member.id or 0) if member else None
-    chosen = rsvp.chosen_items(session, member.id or 0, [i.id or 0 for i in items if
-                                                          i.asks_rsvp]) if member else set()
+    items = known.programme if known else programme(session, mid)
+    answer: Any = None
+    if known:  # just written by this turn: shown as given, not read back
+        given = known.answer
+        answer = SimpleNamespace(answer=given.answer.value, comment=given.comment,
+                                 dietary=given.dietary, deputy_name=given.deputy_name,
+                                 late_cancellation=known.late)
+        chosen = ({i.id for i in items if i.asks_rsvp and given.items.get(i.id)}
+                  if items and given.answer in rsvp.YES else set())
+    elif member:
+        answer = rsvp.answer_row(session, mid, member.id or 0)
+        chosen = rsvp.chosen_items(session, member.id or 0,
+                                   [i.id or 0 for i in items if i.asks_rsvp])
+    else:
+        chosen = set()
+    groups = " og ".join(known.groups) if known else group_names(session, mid)
     due = rsvp.deadline(meeting)
-    ics_url = ics_url or ics.link_for(session, meeting)
+    ics_url = ics.link_for(links, meeting)
     event = outlook_repo.event_for(session, mid)
     made = event is not None and bool(event.event_id) and event.problem != "deleted"
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \
         to_oslo(now).date()
     return InvitationView(
-        meeting_id=mid, version=meeting.version, groups=group_names(session, mid),
+        meeting_id=mid, version=meeting.version, groups=groups,
         title=meeting.title, when=when_text(meeting), place=meeting.place,
         online_url=meeting.online_url, agenda=[(a.number, a.title) for a in agenda],
         documents=[(d.title, d.url) for d in docs], preparation=meeting.preparation,
@@ -123,9 +160,11 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
 
 
 def card_for(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
-             notice: str = "") -> dict[str, Any]:
+             notice: str = "", *, links: LinkSigner, known: Known | None = None,
+             ) -> dict[str, Any]:
     """The invitation card dict."""
-    return build_invitation_card(build_view(session, meeting, now, member, notice))
+    return build_invitation_card(build_view(session, meeting, now, member, notice, links=links,
+                                            known=known))
 
 
 def activity_for(card: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
@@ -150,26 +189,26 @@ def snapshot(meeting: Meeting) -> Before:
     return meeting.starts_at, meeting.ends_at, meeting.place
 
 
-def refresh_sent(session: Session, meeting: Meeting, now: datetime) -> None:
+def refresh_sent(session: Session, meeting: Meeting, now: datetime, links: LinkSigner) -> None:
     """Invitations still queued carry the new card; those delivered are redrawn in place."""
     key = subject(meeting.id or 0)
-    activity = activity_for(card_for(session, meeting, now), meeting)
+    activity = activity_for(card_for(session, meeting, now, links=links), meeting)
     session.execute(update(Delivery).where(
         col(Delivery.purpose) == PURPOSE, col(Delivery.subject) == key,
         col(Delivery.status) == "pending").values(payload=json.dumps(activity)))
     track_copies(session, meeting.id or 0, key)
 
 
-def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime,
-               settings: Settings | None = None) -> Sendout | None:
+def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime, *,
+               links: LinkSigner, settings: Settings | None = None) -> Sendout | None:
     """After a saved edit (version already bumped): redraw; a new time or place is told once.
 
-    The Outlook event follows by outlook.sync's rules.
+    The Outlook event follows by outlook.sync's rules (settings None: Graph off).
     """
     outlook.sync(session, meeting, now, settings)
     if meeting.invited_at is None or meeting.status != MeetingStatus.invited:
         return None
-    refresh_sent(session, meeting, now)
+    refresh_sent(session, meeting, now, links)
     if snapshot(meeting) == before:
         return None
     schedule_reminders(session, meeting, now)  # a new time moves the reminders too
@@ -185,7 +224,7 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
 
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
-         ends_at: datetime | None = None, place: str | None = None,
+         ends_at: datetime | None = None, place: str | None = None, links: LinkSigner,
          settings: Settings | None = None) -> tuple[Meeting, Sendout | None]:
     """Move the meeting or change its place (a new start keeps the length if no end is given)."""
     meeting = session.get(Meeting, meeting_id)
@@ -206,7 +245,7 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
     meeting.version, meeting.updated_at = meeting.version + 1, now
     session.add(meeting)
     session.flush()
-    return meeting, after_edit(session, meeting, before, now, settings)
+    return meeting, after_edit(session, meeting, before, now, links=links, settings=settings)
 
 
 def cancel(session: Session, meeting_id: int, now: datetime,
@@ -255,7 +294,7 @@ def sendable(session: Session, meeting_id: int) -> Meeting:
     return meeting
 
 
-def send(session: Session, meeting_id: int, now: datetime,
+def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner,
          settings: Settings | None = None) -> Sendout:
     """Record the invitation send-out 1:1 to every invitee; a second call adds nothing.
 
@@ -271,7 +310,7 @@ def send(session: Session, meeting_id: int, now: datetime,
     session.flush()
     add_summaries(session, meeting_id)  # the linked channels' live counts
     # Everyone gets the same copy; a click answers with the member's own view.
-    activity = activity_for(card_for(session, meeting, now), meeting)
+    activity = activity_for(card_for(session, meeting, now, links=links), meeting)
     sendout = start_sendout(session, PURPOSE, subject(meeting_id),
                             members, lambda _m: activity, now, title=meeting.title)
     outlook.on_send(session, meeting, now, settings)
@@ -293,13 +332,14 @@ def approve(session: Session, meeting_id: int, now: datetime) -> datetime:
     return due
 
 
-def scheduled_send(session: Session, now: datetime, *, meeting_id: int) -> None:
+def scheduled_send(session: Session, now: datetime, *, meeting_id: int,
+                   links: LinkSigner, settings: Settings | None = None) -> None:
     """Scheduler job: send if the meeting is still approved and sendable."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or not meeting.auto_send or meeting.status in (
             MeetingStatus.cancelled, MeetingStatus.held):
         return
-    send(session, meeting_id, now)
+    send(session, meeting_id, now, links=links, settings=settings)
 
 
 # The status view from the database: answers per region, the silent, programme counts.
@@ -348,7 +388,8 @@ def summary_view(session: Session, meeting: Meeting) -> SummaryView:
                        cancelled=meeting.status == MeetingStatus.cancelled, join_url=join)
 
 
-def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
+def render(session: Session, card: LiveCard, now: datetime, *,
+           links: LinkSigner) -> dict[str, Any] | None:
     """The message activity for this card now (None: the meeting or member is gone)."""
     meeting = session.get(Meeting, card.subject_id)
     if meeting is None:
@@ -364,7 +405,7 @@ def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | 
     notice = "" if meeting.status == MeetingStatus.cancelled else "Innkallingen er oppdatert."
     # The member's own view, so a PUT keeps «Ditt svar» and their programme choices.
     return activity_for(
-        card_for(session, meeting, now, member, notice=notice), meeting)
+        card_for(session, meeting, now, member, notice=notice, links=links), meeting)
 
 
 # Meeting reminders: RSVP reminder to the silent, day-before reminder to those coming. Scheduled
@@ -407,7 +448,8 @@ def _live(session: Session, meeting_id: int) -> Meeting | None:
     return meeting
 
 
-def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int) -> None:
+def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int,
+                  links: LinkSigner) -> None:
     """Before the deadline: the invitation again, to every invitee who has not answered."""
     meeting = _live(session, meeting_id)
     deadline = rsvp.deadline(meeting) if meeting else None
@@ -419,7 +461,7 @@ def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int) -> None:
     for member in rsvp.invitees(session, meeting_id):
         if member.id is None or member.id in answered:
             continue
-        card = card_for(session, meeting, now, member)
+        card = card_for(session, meeting, now, member, links=links)
         activity = activity_for(card, meeting) | {"text": text, "summary": text}
         enqueue(session, "reminder:rsvp_reminder", subject(meeting_id), member.id,
                 activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential)
@@ -453,13 +495,19 @@ def cancel_reminders(session: Session, meeting_id: int, now: datetime) -> None:
             session.add(job)
 
 
-def register_jobs(jobs: Jobs) -> None:
-    """The meeting feature's scheduled jobs: the approved invitation and both reminders."""
-    store.register(jobs, "invitation", scheduled_send)
-    store.register(jobs, "meeting_rsvp_reminder", rsvp_reminder)
+def register_jobs(jobs: Jobs, links: LinkSigner, settings: Settings | None = None) -> None:
+    """The meeting feature's scheduled jobs: the approved invitation and both reminders.
+
+    The invitation may make an Outlook event, so it gets the Graph settings (None: off).
+    """
+    store.register(jobs, "invitation", partial(scheduled_send, links=links, settings=settings))
+    store.register(jobs, "meeting_rsvp_reminder", partial(rsvp_reminder, links=links))
     store.register(jobs, "meeting_day_before", day_before)
 
 
-def outlook_hook(session: Session, call: GraphCall, outcome: Outcome, now: datetime) -> None:
+def outlook_hook(links: LinkSigner) -> Callable[[Session, GraphCall, Outcome, datetime], None]:
     """The Graph worker's hook: the Outlook use case, redrawing invitations the meetings way."""
-    outlook.after_call(session, call, outcome, now, refresh_sent)
+    def hook(session: Session, call: GraphCall, outcome: Outcome, now: datetime) -> None:
+        outlook.after_call(session, call, outcome, now,
+                           lambda s, m, n: refresh_sent(s, m, n, links))
+    return hook

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from core.links import LinkSigner
 from delivery.sendout import enqueue, notice_activity
 from domain.rules import DEFAULT_RULES
 from scheduler.store import Jobs, register
@@ -19,6 +20,6 @@ def remind(session: Session, now: datetime, *, member_id: int, rule: str, subjec
             now, essential=essential)
 
 
-def register_jobs(jobs: Jobs) -> None:
+def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001
     """The notices feature's scheduled job."""
     register(jobs, "reminder", remind)

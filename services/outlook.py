@@ -23,7 +23,6 @@ from core.settings import Settings
 from core.timefmt import clock, to_oslo
 from delivery.graph import Outcome
 from delivery.sendout import enqueue
-from services.ics import link_settings
 from storage import graph as calls
 from storage import rsvp as rsvp_repo
 from storage.delivery_models import Delivery
@@ -72,14 +71,12 @@ def _invitation_subject(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
 
 
-def _settings(settings: Settings | None) -> Settings:
-    # The scheduler's invitation job has no Deps: it reads the environment as ics links do.
-    return settings if settings is not None else link_settings()
-
-
 def enabled(settings: Settings | None) -> bool:
-    """Is the Outlook feature on (an organizer mailbox and `calendar` in GRAPH_FEATURES)?"""
-    return _settings(settings).graph_feature(FEATURE)
+    """Is the Outlook feature on (an organizer mailbox and `calendar` in GRAPH_FEATURES)?
+
+    None (a caller without settings, such as a test of the meeting flow alone) means off.
+    """
+    return settings is not None and settings.graph_feature(FEATURE)
 
 
 def wanted(session: Session, meeting: Meeting) -> bool:
@@ -214,8 +211,7 @@ def _queue_create(session: Session, meeting: Meeting, row: OutlookEvent, setting
 def on_send(session: Session, meeting: Meeting, now: datetime,
             settings: Settings | None = None) -> bool:
     """At the send-out: record the event's creation; True when the cards should wait for it."""
-    settings = _settings(settings)
-    if not enabled(settings) or not wanted(session, meeting):
+    if settings is None or not enabled(settings) or not wanted(session, meeting):
         return False
     row = calls.event_row(session, meeting.id or 0)
     if row.event_id or row.problem:
@@ -256,9 +252,9 @@ def sync(session: Session, meeting: Meeting, now: datetime, settings: Settings |
     Time, place, attendees and the online flag go at once. Subject and body go at once while
     the invitation is unsent, afterwards at most once a day (each PATCH mails everyone).
     """
-    settings = _settings(settings)
     row = calls.event_for(session, meeting.id or 0)
-    if (not enabled(settings) or row is None or row.sent == "{}" or row.problem
+    if (settings is None or not enabled(settings) or row is None or row.sent == "{}"
+            or row.problem
             or meeting.status == MeetingStatus.cancelled or meeting.starts_at is None):
         return
     mid = meeting.id or 0
@@ -310,11 +306,10 @@ def recreate(session: Session, meeting_id: int, now: datetime,
     The button works only after a problem (deleted, refused, failed): pressed on a working
     event it would send everyone a second invitation. The CLI's --recreate forces it.
     """
-    settings = _settings(settings)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         return f"fant ikke møte {meeting_id}"
-    if not enabled(settings):
+    if settings is None or not enabled(settings):
         return "Outlook-koblingen er ikke slått på (GRAPH_ORGANIZER)"
     if meeting.status == MeetingStatus.cancelled or meeting.starts_at is None:
         return f"møte {meeting_id} er avlyst eller har ingen dato"
@@ -426,9 +421,9 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
 def ask_answers(session: Session, meeting_id: int, now: datetime,
                 settings: Settings | None = None) -> bool:
     """The status card is open: read the Outlook answers again if they are old. Queued?"""
-    settings = _settings(settings)
     row = calls.event_for(session, meeting_id)
-    if not settings.graph_feature("answers") or row is None or not row.event_id or row.problem:
+    if (settings is None or not settings.graph_feature("answers") or row is None
+            or not row.event_id or row.problem):
         return False
     if row.answers_at is not None and now - row.answers_at < ANSWERS_EVERY:
         return False

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cards.round import Person, RoundView, SlotView, build_round_card
+from core.links import LinkSigner
 from core.timefmt import clock
 from domain import round as rm
 from domain.round import SummarySlot, summary_markdown
@@ -115,6 +116,6 @@ def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: st
         schedule_nudges(session, rnd, now)
 
 
-def register_jobs(jobs: Jobs) -> None:
+def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001
     """The round's scheduled job: the speaker's nudges."""
     register(jobs, KIND, nudge)

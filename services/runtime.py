@@ -6,7 +6,9 @@ handlers and its live-card renderers here, so delivery/ and scheduler/ import no
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -14,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.clock import Clock
+from core.links import LinkSigner
 from core.settings import Settings
 from delivery import graph, live_cards, round_sender
 from delivery.live_cards import Renderer
@@ -27,31 +30,42 @@ from storage.meetings import INVITATION, SUMMARY
 
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
 FEATURES_WITH_JOBS = (notices, meetings, innspill, round)
-RENDERERS: dict[str, Renderer] = {
-    SUMMARY: meetings.render,
-    INVITATION: meetings.render,
-    INNSPILL: innspill.render,
-}
 
 
-def job_handlers() -> Jobs:
-    """Every feature's scheduled-job handlers, by job kind."""
+def renderers(links: LinkSigner) -> dict[str, Renderer]:
+    """Every live card kind's renderer, with what it needs bound in."""
+    return {SUMMARY: partial(meetings.render, links=links),
+            INVITATION: partial(meetings.render, links=links),
+            INNSPILL: innspill.render}
+
+
+def job_handlers(links: LinkSigner, settings: Settings | None = None) -> Jobs:
+    """Every feature's scheduled-job handlers, by job kind (settings: for the Outlook event)."""
     jobs: Jobs = {}
     for feature in FEATURES_WITH_JOBS:
-        feature.register_jobs(jobs)
+        if feature is meetings:  # an approved invitation may make an Outlook event
+            meetings.register_jobs(jobs, links, settings)
+        else:
+            feature.register_jobs(jobs, links)
     return jobs
 
 
-def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
-    """The message activity the card should show now (None: its subject is gone)."""
-    renderer = RENDERERS.get(card.kind)
-    return renderer(session, card, now) if renderer else None
+def renderer(links: LinkSigner) -> Callable[[Session, LiveCard, datetime], dict[str, Any] | None]:
+    """One function drawing any live card: the message activity it should show now."""
+    table = renderers(links)
+
+    def render(session: Session, card: LiveCard, now: datetime) -> dict[str, Any] | None:
+        draw = table.get(card.kind)
+        return draw(session, card, now) if draw else None
+    return render
 
 
-def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock) -> None:
+def attach(app: web.Application, settings: Settings, engine: Engine, clock: Clock,
+           links: LinkSigner) -> None:
     """Hook the worker, the scheduler and both card senders into the app's start and stop."""
     worker = DeliveryWorker(engine, settings, clock)
-    scheduler = SchedulerService(engine, clock, job_handlers(), on_enqueued=worker.wake)
+    scheduler = SchedulerService(engine, clock, job_handlers(links, settings),
+                                 on_enqueued=worker.wake)
     app[WORKER_KEY] = worker
 
     async def start(_app: web.Application) -> None:
@@ -65,5 +79,5 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     app.on_startup.append(start)
     app.on_cleanup.insert(0, stop)  # before the engine is disposed
     round_sender.attach(app, settings, engine, clock, round.round_activity)
-    live_cards.attach(app, settings, engine, clock, render)
-    graph.attach(app, settings, engine, clock, meetings.outlook_hook)  # only with GRAPH_ORGANIZER
+    live_cards.attach(app, settings, engine, clock, renderer(links))
+    graph.attach(app, settings, engine, clock, meetings.outlook_hook(links))  # GRAPH_ORGANIZER set

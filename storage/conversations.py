@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import bindparam, exists
+from sqlmodel import Session, col, select
 
-from storage.models import ConversationKind, ConversationRef
+from storage.models import ConversationKind, ConversationRef, Member
+
+# Every turn asks both, so one statement, built once (composing it cost more than running it).
+_KNOWN = exists().where(col(ConversationRef.conversation_id) == bindparam("conv")).label("known")
+_MEMBER_AND_KNOWN = select(Member, _KNOWN).where(Member.aad_object_id == bindparam("aad"))
+_ONLY_KNOWN = select(_KNOWN)
 
 
 @dataclass(frozen=True)
@@ -69,3 +75,14 @@ def personal_ref_for(session: Session, member_id: int) -> ConversationRef | None
             ConversationRef.installed == True,  # noqa: E712
         )
     ).first()
+
+
+def member_and_known(session: Session, aad_object_id: str | None,
+                     conversation_id: str) -> tuple[Member | None, bool]:
+    """The member with this AAD id (if any), and whether the conversation is stored."""
+    if aad_object_id:
+        row = session.exec(_MEMBER_AND_KNOWN,
+                           params={"aad": aad_object_id, "conv": conversation_id}).first()
+        if row is not None:
+            return row[0], bool(row[1])
+    return None, bool(session.exec(_ONLY_KNOWN, params={"conv": conversation_id}).one())

@@ -239,3 +239,9 @@ def export_entries(db: Session, s: InnspillSession) -> list[ExportEntry]:
     return [ExportEntry(e.area, qs[e.question_no] if e.question_no < len(qs) else "", e.text,
                         e.votes, e.organisation if s.anonymity == Anonymity.named else "")
             for e in entries(db, s)]
+
+
+def contributors(session: Session, s: InnspillSession) -> list[InnspillParticipant]:
+    """Participants who have written at least one entry."""
+    return list(session.exec(select(InnspillParticipant).where(
+        InnspillParticipant.session_id == s.id, InnspillParticipant.entries > 0)))

@@ -31,6 +31,9 @@ class Tracked:
     member_id: int | None = None
     activity_id: str | None = None  # None: the sender posts it first
     posted_at: datetime | None = None
+    # Being posted by the turn right after its commit: dirty, so the sender posts it if that
+    # post fails, but only after the window (posted() clears it when the post succeeds).
+    sending: bool = False
 
 
 def track(session: Session, cards: Iterable[Tracked]) -> int:
@@ -38,8 +41,18 @@ def track(session: Session, cards: Iterable[Tracked]) -> int:
     return insert_ignore(session, LiveCard, [
         {"kind": c.kind, "subject_id": c.subject_id, "conversation_id": c.conversation_id,
          "member_id": c.member_id, "activity_id": c.activity_id,
-         "dirty": c.posted_at is None, "last_updated_at": c.posted_at, "updates": 0,
+         "dirty": c.posted_at is None or c.sending, "last_updated_at": c.posted_at,
+         "updates": 0,
          "failures": 0} for c in cards])
+
+
+def posted(session: Session, kind: str, subject_id: int, conversation_id: str,
+           activity_id: str) -> None:
+    """A card the turn just posted: keep its id; it shows the database as it was committed."""
+    session.execute(update(table(LiveCard)).where(
+        *_THESE, _C.conversation_id == bindparam("c"), _C.activity_id.is_(None))
+        .values(activity_id=activity_id, dirty=False),
+        {"k": kind, "s": subject_id, "c": conversation_id})
 
 
 def mark_dirty(session: Session, kind: str, subject_id: int, *, urgent: bool = False) -> None:

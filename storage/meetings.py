@@ -208,3 +208,23 @@ def cards(session: Session, meeting_id: int, kind: str | None = None) -> list[Li
     kinds = (SUMMARY, INVITATION) if kind is None else (kind,)
     found = [c for each in kinds for c in live_cards.cards(session, each, meeting_id)]
     return sorted(found, key=lambda c: c.id or 0)
+
+
+def not_cancelled(session: Session, member_id: int | None = None) -> list[Meeting]:
+    """Meetings not cancelled; with a member, only those of the member's groups."""
+    query = select(Meeting).where(Meeting.status != MeetingStatus.cancelled)
+    if member_id is not None:
+        mine = select(Membership.group_id).where(Membership.member_id == member_id)
+        query = query.join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id).where(
+            col(MeetingGroup.group_id).in_(mine)).distinct()
+    return list(session.exec(query))
+
+
+def next_for_member(session: Session, member_id: int, now: datetime) -> Meeting | None:
+    """The member's groups' next meeting with an end time that has not ended."""
+    groups = select(Membership.group_id).where(Membership.member_id == member_id)
+    query = (select(Meeting).join(MeetingGroup, col(MeetingGroup.meeting_id) == Meeting.id)
+             .where(col(MeetingGroup.group_id).in_(groups), col(Meeting.ends_at).is_not(None),
+                    Meeting.status != MeetingStatus.cancelled)
+             .order_by(col(Meeting.starts_at)))
+    return next((m for m in session.exec(query) if m.ends_at and m.ends_at >= now), None)

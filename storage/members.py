@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from domain.names import name_key
 from storage.groups import add_membership, get_or_create_group
-from storage.models import Member
+from storage.models import Member, Membership
 from storage.types import utcnow
 
 __all__ = [
@@ -115,3 +115,43 @@ def find_by_name_or_email(session: Session, text: str) -> list[Member]:
         return [member] if member is not None else []
     stmt = select(Member).where(Member.name_key == name_key(text)).order_by(col(Member.id))
     return list(session.exec(stmt).all())
+
+
+def aad_is_linked(session: Session, aad_object_id: str) -> bool:
+    """True when a member already carries this AAD object id."""
+    return session.exec(select(Member.id).where(
+        Member.aad_object_id == aad_object_id)).first() is not None
+
+
+def by_aad(session: Session, aad_object_id: str) -> Member | None:
+    """The member linked to this AAD object id."""
+    return session.exec(select(Member).where(Member.aad_object_id == aad_object_id)).first()
+
+
+def names_by_id(session: Session, ids: list[int]) -> dict[int, str]:
+    """Members' names by id (authors shown to the secretariat)."""
+    if not ids:
+        return {}
+    return {m.id or 0: m.name for m in session.exec(select(Member).where(col(Member.id).in_(ids)))}
+
+
+def unreachable(session: Session) -> list[Member]:
+    """Active members the bot cannot write to (blocked, or never linked to Teams), by name."""
+    return list(session.exec(select(Member).where(
+        Member.active == True,  # noqa: E712
+        (Member.reachable == False) | (Member.aad_object_id == None),  # noqa: E711,E712
+    ).order_by(col(Member.name))))
+
+
+def group_ids_of(session: Session, member_id: int) -> list[int]:
+    """The groups a member belongs to."""
+    return list(session.exec(select(Membership.group_id).where(
+        Membership.member_id == member_id)))
+
+
+def active_in_group(session: Session, group_id: int | None) -> list[Member]:
+    """The group's active members, by id."""
+    return list(session.exec(
+        select(Member).join(Membership, col(Membership.member_id) == Member.id)
+        .where(Membership.group_id == group_id, Member.active == True)  # noqa: E712
+        .order_by(col(Member.id))))

@@ -218,3 +218,10 @@ def save_prewrite(session: Session, meeting_id: int, region_id: int, text: str,
     session.add(row)
     session.flush()
     return row
+
+
+def set_card_id(session: Session, round_id: int, activity_id: str | None) -> None:
+    """Remember the posted round card, so later presses redraw it in place."""
+    if activity_id:
+        session.execute(update(TalkRound).where(col(TalkRound.id) == round_id)
+                        .values(activity_id=activity_id))

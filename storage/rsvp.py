@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Row, bindparam
+from sqlalchemy import Row, bindparam, exists
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -17,7 +17,7 @@ from storage.db import table
 from storage.meeting_models import Meeting, MeetingGroup, ProgrammeItem, ProgrammeRsvp, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
 from storage.meetings import mark_dirty
-from storage.models import Member, Membership
+from storage.models import Member, Membership, Role, WorkingGroup
 
 YES = (Answer.physical, Answer.digital)
 
@@ -31,26 +31,55 @@ def invitees(session: Session, meeting_id: int) -> list[Member]:
                              .order_by(col(Member.name), col(Member.id))))
 
 
-# Built once: composing a statement costs more CPU than SQLite takes to run it (the RSVP click
-# is the hottest path); plain column rows where no ORM object is needed.
-_MG, _MS, _PI = table(MeetingGroup).c, table(Membership).c, table(ProgrammeItem).c
-_INVITED = (core_select(_MS.member_id).join_from(table(Membership), table(MeetingGroup),
-                                                 _MG.group_id == _MS.group_id)
-            .where(_MG.meeting_id == bindparam("m"), _MS.member_id == bindparam("u")).limit(1))
+# Statements built once at import: composing one cost more CPU than SQLite took to run it on
+# the RSVP click, the hottest path (bench/rsvp_path.py); plain rows where no ORM object is needed.
+meeting_group, membership = table(MeetingGroup).c, table(Membership).c
+working_group, programme_item = table(WorkingGroup).c, table(ProgrammeItem).c
+answer_columns = table(Rsvp).c
+_INVITED = (core_select(membership.member_id)
+            .join_from(table(Membership), table(MeetingGroup),
+                       meeting_group.group_id == membership.group_id)
+            .where(meeting_group.meeting_id == bindparam("m"),
+                   membership.member_id == bindparam("u")).limit(1))
+# The meeting's groups by name, each with whether the member belongs to it: the invitation
+# check and the card's heading in one statement instead of two joins over meeting_group.
+_GROUPS_AND_MINE = (
+    core_select(working_group.name, exists().where(
+        membership.group_id == working_group.id, membership.member_id == bindparam("u")))
+    .join_from(table(WorkingGroup), table(MeetingGroup),
+               meeting_group.group_id == working_group.id)
+    .where(meeting_group.meeting_id == bindparam("m")).order_by(working_group.name))
 # populate_existing: save_answer writes with Core, so an answer loaded earlier is refreshed.
 _ANSWER = select(Rsvp).where(Rsvp.meeting_id == bindparam("m"), Rsvp.member_id == bindparam("u")) \
     .execution_options(populate_existing=True)
-_R = table(Rsvp).c
-_ANSWER_ROW = core_select(_R.answer, _R.comment, _R.dietary, _R.deputy_name,
-                          _R.late_cancellation).where(_R.meeting_id == bindparam("m"),
-                                                      _R.member_id == bindparam("u"))
-_RSVP_ITEMS = core_select(_PI.id).where(_PI.meeting_id == bindparam("m"),
-                                        _PI.asks_rsvp == True)  # noqa: E712
+_ANSWER_ROW = core_select(
+    answer_columns.answer, answer_columns.comment, answer_columns.dietary,
+    answer_columns.deputy_name, answer_columns.late_cancellation,
+).where(answer_columns.meeting_id == bindparam("m"), answer_columns.member_id == bindparam("u"))
+_RSVP_ITEMS = core_select(programme_item.id).where(programme_item.meeting_id == bindparam("m"),
+                                                   programme_item.asks_rsvp == True)  # noqa: E712
 
 
 def is_invited(session: Session, meeting_id: int, member_id: int) -> bool:
     """True when the member belongs to one of the meeting's groups."""
     return session.execute(_INVITED, {"m": meeting_id, "u": member_id}).first() is not None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """The meeting's group names (joint meetings: several) and whether the member is invited."""
+
+    groups: list[str]
+    invited: bool
+
+
+def invitation(session: Session, meeting_id: int, member_id: int) -> Invitation:
+    """One statement: the groups by name, and whether the member belongs to any of them."""
+    names, invited = [], False
+    for name, mine in session.execute(_GROUPS_AND_MINE, {"m": meeting_id, "u": member_id}):
+        names.append(name)
+        invited = invited or bool(mine)
+    return Invitation(names, invited)
 
 
 def deadline(meeting: Meeting) -> datetime | None:
@@ -89,15 +118,20 @@ def _upsert(dialect_name: str) -> Any:
 
 
 def save_answer(session: Session, meeting_id: int, member_id: int, given: AnswerInput,
-                now: datetime, *, recorded_by: int | None = None, late: bool = False) -> None:
-    """Store the answer (the last one wins) and the programme choices it carries."""
+                now: datetime, *, recorded_by: int | None = None, late: bool = False,
+                rsvp_items: list[int] | None = None) -> None:
+    """Store the answer (the last one wins) and the programme choices it carries.
+
+    rsvp_items: the meeting's items asking for an RSVP, when the caller has read them already.
+    """
     # One statement, atomic on both engines; the ORM read-modify-flush cost ~0.3 ms a click.
     session.execute(_upsert(session.get_bind().dialect.name), {
         "meeting_id": meeting_id, "member_id": member_id, "answer": given.answer.value,
         "answered_at": now, "comment": given.comment, "dietary": given.dietary,
         "deputy_name": given.deputy_name, "recorded_by_member_id": recorded_by,
         "late_cancellation": late})
-    valid = set(session.execute(_RSVP_ITEMS, {"m": meeting_id}).scalars())
+    valid = set(rsvp_items if rsvp_items is not None
+                else session.execute(_RSVP_ITEMS, {"m": meeting_id}).scalars())
     for item_id in valid:
         attending = given.items.get(item_id or 0, False) and given.answer in YES
         existing = session.get(ProgrammeRsvp, (item_id, member_id))
@@ -142,3 +176,9 @@ def item_counts(session: Session, meeting_id: int) -> list[tuple[ProgrammeItem, 
         diets = [given[m].dietary for m in who if m in given and given[m].dietary]
         out.append((item, len(who), diets))
     return out
+
+
+def active_secretariat(session: Session) -> list[Member]:
+    """Every active secretariat member (they are told about late cancellations)."""
+    return list(session.exec(select(Member).where(Member.role == Role.secretariat,
+                                                  Member.active == True)))  # noqa: E712

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -20,6 +19,7 @@ from storage.scratch import fresh_postgres
 from tests.fakes.connector import FakeConnector
 from tests.fakes.graph import FakeGraph
 from tests.harness import BotServer
+from tests.serving import serve
 
 ORGANIZER = "sekretariat@osloregionen.no"
 
@@ -76,7 +76,9 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
     """The real app (local mode: no app id) on a loopback port."""
-    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url)})
+    # ICS_SECRET injected, not in the environment: cards and the /ics route must use these.
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url),
+                                        "ICS_SECRET": "test-ics-secret"})
     async for server in _serve(settings, engine, clock, connector):
         yield server
 
@@ -91,8 +93,8 @@ async def graph() -> AsyncIterator[FakeGraph]:
 async def graph_bot(engine, clock, connector, graph) -> AsyncIterator[BotServer]:
     """The real app with Graph on (GRAPH_ORGANIZER set), talking to the fake Graph."""
     settings = Settings.model_validate({
-        "MicrosoftAppId": "", "DATABASE_URL": str(engine.url), "GRAPH_ORGANIZER": ORGANIZER,
-        "GRAPH_BASE_URL": graph.url})
+        "MicrosoftAppId": "", "DATABASE_URL": str(engine.url), "ICS_SECRET": "test-ics-secret",
+        "GRAPH_ORGANIZER": ORGANIZER, "GRAPH_BASE_URL": graph.url})
     async for server in _serve(settings, engine, clock, connector):
         server.graph = graph
         yield server
@@ -100,15 +102,11 @@ async def graph_bot(engine, clock, connector, graph) -> AsyncIterator[BotServer]
 
 async def _serve(settings: Settings, engine: Engine, clock: FrozenClock,
                  connector: FakeConnector) -> AsyncIterator[BotServer]:
-    from app import create_app
+    from app import LINKS_KEY, create_app
 
     app = create_app(settings, engine=engine, clock=clock)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, url = await serve(app)
     async with aiohttp.ClientSession() as http:
-        yield BotServer(f"http://127.0.0.1:{port}", engine, clock, connector, runner, http,
+        yield BotServer(url, engine, clock, connector, runner, http, app[LINKS_KEY],
                         settings=settings)
     await runner.cleanup()

@@ -14,7 +14,9 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from core.clock import FrozenClock
+from core.links import LinkSigner
 from tests.fakes.connector import FakeConnector
+from tests.serving import serve  # noqa: F401  (re-exported for the tests)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACTIVITIES = FIXTURES / "activities"
@@ -24,6 +26,8 @@ ANNE_ID = (
 )
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
 TEAM_ID = "19:a1b2c3d4e5f60718293a4b5c6d7e8f90@thread.tacv2"
+# The key the bot fixture injects as ICS_SECRET; for service tests that build cards directly.
+TEST_LINKS = LinkSigner(b"test-ics-secret", "http://127.0.0.1:9")
 
 
 def activity(name: str, service_url: str, **overrides: Any) -> dict[str, Any]:
@@ -74,6 +78,7 @@ class BotServer:
     connector: FakeConnector
     runner: web.AppRunner
     http: aiohttp.ClientSession
+    links: LinkSigner
     settings: Any = None
     graph: Any = None  # the fake Graph, when Graph is on
 

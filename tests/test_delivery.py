@@ -8,6 +8,7 @@ from sqlmodel import col, select
 
 from core.clock import SystemClock
 from core.settings import load_settings
+from delivery.policy import RetryPolicy
 from delivery.run import deliver_sendout
 from delivery.sendout import notice_activity, start_sendout
 from storage.db import session_scope
@@ -88,16 +89,10 @@ async def test_gives_up_visibly_after_bounded_attempts(engine) -> None:
         sendout = _start(engine)
         with session_scope(engine) as session:
             row = session.exec(select(Delivery)).one()
-        import delivery.policy as policy
-
-        original = policy.BASE_DELAY_S
-        policy.BASE_DELAY_S = 0.01  # keep the back-off short; the count is what matters
-        try:
-            final = await deliver_sendout(engine, SETTINGS, sendout, SystemClock())
-        finally:
-            policy.BASE_DELAY_S = original
+        quick = RetryPolicy(max_attempts=4, base_delay_s=0.01)  # the count is what matters
+        final = await deliver_sendout(engine, SETTINGS, sendout, SystemClock(), policy=quick)
     assert final.by_status == {"failed": 1}
-    assert len(fc.calls) == policy.MAX_ATTEMPTS
+    assert len(fc.calls) == quick.max_attempts
     assert "ga opp" in final.missed[0][1] and row.id is not None
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from core.settings import Settings
 from delivery.connector import REFRESH_MARGIN_S, SCOPE, BotConnector, TokenSource, new_http_session
+from tests.serving import serve
 
 
 class FakeMsalApp:
@@ -75,11 +76,8 @@ async def test_a_401_from_teams_drops_the_token(fake_msal):
 
     app = web.Application()
     app.router.add_post("/v3/conversations/{cid}/activities", activities)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"  # type: ignore[union-attr]
+    runner, base = await serve(app)
+    url = f"{base}/"
     try:
         async with new_http_session() as http:
             connector = BotConnector(http, TokenSource(_settings()))

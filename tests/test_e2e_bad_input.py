@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from storage.models import AuditEntry, Member
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT, activity, card_of, card_text
+from tests.serving import serve
 
 PROFILE = {"id": ANNE_ID, "aadObjectId": ANNE_AAD, "name": "Anne Feltman",
            "email": "anne.feltman@asker.kommune.no", "tenantId": TENANT}
@@ -89,13 +90,9 @@ async def test_reply_failure_at_the_connector_is_not_a_500(bot):
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", unavailable)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, base = await serve(app)
     try:
-        status, _ = await bot.post(activity("personal_message", f"http://127.0.0.1:{port}/"))
+        status, _ = await bot.post(activity("personal_message", f"{base}/"))
     finally:
         await runner.cleanup()
     assert status == 201, "the turn completes; the failed reply is logged, not answered 500"

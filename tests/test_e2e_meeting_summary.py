@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from core.settings import Settings
-from services import ics
+from core.links import LinkSigner
 from services.meetings import send
 from storage.db import session_scope
 from storage.meetings import SUMMARY, cards
@@ -24,7 +23,7 @@ async def _sent_meeting(bot) -> int:
     status, _ = await bot.send("team_install")  # links the team's channel to the group
     assert status in (200, 201)
     with session_scope(bot.engine) as s:
-        send(s, mid, START)
+        send(s, mid, START, links=bot.links)
     return mid
 
 
@@ -54,7 +53,8 @@ async def test_burst_of_answers_gives_few_updates_and_right_counts(bot) -> None:
     assert "15 av 23 regioner har svart" in final
 
 
-async def test_calendar_link_valid_forged_expired(bot) -> None:
+async def test_calendar_link_with_injected_ics_secret_opens_and_forgeries_do_not(bot) -> None:
+    # The bot fixture injects ICS_SECRET in its Settings (not in the environment).
     mid = await _sent_meeting(bot)
     await until(lambda: len(bot.connector.sent()) >= 10)
     invitation = next(card_of(a) for a in bot.connector.sent()
@@ -71,15 +71,16 @@ async def test_calendar_link_valid_forged_expired(bot) -> None:
                  f"UID:meeting-{mid}@faggruppe-bot", "LOCATION:Klækken hotel"):
         assert line in body, body
     assert "1. Godkjenning av innkalling" in body.replace("\r\n ", "")
+    token = path.rsplit("/", 1)[1]
     forged = path[:-3] + ("AAA" if not path.endswith("AAA") else "BBB")
-    other_id = path.replace(f"/ics/{mid}.", f"/ics/{mid + 1}.")
-    for bad in (forged, other_id, "/ics/ikke-en-lenke"):
+    other_key = LinkSigner(b"another key", bot.url).url("ics", mid, START + timedelta(days=1))
+    for bad in (forged, urlsplit(other_key).path, "/ics/ikke-en-lenke", f"/ics/{token}x"):
         async with bot.http.get(bot.url + bad) as resp:
             assert resp.status == 403 and "ugyldig" in await resp.text()
-    settings = Settings.model_validate({"MicrosoftAppId": ""})
-    with session_scope(bot.engine) as s:
-        key = ics.signing_key(s, settings)
-    gone = ics.make_token(key, 9999, int((START + timedelta(days=1)).timestamp()))
+    for_minutes = bot.links.token("minutes", mid, START + timedelta(days=1))
+    async with bot.http.get(f"{bot.url}/ics/{for_minutes}") as resp:  # another purpose
+        assert resp.status == 403 and "noe annet" in await resp.text()
+    gone = bot.links.token("ics", 9999, START + timedelta(days=1))
     async with bot.http.get(f"{bot.url}/ics/{gone}") as resp:
         assert resp.status == 404 and "Fant ikke møtet" in await resp.text()
     bot.clock.set(START + timedelta(days=80))

@@ -27,7 +27,7 @@ async def _setup(bot) -> tuple[list[int], int]:
     mid = seed_meeting(bot.engine)
     bot.clock.set(START)
     with session_scope(bot.engine) as s:
-        send(s, mid, START)
+        send(s, mid, START, links=bot.links)
     return ids, mid
 
 

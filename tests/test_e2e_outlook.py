@@ -124,7 +124,7 @@ async def test_sent_meeting_gets_one_event_and_follows_edits_until_cancelled(gra
         s.flush()
         s.add(Membership(group_id=1, member_id=new.id or 0))
     with session_scope(bot.engine) as s:
-        meetings.send(s, mid, bot.clock.now(), bot.settings)
+        meetings.send(s, mid, bot.clock.now(), links=bot.links, settings=bot.settings)
     await until(lambda: len(graph.of("update")) == 2)
     added = graph.of("update")[1].body
     assert set(added) == {"attendees"} and len(added["attendees"]) == 43

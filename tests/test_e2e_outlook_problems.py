@@ -74,7 +74,8 @@ async def test_event_deleted_by_hand_is_reported_and_recreated_with_a_new_transa
     assert "Ikke opprettet: Outlook-møtet finnes og virker" in card_text(body["value"])
     graph.delete_by_hand(first.event_id)
     with session_scope(bot.engine) as s:
-        meetings.edit(s, mid, bot.clock.now(), place="Rådhuset", settings=bot.settings)
+        meetings.edit(s, mid, bot.clock.now(), place="Rådhuset", links=bot.links,
+                      settings=bot.settings)
     await until(lambda: any("Outlook-møtet er slettet" in str(a)
                             for a in secretariat_notices(bot)))
     notice = next(card_of(a) for a in secretariat_notices(bot)

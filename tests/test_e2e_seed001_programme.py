@@ -20,7 +20,7 @@ from storage.groups import add_membership, get_or_create_group
 from storage.meeting_models import ProgrammeItem
 from storage.members import name_key
 from storage.models import ConversationRef, Member
-from tests.harness import FIXTURES, TENANT, card_of
+from tests.harness import FIXTURES, TENANT, TEST_LINKS, card_of
 from tests.meeting_cards_support import until
 from tests.test_e2e_meetings import answer
 from tests.test_e2e_meetings_status import say
@@ -71,7 +71,7 @@ def _joint_meeting(engine, url: str) -> tuple[int, dict[str, int]]:
         s.flush()
         ids = {i.what.split()[1]: i.id or 0 for i in repo.programme_items(s, meeting.id or 0)
                if i.asks_rsvp}
-        send(s, meeting.id or 0, datetime(2021, 8, 16, 8, 0, tzinfo=OSLO))
+        send(s, meeting.id or 0, datetime(2021, 8, 16, 8, 0, tzinfo=OSLO), links=TEST_LINKS)
         return meeting.id or 0, ids
 
 

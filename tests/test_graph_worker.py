@@ -18,6 +18,7 @@ from storage.delivery_models import Delivery
 from storage.graph_models import GraphCall
 from storage.meeting_models import MeetingFormat
 from tests.conftest import ORGANIZER
+from tests.harness import TEST_LINKS
 from tests.test_e2e_meetings_status import START
 from tests.test_rsvp_support import seed_meeting, seed_members
 
@@ -37,13 +38,14 @@ def sent(engine, settings: Settings, clock: FrozenClock, **overrides) -> int:
     seed_members(engine, "http://127.0.0.1:9/")
     mid = seed_meeting(engine, format=MeetingFormat.digital, place="", **overrides)
     with session_scope(engine) as s:
-        meetings.send(s, mid, clock.now(), settings)
+        meetings.send(s, mid, clock.now(), links=TEST_LINKS, settings=settings)
     return mid
 
 
 async def work(engine, settings, clock, mid: int, seconds: float = 1.0, **kw) -> GraphWorker:
     """Let one worker make whatever is due for `seconds`."""
-    worker = GraphWorker(engine, settings, clock, meetings.outlook_hook, meeting_id=mid,
+    worker = GraphWorker(engine, settings, clock, meetings.outlook_hook(TEST_LINKS),
+                         meeting_id=mid,
                          poll_s=0.05, **kw)
     await worker.run(until_idle=True, deadline=time.monotonic() + seconds)
     return worker
@@ -127,7 +129,8 @@ async def test_patch_waits_for_the_create_of_its_meeting(engine, clock, graph) -
     await work(engine, settings, clock, mid, 0.3)
     with session_scope(engine) as s:
         # The create was tried (Graph may have it): the edit becomes a PATCH queued behind it.
-        meetings.edit(s, mid, clock.now(), place="Rådhuset", settings=settings)
+        meetings.edit(s, mid, clock.now(), place="Rådhuset", links=TEST_LINKS,
+                      settings=settings)
     assert [c.operation for c in graph_repo_calls(engine)] == ["create", "update"]
     await work(engine, settings, clock, mid, 0.3)
     assert graph.of("update") == []  # not before its event exists
@@ -187,3 +190,17 @@ async def test_a_failing_hook_still_records_the_call_once(engine, clock, graph) 
     row = the_call(engine)
     assert (row.status, row.attempts, row.lease_owner) == ("done", 1, None)
     assert row.last_error == "(intern feil etterpå)" and len(graph.of("create")) == 1
+
+
+async def test_an_approved_invitation_sent_by_the_scheduler_makes_the_event(
+        engine, clock, graph) -> None:
+    from scheduler.store import run_due
+    from services.runtime import job_handlers
+
+    settings = settings_for(engine, graph)
+    seed_members(engine, "http://127.0.0.1:9/")
+    mid = seed_meeting(engine, format=MeetingFormat.digital, place="")
+    with session_scope(engine) as s:
+        due = meetings.approve(s, mid, clock.now())
+    assert run_due(engine, due, job_handlers(TEST_LINKS, settings))
+    assert [(c.operation, c.status) for c in graph_repo_calls(engine)] == [("create", "pending")]

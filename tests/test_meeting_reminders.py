@@ -16,6 +16,7 @@ from storage.delivery_models import Delivery, ScheduledJob
 from storage.groups import get_or_create_group
 from storage.meeting_models import RsvpAnswer
 from storage.rsvp import AnswerInput, save_answer
+from tests.harness import TEST_LINKS
 from tests.test_delivery_support import seed_group
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # a Friday
@@ -30,7 +31,7 @@ def _meeting(engine) -> tuple[int, list[int]]:
         m = meeting_repo.create_meeting(s, [group], NOW, title="Faggruppemøte", starts_at=START,
                                         ends_at=START.replace(hour=10), place="Klækken hotel",
                                         rsvp_deadline=DEADLINE)
-        meetings.send(s, m.id or 0, NOW)
+        meetings.send(s, m.id or 0, NOW, links=TEST_LINKS)
         return m.id or 0, ids
 
 
@@ -57,9 +58,9 @@ def test_reminders_go_once_to_the_right_members(engine):
         save_answer(s, meeting_id, declined, AnswerInput(RsvpAnswer.no), NOW)
         set_reminders_muted(s, muted, True, NOW)
     for _ in range(2):  # a second run finds nothing due and sends nothing again
-        run_due(engine, datetime(2026, 11, 30, 7, 0, tzinfo=UTC), job_handlers())
+        run_due(engine, datetime(2026, 11, 30, 7, 0, tzinfo=UTC), job_handlers(TEST_LINKS))
     assert _reminded(engine, "reminder:rsvp_reminder") == {silent: "pending", muted: "muted"}
-    run_due(engine, datetime(2026, 12, 2, 8, 0, tzinfo=UTC), job_handlers())
+    run_due(engine, datetime(2026, 12, 2, 8, 0, tzinfo=UTC), job_handlers(TEST_LINKS))
     assert _reminded(engine, "reminder:day_before") == {coming: "pending"}
     with Session(engine) as s:
         row = s.exec(select(Delivery).where(Delivery.purpose == "reminder:rsvp_reminder",
@@ -70,13 +71,13 @@ def test_reminders_go_once_to_the_right_members(engine):
 def test_moving_the_meeting_moves_and_cancelling_cancels_its_reminders(engine):
     meeting_id, _ = _meeting(engine)
     with session_scope(engine) as s:
-        meetings.edit(s, meeting_id, NOW, starts_at=START.replace(day=10),
+        meetings.edit(s, meeting_id, NOW, links=TEST_LINKS, starts_at=START.replace(day=10),
                              ends_at=START.replace(day=10, hour=10))
     assert _jobs(engine)["meeting_day_before"].due_at == datetime(2026, 12, 9, 8, 0, tzinfo=UTC)
     with session_scope(engine) as s:
         meetings.cancel(s, meeting_id, NOW)
     assert {j.status for j in _jobs(engine).values()} == {"cancelled"}
-    run_due(engine, datetime(2026, 12, 9, 8, 0, tzinfo=UTC), job_handlers())
+    run_due(engine, datetime(2026, 12, 9, 8, 0, tzinfo=UTC), job_handlers(TEST_LINKS))
     assert _reminded(engine, "reminder:day_before") == {}
 
 
@@ -89,6 +90,6 @@ def test_a_meeting_sent_the_same_day_skips_both_reminders(engine):
         m = meeting_repo.create_meeting(s, [group], late, title="Kort varsel",
                                         starts_at=datetime(2026, 12, 2, 12, 0, tzinfo=UTC),
                                         ends_at=datetime(2026, 12, 2, 13, 0, tzinfo=UTC))
-        meetings.send(s, m.id or 0, late)
+        meetings.send(s, m.id or 0, late, links=TEST_LINKS)
     assert {k: j.status for k, j in _jobs(engine).items()} == {
         "meeting_rsvp_reminder": "skipped", "meeting_day_before": "skipped"}

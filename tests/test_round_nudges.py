@@ -16,6 +16,7 @@ from services.runtime import job_handlers
 from storage.delivery_models import ScheduledJob
 from storage.round_models import TalkRound
 from tests.harness import activity, card_text
+from tests.serving import serve
 from tests.test_round_e2e import Chat, setup_group, updates_put
 
 
@@ -42,12 +43,7 @@ async def restart(bot) -> web.AppRunner:  # type: ignore[no-untyped-def]
 
     await bot.runner.cleanup()
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
-    runner = web.AppRunner(create_app(settings, engine=bot.engine, clock=bot.clock),
-                           access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    bot.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+    runner, bot.url = await serve(create_app(settings, engine=bot.engine, clock=bot.clock))
     bot.runner = runner
     return runner
 
@@ -65,7 +61,7 @@ async def test_nudges_auto_advance_and_restart_in_group_chat(bot):
         assert s.exec(select(TalkRound)).one().meeting_id is None
     # 29 s in: nothing of the round is due yet (both of its jobs stay pending).
     bot.clock.set(t0 + timedelta(seconds=29))
-    run_due(bot.engine, bot.clock.now(), job_handlers())
+    run_due(bot.engine, bot.clock.now(), job_handlers(bot.links))
     with Session(bot.engine) as s:
         jobs = s.exec(select(ScheduledJob).where(ScheduledJob.kind == "round_nudge")).all()
         assert sorted((j.key, j.status) for j in jobs) == [("1:1:end", "pending"),
@@ -105,7 +101,7 @@ async def test_nudges_auto_advance_and_restart_in_group_chat(bot):
         # Jobs of a finished round may stay queued, but they must say nothing when due.
         before = len(texts(bot))
         bot.clock.set(t0 + timedelta(minutes=5))
-        run_due(bot.engine, bot.clock.now(), job_handlers())
+        run_due(bot.engine, bot.clock.now(), job_handlers(bot.links))
         assert [t for t in texts(bot)[before:] if not t.startswith("**Runden")] == []
         assert len(pending) >= 1
         summary = next(t for t in texts(bot) if t.startswith("**Runden – tema Status**"))

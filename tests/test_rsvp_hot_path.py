@@ -77,9 +77,8 @@ async def test_clients_are_built_once_per_service_url(monkeypatch: Any) -> None:
     assert seen[0] is seen[1] and seen[2] is not seen[0]
 
 
-async def test_client_cache_is_bounded(monkeypatch: Any) -> None:
-    monkeypatch.setattr(sdk_clients, "MAX_CLIENTS", 2)
-    cache = sdk_clients.ClientCache()
+async def test_client_cache_is_bounded() -> None:
+    cache = sdk_clients.ClientCache(max_clients=2)
 
     async def make() -> object:
         return object()

@@ -16,6 +16,7 @@ from scheduler.store import run_due, schedule
 from services.runtime import job_handlers
 from storage.db import session_scope
 from storage.delivery_models import Delivery, ScheduledJob
+from tests.harness import TEST_LINKS
 from tests.test_delivery_support import seed_group
 
 
@@ -38,10 +39,10 @@ def _deliveries(engine) -> list[Delivery]:
 def test_due_job_runs_exactly_once(engine, clock) -> None:
     [member] = seed_group(engine, "http://127.0.0.1:9/", 1)
     job_id = _job(engine, clock, member, timedelta(hours=1), timedelta(hours=12))
-    assert run_due(engine, clock.now(), job_handlers()) == []
+    assert run_due(engine, clock.now(), job_handlers(TEST_LINKS)) == []
     clock.advance(hours=1)
-    assert run_due(engine, clock.now(), job_handlers()) == [(job_id, "done")]
-    assert run_due(engine, clock.now(), job_handlers()) == []
+    assert run_due(engine, clock.now(), job_handlers(TEST_LINKS)) == [(job_id, "done")]
+    assert run_due(engine, clock.now(), job_handlers(TEST_LINKS)) == []
     assert [(d.purpose, d.member_id) for d in _deliveries(engine)] == [
         ("reminder:day_before", member)]
 
@@ -49,7 +50,7 @@ def test_due_job_runs_exactly_once(engine, clock) -> None:
 def test_created_too_late_is_skipped_not_fired(engine, clock) -> None:
     [member] = seed_group(engine, "http://127.0.0.1:9/", 1)
     job_id = _job(engine, clock, member, -timedelta(hours=3), timedelta(hours=1))
-    assert run_due(engine, clock.now(), job_handlers()) == []
+    assert run_due(engine, clock.now(), job_handlers(TEST_LINKS)) == []
     with session_scope(engine) as session:
         assert session.get(ScheduledJob, job_id).status == "skipped"  # type: ignore[union-attr]
     assert _deliveries(engine) == []
@@ -59,7 +60,7 @@ def test_downtime_beyond_grace_is_skipped(engine, clock) -> None:
     [member] = seed_group(engine, "http://127.0.0.1:9/", 1)
     job_id = _job(engine, clock, member, timedelta(minutes=5), timedelta(hours=1))
     clock.advance(hours=2)
-    assert run_due(engine, clock.now(), job_handlers()) == [(job_id, "skipped")]
+    assert run_due(engine, clock.now(), job_handlers(TEST_LINKS)) == [(job_id, "skipped")]
     assert _deliveries(engine) == []
 
 
@@ -70,7 +71,7 @@ def test_muted_member_gets_no_nonessential_reminder(engine, clock) -> None:
         assert set_reminders_muted(session, member, True, clock.now()) is False
     _job(engine, clock, member, timedelta(0), timedelta(hours=1), key="a")
     _job(engine, clock, member, timedelta(0), timedelta(hours=1), rule="invitation", key="b")
-    run_due(engine, clock.now(), job_handlers())
+    run_due(engine, clock.now(), job_handlers(TEST_LINKS))
     assert sorted((d.purpose, d.status) for d in _deliveries(engine)) == [
         ("reminder:day_before", "muted"), ("reminder:invitation", "pending")]
     with session_scope(engine) as session:

@@ -13,11 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from core.settings import Settings
+from tests.serving import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,11 +72,8 @@ async def test_healthz_answers_503_when_the_database_is_gone(tmp_path):
     folder.mkdir()
     engine = make_engine(f"sqlite:///{folder / 'bot.db'}")
     app = create_app(Settings.model_validate({"MicrosoftAppId": ""}), engine=engine)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/healthz"  # type: ignore[union-attr]
+    runner, base = await serve(app)
+    url = f"{base}/healthz"
     try:
         async with aiohttp.ClientSession() as http:
             async with http.get(url) as resp:

@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.serving import serve
+
 
 @dataclass
 class Call:
@@ -93,11 +95,8 @@ class FakeConnector:
     async def start(self) -> FakeConnector:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, url = await serve(app, self.port)
+        self.port = int(url.rsplit(":", 1)[1])
         return self
 
     async def stop(self) -> None:

@@ -1,0 +1,328 @@
+"""One typed class per card verb: the card builds its button from it, the route parses the
+press with it, so no verb string is written twice.
+
+Fields are what the card puts in the button's data (ids, the card's version) plus the
+inputs Teams sends back with the press; everything arrives as card data, never identity.
+Names end in `Action` so they never clash with storage enums (`RsvpAnswer`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.innspill import Anonymity
+
+
+class CardAction(BaseModel):
+    """A verb and its data. `submit`: Action.Submit (a message), else Action.Execute."""
+
+    model_config = ConfigDict(extra="ignore")
+    verb: ClassVar[str]
+    submit: ClassVar[bool] = False
+
+    def button(self, title: str) -> dict[str, Any]:
+        """The card's button for this press; only the fields set here travel in its data."""
+        data = self.model_dump(mode="json", exclude_unset=True)
+        if self.submit:
+            return {"type": "Action.Submit", "title": title, "data": {"verb": self.verb, **data}}
+        return {"type": "Action.Execute", "title": title, "verb": self.verb, "data": data}
+
+
+# Help card buttons and other verbs without data (Action.Submit from the help card).
+class HelpShowAction(CardAction):
+    verb = "help.show"
+    submit = True
+
+
+class InnspillNewAction(CardAction):
+    verb = "innspill.new"
+    submit = True
+
+
+class MeetingNewAction(CardAction):
+    verb = "meeting.new"
+    submit = True
+
+
+class QueueShowAction(CardAction):
+    verb = "queue.show"
+    submit = True
+
+
+class RoundFormAction(CardAction):
+    verb = "round.form"
+    submit = True
+
+
+class TeamSyncAction(CardAction):
+    verb = "team.sync"
+    submit = True
+
+
+class MembersUnreachableAction(CardAction):
+    verb = "members.unreachable"
+    submit = True
+
+
+# Meetings: the invitation (members) and the secretariat's cards.
+class MeetingRef(CardAction):
+    meeting_id: int
+
+
+class RsvpAnswerAction(MeetingRef):
+    """Card data plus the inputs; `item_<id>` toggles arrive as extra fields."""
+
+    verb = "rsvp.answer"
+    model_config = ConfigDict(extra="allow")
+    answer: str = "no"
+    card_version: int = 0
+    comment: str = ""
+    dietary: str = ""
+    deputy: str = ""
+
+    def items(self) -> dict[int, bool]:
+        """Programme choices from the toggles ("item_12": "true")."""
+        out: dict[int, bool] = {}
+        for key, value in (self.model_extra or {}).items():
+            if key.startswith("item_") and key[5:].isdigit():
+                out[int(key[5:])] = str(value).lower() == "true"
+        return out
+
+
+class RsvpCancelAction(RsvpAnswerAction):
+    verb = "rsvp.cancel"
+
+
+class MeetingCheckinAction(MeetingRef):
+    verb = "meeting.checkin"
+    card_version: int = 0
+
+
+class MeetingStatusAction(MeetingRef):
+    verb = "meeting.status"
+
+
+class MeetingPreviewAction(MeetingRef):
+    verb = "meeting.preview"
+
+
+class MeetingSendAction(MeetingRef):
+    verb = "meeting.send"
+
+
+class MeetingApproveAction(MeetingRef):
+    verb = "meeting.approve"
+
+
+class MeetingCancelAction(MeetingRef):
+    verb = "meeting.cancel"
+
+
+class RsvpOnBehalfAction(MeetingRef):
+    verb = "rsvp.on_behalf"
+    member_id: str = ""  # Input.ChoiceSet sends its value as text
+    answer: str = ""
+
+
+class MeetingEditAction(MeetingRef):
+    verb = "meeting.edit"
+    submit = True
+
+
+class MeetingSaveAction(CardAction):
+    """The meeting form's inputs, as Teams sends them (strings)."""
+
+    verb = "meeting.save"
+    submit = True
+    meeting_id: int | None = None
+    group_id: str = ""
+    title: str = ""
+    date: str = ""
+    start: str = ""
+    end: str = ""
+    place: str = ""
+    online_url: str = ""
+    format: str = "physical"
+    agenda: str = ""
+    preparation: str = ""
+    deadline_date: str = ""
+    outlook: str = ""  # the «Send også Outlook-invitasjon» toggle: "true" | "false" | absent
+
+
+class OutlookRecreateAction(MeetingRef):
+    """«Opprett Outlook-møtet på nytt» on the secretariat's notice card."""
+
+    verb = "outlook.recreate"
+    submit = True
+
+
+# The secretariat's queue of scheduled messages.
+class QueueCancelAction(CardAction):
+    verb = "queue.cancel"
+    submit = True
+    job_id: int
+
+
+class QueueMoveAction(CardAction):
+    verb = "queue.move"
+    submit = True
+    model_config = ConfigDict(extra="allow")  # the row's inputs: date_<id>, time_<id>
+    job_id: int
+
+    def picked(self) -> str:
+        """'YYYY-MM-DD HH:MM' from this row's date and time inputs."""
+        extra = self.model_extra or {}
+        return f"{extra.get(f'date_{self.job_id}', '')} {extra.get(f'time_{self.job_id}', '')}"
+
+
+# Round-the-table.
+class RoundStartAction(CardAction):
+    """The form's inputs as Teams sends them (strings); checked when the round starts."""
+
+    verb = "round.start"
+    topic: str = ""
+    order: str = "region"
+    minutes: str | float = "3"
+    auto: str | bool = "false"
+
+
+class RoundMove(CardAction):
+    """A press carries the step the card showed: an older card's press is stale."""
+
+    round_id: int
+    step: int
+
+
+class RoundNextAction(RoundMove):
+    verb = "round.next"
+
+
+class RoundSkipAction(RoundMove):
+    verb = "round.skip"
+
+
+class RoundToEndAction(RoundMove):
+    verb = "round.to_end"
+
+
+class RoundAbsentAction(RoundMove):
+    verb = "round.absent"
+
+
+class RoundFinishAction(RoundMove):
+    verb = "round.finish"
+
+
+class RoundUpdateAction(CardAction):
+    verb = "round.update"
+    round_id: int
+    slot_id: int = 0
+    text: str = ""
+
+
+# Innspill: the secretariat's form and admin card, the members' own card, the shared card.
+class InnspillOpenAction(CardAction):
+    verb = "innspill.open"
+    questions: str = ""
+    areas: str = ""
+    max_entries: str = "4"
+    group_size: str = "6"
+    votes: str = "3"
+    anonymity: Anonymity = Anonymity.named
+    results: str = "live"
+    target: str = "chat"
+    deadline_date: str = ""
+    deadline_time: str = ""
+
+
+class InnspillAdminRef(CardAction):
+    session: int
+    entry: int = 0
+    merge_source: str = ""
+    merge_target: str = ""
+
+
+class InnspillCloseAction(InnspillAdminRef):
+    verb = "innspill.close"
+
+
+class InnspillReopenAction(InnspillAdminRef):
+    verb = "innspill.reopen"
+
+
+class InnspillVoteStartAction(InnspillAdminRef):
+    verb = "innspill.vote_start"
+
+
+class InnspillFinishAction(InnspillAdminRef):
+    verb = "innspill.finish"
+
+
+class InnspillHideAction(InnspillAdminRef):
+    verb = "innspill.hide"
+
+
+class InnspillMergeAction(InnspillAdminRef):
+    verb = "innspill.merge"
+
+
+class InnspillExportAction(InnspillAdminRef):
+    verb = "innspill.export"
+
+
+class InnspillLiveAction(InnspillAdminRef):
+    verb = "innspill.live"
+
+
+class InnspillMemberRef(CardAction):
+    session: int
+    held: str = ""  # the anonymous entries' tokens this card holds
+    entry: int = 0
+    text: str = ""
+    question: str = "0"
+    area: str = ""
+
+
+class InnspillViewAction(InnspillMemberRef):
+    verb = "innspill.view"
+
+
+class InnspillAreaAction(InnspillMemberRef):
+    verb = "innspill.area"
+
+
+class InnspillSubmitAction(InnspillMemberRef):
+    verb = "innspill.submit"
+
+
+class InnspillStartEditAction(InnspillMemberRef):
+    verb = "innspill.start_edit"
+
+
+class InnspillEditAction(InnspillMemberRef):
+    verb = "innspill.edit"
+
+
+class InnspillDeleteAction(InnspillMemberRef):
+    verb = "innspill.delete"
+
+
+class InnspillCastAction(InnspillMemberRef):
+    verb = "innspill.cast"
+
+
+def _concrete(base: type[CardAction]) -> list[type[CardAction]]:
+    out: list[type[CardAction]] = []
+    for cls in base.__subclasses__():
+        if "verb" in cls.__dict__:
+            out.append(cls)
+        out += _concrete(cls)
+    return out
+
+
+ACTIONS: tuple[type[CardAction], ...] = tuple(_concrete(CardAction))
+BY_VERB: dict[str, type[CardAction]] = {cls.verb: cls for cls in ACTIONS}
+if len(BY_VERB) != len(ACTIONS):
+    raise RuntimeError("two card action classes share a verb")

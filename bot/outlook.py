@@ -19,9 +19,9 @@ async def recreate(turn: Turn, data: OutlookRecreateAction) -> Shown:
     """A new Outlook event for the meeting (after one was deleted by hand)."""
     why = outlook.recreate(turn.session, data.meeting_id, turn.deps.clock.now(),
                            turn.deps.settings)
+    if why:  # not a refusal of the person: the status card says why (as «Ikke sendt» does)
+        return await status_card(turn, data.meeting_id, f"Ikke opprettet: {why}.")
     audit.record(turn.session, action=data.verb, target=f"meeting:{data.meeting_id}",
-                 actor_member_id=turn.member.id if turn.member else None,
-                 outcome="refused" if why else "ok", detail=why)
-    notice = f"Ikke opprettet: {why}." if why else \
-        "Outlook-møtet opprettes på nytt; deltakerne får en ny invitasjon."
-    return await status_card(turn, data.meeting_id, notice)
+                 actor_member_id=turn.member.id if turn.member else None)
+    return await status_card(turn, data.meeting_id,
+                             "Outlook-møtet opprettes på nytt; deltakerne får en ny invitasjon.")

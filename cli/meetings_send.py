@@ -109,7 +109,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     final = asyncio.run(both()) if graph else asyncio.run(
         deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
     _print_outlook(ctx, args.meeting_id)
-    print(f"sendout\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
+    print(f"utsending\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
     if final.missed:
         sys.stderr.write(f"Nådde ikke {len(final.missed)} medlemmer; send dem e-post:\n")
         with session_scope(ctx.engine) as session:

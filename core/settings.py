@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     graph_base_url: str = Field("https://graph.microsoft.com/v1.0",
                                 validation_alias="GRAPH_BASE_URL")
     graph_features: str = Field("calendar,answers", validation_alias="GRAPH_FEATURES")
+    # How long the service waits for PostgreSQL at start (the CLI never waits).
+    db_start_timeout_s: float = Field(30.0, ge=0, validation_alias="DB_START_TIMEOUT_S")
 
     @property
     def local_mode(self) -> bool:
@@ -100,9 +102,8 @@ class Settings(BaseSettings):
         """The configured URL, or a SQLite file under ./data/ (created on demand)."""
         if self.database_url:
             return self.database_url
-        path = DEFAULT_DB_FILE.resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        # The folder is created by storage.db.open_database, which says so.
+        return f"sqlite:///{DEFAULT_DB_FILE.resolve()}"
 
 
 def load_settings(**overrides: object) -> Settings:

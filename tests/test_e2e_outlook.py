@@ -108,7 +108,8 @@ async def test_sent_meeting_gets_one_event_and_follows_edits_until_cancelled(gra
 
     # A new time on the CLI: one PATCH with the new start and end, at once.
     await asyncio.to_thread(cmd_edit, argparse.Namespace(
-        meeting_id=mid, start="2023-08-31 10:00", end=None, place=None, outlook=None),
+        meeting_id=mid, start="2023-08-31 10:00", end=None, place=None, outlook=None,
+        past=False),
         graph_ctx(bot))
     await until(lambda: len(graph.of("update")) == 1)
     patch = graph.of("update")[0]

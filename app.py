@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from core.clock import Clock, SystemClock
 from core.links import LinkSigner
 from core.os_errors import os_error_text
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
@@ -55,6 +55,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from bot.turn import Deps
     from storage.db import is_reachable, open_database, prepare_schema
 
+    settings.check()  # settings that cannot work stop the start, in Norwegian
     apply_sdk_fixes()
     if engine is None:
         engine = open_database(settings.resolved_database_url(), notify=log.info)
@@ -144,6 +145,11 @@ def serve(settings: Settings) -> int:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
     from storage.db import describe_url, open_database
 
+    try:
+        settings.check()
+    except ConfigError as exc:
+        sys.stderr.write(f"Feil i innstillingene: {exc}\n")
+        return 2
     problems = settings.start_problems()
     if problems:
         for problem in problems:

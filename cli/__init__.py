@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from core.clock import Clock, SystemClock
 from core.links import LinkSigner
 from core.os_errors import os_error_text
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 
 class CliError(Exception):
@@ -97,8 +97,9 @@ def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
     args = build_parser().parse_args(list(argv))
     try:
         ctx = ctx or CliContext(settings=load_settings())
+        ctx.settings.check()
         result = args.func(args, ctx)
-    except (CliError, DatabaseStartError) as exc:
+    except (CliError, DatabaseStartError, ConfigError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")
         return 1
     except BrokenPipeError:

@@ -91,6 +91,10 @@ class GraphTokens:
                             self.settings.app_password)
         return dict(app.acquire_token_for_client(scopes=[SCOPE]))
 
+    def acquire(self) -> dict[str, Any]:
+        """One token request now, MSAL's answer as it is (for `system check`)."""
+        return self._acquire()
+
     async def headers(self) -> dict[str, str]:
         """The Authorization header, refreshed before it runs out."""
         if self.settings.local_mode:

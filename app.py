@@ -17,7 +17,7 @@ from core.clock import Clock, SystemClock
 from core.i18n import t
 from core.links import LinkSigner
 from core.os_errors import os_error_text
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
@@ -56,6 +56,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from bot.turn import Deps
     from storage.db import is_reachable, open_database, prepare_schema
 
+    settings.check()  # settings that cannot work stop the start, in Norwegian
     apply_sdk_fixes()
     if engine is None:
         engine = open_database(settings.resolved_database_url(), notify=log.info)
@@ -78,8 +79,13 @@ def create_app(settings: Settings, engine: Engine | None = None,
         return web.json_response({"status": "ok" if ok else "database unreachable"},
                                  status=200 if ok else 503)
 
+    from storage.backup import hold_app_lock
+
+    app_lock = hold_app_lock(engine)  # `db restore` refuses while this is held
+
     async def dispose(_app: web.Application) -> None:
         engine.dispose()
+        app_lock.release()
 
     async def finish_turns(_app: web.Application) -> None:
         await adapter.drain()
@@ -98,12 +104,13 @@ def create_app(settings: Settings, engine: Engine | None = None,
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(finish_turns)
     app.on_cleanup.append(dispose)
-    from bot import ics_route
+    from bot import ics_route, ops_routes
     from services import runtime
 
     # The delivery worker, the scheduler and the card senders, stopped before dispose.
     runtime.attach(app, settings, engine, deps.clock, deps.links)
     ics_route.register(app, deps.links, engine, deps.clock)
+    ops_routes.register(app, settings, engine, deps.clock, runtime.probes(app))
     return app
 
 
@@ -137,8 +144,13 @@ def start_warnings(settings: Settings) -> list[str]:
 
 def serve(settings: Settings) -> int:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
-    from storage.db import open_database
+    from storage.db import describe_url, open_database
 
+    try:
+        settings.check()
+    except ConfigError as exc:
+        sys.stderr.write(t("app.feil_innstillingene", exc=exc))
+        return 2
     problems = settings.start_problems()
     if problems:
         for problem in problems:
@@ -155,9 +167,10 @@ def serve(settings: Settings) -> int:
         sock.close()
         raise
     mode = "lokal modus (uten autentisering)" if settings.local_mode else "Azure-autentisering"
-    log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s",
-             settings.host, settings.port, mode)
+    log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s – database %s",
+             settings.host, settings.port, mode, describe_url(engine.url))
     web.run_app(app, sock=sock, print=None, shutdown_timeout=10, handle_signals=True)
+    log.info("Faggruppe-bot stoppet")
     return 0
 
 
@@ -177,20 +190,22 @@ def settings_problem(exc: ValidationError) -> str:
 
 def main(argv: list[str]) -> int:
     """Entry point: no arguments serves the bot, anything else is a CLI command."""
-    # The CLI's stderr is for Norwegian messages: only warnings from libraries get through.
-    logging.basicConfig(level=logging.WARNING if argv else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("faggruppe").setLevel(logging.INFO)
+    from core.logs import configure_logging
     from storage.db import DatabaseStartError
 
     try:
         if argv:
+            # The CLI's stderr is for Norwegian messages: only warnings get through.
+            configure_logging(level=logging.WARNING)
             from cli import main as cli_main
 
             return cli_main(argv)
-        return serve(load_settings())
+        configure_logging(level=logging.INFO)  # a settings error is then said in this format
+        settings = load_settings()
+        configure_logging(settings.log_format, level=logging.INFO)
+        return serve(settings)
     except ValidationError as exc:
-        sys.stderr.write(t("app.feil_innstillingene", settings_problem=settings_problem(exc)))
+        sys.stderr.write(t("app.feil_innstillingene", exc=settings_problem(exc)))
         return 1
     except (StartError, DatabaseStartError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")

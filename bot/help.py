@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.router import Router
+from bot.router import Router, shown
 from bot.turn import Turn
 from cards.actions import HelpShowAction
 from cards.help import ButtonHelp, CommandHelp, HelpView, build_help_card
@@ -26,8 +26,8 @@ async def show_help(turn: Turn) -> None:
     secretariat = turn.is_secretariat
     view = HelpView(
         is_secretariat=secretariat,
-        commands=[CommandHelp(r.names[0], r.description())
+        commands=[CommandHelp(r.names[0], shown(r.description))
                   for r in router.visible_commands(secretariat)],
-        buttons=[ButtonHelp(r.button(), r.action) for r in router.buttons() if r.button],
+        buttons=[ButtonHelp(shown(r.button), r.action) for r in router.buttons() if r.button],
     )
     await turn.send_card(build_help_card(view), t("help_text", turn.lang))

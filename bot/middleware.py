@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, MessageFactory
@@ -21,7 +22,9 @@ from botbuilder.schema import ActivityTypes
 
 from bot import identity
 from bot.turn import Outgoing, Turn
+from core import metrics
 from core.i18n import pick_language, t, use_language
+from core.logs import bind_correlation_id
 from storage.db import session_scope
 
 log = logging.getLogger(__name__)
@@ -44,22 +47,36 @@ async def errors(turn: Turn, next_: Next) -> None:
 
 
 async def _errors(turn: Turn, next_: Next) -> None:
+    # The id goes into every log line of this turn and into the user's error message, so the
+    # secretariat can find the line a member reports.
+    cid = bind_correlation_id()
+    kind = metrics.kind_label(turn.activity.type, turn.activity.name)
+    started = time.perf_counter()
+    outcome = "ok"
     try:
         await next_()
     except Exception:
-        log.exception("turn failed: type=%s name=%s", turn.activity.type, turn.activity.name)
+        outcome = "error"
+        log.exception("Tur feilet: type=%s name=%s", turn.activity.type, turn.activity.name)
         turn.outbox.clear()  # replies to work that was rolled back
         if turn.is_invoke:
             turn.invoke_response = InvokeResponse(
                 status=200,
                 body={"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                      "value": t("error", turn.lang)},
+                      "value": t("error", turn.lang, ref=cid)},
             )
         elif turn.activity.type == ActivityTypes.message:
             try:
-                await turn.context.send_activity(MessageFactory.text(t("error", turn.lang)))
+                await turn.context.send_activity(
+                    MessageFactory.text(t("error", turn.lang, ref=cid)))
             except Exception:
-                log.exception("could not send the error reply")
+                log.exception("Kunne ikke sende feilmeldingen til brukeren")
+    finally:
+        response = turn.invoke_response
+        if outcome == "ok" and response is not None and response.status >= 400:
+            outcome = "rejected"
+        metrics.TURNS.labels(kind, outcome).inc()
+        metrics.TURN_SECONDS.labels(kind).observe(time.perf_counter() - started)
 
 
 async def profile(turn: Turn, next_: Next) -> None:

@@ -68,7 +68,12 @@ def owner_guard(is_owner: Callable[[Turn, Any], bool],
     return Guard("owner", allows, _owner_only, answer)
 
 
-Text = Callable[[], str]  # a catalogue text looked up when drawn: `lambda: t("key")`
+Text = Callable[[], str] | str  # `lambda: t("key")`, looked up when drawn; a str stays as is
+
+
+def shown(text: Text | None) -> str:
+    """The text as the reader sees it now."""
+    return (text() if callable(text) else text) or ""
 
 
 @dataclass(frozen=True)

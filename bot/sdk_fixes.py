@@ -110,10 +110,12 @@ class FixedCloudAdapter(CloudAdapter):
         if request.method != "POST":
             return web.Response(status=405)
         if "application/json" not in request.headers.get("Content-Type", ""):
+            _LOG.warning("Avvist forespørsel: 415, Content-Type er ikke JSON")
             return web.Response(status=415)
         try:
             body = await request.json()
         except web.HTTPRequestEntityTooLarge:
+            _LOG.warning("Avvist forespørsel: 413, for stor")
             return _error_json(413, "PayloadTooLarge", "Body is larger than the bot accepts")
         except Exception:  # invalid JSON or UTF-8
             body = None
@@ -127,6 +129,7 @@ class FixedCloudAdapter(CloudAdapter):
         except Exception:  # msrest's DeserializationError (a timestamp that is no date, …)
             activity = None
         if activity is None or not activity.type or not isinstance(activity.type, str):
+            _LOG.warning("Avvist forespørsel: 400, ikke en Bot Framework-aktivitet")
             return _error_json(400, "BadRequest", "Body is not a Bot Framework activity")
 
         auth_header = request.headers.get("Authorization", "")
@@ -140,13 +143,14 @@ class FixedCloudAdapter(CloudAdapter):
                     activity, auth_header
                 )
             except PermissionError:
+                _LOG.warning("Avvist forespørsel: 401, ukjent eller manglende token")
                 return web.Response(status=401)
             except OSError as error:
                 # requests' errors are OSErrors: the OpenID metadata could not be fetched.
                 _LOG.warning("Kunne ikke hente OpenID-metadata: %s", error)
                 return web.Response(status=503)
             except Exception as error:  # the SDK raises bare Exceptions, IndexError, JWT errors
-                _LOG.info("Avviste token: %s: %s", type(error).__name__, error)
+                _LOG.warning("Avvist forespørsel: 401, %s: %.200s", type(error).__name__, error)
                 return web.Response(status=401)
         if gate is not None:
             refused = gate.tenant_refusal(body)
@@ -155,6 +159,7 @@ class FixedCloudAdapter(CloudAdapter):
 
         problem = _adaptive_card_action_problem(activity)
         if problem:
+            _LOG.warning("Avvist forespørsel: 400, %s", problem)
             return _error_json(400, "BadRequest", problem)
 
         if not hasattr(self, "_clients"):

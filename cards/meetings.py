@@ -38,6 +38,7 @@ class StatusView:
     notice: str = ""
     cancelled: bool = False
     followups: list[str] = field(default_factory=list)  # open follow-ups from the minutes
+    outlook_answers: str = ""  # «Svar i Outlook: …» when Graph reads them
 
 
 def _cancel_button(view: StatusView) -> dict[str, Any]:
@@ -76,6 +77,8 @@ def build_status_card(view: StatusView) -> Card:
         {"title": t("meetings.ikke_svart"), "value": str(view.invited - answered)}]})
     body.append(para(t("meetings.av_regioner_har", regions_answered=view.regions_answered,
                        regions_total=view.regions_total)))
+    if view.outlook_answers:
+        body.append(para(plain(view.outlook_answers), isSubtle=True))
     mid = view.meeting_id
     actions = [MeetingPreviewAction(meeting_id=mid).button(t("meetings.forhandsvis_innkallingen"))]
     if not view.sent:
@@ -138,6 +141,7 @@ class MeetingFormView:
     values: dict[str, str] = field(default_factory=dict)  # what was typed, kept on errors
     meeting_id: int | None = None
     errors: list[str] = field(default_factory=list)
+    outlook: bool = False  # Graph is on: offer «Send også Outlook-invitasjon»
 
 
 def _text(id_: str, label: str, view: MeetingFormView, *, required: bool = False,
@@ -187,6 +191,13 @@ def build_meeting_form_card(view: MeetingFormView) -> Card:
          "label": t("meetings.svarfrist_standard_motestart"),
          "value": v.get("deadline_date", "")},
     ]
+    if view.outlook:
+        # Off by default only for physical meetings; digital and hybrid get Teams via Outlook.
+        default = "false" if v.get("format", "physical") == "physical" else "true"
+        body.append({"type": "Input.Toggle", "id": "outlook",
+                     "title": t("cards.meetings.send_ogsa_outlook"),
+                     "value": v.get("outlook", default), "valueOn": "true",
+                     "valueOff": "false", "wrap": True})
     save = MeetingSaveAction(meeting_id=view.meeting_id) if view.meeting_id else MeetingSaveAction()
     return adaptive_card(body, [save.button(t("meetings.lagre_mote"))])
 
@@ -225,6 +236,7 @@ def _samples_meeting_form() -> dict[str, Card]:
                          "Klækken hotel", "Planlagt")]
     return {
         "meeting_form": build_meeting_form_card(MeetingFormView(groups)),
+        "meeting_form_outlook": build_meeting_form_card(MeetingFormView(groups, outlook=True)),
         "meeting_form_errors": build_meeting_form_card(MeetingFormView(
             groups, filled, meeting_id=3, errors=["«Til» må være etter «Fra»."])),
         "meeting_list_secretariat": build_meeting_list_card(lines, True),
@@ -244,6 +256,7 @@ class SummaryView:
     regions_answered: int
     regions_total: int
     cancelled: bool = False
+    join_url: str = ""  # the Outlook event's Teams meeting
 
 
 def summary_text(view: SummaryView) -> str:
@@ -273,6 +286,8 @@ def build_summary_card(view: SummaryView) -> Card:
         {"title": t("meetings.ikke_svart"), "value": str(max(0, view.invited - answered))}]})
     body.append(para(t("meetings.av_regioner_har", regions_answered=view.regions_answered,
                        regions_total=view.regions_total)))
+    if view.join_url:
+        body.append(para(t("cards.meetings.bli_med_teams", join_url=view.join_url)))
     body.append(para(t("meetings.svar_pa_innkallingen"),
                      isSubtle=True))
     return adaptive_card(body, speak=summary_text(view))

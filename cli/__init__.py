@@ -14,7 +14,7 @@ from core.clock import Clock, SystemClock
 from core.i18n import t
 from core.links import LinkSigner
 from core.os_errors import os_error_text
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 
 class CliError(Exception):
@@ -40,6 +40,13 @@ class CliContext:
         return open_database(self.settings.resolved_database_url(), notify=_say)
 
     @cached_property
+    def unmigrated_engine(self) -> Engine:
+        """The database as it is, for commands that inspect or replace it (`db`, `system`)."""
+        from storage.db import make_engine
+
+        return make_engine(self.settings.resolved_database_url())
+
+    @cached_property
     def links(self) -> LinkSigner:
         """The link signer from these settings, as the app builds it."""
         from services.ics import link_signer
@@ -48,8 +55,9 @@ class CliContext:
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
+# cli/minutes.py adds `followups` too
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round", "minutes")  # cli/minutes.py adds `followups` too
+         "innspill", "export", "round", "minutes", "db", "system")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: every noun's module imports CliContext from this one.
     from cli import (
         cards,
+        db,
         export,
         groups,
         innspill,
@@ -66,13 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
         minutes,
         notices,
         queue,
+        system,
     )
     from cli import round as round_noun
     from cli.common import NorwegianParser
 
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
-               "export": export, "round": round_noun, "minutes": minutes}
+               "export": export, "round": round_noun, "minutes": minutes, "db": db,
+               "system": system}
     parser = NorwegianParser(prog="python app.py", description=t("cli.cli.faggruppe_bot"))
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:
@@ -87,8 +98,9 @@ def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
     args = build_parser().parse_args(list(argv))
     try:
         ctx = ctx or CliContext(settings=load_settings())
+        ctx.settings.check()
         result = args.func(args, ctx)
-    except (CliError, DatabaseStartError) as exc:
+    except (CliError, DatabaseStartError, ConfigError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")
         return 1
     except BrokenPipeError:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from core import metrics
 from core.settings import Settings, is_loopback_host
 
 SCOPE = "https://api.botframework.com/.default"
@@ -105,6 +106,8 @@ class BotConnector:
                 data = None
             if resp.status == 401:
                 self.tokens.invalidate()
+            elif resp.status == 429:
+                metrics.THROTTLED.inc()
             return Reply(resp.status, data if isinstance(data, dict) else {},
                          parse_retry_after(resp.headers.get("Retry-After")))
 

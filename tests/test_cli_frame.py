@@ -14,6 +14,7 @@ import pytest
 
 import cli
 from bot import build_router
+from bot.router import shown
 from tests.cli_support import GROUP, Run, make_groups, make_runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,6 +146,6 @@ def test_argparse_errors_are_norwegian(capsys, argv: list[str], norwegian: str) 
 
 
 def test_status_help_text_says_what_it_does() -> None:
-    description = build_router().commands["status"].description()
+    description = shown(build_router().commands["status"].description)
     assert "Svar på en innkalling" not in description
     assert description.startswith("Hvem som har svart")

@@ -15,7 +15,8 @@ _NORWEGIAN = re.compile(
     r"velg)\b", re.IGNORECASE)
 # Data, not the bot's words: region names and their aliases, card verbs (identifiers).
 DATA_MODULES = {"domain/regions.py", "cards/actions.py", "domain/group_names.py",
-                "bot/channel_auth.py"}  # the last: token checks' diagnostics, logged only
+                "bot/channel_auth.py",  # token checks' diagnostics, logged only
+                "bot/ops_routes.py"}  # /readyz and /metrics answer operators' tools, not people
 # argparse metavars (DATO, MØTE-ID) name a value's shape, like an identifier.
 _METAVAR = re.compile(r"[A-ZÆØÅ_-]+")
 # Words people type (commands, plan and member-list parsing), columns scripts read, and

@@ -68,8 +68,8 @@ NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings
          "innspill", "export", "round", "minutes", "db", "system")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """One sub-parser per noun; each cli module adds its verbs in register()."""
+def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
+    """One sub-parser per noun in `nouns`; each cli module adds its verbs in register()."""
     # Imported here, not at the top: every noun's module imports CliContext from this one.
     from cli import (
         cards,
@@ -93,17 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
                "export": export, "round": round_noun, "minutes": minutes, "db": db,
                "system": system}
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
-    nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
-    for noun in NOUNS:
-        modules[noun].register(nouns)
+    subparsers = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
+    for noun in nouns:
+        modules[noun].register(subparsers)
     return parser
 
 
-def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
-    """Run one command; returns the process exit code."""
+def main(argv: Sequence[str], ctx: CliContext | None = None,
+         nouns: Sequence[str] = NOUNS) -> int:
+    """Run one command (the nouns in `nouns` only); returns the process exit code."""
     from storage.db import DatabaseStartError
 
-    args = build_parser().parse_args(list(argv))
+    args = build_parser(nouns).parse_args(list(argv))
     try:
         ctx = ctx or CliContext(settings=load_settings())
         ctx.settings.check()

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from sqlmodel import Session, select
 
 from scheduler.store import schedule

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-
 from sqlmodel import Session, select
 
 from domain.round import OrderMode

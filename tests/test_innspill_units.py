@@ -104,9 +104,9 @@ def test_submit_racing_a_close_stores_nothing(engine):
         assert stale is not None and stale.status == InnspillStatus.open
         reader.expunge(stale)
     with Session(engine) as closer:  # the close commits between the read and the insert
-        s = closer.get(repo.InnspillSession, session_id)
-        assert s is not None
-        repo.transition(closer, s, "close", NOW)
+        live = closer.get(repo.InnspillSession, session_id)
+        assert live is not None
+        repo.transition(closer, live, "close", NOW)
         closer.commit()
     with Session(engine) as submit:
         stale = submit.merge(stale, load=False)
@@ -117,7 +117,7 @@ def test_submit_racing_a_close_stores_nothing(engine):
             repo.add_entry(submit, stale, member, "Arbeidskraft", 0, NOW)
         submit.commit()
     with Session(engine) as db:
-        s = db.get(repo.InnspillSession, session_id)
-        assert s is not None
-        assert repo.entries(db, s, visible_only=False) == []
+        closed = db.get(repo.InnspillSession, session_id)
+        assert closed is not None
+        assert repo.entries(db, closed, visible_only=False) == []
         assert all(p.entries == 0 for p in db.exec(select(repo.InnspillParticipant)).all())

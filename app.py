@@ -26,9 +26,10 @@ ADAPTER_KEY = web.AppKey("adapter", object)  # FixedCloudAdapter: late turns, dr
 BACKGROUND_KEY = web.AppKey("background", object)  # bot.turn.BackgroundTasks
 
 
-def _adapter(settings: Settings, gate: Any) -> Any:
+def _adapter(settings: Settings, gate: Any, reply_timeouts: tuple[float, float] | None) -> Any:
     from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
+    from bot.sdk_clients import TIMEOUTS_S, ClientCache
     from bot.sdk_fixes import FixedCloudAdapter
 
     class _Config:
@@ -39,14 +40,18 @@ def _adapter(settings: Settings, gate: Any) -> Any:
 
     adapter = FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
     adapter.gate = gate
+    adapter.clients = ClientCache(timeouts=reply_timeouts or TIMEOUTS_S)
     return adapter
 
 
 def create_app(settings: Settings, engine: Engine | None = None,
-               clock: Clock | None = None, openid_keys: Any = None) -> web.Application:
+               clock: Clock | None = None, openid_keys: Any = None,
+               reply_timeouts: tuple[float, float] | None = None) -> web.Application:
     """The aiohttp application: POST /api/messages and GET /healthz.
 
     `openid_keys` is for tests (a local OpenID endpoint); the app makes Microsoft's otherwise.
+    `reply_timeouts` (connect, read) for the Bot Connector clients; default
+    `bot.sdk_clients.TIMEOUTS_S`.
     """
     from bot import build_router
     from bot.channel_auth import OpenIdKeys
@@ -69,7 +74,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
     keys = openid_keys if openid_keys is not None else OpenIdKeys()
-    adapter = _adapter(settings, Gate(settings, engine, keys))
+    adapter = _adapter(settings, Gate(settings, engine, keys), reply_timeouts)
 
     async def messages(request: web.Request) -> web.StreamResponse:
         return await adapter.process(request, bot)

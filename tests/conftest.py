@@ -7,6 +7,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -97,12 +98,17 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 
 @pytest.fixture
-async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
-    """The real app (local mode: no app id) on a loopback port."""
+async def bot(engine, clock, connector, request) -> AsyncIterator[BotServer]:
+    """The real app (local mode: no app id) on a loopback port.
+
+    Indirect parametrization passes create_app options: `@pytest.mark.parametrize("bot",
+    [{"reply_timeouts": (5.0, 1.0)}], indirect=True)`.
+    """
     # ICS_SECRET injected, not in the environment: cards and the /ics route must use these.
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url),
                                         "ICS_SECRET": "test-ics-secret"})
-    async for server in _serve(settings, engine, clock, connector):
+    async for server in _serve(settings, engine, clock, connector,
+                               **getattr(request, "param", {})):
         yield server
 
 
@@ -124,10 +130,10 @@ async def graph_bot(engine, clock, connector, graph) -> AsyncIterator[BotServer]
 
 
 async def _serve(settings: Settings, engine: Engine, clock: FrozenClock,
-                 connector: FakeConnector) -> AsyncIterator[BotServer]:
+                 connector: FakeConnector, **app_options: Any) -> AsyncIterator[BotServer]:
     from app import LINKS_KEY, create_app
 
-    app = create_app(settings, engine=engine, clock=clock)
+    app = create_app(settings, engine=engine, clock=clock, **app_options)
     runner, url = await serve(app)
     async with aiohttp.ClientSession() as http:
         yield BotServer(url, engine, clock, connector, runner, http, app[LINKS_KEY],

@@ -38,8 +38,7 @@ def invitations_sent(bot) -> list[dict]:
 
 
 def graph_ctx(bot) -> CliContext:
-    ctx = CliContext(settings=bot.settings, clock=bot.clock)
-    ctx.__dict__["engine"] = bot.engine
+    ctx = CliContext(settings=bot.settings, clock=bot.clock, engine=bot.engine)
     return ctx
 
 

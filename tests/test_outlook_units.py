@@ -109,8 +109,7 @@ def test_app_and_cli_refuse_to_start_with_graph_but_no_tenant(engine, capsys) ->
                                    "GRAPH_ORGANIZER": ORGANIZER})
     with pytest.raises(ConfigError):
         create_app(bad, engine=engine)
-    ctx = CliContext(settings=bad, clock=FrozenClock(START))
-    ctx.__dict__["engine"] = engine
+    ctx = CliContext(settings=bad, clock=FrozenClock(START), engine=engine)
     assert cli_main(["meetings", "list"], ctx) == 1
     err = capsys.readouterr().err
     assert "Feil: GRAPH_ORGANIZER er satt, men verken GRAPH_AUTHORITY" in err
@@ -119,8 +118,7 @@ def test_app_and_cli_refuse_to_start_with_graph_but_no_tenant(engine, capsys) ->
 
 def test_cli_outlook_shows_the_event_and_refuses_unknown_meetings(engine, capsys) -> None:
     mid = seed_meeting(engine, format=MeetingFormat.digital)
-    ctx = CliContext(settings=SETTINGS, clock=FrozenClock(START))
-    ctx.__dict__["engine"] = engine
+    ctx = CliContext(settings=SETTINGS, clock=FrozenClock(START), engine=engine)
     assert cli_main(["meetings", "outlook", str(mid)], ctx) == 0
     assert capsys.readouterr().out == "outlook\tingen\n"
     assert cli_main(["meetings", "outlook", "999"], ctx) == 1
@@ -143,8 +141,7 @@ def test_permissions_follow_the_features_switched_on() -> None:
 def test_cli_outlook_flags_on_create_and_edit(engine, capsys) -> None:
     from storage.groups import get_or_create_group
 
-    ctx = CliContext(settings=SETTINGS, clock=FrozenClock(START))
-    ctx.__dict__["engine"] = engine
+    ctx = CliContext(settings=SETTINGS, clock=FrozenClock(START), engine=engine)
     with session_scope(engine) as s:
         get_or_create_group(s, "Faggruppe for næringssamarbeid")
     base = ["meetings", "create", "--group", "Faggruppe for næringssamarbeid", "--title",

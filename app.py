@@ -70,12 +70,13 @@ def create_app(settings: Settings, engine: Engine | None = None,
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(dispose)
-    from bot import ics_route
+    from bot import ics_route, mydata_route
     from services import runtime
 
     # The delivery worker, the scheduler and the card senders, stopped before dispose.
     runtime.attach(app, settings, engine, deps.clock, deps.links)
     ics_route.register(app, deps.links, engine, deps.clock)
+    mydata_route.register(app, deps.links, engine, deps.clock)
     return app
 
 

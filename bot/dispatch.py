@@ -72,6 +72,10 @@ async def run_command(turn: Turn) -> None:
     word = turn.text.split(" ", 1)[0].casefold() if turn.text else "hjelp"
     if word == "help":
         turn.lang = "en"
+    if turn.fetched.get("erased") and word != "registrer":
+        await turn.say("Dataene dine er slettet etter ønske fra deg. Skriv **registrer meg** "
+                       "hvis du vil bli registrert på nytt.")
+        return
     route = turn.deps.router.commands.get(word)
     if route is None:
         await turn.say(t("unknown_command", turn.lang, command=word[:40]))

@@ -13,6 +13,7 @@ from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from domain.names import name_key
 from storage import members as member_repo
+from storage import privacy as privacy_repo
 from storage.conversations import RefData, member_and_known, upsert_ref
 from storage.db import session_scope
 from storage.models import ConversationKind, Member, Role
@@ -81,6 +82,8 @@ async def resolve(turn: Turn) -> None:
         if turn.profile is not None:
             member = link_account(turn.session, turn, turn.profile)
     turn.member = member
+    if member is None and privacy_repo.is_erased(turn.session, aad):
+        turn.fetched["erased"] = True
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
     if not known or first_contact:
@@ -103,8 +106,8 @@ def link_account(session: Session, turn: Turn, profile: dict[str, Any],
                  role: Role = Role.guest) -> Member | None:
     """Find the member by AAD id, e-mail or UPN and link it; unknown people become guests."""
     aad = profile.get("aadObjectId")
-    if not aad:
-        return None
+    if not aad or privacy_repo.is_erased(session, aad):
+        return None  # an erased person starts a new record only when they ask to
     email = profile.get("email") or None
     upn = profile.get("userPrincipalName") or None
     member = member_repo.find_for_identity(session, aad_object_id=aad, email=email, upn=upn)

@@ -14,6 +14,7 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
+from services.manifest import privacy_url
 from storage.conversations import get_ref, mark_removed, upsert_ref
 from storage.db import session_scope
 from storage.groups import add_membership
@@ -49,7 +50,7 @@ async def installed(turn: Turn) -> None:
             link_team_member(turn, profile, group)
     name = turn.member.name if personal and turn.member else None
     view = WelcomeView(name=name, group_name=group.name if group else None,
-                       in_team=not personal)
+                       in_team=not personal, privacy_url=privacy_url())
     await turn.send_card(build_welcome_card(view), t("welcome_text", turn.lang))
 
 

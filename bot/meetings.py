@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.privacy import personal_only
 from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
 from cards.actions import (
@@ -41,10 +42,10 @@ def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
     secretariat.command("status", description="Svar på en innkalling: status MØTE-ID",
-                        )(status_command)
+                        )(personal_only(status_command))
     secretariat.command("eksport",
                         description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
-                        )(export_command)
+                        )(personal_only(export_command))
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
     secretariat.action(MeetingSendAction)(send_now)

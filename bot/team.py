@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.install import link_team_member, roster
+from bot.privacy import personal_only
 from bot.router import Router
 from bot.turn import Turn
 from cards.actions import MembersUnreachableAction, TeamSyncAction
@@ -19,7 +20,8 @@ def register(root: Router) -> None:
     secretariat.command("koble", description="Koble dette teamet til en faggruppe: koble NAVN",
                         )(link_group)
     secretariat.command("synk", description="Hent medlemslisten fra teamet på nytt")(sync)
-    secretariat.command("medlemmer", description="Vis medlemmer jeg ikke kan nå")(unreachable)
+    secretariat.command("medlemmer", description="Vis medlemmer jeg ikke kan nå")(
+        personal_only(unreachable))
 
     @secretariat.action(TeamSyncAction, button="Synkroniser medlemmer")
     async def _sync(turn: Turn, _data: TeamSyncAction) -> None:

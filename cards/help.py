@@ -26,6 +26,7 @@ class HelpView:
     commands: list[CommandHelp]
     buttons: list[ButtonHelp] = field(default_factory=list)
     english: bool = False
+    privacy_url: str = ""
 
 
 def build_help_card(view: HelpView) -> Card:
@@ -50,6 +51,9 @@ def build_help_card(view: HelpView) -> Card:
     else:
         body.append(para("Sekretariatet styrer møtene; du får beskjed når det er noe å svare på.",
                          isSubtle=True))
+    if view.privacy_url:
+        body.append(para(f"[{'Privacy statement' if view.english else 'Personvernerklæringen'}]"
+                         f"({view.privacy_url})", isSubtle=True))
     actions = ([b.action().button(b.title) for b in view.buttons] if view.is_secretariat
                else None)
     return adaptive_card(body, actions, speak=title)

@@ -13,6 +13,7 @@ class WelcomeView:
     name: str | None = None
     group_name: str | None = None
     in_team: bool = False
+    privacy_url: str = ""
 
 
 def build_welcome_card(view: WelcomeView) -> Card:
@@ -31,8 +32,11 @@ def build_welcome_card(view: WelcomeView) -> Card:
         para("**Hvorfor skriver jeg til deg?** Jeg sender innkallinger omtrent en uke før "
              "møtet, og en påminnelse bare når du ennå ikke har svart innen fristen. "
              "Alt du svarer, lagres for sekretariatet og referatet."),
-        para("Skriv **hjelp** når som helst for å se hva du kan gjøre.", isSubtle=True),
+        para("Skriv **hjelp** når som helst for å se hva du kan gjøre, og **mine data** "
+             "for å se hva jeg har lagret om deg.", isSubtle=True),
     ]
+    if view.privacy_url:
+        body.append(para(f"[Personvernerklæringen]({view.privacy_url})", isSubtle=True))
     return adaptive_card(body, [HelpShowAction().button("Vis hjelp")], speak=greeting)
 
 
@@ -40,7 +44,8 @@ def samples() -> dict[str, Card]:
     """Cards with sample data for validation and pictures."""
     return {
         "welcome_personal": build_welcome_card(
-            WelcomeView(name="Anne Feltman", group_name="Faggruppe for næringssamarbeid")
+            WelcomeView(name="Anne Feltman", group_name="Faggruppe for næringssamarbeid",
+                        privacy_url="https://www.osloregionen.no/personvern/")
         ),
         "welcome_team": build_welcome_card(
             WelcomeView(group_name="Faggruppe for næringssamarbeid", in_team=True)

@@ -23,13 +23,13 @@ from delivery.live_cards import Renderer
 from delivery.worker import DeliveryWorker
 from scheduler.runner import SchedulerService
 from scheduler.store import Jobs
-from services import innspill, meetings, notices, round
+from services import innspill, meetings, notices, privacy, round
 from storage.innspill import LIVE_KIND as INNSPILL
 from storage.live_models import LiveCard
 from storage.meetings import INVITATION, SUMMARY
 
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
-FEATURES_WITH_JOBS = (notices, meetings, innspill, round)
+FEATURES_WITH_JOBS = (notices, meetings, innspill, round, privacy)
 
 
 def renderers(links: LinkSigner) -> dict[str, Renderer]:
@@ -65,6 +65,7 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     app[WORKER_KEY] = worker
 
     async def start(_app: web.Application) -> None:
+        privacy.ensure_scheduled(engine, clock.now())
         await worker.start()
         scheduler.start()
 

@@ -13,6 +13,7 @@ from storage import (  # noqa: F401
     live_models,
     meeting_models,
     models,
+    privacy_models,
     round_models,
 )
 

@@ -1,0 +1,163 @@
+"""`mine data` / `min profil`, `slett mine data`, `registrer meg`, the secretariat's «Logg»;
+secretariat commands showing personal data answer only in a personal chat."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
+from bot.router import Router, Shown
+from bot.turn import Turn
+from cards.actions import (
+    AuditShowAction,
+    MyDataEraseAskAction,
+    MyDataEraseConfirmAction,
+    MyDataShowAction,
+)
+from cards.privacy import (
+    AuditLine,
+    AuditView,
+    MyDataView,
+    build_audit_card,
+    build_erase_confirm_card,
+    build_mydata_card,
+)
+from core.timefmt import clock, date_long, to_oslo
+from delivery.sendout import enqueue
+from services import privacy as service
+from services.manifest import privacy_url
+from storage import privacy as repo
+from storage.conversations import personal_ref_for
+
+Command = Callable[[Turn], Awaitable[None]]
+SENT_PERSONALLY = "Sendt deg i personlig chat."
+ERASED_NOTICE = ("Dataene dine er slettet etter ønske fra deg. Skriv **registrer meg** "
+                 "hvis du vil bli registrert på nytt.")
+
+
+def register(root: Router) -> None:
+    """Add the member's own data commands and actions, and the secretariat's audit log."""
+    router = root.feature("privacy")
+    router.command("mine", "min", description="Se hva jeg har lagret om deg: «mine data»")(
+        show_mydata)
+    router.command("slett", description="Slett dataene dine: «slett mine data»")(ask_erase)
+    router.command("registrer", description="Bli registrert på nytt etter sletting")(
+        register_again)
+
+    @router.action(MyDataShowAction)
+    async def _show(turn: Turn, _data: MyDataShowAction) -> None:
+        await show_mydata(turn)
+
+    @router.action(MyDataEraseAskAction)
+    async def _ask(turn: Turn, _data: MyDataEraseAskAction) -> Shown:
+        return build_erase_confirm_card()
+
+    router.action(MyDataEraseConfirmAction)(confirm_erase)
+    secretariat = router.secretariat()
+    secretariat.command("logg", description="Vis de siste hendelsene i loggen")(
+        personal_only(show_audit))
+
+    @secretariat.action(AuditShowAction, button="Logg")
+    async def _audit(turn: Turn, _data: AuditShowAction) -> None:
+        await personal_only(show_audit)(turn)
+
+
+def in_personal_chat(turn: Turn) -> bool:
+    """True in a 1:1 chat with the bot (not a group chat or a channel)."""
+    conv = turn.activity.conversation
+    return (conv.conversation_type if conv else None) in (None, "personal")
+
+
+def personal_only(handler: Command) -> Command:
+    """Run a command showing personal data; outside a personal chat its replies go 1:1."""
+    @wraps(handler)
+    async def run(turn: Turn) -> None:
+        if in_personal_chat(turn):
+            await handler(turn)
+            return
+        member = turn.member
+        if member is None or member.id is None or personal_ref_for(turn.session,
+                                                                     member.id) is None:
+            await turn.say("Dette viser personopplysninger og vises bare i personlig chat. "
+                           "Skriv til meg i personlig chat først.")
+            return
+        before = len(turn.outbox)
+        await handler(turn)
+        replies, turn.outbox[before:] = turn.outbox[before:], []
+        now = turn.deps.clock.now()
+        for i, reply in enumerate(replies):
+            # Through the ledger, in this turn's transaction: sent 1:1 once the turn commits.
+            enqueue(turn.session, "personal_reply", f"{turn.activity.id}:{i}", member.id,
+                    reply.activity.serialize(), now)
+        await turn.say(SENT_PERSONALLY)
+    return run
+
+
+async def show_mydata(turn: Turn) -> None:
+    """The member's own data card (registry fields, groups, what they answered and wrote)."""
+    if not turn.text.casefold().startswith(("mine data", "min profil")) and turn.text:
+        await turn.say("Mente du **mine data**?")
+        return
+    member = turn.member
+    if member is None or member.id is None:
+        await turn.say("Jeg har ingen data om deg.")
+        return
+    data = repo.export(turn.session, member.id)
+    m = data["medlem"]
+    facts = [("Navn", m["navn"]), ("E-post", m["epost"] or ""), ("UPN", m["upn"] or ""),
+             ("Organisasjon", m["organisasjon"] or ""), ("Rolle", m["rolle"])]
+    counts = [("Svar på innkallinger", len(data["svar"])), ("Oppmøter", len(data["oppmote"])),
+              ("Innspill med navn", len(data["innspill"])),
+              ("Oppdateringer i runden", len(data["runden"])),
+              ("Meldinger sendt til deg", len(data["utsendinger"]))]
+    view = MyDataView(name=member.name, facts=facts, groups=data["grupper"], counts=counts,
+                      download_url=service.mydata_url(turn.deps.links, member,
+                                                      turn.deps.clock.now()),
+                      privacy_url=privacy_url())
+    await turn.send_card(build_mydata_card(view), "Mine data")
+
+
+async def ask_erase(turn: Turn) -> None:
+    """`slett mine data`: the confirmation card (nothing is erased yet)."""
+    if not turn.text.casefold().startswith("slett mine data"):
+        await turn.say("Mente du **slett mine data**?")
+        return
+    if turn.member is None:
+        await turn.say("Jeg har ingen data om deg.")
+        return
+    await turn.send_card(build_erase_confirm_card(), "Slette dataene dine?")
+
+
+async def confirm_erase(turn: Turn, data: MyDataEraseConfirmAction) -> Shown:
+    """The confirmed press: erase the sender (identity from the activity, never the card)."""
+    member = turn.member
+    if member is None or member.id is None:
+        return None
+    if data.confirm.strip().casefold() != "slett":
+        return build_erase_confirm_card()
+    service.erase_member(turn.session, member.id, turn.deps.clock.now(),
+                         actor_member_id=member.id, actor="selv")
+    turn.member = None
+    await turn.say("Dataene dine er slettet. Du får ingen flere meldinger fra meg.")
+    return None
+
+
+async def register_again(turn: Turn) -> None:
+    """`registrer meg`: an erased person asks to start a new record."""
+    aad = turn.activity.from_property.aad_object_id if turn.activity.from_property else None
+    if turn.member is not None or not aad:
+        await turn.say("Du er allerede registrert.")
+        return
+    repo.forget_tombstone(turn.session, aad)
+    turn.deps.known_senders.discard(aad)
+    await turn.say("Skriv en melding til meg igjen, så registrerer jeg deg på nytt.")
+
+
+async def show_audit(turn: Turn) -> None:
+    """The latest 20 audit entries; reading the log is itself audited."""
+    lines = [AuditLine(f"{date_long(to_oslo(e.at))} kl. {clock(to_oslo(e.at))}", who,
+                       e.action, e.target, e.outcome)
+             for e, who in service.audit_entries(turn.session, limit=20)]
+    service.record_read(turn.session, "audit.read", turn.member.id if turn.member else None,
+                        turn.deps.clock.now())
+    await turn.send_card(build_audit_card(AuditView(lines)), "Logg")

@@ -84,6 +84,7 @@ async def resolve(turn: Turn) -> None:
     turn.member = member
     if member is None and privacy_repo.is_erased(turn.session, aad):
         turn.fetched["erased"] = True
+        return  # no new conversation reference either: nothing is sent to them again
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
     if not known or first_contact:

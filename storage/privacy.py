@@ -93,7 +93,12 @@ def string_columns(metadata: Any = None) -> list[tuple[Table, str]]:
     """Every string and text column of every table (what the erasure sweeps)."""
     meta = metadata or SQLModel.metadata
     return [(table, c.name) for table in meta.sorted_tables for c in table.columns
-            if isinstance(c.type, String | Text)]
+            if _is_text(c.type)]
+
+
+def _is_text(kind: Any) -> bool:
+    # SQLModel's AutoString is a TypeDecorator over String, not a String itself.
+    return isinstance(kind, String | Text) or isinstance(getattr(kind, "impl", None), String)
 
 
 def erased_name(member_id: int) -> str:
@@ -133,11 +138,9 @@ def forget_tombstone(session: Session, aad_object_id: str) -> None:
 
 
 def identifiers(member: Member) -> list[str]:
-    """Every spelling of the member's name and ids that may be copied into other tables."""
-    values = [member.name, member.name_key, member.email, member.upn, member.aad_object_id,
-              member.teams_user_id]
+    """Every spelling of the member's name and e-mail that may be copied into other tables."""
     out: set[str] = set()
-    for v in values:
+    for v in (member.name, member.name_key, member.email, member.upn):
         if v and len(v.strip()) >= 3:
             v = v.strip()
             out.update({v, v.lower(), v.casefold(), json.dumps(v)[1:-1]})
@@ -146,6 +149,12 @@ def identifiers(member: Member) -> list[str]:
         first, last = " ".join(parts[:-1]), parts[-1]
         out.update({f"{last}, {first}", f"{last} {first}"})
     return sorted(out, key=len, reverse=True)  # longest first, so a part never splits a whole
+
+
+def account_ids(member: Member) -> list[str]:
+    """The member's Entra and Teams ids: matched whole, never inside another id."""
+    return [v for v in (member.aad_object_id, member.teams_user_id, member.upn, member.email)
+            if v]
 
 
 def authored_texts(session: Session, member_id: int) -> list[str]:
@@ -205,6 +214,20 @@ def _sweep(session: Session, needles: Iterable[str], replacement: str,
             session.execute(stmt)
 
 
+def _sweep_ids(session: Session, ids: list[str], skip: set[str]) -> None:
+    """An id equal to a whole column value is cleared; inside JSON only as a quoted string
+    (29:user-3 must not touch 29:user-30)."""
+    for table, column in string_columns():
+        if table.name in skip:
+            continue
+        c = table.c[column]
+        for value in ids:
+            quoted = json.dumps(value)
+            session.execute(update(table).where(c == value).values({column: REDACTED}))
+            session.execute(update(table).where(c.contains(quoted, autoescape=True)).values(
+                {column: func.replace(c, quoted, json.dumps(REDACTED))}))
+
+
 def _clear_aad(session: Session, aad: str | None) -> None:
     if not aad:
         return
@@ -222,7 +245,7 @@ def erase(session: Session, member_id: int, now: datetime) -> list[str]:
     if member is None:
         raise LookupError(member_id)
     name = erased_name(member_id)
-    ids, texts = identifiers(member), authored_texts(session, member_id)
+    names, texts = identifiers(member), authored_texts(session, member_id)
     kinds = ["registeropplysninger"]
     if session.exec(select(Rsvp.id).where(Rsvp.member_id == member_id)).first():
         kinds.append("svar")
@@ -241,7 +264,8 @@ def erase(session: Session, member_id: int, now: datetime) -> list[str]:
     _blank_authored(session, member_id, name)
     _clear_aad(session, member.aad_object_id)
     skip = {MEMBER_TABLE, "erased_member", "app_secret", "alembic_version"}
-    _sweep(session, ids, REDACTED, skip)
+    _sweep_ids(session, account_ids(member), skip)
+    _sweep(session, names, REDACTED, skip)
     # Their texts only where copies live: the same words in another member's own answer stay.
     _sweep(session, texts, REDACTED, skip, only=_copy_columns())
     cancel_jobs_for(session, member_id, now)

@@ -42,10 +42,10 @@ def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
     secretariat.command("status", description="Svar på en innkalling: status MØTE-ID",
-                        )(personal_only(status_command))
+                        )(personal_only(status_command, "rsvp.read"))
     secretariat.command("eksport",
                         description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
-                        )(personal_only(export_command))
+                        )(personal_only(export_command, "attendance.read"))
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
     secretariat.action(MeetingSendAction)(send_now)

@@ -55,11 +55,11 @@ def register(root: Router) -> None:
     router.action(MyDataEraseConfirmAction)(confirm_erase)
     secretariat = router.secretariat()
     secretariat.command("logg", description="Vis de siste hendelsene i loggen")(
-        personal_only(show_audit))
+        personal_only(show_audit, "audit.read"))
 
     @secretariat.action(AuditShowAction, button="Logg")
     async def _audit(turn: Turn, _data: AuditShowAction) -> None:
-        await personal_only(show_audit)(turn)
+        await personal_only(show_audit, "audit.read")(turn)
 
 
 def in_personal_chat(turn: Turn) -> bool:
@@ -68,10 +68,13 @@ def in_personal_chat(turn: Turn) -> bool:
     return (conv.conversation_type if conv else None) in (None, "personal")
 
 
-def personal_only(handler: Command) -> Command:
-    """Run a command showing personal data; outside a personal chat its replies go 1:1."""
+def personal_only(handler: Command, read: str) -> Command:
+    """Run a command showing personal data (its read audited as `read`); outside a personal
+    chat its replies go 1:1 and the channel only hears «Sendt deg i personlig chat»."""
     @wraps(handler)
     async def run(turn: Turn) -> None:
+        service.record_read(turn.session, read, turn.member.id if turn.member else None,
+                            turn.deps.clock.now(), target=turn.text[:100])
         if in_personal_chat(turn):
             await handler(turn)
             return
@@ -158,6 +161,4 @@ async def show_audit(turn: Turn) -> None:
     lines = [AuditLine(f"{date_long(to_oslo(e.at))} kl. {clock(to_oslo(e.at))}", who,
                        e.action, e.target, e.outcome)
              for e, who in service.audit_entries(turn.session, limit=20)]
-    service.record_read(turn.session, "audit.read", turn.member.id if turn.member else None,
-                        turn.deps.clock.now())
     await turn.send_card(build_audit_card(AuditView(lines)), "Logg")

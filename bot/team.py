@@ -21,7 +21,7 @@ def register(root: Router) -> None:
                         )(link_group)
     secretariat.command("synk", description="Hent medlemslisten fra teamet på nytt")(sync)
     secretariat.command("medlemmer", description="Vis medlemmer jeg ikke kan nå")(
-        personal_only(unreachable))
+        personal_only(unreachable, "members.read"))
 
     @secretariat.action(TeamSyncAction, button="Synkroniser medlemmer")
     async def _sync(turn: Turn, _data: TeamSyncAction) -> None:

@@ -52,22 +52,26 @@ class CliContext:
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round")
+         "innspill", "export", "round", "privacy", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per noun; each cli module adds its verbs in register()."""
     # Imported here, not at the top: every noun's module imports CliContext from this one.
     from cli import cards, export, groups, innspill, manifest, meetings, members, notices, queue
+    from cli import privacy as privacy_noun
     from cli import round as round_noun
 
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
-               "export": export, "round": round_noun}
+               "export": export, "round": round_noun, "privacy": privacy_noun}
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:
-        modules[noun].register(nouns)
+        if noun == "audit":
+            privacy_noun.register_audit(nouns)
+        else:
+            modules[noun].register(nouns)
     return parser
 
 

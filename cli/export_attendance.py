@@ -8,6 +8,7 @@ from pathlib import Path
 from cli import CliContext, CliError
 from cli.export import write_output
 from services.attendance import export_text
+from services.privacy import cli_actor, record_read
 from storage.db import session_scope
 
 
@@ -27,5 +28,8 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
         text = export_text(session, args.meeting_id, args.format, args.items)
         if text is None:
             raise CliError(f"fant ikke møte {args.meeting_id}")
+        # Dietary needs leave the system only here: the read is audited.
+        record_read(session, "dietary.read" if args.items else "attendance.read", None,
+                    ctx.clock.now(), actor=cli_actor(), target=f"meeting:{args.meeting_id}")
     write_output(text, args.output)
     return 0

@@ -8,8 +8,10 @@ import sys
 from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
+from cli.privacy import register_member_verbs
 from domain.members import ImportFileError, parse_role, read_members
 from services.members import import_rows
+from services.privacy import cli_actor, record_read
 from storage import audit
 from storage.db import session_scope
 from storage.groups import find_group, member_ids
@@ -38,6 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     deact = verbs.add_parser("deactivate", help="deaktiver et medlem")
     deact.add_argument("who", metavar="NAME_OR_EMAIL")
     deact.set_defaults(func=cmd_deactivate)
+    register_member_verbs(verbs)
 
 
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -92,6 +95,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             ids = member_ids(session, group)
             members = [m for m in members if m.id in ids]
         regions = region_names(session)
+        record_read(session, "members.read", None, ctx.clock.now(), actor=cli_actor())
     for member in members:
         print(member_row(member, regions))
     return 0

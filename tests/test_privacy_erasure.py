@@ -7,7 +7,8 @@ import json
 from collections import Counter
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select as sa_select
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from delivery.sendout import enqueue

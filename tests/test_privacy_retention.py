@@ -19,7 +19,7 @@ from storage import privacy
 from storage.db import make_engine, session_scope
 from storage.delivery_models import Delivery, ScheduledJob
 from storage.innspill_models import InnspillEntry, InnspillSession
-from storage.meeting_models import Meeting, Rsvp
+from storage.meeting_models import Meeting, Rsvp, RsvpAnswer
 from storage.migrate import upgrade
 from storage.models import AuditEntry, ConversationKind, ConversationRef, Member
 from storage.privacy_models import RetentionRun
@@ -60,7 +60,7 @@ def _seed(engine: Engine) -> None:
                               ends_at=NOW - timedelta(days=days) + timedelta(hours=2))
             s.add(meeting)
             s.flush()
-            s.add(Rsvp(meeting_id=meeting.id or 0, member_id=mid, answer="physical",
+            s.add(Rsvp(meeting_id=meeting.id or 0, member_id=mid, answer=RsvpAnswer.physical,
                        comment=f"kommentar {title}", dietary=f"kost {title}"))
         for days in (100, 10):
             s.add(Delivery(purpose="reminder", subject=f"s{days}", member_id=mid, payload="{}",

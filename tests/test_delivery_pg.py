@@ -69,7 +69,8 @@ async def _two_apps_send_due_reminders(pg_url: str, tmp_path: Path, count: int) 
                 await proc.wait()
     per_chat = Counter(c.conversation_id for c in fc.accepted())
     with session_scope(engine) as session:
-        jobs = Counter(session.exec(select(ScheduledJob.status)))
+        jobs = Counter(session.exec(select(ScheduledJob.status).where(
+            ScheduledJob.kind == "reminder")))
     engine.dispose()
     print(f"\ntwo apps: {count} reminders, {len(per_chat)} reached, "
           f"{sum(per_chat.values()) - len(per_chat)} duplicates, {len(fc.violations)} violations")

@@ -78,14 +78,14 @@ def member_view(db: Session, s: InnspillSession, member: Member, tokens: dict[in
     """The member's own view; tokens (fully anonymous) are echoed back in the card."""
     own = repo.owned(db, s, member, tokens)
     qs = repo.questions(s)
-    p = repo.participant(db, s, member.id or 0)
+    p = repo.find_participant(db, s, member.id or 0)  # a look creates no row
     placed = repo.placements(db, s).get(member.id or 0)
     held = encode_held({e.id or 0: tokens[e.id or 0] for e in own if (e.id or 0) in tokens})
     to_vote = [VoteEntry(e.id or 0, e.text, e.area, e.votes) for e in repo.entries(db, s)]
     return MemberView(
         s.id or 0, qs, s.status, repo.areas(s), group_label(placed) if placed else "",
         [OwnEntry(e.id or 0, e.text, qs[e.question_no]) for e in own], held, s.max_entries,
-        votes_left=s.votes_per_member - p.votes_used,
+        votes_left=s.votes_per_member - (p.votes_used if p else 0),
         to_vote=to_vote if s.status == "voting" else [], **extra)
 
 
@@ -167,7 +167,7 @@ async def open_session(turn: Turn, data: InnspillOpenAction) -> Card:
                     votes_per_member=_int(data.votes, 3, 1, 10), anonymity=data.anonymity,
                     live_results=data.results != "after", direct=data.target == "direct",
                     deadline=deadline, created_by=turn.member.id if turn.member else None)
-    repo.advance(s, "open", now)
+    repo.transition(turn.session, s, "open", now)
     audit_session(turn, InnspillOpenAction.verb, s)
     if s.direct:
         send_direct(turn, s, "", MemberView(s.id or 0, questions, "open", areas,
@@ -230,8 +230,9 @@ ADMIN_ACTIONS = (InnspillCloseAction, InnspillReopenAction, InnspillVoteStartAct
                  InnspillFinishAction, InnspillHideAction, InnspillMergeAction,
                  InnspillExportAction)
 MEMBER_ACTIONS = (InnspillViewAction, InnspillAreaAction, InnspillSubmitAction,
-                  InnspillStartEditAction, InnspillEditAction, InnspillDeleteAction,
                   InnspillCastAction)
+# An entry's writer, or the active secretariat (moderation, audited): behind an owner guard.
+OWNER_ACTIONS = (InnspillStartEditAction, InnspillEditAction, InnspillDeleteAction)
 
 
 def register_admin(router: Router) -> None:
@@ -285,7 +286,7 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
     try:
         if verb in EVENTS:
             event, notice = EVENTS[verb]
-            repo.advance(s, event, now)
+            repo.transition(turn.session, s, event, now)
             if event == "vote" and s.direct:
                 send_direct(turn, s, ":prioritering", MemberView(
                     s.id or 0, repo.questions(s), "voting", votes_left=s.votes_per_member))
@@ -333,17 +334,50 @@ async def show_live(turn: Turn, data: InnspillAdminRef) -> Card:
 def register(root: Router) -> None:
     """The member routes, after the secretariat's (register_admin, register_open).
 
-    A member's own entries are checked in storage (innspill.own_entry): with anonymous
-    innspill the owner is known only by the token on the member's card, so not even the
-    secretariat may edit them; no owner router here.
+    Editing and deleting an entry is for its writer (by author, or with anonymous innspill
+    by the token on their card) and for the active secretariat, who may moderate any entry
+    without knowing who wrote it.
     """
     router = root.feature("innspill")
     register_admin(router)
     for action in MEMBER_ACTIONS:
         router.action(action)(member_action)
+    owned = router.owner(_owns_entry, _not_yours)
+    for owner_action in OWNER_ACTIONS:
+        owned.action(owner_action)(member_action)
 
 
-def _refusal(text: str) -> Card:
+def _owns_entry(turn: Turn, data: InnspillMemberRef) -> bool:
+    """The press names one of the clicker's own entries (no session: the handler says so)."""
+    s = turn.session.get(InnspillSession, data.session)
+    if s is None or turn.member is None:
+        return s is None
+    return any(e.id == data.entry
+               for e in repo.owned(turn.session, s, turn.member, parse_held(data.held)))
+
+
+def _not_yours(turn: Turn, data: InnspillMemberRef) -> Card:
+    """The owner guard's refusal as the member's own card, with what they typed kept."""
+    s = turn.session.get(InnspillSession, data.session)
+    member = turn.member
+    text = "Det innspillet er ikke ditt, eller finnes ikke lenger. Du kan bare endre dine " \
+           "egne innspill."
+    if s is None or member is None or not member.active:
+        return build_notice_card("Innspill", [
+            "Du er ikke registrert som medlem i faggruppen, så du kan ikke gi innspill her. "
+            "Ta kontakt med sekretariatet."])
+    extra: dict[str, Any] = {"notice": text, "notice_good": False}
+    if isinstance(data, InnspillEditAction):
+        extra.update(draft=data.text, editing=data.entry or None)
+    return build_member_card(member_view(turn.session, s, member, parse_held(data.held),
+                                         **extra))
+
+
+def _refusal(turn: Turn, data: InnspillMemberRef, text: str) -> Card:
+    """A Norwegian refusal on the card; the attempt goes to the audit log."""
+    audit.record(turn.session, action=data.verb, outcome="refused", target=str(data.session),
+                 actor_member_id=turn.member.id if turn.member else None,
+                 actor_aad_object_id=turn.activity.from_property.aad_object_id)
     return build_notice_card("Innspill", [text])
 
 
@@ -352,13 +386,14 @@ async def member_action(turn: Turn, data: InnspillMemberRef) -> Card:
     s = turn.session.get(InnspillSession, data.session)
     member = turn.member
     if s is None or s.status == "draft":
-        return _refusal("Fant ikke dette innspillet. Be sekretariatet om et nytt kort.")
+        return _refusal(turn, data,
+                        "Fant ikke dette innspillet. Be sekretariatet om et nytt kort.")
     if member is None or not member.active:
-        return _refusal("Du er ikke registrert som medlem i faggruppen, så du kan ikke gi "
-                        "innspill her. Ta kontakt med sekretariatet.")
+        return _refusal(turn, data, "Du er ikke registrert som medlem i faggruppen, så du kan "
+                        "ikke gi innspill her. Ta kontakt med sekretariatet.")
     group = turn.session.get(WorkingGroup, s.group_id) if s.group_id else None
     if group and member.id not in member_ids(turn.session, group) and not turn.is_secretariat:
-        return _refusal("Dette innspillet gjelder en faggruppe du ikke er med i.")
+        return _refusal(turn, data, "Dette innspillet gjelder en faggruppe du ikke er med i.")
     tokens = parse_held(data.held)
     extra: dict[str, Any] = {}
     try:
@@ -388,15 +423,19 @@ def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
         return {"notice": f"Takk! Innspillet ditt er sendt inn ({count} av {s.max_entries})."
                 + _plain_note(data.text)}
     if verb == "start_edit":
-        repo.own_entry(db, s, member, data.entry, tokens)
-        return {"editing": data.entry}
+        entry, writer = _owned_or_moderated(turn, s, data, tokens)
+        if writer == member.id:
+            return {"editing": data.entry}
+        qs = repo.questions(s)
+        asked = qs[entry.question_no] if entry.question_no < len(qs) else ""
+        return {"editing": data.entry, "moderating": OwnEntry(entry.id or 0, entry.text, asked)}
     if verb == "edit":
-        entry = repo.own_entry(db, s, member, data.entry, tokens)
+        entry, _writer = _owned_or_moderated(turn, s, data, tokens)
         repo.edit_entry(db, s, entry, data.text, now)
         return {"notice": "Endringen er lagret." + _plain_note(data.text)}
     if verb == "delete":
-        entry = repo.own_entry(db, s, member, data.entry, tokens)
-        repo.delete_entry(db, s, entry, member, now)
+        entry, writer = _owned_or_moderated(turn, s, data, tokens)
+        repo.delete_entry(db, s, entry, writer, now)
         tokens.pop(data.entry, None)
         return {"notice": "Innspillet er slettet."}
     if verb == "cast":
@@ -405,18 +444,32 @@ def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
     return {}
 
 
+def _owned_or_moderated(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
+                        tokens: dict[int, str]) -> tuple[InnspillEntry, int | None]:
+    """The entry and whose count it is in: the member's own, or (past the owner guard) any
+    one for the active secretariat, audited as moderation."""
+    db, member = turn.session, turn.member
+    assert member is not None
+    try:
+        return repo.own_entry(db, s, member, data.entry, tokens), member.id
+    except repo.InnspillError:
+        if not turn.is_secretariat:  # the stored role and `active`, read this turn
+            raise
+    entry = repo.any_entry(db, s, data.entry)
+    audit.record(db, action=data.verb, target=str(entry.id), actor_member_id=member.id,
+                 detail="sekretariatet på vegne av forfatteren")
+    return entry, entry.author_member_id
+
+
 def _pick_area(turn: Turn, s: InnspillSession, area: str) -> dict[str, Any]:
     if s.status != "open":
         raise repo.InnspillError("Innspillet er ikke åpent nå.")
     if area not in repo.areas(s):
         raise repo.InnspillError("Velg et av interesseområdene i listen.")
     p = repo.participant(turn.session, s, turn.member.id or 0)  # type: ignore[union-attr]
-    if p.area and p.entries:
+    if not repo.pick_area(turn.session, p, area):
         raise repo.InnspillError("Du har allerede skrevet innspill i en gruppe, og blir der.")
-    p.area = area
     live_cards.mark_dirty(turn.session, repo.LIVE_KIND, s.id or 0)
-    turn.session.add(p)
-    turn.session.flush()
     return {"notice": f"Du er med i gruppen for «{plain(area)}». Skriv innspillene dine under."}
 
 

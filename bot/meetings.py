@@ -235,8 +235,7 @@ async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
         before = meetings.snapshot(meeting)
         for key, value in checked.fields.items():
             setattr(meeting, key, value)
-        meeting.updated_at, meeting.version = now, meeting.version + 1
-        turn.session.add(meeting)
+        meetings_repo.bump_version(turn.session, meeting, now)
     meetings_repo.replace_agenda(turn.session, meeting, checked.agenda)
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
         meetings.after_edit(turn.session, meeting, before, now, links=turn.deps.links)

@@ -98,7 +98,7 @@ def _mover(what: rm.Move) -> Any:
 
 def _may_write(turn: Turn, slot: RoundSlot) -> bool:
     member = turn.member
-    if member is None:
+    if member is None or not member.active:  # a deactivated member speaks for no region
         return False
     if turn.is_secretariat or member.id in rounds.member_ids(slot):
         return True

@@ -257,6 +257,7 @@ class MemberView:
     notice_good: bool = True
     draft: str = ""  # what the member typed, kept after a refusal
     editing: int | None = None  # entry id being edited
+    moderating: OwnEntry | None = None  # someone else's entry the secretariat is editing
     votes_left: int = 0
     to_vote: list[VoteEntry] = field(default_factory=list)
 
@@ -279,7 +280,8 @@ def build_member_card(v: MemberView) -> Card:
         body.append(para(f"Din gruppe: **{plain(v.group)}**"))
     actions: list[dict[str, object]] = []
     if v.status == "open":
-        editing = next((e for e in v.own if e.id == v.editing), None)
+        editing = next((e for e in [*v.own, *([v.moderating] if v.moderating else [])]
+                        if e.id == v.editing), None)
         if len(v.questions) > 1 and editing is None:
             body.append({"type": "Input.ChoiceSet", "id": "question", "label": "Spørsmål",
                          "value": "0", "choices": [{"title": plain(q[:80]), "value": str(i)}

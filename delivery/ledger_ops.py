@@ -78,7 +78,7 @@ class LedgerOps:
         values: dict[str, Any] = {"status": decision.status, "last_http_status": status or None,
                                   "error": decision.error, "conversation_id": conversation_id}
         if status == 429:
-            values["throttled"] = row.throttled + 1
+            values["throttled"] = Delivery.throttled + 1  # in SQL: never a stale count
         if decision.status == "pending":
             values["next_attempt_at"] = now + timedelta(seconds=decision.delay_s)
         if decision.status == "sent":

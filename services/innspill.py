@@ -88,10 +88,13 @@ def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
 def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> None:
     """Close the session at its deadline if it is still open."""
     s = session.get(InnspillSession, session_id)
-    if s is not None and s.status == InnspillStatus.open:
-        repo.advance(s, "close", now)
-        session.add(s)
-        live_cards.mark_dirty(session, repo.LIVE_KIND, session_id, urgent=True)
+    if s is None or s.status != InnspillStatus.open:
+        return
+    try:
+        repo.transition(session, s, "close", now)
+    except repo.InnspillError:
+        return  # the secretariat closed (or moved) it in the same moment
+    live_cards.mark_dirty(session, repo.LIVE_KIND, session_id, urgent=True)
 
 
 def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001

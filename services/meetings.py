@@ -37,7 +37,7 @@ from storage.meeting_models import (
     MeetingStatus,
     ProgrammeItem,
 )
-from storage.meetings import SUMMARY, add_summaries, meeting_rules, track_copies
+from storage.meetings import SUMMARY, add_summaries, bump_version, meeting_rules, track_copies
 from storage.models import Member, WorkingGroup
 from storage.regions import region_names
 
@@ -230,9 +230,7 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
         raise ChangeError("slutt må være etter start")
     if snapshot(meeting) == before:
         return meeting, None
-    meeting.version, meeting.updated_at = meeting.version + 1, now
-    session.add(meeting)
-    session.flush()
+    bump_version(session, meeting, now)
     return meeting, after_edit(session, meeting, before, now, links=links)
 
 
@@ -241,11 +239,15 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise ChangeError(f"fant ikke møte {meeting_id}")
-    if meeting.status == MeetingStatus.cancelled:
+    # Guarded in SQL: of two cancels at once one wins, the other is told it is already done.
+    won = session.execute(update(Meeting).where(
+        col(Meeting.id) == meeting_id, col(Meeting.status) != MeetingStatus.cancelled.value)
+        .values(status=MeetingStatus.cancelled.value, cancelled_at=now, auto_send=False,
+                version=Meeting.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    session.refresh(meeting)
+    if won != 1:
         raise ChangeError(f"møte {meeting_id} er allerede avlyst")
-    meeting.status, meeting.cancelled_at, meeting.auto_send = MeetingStatus.cancelled, now, False
-    meeting.version, meeting.updated_at = meeting.version + 1, now
-    session.add(meeting)
     session.execute(update(Delivery).where(
         col(Delivery.purpose) == PURPOSE,
         col(Delivery.subject) == subject(meeting_id),

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, exists
 from sqlmodel import Session, col, select
 
+from storage.delivery import insert_ignore
 from storage.models import ConversationKind, ConversationRef, Member
 
 # Every turn asks both, so one statement, built once (composing it cost more than running it).
@@ -39,10 +40,16 @@ def upsert_ref(session: Session, data: RefData, now: datetime,
                member_id: int | None = None) -> tuple[ConversationRef, bool]:
     """Store or refresh a reference; True when this is a new or renewed installation."""
     ref = get_ref(session, data.conversation_id)
-    fresh = ref is None or not ref.installed
+    created = False
     if ref is None:
-        ref = ConversationRef(conversation_id=data.conversation_id, kind=data.kind,
-                              service_url=data.service_url, installed_at=now)
+        # Two first turns in a new chat at once (a double click): one row, one of them new.
+        created = insert_ignore(session, ConversationRef, [{
+            "conversation_id": data.conversation_id, "kind": data.kind.value,
+            "service_url": data.service_url, "installed": True, "installed_at": now}]) == 1
+        ref = session.exec(select(ConversationRef).where(
+            ConversationRef.conversation_id == data.conversation_id)
+            .execution_options(populate_existing=True)).one()
+    fresh = created or not ref.installed
     for name in ("service_url", "tenant_id", "team_id", "channel_id", "bot_id",
                  "user_aad_object_id"):
         value = getattr(data, name)

@@ -8,12 +8,14 @@ import json
 import secrets
 from datetime import datetime
 
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, func, select
 
 from domain.innspill import STATUS_NB as STATUS_NB
 from domain.innspill import TRANSITIONS as TRANSITIONS
 from domain.innspill import ExportEntry, Pick, Placement, assign, next_status
 from domain.innspill import InnspillError as InnspillError
+from storage.delivery import insert_ignore
 from storage.innspill_models import (
     Anonymity,
     InnspillEntry,
@@ -33,6 +35,19 @@ def advance(s: InnspillSession, event: str, now: datetime) -> InnspillSession:
     """Move the session along TRANSITIONS, or refuse with a Norwegian reason."""
     target = next_status(InnspillStatus(s.status), event)
     s.status, s.updated_at = target, now  # callers mark the live card (they hold the session)
+    return s
+
+
+def transition(db: Session, s: InnspillSession, event: str, now: datetime) -> InnspillSession:
+    """advance, stored with a guarded UPDATE: of two presses at once only one moves the status."""
+    target = next_status(InnspillStatus(s.status), event)
+    moved = db.execute(update(InnspillSession).where(
+        col(InnspillSession.id) == s.id, col(InnspillSession.status) == s.status)
+        .values(status=target.value, updated_at=now)
+        .execution_options(synchronize_session=False))
+    db.refresh(s)
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise InnspillError(f"Innspillet ble endret samtidig og er nå {STATUS_NB[s.status]}.")
     return s
 
 
@@ -59,15 +74,36 @@ def token_hash(s: InnspillSession, token: str) -> str:
     return hmac.new(s.salt.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
+def find_participant(db: Session, s: InnspillSession,
+                     member_id: int) -> InnspillParticipant | None:
+    """This member's counter row, if they have one (a look writes nothing)."""
+    return db.exec(select(InnspillParticipant).where(
+        InnspillParticipant.session_id == s.id, InnspillParticipant.member_id == member_id
+    ).execution_options(populate_existing=True)).first()
+
+
 def participant(db: Session, s: InnspillSession, member_id: int) -> InnspillParticipant:
-    """This member's counter row, created on first use."""
-    row = db.exec(select(InnspillParticipant).where(
-        InnspillParticipant.session_id == s.id, InnspillParticipant.member_id == member_id)).first()
+    """This member's counter row, created on first use (two first clicks at once make one)."""
+    query = select(InnspillParticipant).where(
+        InnspillParticipant.session_id == s.id, InnspillParticipant.member_id == member_id
+    ).execution_options(populate_existing=True)  # counters change in SQL: never a stale copy
+    row = db.exec(query).first()
     if row is None:
-        row = InnspillParticipant(session_id=s.id or 0, member_id=member_id)
-        db.add(row)
-        db.flush()
+        insert_ignore(db, InnspillParticipant, [{"session_id": s.id or 0, "member_id": member_id,
+                                                 "area": "", "entries": 0, "votes_used": 0}])
+        row = db.exec(query).one()
     return row
+
+
+def pick_area(db: Session, p: InnspillParticipant, area: str) -> bool:
+    """Join an interest group; False once the member has written in another one."""
+    moved = db.execute(update(InnspillParticipant).where(
+        col(InnspillParticipant.id) == p.id,
+        (col(InnspillParticipant.area) == "") | (col(InnspillParticipant.entries) == 0)
+        | (col(InnspillParticipant.area) == area))
+        .values(area=area).execution_options(synchronize_session=False))
+    db.expire(p, ["area"])
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
 
 
 def placements(db: Session, s: InnspillSession) -> dict[int, Placement]:
@@ -127,7 +163,8 @@ def add_entry(db: Session, s: InnspillSession, member: Member, text: str, questi
     p = participant(db, s, member.id or 0)
     if areas(s) and not p.area:
         raise InnspillError("Velg et interesseområde før du skriver innspill.")
-    if p.entries >= s.max_entries:
+    # The limit is checked and counted in one statement: two submits at once cannot both pass.
+    if _bump(db, p, "entries", +1, below=s.max_entries) is None:
         raise InnspillError(f"Du har allerede sendt inn {s.max_entries} innspill, som er "
                             "maks. Endre eller slett ett av dem for å skrive et nytt.")
     token = secrets.token_urlsafe(16)
@@ -136,12 +173,27 @@ def add_entry(db: Session, s: InnspillSession, member: Member, text: str, questi
                           author_member_id=None if full else member.id,
                           organisation="" if full else member.organisation,
                           token_hash=token_hash(s, token))
-    p.entries += 1
     s.updated_at = now
     mark_dirty(db, LIVE_KIND, s.id or 0)
-    db.add_all([entry, p, s])
+    db.add_all([entry, s])
     db.flush()
     return entry, token
+
+
+def _bump(db: Session, p: InnspillParticipant, column: str, by: int, *,
+          below: int | None = None) -> int | None:
+    """Add `by` to a participant counter in SQL; the new value, or None when the guard held.
+
+    `below`: only while the counter is under this limit; a decrement never goes under 0.
+    """
+    counter = getattr(InnspillParticipant, column)
+    guard = counter < below if below is not None else counter + by >= 0
+    new = db.execute(update(InnspillParticipant)
+                     .where(col(InnspillParticipant.id) == p.id, guard)
+                     .values({column: counter + by}).returning(counter)
+                     .execution_options(synchronize_session=False)).scalar()
+    db.expire(p, [column])
+    return None if new is None else int(new)
 
 
 def owned(db: Session, s: InnspillSession, member: Member,
@@ -167,6 +219,14 @@ def own_entry(db: Session, s: InnspillSession, member: Member, entry_id: int,
                         "Du kan bare endre dine egne innspill.")
 
 
+def any_entry(db: Session, s: InnspillSession, entry_id: int) -> InnspillEntry:
+    """Any entry of the session (the secretariat's moderation), or InnspillError."""
+    entry = db.get(InnspillEntry, entry_id)
+    if entry is None or entry.session_id != s.id:
+        raise InnspillError("Fant ikke det innspillet. Åpne kortet på nytt.")
+    return entry
+
+
 def edit_entry(db: Session, s: InnspillSession, entry: InnspillEntry, text: str,
                now: datetime) -> None:
     """Replace the text of an own entry while the session is open."""
@@ -178,19 +238,27 @@ def edit_entry(db: Session, s: InnspillSession, entry: InnspillEntry, text: str,
     db.flush()
 
 
-def delete_entry(db: Session, s: InnspillSession, entry: InnspillEntry, member: Member,
+def delete_entry(db: Session, s: InnspillSession, entry: InnspillEntry, counted_for: int | None,
                  now: datetime) -> None:
-    """Remove an own entry while open; the member's count goes down with it."""
+    """Remove an entry while open; the count of `counted_for` (its writer) goes down with it.
+
+    A fully anonymous entry deleted by the secretariat has no known writer: no count changes.
+    """
     _require_open(s)
-    p = participant(db, s, member.id or 0)
-    p.entries = max(0, p.entries - 1)
-    for other in db.exec(select(InnspillEntry).where(InnspillEntry.merged_into_id == entry.id)):
-        other.merged_into_id = None  # a duplicate merged into it stands on its own again
-        db.add(other)
-    db.delete(entry)
+    db.execute(update(InnspillEntry).where(col(InnspillEntry.merged_into_id) == entry.id)
+               .values(merged_into_id=None)  # a duplicate merged into it stands on its own
+               .execution_options(synchronize_session=False))
+    # The DELETE decides: of two deletes at once only the one that removed the row counts down.
+    gone = db.execute(delete(InnspillEntry).where(col(InnspillEntry.id) == entry.id)
+                      .execution_options(synchronize_session=False)).rowcount  # type: ignore
+    db.expunge(entry)
+    if gone != 1:
+        raise InnspillError("Innspillet er allerede slettet.")
+    if counted_for is not None:
+        _bump(db, participant(db, s, counted_for), "entries", -1)
     s.updated_at = now
     mark_dirty(db, LIVE_KIND, s.id or 0)
-    db.add_all([p, s])
+    db.add(s)
     db.flush()
 
 
@@ -211,14 +279,22 @@ def vote(db: Session, s: InnspillSession, member: Member, entry_id: int) -> int:
     if entry is None or entry.session_id != s.id or entry.hidden or entry.merged_into_id:
         raise InnspillError("Fant ikke det innspillet. Åpne kortet på nytt.")
     p = participant(db, s, member.id or 0)
-    if p.votes_used >= s.votes_per_member:
+    used = _bump(db, p, "votes_used", +1, below=s.votes_per_member)
+    if used is None:
         raise InnspillError(f"Du har brukt alle {s.votes_per_member} stemmene dine.")
-    p.votes_used += 1
-    entry.votes += 1
+    # Added in SQL, and only while the entry still stands (a merge or hide may have won).
+    counted = db.execute(update(InnspillEntry).where(
+        col(InnspillEntry.id) == entry_id, col(InnspillEntry.hidden) == False,  # noqa: E712
+        col(InnspillEntry.merged_into_id).is_(None))
+        .values(votes=InnspillEntry.votes + 1)
+        .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
+    db.expire(entry, ["votes"])
+    if counted != 1:
+        _bump(db, p, "votes_used", -1)  # the dot goes back to the member
+        raise InnspillError("Fant ikke det innspillet. Åpne kortet på nytt.")
     mark_dirty(db, LIVE_KIND, s.id or 0)
-    db.add_all([p, entry, s])
     db.flush()
-    return s.votes_per_member - p.votes_used
+    return s.votes_per_member - used
 
 
 def merge(db: Session, s: InnspillSession, source_id: int, target_id: int) -> None:
@@ -227,9 +303,23 @@ def merge(db: Session, s: InnspillSession, source_id: int, target_id: int) -> No
     if (src is None or dst is None or src.session_id != s.id or dst.session_id != s.id
             or source_id == target_id or dst.merged_into_id):
         raise InnspillError("Velg to ulike innspill fra denne økten for å slå sammen.")
-    src.merged_into_id, dst.votes, src.votes = dst.id, dst.votes + src.votes, 0
+    e = InnspillEntry
+    # Claiming the source first locks it: a vote on it waits, then finds it merged and is
+    # given back; the votes move in SQL, so none cast meanwhile is lost.
+    claimed = db.execute(update(e).where(col(e.id) == source_id,
+                                         col(e.merged_into_id).is_(None))
+                         .values(merged_into_id=target_id)
+                         .execution_options(synchronize_session=False)).rowcount  # type: ignore
+    if claimed != 1:
+        raise InnspillError("Det innspillet er allerede slått sammen med et annet.")
+    moved = select(e.votes).where(col(e.id) == source_id).scalar_subquery()
+    db.execute(update(e).where(col(e.id) == target_id).values(votes=e.votes + moved)
+               .execution_options(synchronize_session=False))
+    db.execute(update(e).where(col(e.id) == source_id).values(votes=0)
+               .execution_options(synchronize_session=False))
+    db.expire(src)
+    db.expire(dst)
     mark_dirty(db, LIVE_KIND, s.id or 0)
-    db.add_all([src, dst, s])
     db.flush()
 
 

@@ -58,6 +58,21 @@ def replace_agenda(session: Session, meeting: Meeting, items: Sequence[ParsedIte
     session.flush()
 
 
+def bump_version(session: Session, meeting: Meeting, now: datetime) -> int:
+    """Store the meeting's pending changes with version + 1 computed in SQL; the new version.
+
+    Two edits at once get two versions (the row lock orders them), so each one's change
+    notice has its own ledger subject and neither is swallowed as a duplicate.
+    """
+    meeting.version = Meeting.version + 1  # type: ignore[assignment]
+    meeting.updated_at = now
+    session.add(meeting)
+    session.flush()
+    # All of it: an edit that waited for another's row lock now shows (and tells) both.
+    session.refresh(meeting)
+    return meeting.version
+
+
 def get_meeting(session: Session, meeting_id: int) -> Meeting | None:
     """One meeting by id."""
     return session.get(Meeting, meeting_id)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core.timefmt import to_oslo
 from domain import round as rm
+from storage.db import table
 from storage.meeting_models import Attendance, Meeting, MeetingGroup, MeetingStatus, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
 from storage.models import Member, Membership, Region, Role
@@ -210,14 +212,18 @@ def list_rounds(session: Session) -> list[TalkRound]:
 def save_prewrite(session: Session, meeting_id: int, region_id: int, text: str,
                   member_id: int | None, now: datetime) -> RoundPrewrite:
     """A region's update before the meeting; writing again replaces it."""
-    row = session.exec(select(RoundPrewrite).where(RoundPrewrite.meeting_id == meeting_id,
-                                                   RoundPrewrite.region_id == region_id)).first()
-    if row is None:
-        row = RoundPrewrite(meeting_id=meeting_id, region_id=region_id, text=text)
-    row.text, row.member_id, row.written_at = text, member_id, now
-    session.add(row)
-    session.flush()
-    return row
+    # One upsert: two of a region's members writing the first one at once get one row.
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    insert = dialect.insert(table(RoundPrewrite)).values(
+        meeting_id=meeting_id, region_id=region_id, text=text, member_id=member_id,
+        written_at=now)
+    session.execute(insert.on_conflict_do_update(
+        index_elements=["meeting_id", "region_id"],
+        set_={"text": insert.excluded.text, "member_id": insert.excluded.member_id,
+              "written_at": insert.excluded.written_at}))
+    return session.exec(select(RoundPrewrite).where(
+        RoundPrewrite.meeting_id == meeting_id, RoundPrewrite.region_id == region_id)
+        .execution_options(populate_existing=True)).one()
 
 
 def set_card_id(session: Session, round_id: int, activity_id: str | None) -> None:

@@ -117,6 +117,14 @@ def _upsert(dialect_name: str) -> Any:
             "recorded_by_member_id", "late_cancellation")})
 
 
+@cache
+def _choice_upsert(dialect_name: str) -> Any:
+    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert(table(ProgrammeRsvp))
+    return insert.on_conflict_do_update(
+        index_elements=["programme_item_id", "member_id"],
+        set_={"attending": insert.excluded["attending"]})
+
+
 def save_answer(session: Session, meeting_id: int, member_id: int, given: AnswerInput,
                 now: datetime, *, recorded_by: int | None = None, late: bool = False,
                 rsvp_items: list[int] | None = None) -> None:
@@ -130,14 +138,13 @@ def save_answer(session: Session, meeting_id: int, member_id: int, given: Answer
         "answered_at": now, "comment": given.comment, "dietary": given.dietary,
         "deputy_name": given.deputy_name, "recorded_by_member_id": recorded_by,
         "late_cancellation": late})
-    valid = set(rsvp_items if rsvp_items is not None
-                else session.execute(_RSVP_ITEMS, {"m": meeting_id}).scalars())
-    for item_id in valid:
-        attending = given.items.get(item_id or 0, False) and given.answer in YES
-        existing = session.get(ProgrammeRsvp, (item_id, member_id))
-        choice = existing or ProgrammeRsvp(programme_item_id=item_id or 0, member_id=member_id)
-        choice.attending = attending
-        session.add(choice)
+    valid = list(rsvp_items if rsvp_items is not None
+                 else session.execute(_RSVP_ITEMS, {"m": meeting_id}).scalars())
+    if valid:  # an upsert too: two clicks at once must not both insert the same choice
+        session.execute(_choice_upsert(session.get_bind().dialect.name), [
+            {"programme_item_id": item_id, "member_id": member_id,
+             "attending": bool(given.items.get(item_id or 0, False) and given.answer in YES)}
+            for item_id in valid])
     mark_dirty(session, meeting_id)  # the channel summary redraws within its window
     session.flush()
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -24,6 +26,15 @@ PG_URL = os.environ.get("DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    """The PostgreSQL server a `pg` test runs against: DATABASE_URL, never a guessed default."""
+    if not PG_URL.startswith("postgres"):
+        pytest.fail("Denne testen er merket pg og trenger PostgreSQL: kjør den med "
+                    "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python -m pytest -m pg")
+    return PG_URL
+
+
+@pytest.fixture(scope="session")
 def pg_database() -> Iterator[str | None]:
     """With DATABASE_URL set to PostgreSQL: one fresh database for this run, dropped after."""
     if not PG_URL.startswith("postgres"):
@@ -33,10 +44,22 @@ def pg_database() -> Iterator[str | None]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file at the current schema, made once: each test gets a copy (migrating
+    afresh cost ~0.5 s a test)."""
+    path = tmp_path_factory.mktemp("template") / "schema.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # the last connection closed: the WAL is folded into the file
+    return path
+
+
 @pytest.fixture
-def db_url(tmp_path, pg_database) -> Iterator[str]:
+def db_url(tmp_path, pg_database, sqlite_template) -> Iterator[str]:
     """A database URL with the current schema and no rows."""
     if pg_database is None:
+        shutil.copyfile(sqlite_template, tmp_path / "test.db")
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     engine = make_engine(pg_database)

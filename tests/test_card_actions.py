@@ -96,4 +96,6 @@ def test_secretariat_and_owner_routes_come_from_the_routers() -> None:
     assert {"meeting.send", "meeting.cancel", "innspill.close", "round.next"} <= verbs
     assert {"synk", "runde", "innspill", "oppmøte"} <= words
     assert not {"rsvp.answer", "meeting.checkin", "innspill.submit", "help.show"} & verbs
-    assert [getattr(r, "verb", "") for r in owner_routes(router)] == ["round.update"]
+    # An entry's edit and delete: its writer, or the active secretariat moderating (issue 11).
+    assert {getattr(r, "verb", "") for r in owner_routes(router)} == {
+        "round.update", "innspill.start_edit", "innspill.edit", "innspill.delete"}

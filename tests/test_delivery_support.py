@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
-from sqlmodel import col
+from sqlmodel import col, select
 
 from storage.db import session_scope
+from storage.delivery_models import Delivery
 from storage.groups import get_or_create_group
 from storage.models import ConversationRef, Member, Membership
+from tests.fakes.connector import FakeConnector
 
 TENANT = "6babcaad-604b-40ac-a9d7-9fd97c0b779f"
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -38,3 +40,16 @@ def seed_group(engine: Engine, service_url: str, count: int, group: str = "Plan 
                      "member_id": None}]
         session.execute(insert(ConversationRef), refs)
     return [m for m in ids if m is not None]
+
+
+def assert_throttled_sends_retried(engine: Engine, fc: FakeConnector) -> None:
+    """What the design promises about Teams' limits (not "no violation ever": a late request
+    can land in a full second): every request over a limit was answered 429, counted on its
+    row, sent again no earlier than Retry-After, and in the end delivered."""
+    throttled = sum(1 for c in fc.calls if c.status == 429)
+    assert throttled >= len(fc.violations)
+    assert fc.early_retries == []
+    with session_scope(engine) as session:
+        rows = list(session.exec(select(Delivery)))
+    assert sum(r.throttled for r in rows) == throttled
+    assert {r.status for r in rows} == {"sent"}

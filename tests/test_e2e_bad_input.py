@@ -35,7 +35,9 @@ async def test_unknown_or_forged_verbs_get_a_clear_message(bot):
     assert status == 200 and "forstod ikke" in body["value"]
 
 
-async def test_secretariat_verb_from_member_is_refused_and_audited(bot):
+async def test_secretariat_verb_from_a_new_teams_user_is_refused_even_with_forged_data(bot):
+    # Anne is in no member list: her first contact makes her a guest. Every role is covered
+    # in tests/test_roles.py; this one is about card data claiming another identity or role.
     bot.connector.add_member(PROFILE)
     await bot.send("card_submit", value={"verb": "team.sync", "memberId": 1, "role": "secretariat"})
     assert "forbeholdt sekretariatet" in bot.connector.sent()[-1]["text"]

@@ -82,7 +82,9 @@ async def test_unknown_command_gets_a_norwegian_hint(bot):
     assert "hjelp" in reply["text"]
 
 
-async def test_secretariat_command_refused_for_member_and_audited(bot):
+async def test_secretariat_command_in_a_channel_refused_for_an_unknown_teams_user(bot):
+    # No profile: Teams will not say who this is. Members, guests and a deactivated
+    # secretariat are the role table's rows (tests/test_roles.py).
     from storage.models import AuditEntry
 
     await bot.send("channel_message", text="<at>Faggruppe-bot</at> synk")

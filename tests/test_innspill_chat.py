@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlmodel import Session, select
 
+from delivery.live_cards import claim
+from services.runtime import renderer
 from storage.innspill_models import InnspillEntry
+from storage.live_models import LiveCard
 from storage.models import AuditEntry
-from tests.harness import card_text
+from tests.harness import TEST_LINKS, card_text
 from tests.innspill_support import SECRETARIAT_AAD, aad, invoke, populate, say
 from tests.meeting_cards_support import puts, until
+
+
+def _live(bot) -> LiveCard:  # type: ignore[no-untyped-def]
+    """The chat's shared innspill card."""
+    with Session(bot.engine) as s:
+        return s.exec(select(LiveCard).where(LiveCard.kind == "innspill")).one()
 
 SEC = SECRETARIAT_AAD
 CHAT = "19:meeting_workshop@thread.v2"
@@ -77,11 +84,13 @@ async def test_last_change_shows_without_another_turn(bot):
         await invoke(bot, aad(i), "innspill.submit", conversation=CHAT, session=1,
                      text=text, question="0")
         bot.clock.advance(seconds=1)
-    await asyncio.sleep(0.6)  # a few sender rounds: nothing is due inside the window
+    # Inside the window the card waits, dirty: a claim now (as the sender makes) takes nothing.
+    assert claim(bot.engine, bot.clock, renderer(TEST_LINKS)) == [] and _live(bot).dirty
     assert puts(bot, CHAT) == []
     bot.clock.advance(seconds=4)  # 6 s after the card was posted, and no further turn
     await until(lambda: len(puts(bot, CHAT)) == 1)
-    await asyncio.sleep(0.6)
+    # Drawn once, and clean: nothing is left for a second redraw.
+    assert not _live(bot).dirty and claim(bot.engine, bot.clock, renderer(TEST_LINKS)) == []
     assert len(puts(bot, CHAT)) == 1, "one redraw for both entries"
     shown = card_text(puts(bot, CHAT)[0].body["attachments"][0]["content"])
     assert "Bredbånd" in shown and "Kollektivtrafikk" in shown and "2 innspill" in shown, shown

@@ -157,10 +157,9 @@ async def start(chat: Chat, minutes: str = "3", auto: str = "false") -> dict[str
 MEETING = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # 09.00 in Oslo, the clock's start
 
 
-async def test_round_over_seed003_in_channel(bot, capsys):
-    people = setup_group(bot.engine, MEETING)
-    chat = channel(bot)
-    card = await start(chat)
+async def test_start_makes_one_slot_per_region_and_mentions_the_first_two_speakers(bot):
+    setup_group(bot.engine, MEETING)
+    card = await start(channel(bot))
     text = card_text(card)
     assert "Nå: **Kongsbergregionen** (<at>Ingar Vaskinn</at>) – til kl. 09.03" in text
     assert "Neste: **Drammensregionen** (<at>Dag Aanensen</at>)" in text
@@ -172,15 +171,42 @@ async def test_round_over_seed003_in_channel(bot, capsys):
         fredrikstad = next(x for x in slots if x.label == "Fredrikstad")
         assert len(fredrikstad.member_ids.split(",")) == 3
         assert s.exec(select(TalkRound)).one().meeting_id is not None
-    # Fredrikstad writes its update in advance; it will be absent when its turn comes.
+
+
+async def test_a_region_update_is_written_by_its_own_members_only(bot):
+    people = setup_group(bot.engine, MEETING)
+    chat = channel(bot)
+    await start(chat)
     fr = chat.slot("Fredrikstad")
-    body = await chat.press("round.update", who(people, "Kleiven Eystein"), round_id=fr.round_id,
-                            slot_id=fr.id, text=section("Fredrikstad"))
-    assert "Runden rundt bordet" in card_text(body["value"])
-    # Someone from another region may not write it.
     body = await chat.press("round.update", who(people, "Ingar Vaskinn"), round_id=fr.round_id,
                             slot_id=fr.id, text="Noe annet")
     assert "din egen region" in card_text(body["value"])
+    body = await chat.press("round.update", who(people, "Kleiven Eystein"), round_id=fr.round_id,
+                            slot_id=fr.id, text=section("Fredrikstad"))
+    assert "Runden rundt bordet" in card_text(body["value"])
+    with Session(bot.engine) as s:
+        assert s.get(RoundSlot, fr.id).update_text == section("Fredrikstad")  # type: ignore
+
+
+async def test_a_press_from_an_older_card_moves_nothing(bot):
+    setup_group(bot.engine, MEETING)
+    chat = channel(bot)
+    await start(chat)
+    round_id, step = chat.step()
+    await chat.move("round.next")
+    body = await chat.press("round.next", round_id=round_id, step=step)
+    assert "allerede flyttet videre" in card_text(body["value"])
+    assert chat.step() == (round_id, step + 1) and chat.speaker() == "Drammensregionen"
+
+
+async def test_round_over_seed003_in_channel_gives_the_minutes_of_seed003(bot, capsys):
+    people = setup_group(bot.engine, MEETING)
+    chat = channel(bot)
+    await start(chat)
+    # Fredrikstad writes its update in advance; it will be absent when its turn comes.
+    fr = chat.slot("Fredrikstad")
+    await chat.press("round.update", who(people, "Kleiven Eystein"), round_id=fr.round_id,
+                     slot_id=fr.id, text=section("Fredrikstad"))
     await chat.move("round.next")  # Kongsbergregionen
     for label, writer in (("Drammensregionen", "Dag Aanensen"),
                           ("Asker - Bærum", None), ("Søndre Viken", "Hasvold Helge Bollæren")):
@@ -215,9 +241,6 @@ async def test_round_over_seed003_in_channel(bot, capsys):
     for _ in range(5):  # Frogn, Lunner, OBR, Vestfold, Indre Østfold
         await chat.move("round.next")
     assert chat.speaker() == "Nedre Romerike", "moved to the end, so it speaks last"
-    # A stale press from an old card changes nothing.
-    body = await chat.press("round.next", round_id=round_id, step=step)
-    assert "allerede flyttet videre" in card_text(body["value"])
     await chat.move("round.next")
     with Session(bot.engine) as s:
         assert s.exec(select(TalkRound)).one().status == "finished"

@@ -92,10 +92,23 @@ async def test_work_due_while_down_is_sent_once_after_start(engine, clock, conne
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     try:
         await connector.wait_for(1, timeout=10)
-        await asyncio.sleep(1.2)  # two more scheduler ticks: nothing else may go
+        await until_settled(engine)
+        # Another tick finds nothing due, and nothing is left to deliver: nothing else can go.
+        assert run_due(engine, clock.now(), job_handlers(TEST_LINKS)) == []
     finally:
         await runner.cleanup()
+    assert [(d.status, d.attempts) for d in _deliveries(engine)] == [("sent", 1)]
+    with session_scope(engine) as session:
+        assert [j.status for j in session.exec(select(ScheduledJob))] == ["done"]
     assert len(connector.sent("a:conv-0")) == 1 and len(connector.calls) == 1
+
+
+async def until_settled(engine) -> None:  # type: ignore[no-untyped-def]
+    """Until every delivery row has its outcome (the worker records it after the answer)."""
+    async def settled() -> None:
+        while any(d.status in ("pending", "sending") for d in _deliveries(engine)):
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(settled(), timeout=10)
 
 
 @pytest.fixture

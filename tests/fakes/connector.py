@@ -42,6 +42,7 @@ class FakeConnector:
     _runner: web.AppRunner | None = None
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _event: asyncio.Event = field(default_factory=asyncio.Event)
+    _arrival: asyncio.Event = field(default_factory=asyncio.Event)
     # Optional behaviour (all off by default): enforce Teams' limits, inject faults, block users.
     enforce_limits: bool = False
     fault_rate: float = 0.0
@@ -92,6 +93,19 @@ class FakeConnector:
         await asyncio.wait_for(_wait(), timeout)
         return self.sent()
 
+    def posts(self) -> int:
+        """Activity posts that have arrived, answered or still being answered."""
+        return sum(1 for c in self.calls if c.method == "POST" and "/activities" in c.path)
+
+    async def wait_for_arrivals(self, count: int, timeout: float = 30.0) -> None:
+        """Wait until `count` activity posts have arrived: the last is still in flight (its
+        answer waits `latency_s`), so a sender killed now has it marked 'sending'."""
+        async def _wait() -> None:
+            while self.posts() < count:
+                self._arrival.clear()
+                await self._arrival.wait()
+        await asyncio.wait_for(_wait(), timeout)
+
     async def start(self) -> FakeConnector:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
@@ -115,6 +129,7 @@ class FakeConnector:
         conv = parts[2] if len(parts) > 2 and parts[1] == "conversations" else ""
         call = Call(request.method, request.path, conv, body, at=time.monotonic())
         self.calls.append(call)
+        self._arrival.set()
         if request.method == "GET":
             self._event.set()
             return self._get(parts, request)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -27,21 +26,21 @@ from storage.scratch import fresh_postgres
 from tests.harness import TEST_LINKS
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 13.00 in Oslo: the day's run is tomorrow 03.00
-ADMIN = os.environ.get("DATABASE_URL", "")
-if not ADMIN.startswith("postgres"):
-    ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_engine(request, tmp_path) -> Iterator[Engine]:
-    """A migrated engine on SQLite, then on a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
-        upgrade(engine)
-        yield engine
-        engine.dispose()
-        return
-    with fresh_postgres(ADMIN, "faggruppe_retention") as url:
+@pytest.fixture
+def sqlite_engine(tmp_path) -> Iterator[Engine]:
+    """A migrated engine on SQLite."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_admin_url: str) -> Iterator[Engine]:
+    """A migrated engine on a fresh PostgreSQL database of its own."""
+    with fresh_postgres(pg_admin_url, "faggruppe_retention") as url:
         engine = make_engine(url)
         upgrade(engine)
         yield engine
@@ -90,8 +89,17 @@ def _state(engine: Engine) -> dict[str, object]:
         }
 
 
-def test_daily_job_applies_the_rules_once_at_the_injected_time(any_engine) -> None:
-    engine, clock = any_engine, FrozenClock(NOW)
+def test_daily_job_applies_the_rules_once_at_the_injected_time_on_sqlite(sqlite_engine) -> None:
+    _daily_job_applies_the_rules_once(sqlite_engine)
+
+
+@pytest.mark.pg
+def test_daily_job_applies_the_rules_once_at_the_injected_time_on_postgresql(pg_engine) -> None:
+    _daily_job_applies_the_rules_once(pg_engine)
+
+
+def _daily_job_applies_the_rules_once(engine: Engine) -> None:
+    clock = FrozenClock(NOW)
     _seed(engine)
     ensure_scheduled(engine, clock.now())
     ensure_scheduled(engine, clock.now())  # a second instance starting: still one job
@@ -122,8 +130,9 @@ def test_daily_job_applies_the_rules_once_at_the_injected_time(any_engine) -> No
     assert _state(engine)["ledger"] == []
 
 
-def test_two_instances_run_the_day_exactly_once_on_postgresql() -> None:
-    with fresh_postgres(ADMIN, "faggruppe_retention_two") as url:
+@pytest.mark.pg
+def test_two_instances_run_the_day_exactly_once_on_postgresql(pg_admin_url: str) -> None:
+    with fresh_postgres(pg_admin_url, "faggruppe_retention_two") as url:
         engines = [make_engine(url), make_engine(url)]
         upgrade(engines[0])
         _seed(engines[0])

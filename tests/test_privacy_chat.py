@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
+from services.privacy import erase_member
 from storage import audit
 from storage.conversations import RefData, upsert_ref
 from storage.delivery_models import Delivery
-from storage.models import AuditEntry, ConversationKind, Member, Role
+from storage.models import AuditEntry, ConversationKind, ConversationRef, Member, Role
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT, card_nodes, card_of, card_text
 from tests.meeting_cards_support import until
 
@@ -117,3 +118,30 @@ async def test_audit_log_is_refused_to_members_and_the_refusal_is_logged(bot) ->
     with Session(bot.engine) as s:
         (row,) = s.exec(select(AuditEntry).where(AuditEntry.outcome == "refused")).all()
         assert row.action == "audit.show"
+
+
+async def test_welcome_card_links_the_privacy_statement(bot) -> None:
+    bot.connector.add_member({"id": ANNE_ID, "aadObjectId": ANNE_AAD, "name": "Anne Feltman",
+                              "tenantId": TENANT})
+    await bot.send("personal_install")
+    assert PRIVACY_URL in json.dumps(card_of(bot.connector.sent()[-1]))
+
+
+async def test_an_erased_person_gets_a_notice_and_a_new_record_only_when_asking(bot) -> None:
+    anne = _anne(bot)
+    bot.connector.add_member({"id": ANNE_ID, "aadObjectId": ANNE_AAD, "name": "Anne Feltman",
+                              "email": "anne@lier.no", "tenantId": TENANT})
+    with Session(bot.engine) as s:
+        erase_member(s, anne, bot.clock.now(), actor_member_id=None, actor="cli:test@host")
+        s.commit()
+    await bot.send("personal_message", text="møter")
+    assert "registrer meg" in bot.connector.sent()[-1]["text"]
+    with Session(bot.engine) as s:
+        assert len(s.exec(select(Member)).all()) == 1
+        assert s.exec(select(ConversationRef)).all() == []
+    await bot.send("personal_message", text="registrer meg")
+    await bot.send("personal_message", text="hjelp")
+    with Session(bot.engine) as s:
+        fresh = s.exec(select(Member).where(Member.aad_object_id == ANNE_AAD)).one()
+        assert fresh.id != anne and fresh.name == "Anne Feltman"
+        assert s.get(Member, anne).name == f"Slettet medlem #{anne}"  # type: ignore[union-attr]

@@ -163,3 +163,10 @@ def test_two_instances_run_the_day_exactly_once_on_postgresql(pg_admin_url: str)
     assert sorted((j.key, j.status) for j in jobs) == [("2026-11-21", "done"),
                                                         ("2026-11-22", "pending")]
     assert state["ledger"] == ["s10"] and state["audit"] == 1
+
+
+async def test_the_app_puts_the_next_nightly_run_in_the_job_table_at_start(bot) -> None:
+    with session_scope(bot.engine) as s:
+        (job,) = s.exec(select(ScheduledJob).where(ScheduledJob.kind == JOB_KIND)).all()
+        assert (job.key, job.status) == ("2026-11-21", "pending")
+        assert job.due_at == datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # 03.00 in Oslo

@@ -86,4 +86,19 @@ def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
-    return int(result or 0)
+    code = int(result or 0)
+    if code == 0 and args.noun in AUDITED_HERE and "engine" in ctx.__dict__:
+        _audit(ctx, args)
+    return code
+
+
+# Nouns whose commands write no audit row of their own (members, groups and privacy do).
+AUDITED_HERE = ("meetings", "innspill", "round", "notices", "queue", "export")
+
+
+def _audit(ctx: CliContext, args: argparse.Namespace) -> None:
+    """Every CLI command that touched the database leaves one audit row (`cli:<user>@<host>`)."""
+    from services.privacy import record_cli_command
+
+    verb = getattr(args, "verb", None) or getattr(args, "kind", None) or ""
+    record_cli_command(ctx.engine, f"cli.{args.noun}.{verb}".rstrip("."), ctx.clock.now())

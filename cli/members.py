@@ -125,7 +125,7 @@ def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             action="member.role",
             target=f"member:{member.id}",
-            detail=f"actor=cli {before.value}->{role.value}",
+            detail=f"actor={cli_actor()} {before.value}->{role.value}",
             at=ctx.clock.now(),
         )
         row = member_row(member, region_names(session))
@@ -145,7 +145,7 @@ def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             action="member.deactivate",
             target=f"member:{member.id}",
-            detail="actor=cli" + ("" if was_active else " already-inactive"),
+            detail=f"actor={cli_actor()}" + ("" if was_active else " already-inactive"),
             at=ctx.clock.now(),
         )
         row = member_row(member, region_names(session))

@@ -152,3 +152,9 @@ def audit_entries(session: Session, *, since: datetime | None = None,
     entries = list(session.exec(query))
     names = names_by_id(session, [e.actor_member_id for e in entries if e.actor_member_id])
     return [(e, actor_of(e, names)) for e in entries]
+
+
+def record_cli_command(engine: Engine, command: str, now: datetime) -> None:
+    """One audit row for a CLI command that ran: who (`cli:<user>@<host>`), what and when."""
+    with session_scope(engine) as session:
+        audit.record(session, action=command, detail=f"actor={cli_actor()}", at=now)

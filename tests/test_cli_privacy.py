@@ -127,3 +127,15 @@ def test_audit_list_filters_and_writes_csv(run) -> None:
     code, out, err = run("audit", "list", "--since", "2026-13-45")
     assert code == 1 and out == "" and "Feil:" in err and "Traceback" not in err
 
+
+
+def test_a_cli_meeting_command_is_audited_with_user_and_host(run) -> None:
+    code, out, _ = run("meetings", "create", "--group", "Faggruppe for næringssamarbeid",
+                       "--title", "Desembermøtet", "--start", "2026-12-10 09:00",
+                       "--end", "2026-12-10 11:00")
+    assert code == 0
+    code, out, _ = run("audit", "list", "--action", "cli.meetings")
+    (line,) = out.splitlines()
+    fields = line.split("\t")
+    assert fields[3] == "cli.meetings.create" and fields[2].startswith("cli:") and "@" in fields[2]
+    assert fields[1] == "2026-12-01 10:00"  # stored UTC, shown in Oslo time

@@ -41,7 +41,8 @@ from storage.models import Member
 def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
-    secretariat.command("status", description="Svar på en innkalling: status MØTE-ID",
+    secretariat.command("status",
+                        description="Hvem som har svart på en innkalling: status MØTE-ID",
                         )(personal_only(status_command, "rsvp.read"))
     secretariat.command("eksport",
                         description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",

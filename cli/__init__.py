@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from core.clock import Clock, SystemClock
 from core.links import LinkSigner
+from core.os_errors import os_error_text
 from core.settings import Settings, load_settings
 
 
@@ -19,11 +20,8 @@ class CliError(Exception):
     """A failure the user should read: the message is Norwegian and goes to stderr."""
 
 
-class NorwegianParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"Feil i kommandoen: {message}\n")
-        sys.exit(2)
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
 
 
 @dataclass
@@ -35,12 +33,10 @@ class CliContext:
 
     @cached_property
     def engine(self) -> Engine:
-        from storage.db import make_engine
-        from storage.migrate import upgrade
+        from storage.db import open_database
 
-        engine = make_engine(self.settings.resolved_database_url())
-        upgrade(engine)
-        return engine
+        # The CLI does not wait for a database that is down: the user is there to see it.
+        return open_database(self.settings.resolved_database_url(), notify=_say)
 
     @cached_property
     def links(self) -> LinkSigner:
@@ -61,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     from cli import cards, export, groups, innspill, manifest, meetings, members, notices, queue
     from cli import privacy as privacy_noun
     from cli import round as round_noun
+    from cli.common import NorwegianParser
 
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
@@ -77,15 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
     """Run one command; returns the process exit code."""
+    from storage.db import DatabaseStartError
+
     args = build_parser().parse_args(list(argv))
-    ctx = ctx or CliContext(settings=load_settings())
     try:
+        ctx = ctx or CliContext(settings=load_settings())
         result = args.func(args, ctx)
-    except CliError as exc:
+    except (CliError, DatabaseStartError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        sys.stderr.write(f"Feil: {os_error_text(exc)}\n")
+        return 1
     code = int(result or 0)
     if code == 0 and args.noun in AUDITED_HERE and "engine" in ctx.__dict__:
         _audit(ctx, args)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from cli import CliContext, CliError
+from core.os_errors import os_error_text
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,7 +26,7 @@ def dump_cards(args: argparse.Namespace, ctx: CliContext) -> int:
     try:
         args.directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"kan ikke opprette mappen {args.directory}: {exc.strerror}") from exc
+        raise CliError(f"kan ikke opprette mappen: {os_error_text(exc)}") from exc
     for name, card in sorted(sample_cards().items()):
         path = args.directory / f"{name}.json"
         path.write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cli import CliError
+from core.os_errors import os_error_text
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,5 +31,5 @@ def write_output(text: str, output: Path | None) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise CliError(f"kan ikke skrive {output}: {exc.strerror}") from exc
+        raise CliError(f"kan ikke skrive {output}: {os_error_text(exc)}") from exc
     sys.stderr.write(f"Skrev {output}\n")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from cli import CliContext
+from cli.common import print_rows
 from storage import innspill as repo
 from storage.db import session_scope
 
@@ -23,10 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
     """Tab-separated: id, question, status, entries, participants."""
     with session_scope(ctx.engine) as db:
-        rows = repo.list_sessions(db)
-        sys.stdout.write("id\tspørsmål\tstatus\tinnspill\tdeltakere\n")
-        for s, count, people in rows:
-            question = " / ".join(repo.questions(s)).replace("\t", " ").replace("\n", " ")
-            sys.stdout.write(f"{s.id}\t{question}\t{STATUS.get(s.status, s.status)}\t"
-                             f"{count}\t{people}\n")
+        rows = [(s.id, " / ".join(repo.questions(s)), STATUS.get(s.status, s.status), count,
+                 people) for s, count, people in repo.list_sessions(db)]
+    print_rows(("id", "spørsmål", "status", "innspill", "deltakere"), rows)
     return 0

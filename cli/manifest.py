@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli import CliContext, CliError, NorwegianParser
+from cli import CliContext, CliError
+from cli.common import NorwegianParser
+from core.os_errors import os_error_text
 from services.manifest import ManifestError, build_package, fill_manifest, is_guid, load_template
 
 DEFAULT_OUTPUT = Path("build") / "faggruppe-bot.zip"
@@ -73,6 +75,6 @@ def cmd_build(args: argparse.Namespace, ctx: CliContext) -> int:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(package)
     except OSError as exc:
-        raise CliError(f"Kunne ikke skrive {output}: {exc.strerror or exc}") from exc
+        raise CliError(f"kunne ikke skrive {output}: {os_error_text(exc)}") from exc
     sys.stdout.write(f"{output}\n")
     return 0

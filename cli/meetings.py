@@ -3,20 +3,51 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
+from cli.common import date_option, existing_group, print_rows
 from cli.meetings_send import add_verbs
 from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
+from storage import rsvp
 from storage.db import session_scope
-from storage.groups import find_group, get_or_create_group, list_groups
-from storage.meeting_models import MeetingFormat
+from storage.groups import list_groups
+from storage.meeting_models import MeetingFormat, MeetingStatus
 
 OSLO = ZoneInfo("Europe/Oslo")
-FORMATS = [f.value for f in MeetingFormat]
+# The words the CLI prints and takes; the English values (stored) are accepted as aliases.
+FORMAT_WORDS = {MeetingFormat.physical: "fysisk", MeetingFormat.digital: "digitalt",
+                MeetingFormat.hybrid: "hybrid", MeetingFormat.webinar: "webinar",
+                MeetingFormat.conference: "konferanse", MeetingFormat.study_trip: "studietur"}
+STATUS_WORDS = {MeetingStatus.planned: "planlagt", MeetingStatus.date_tba: "dato ikke satt",
+                MeetingStatus.tentative: "foreløpig", MeetingStatus.invited: "invitert",
+                MeetingStatus.held: "holdt", MeetingStatus.cancelled: "avlyst"}
+_FORMAT_INPUT = {**{w: f for f, w in FORMAT_WORDS.items()}, **{f.value: f for f in MeetingFormat},
+                 "digital": MeetingFormat.digital, "fysisk": MeetingFormat.physical}
+DATE_HELP = "«31.08.2023 09.00», «31.08.2023 kl. 09:00» eller «2023-08-31 09:00» (norsk tid)"
+
+
+def meeting_format(text: str) -> MeetingFormat:
+    """--format: the Norwegian word, or the stored English value as an alias."""
+    found = _FORMAT_INPUT.get(text.strip().casefold())
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            f"ukjent møteform «{text}»; bruk fysisk, digitalt, hybrid, webinar eller konferanse")
+    return found
+
+
+def format_word(value: str) -> str:
+    """The Norwegian word for a stored format."""
+    return FORMAT_WORDS.get(MeetingFormat(value), value) if value in _FORMAT_INPUT else value
+
+
+def status_word(value: str) -> str:
+    """The Norwegian word for a stored status."""
+    return STATUS_WORDS.get(MeetingStatus(value), value) if value in set(MeetingStatus) else value
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,39 +55,52 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     verbs = nouns.add_parser("meetings", help="Møter").add_subparsers(dest="verb", required=True)
     create = verbs.add_parser("create", help="Opprett et møte; skriver id-en")
     create.add_argument("--group", action="append", required=True,
-                        help="faggruppe (gjentas for fellesmøte)")
-    create.add_argument("--title", required=True)
-    create.add_argument("--start", required=True, help='"ÅÅÅÅ-MM-DD TT:MM"')
-    create.add_argument("--end", required=True, help='"ÅÅÅÅ-MM-DD TT:MM"')
-    create.add_argument("--place", default="")
-    create.add_argument("--online-url", default="")
-    create.add_argument("--format", choices=FORMATS, default="physical")
-    create.add_argument("--deadline", help='svarfrist "ÅÅÅÅ-MM-DD TT:MM" (standard: møtestart)')
+                        help="en faggruppe som finnes (gjentas for fellesmøte)")
+    create.add_argument("--title", required=True, help="møtets tittel")
+    create.add_argument("--start", required=True, help=DATE_HELP)
+    create.add_argument("--end", required=True, help=DATE_HELP)
+    create.add_argument("--place", default="", help="sted")
+    create.add_argument("--online-url", default="", help="lenke til digitalt møte")
+    create.add_argument("--format", type=meeting_format, default=MeetingFormat.physical,
+                        metavar="fysisk|digitalt|hybrid|webinar|konferanse",
+                        help="møteform (standard: fysisk)")
+    create.add_argument("--deadline", help="svarfrist, senest møtestart (standard: møtestart)")
+    create.add_argument("--past", action="store_true", help="tillat et møte som har startet")
     create.add_argument("--preparation", default="", help="forberedelser til møtet")
     create.add_argument("--agenda", type=Path, help="fil med nummererte saker")
     create.set_defaults(func=create_meeting)
     imp = verbs.add_parser("import", help="Les en møteplan (årshjul)")
     imp.add_argument("path", type=Path)
-    imp.add_argument("--group", required=True)
+    imp.add_argument("--group", required=True, help="en faggruppe som finnes")
     imp.set_defaults(func=import_plan)
     lst = verbs.add_parser("list", help="List møter: id først")
-    lst.add_argument("--group")
+    lst.add_argument("--group", help="bare møtene til denne faggruppen")
     lst.set_defaults(func=list_meetings)
     show = verbs.add_parser("show", help="Vis et møte med saksliste")
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=int, metavar="MØTE-ID")
     show.set_defaults(func=show_meeting)
     add_verbs(verbs)  # send, approve: the delivery side, in cli/meetings_send.py
-    from cli import meetings_edit  # it imports oslo_time from here
+    from cli import meetings_edit  # it imports check_times from here
 
     meetings_edit.add_verbs(verbs)  # edit, cancel
 
 
-def oslo_time(text: str, what: str) -> datetime:
-    """'2023-08-31 09:00' in Oslo wall-clock → aware UTC."""
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=OSLO)
-    except ValueError as exc:
-        raise CliError(f"{what} må skrives som «ÅÅÅÅ-MM-DD TT:MM», ikke «{text}»") from exc
+def check_times(start: datetime | None, end: datetime | None, deadline: datetime | None,
+                now: datetime, past: bool) -> None:
+    """The checks on what is given: end after start, deadline by the start, no past start."""
+    if start is not None and end is not None and end <= start:
+        raise CliError("--end må være etter --start")
+    if start is not None and start < now and not past:
+        raise CliError(f"møtestart {oslo(start)} har vært; bruk --past for et møte som "
+                       "allerede er holdt")
+    if start is not None and deadline is not None and deadline > start:
+        raise CliError(f"svarfristen ({oslo(deadline)}) er etter møtestart ({oslo(start)}); "
+                       "svarfristen må være senest når møtet starter")
+
+
+def oslo(moment: datetime) -> str:
+    """'2023-08-31 09:00' in Oslo wall-clock."""
+    return moment.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
 
 
 def _read(path: Path) -> str:
@@ -68,18 +112,17 @@ def _read(path: Path) -> str:
 
 def create_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
     """Create one meeting; print its id alone."""
-    start, end = oslo_time(args.start, "--start"), oslo_time(args.end, "--end")
-    if end <= start:
-        raise CliError("--end må være etter --start")
-    deadline = oslo_time(args.deadline, "--deadline") if args.deadline else None
+    start, end = date_option(args.start, "--start"), date_option(args.end, "--end")
+    deadline = date_option(args.deadline, "--deadline") if args.deadline else None
+    check_times(start, end, deadline, ctx.clock.now(), args.past)
     agenda = parse_agenda(_read(args.agenda)) if args.agenda else []
     if args.agenda and not agenda:
         raise CliError(f"fant ingen nummererte saker («1. Godkjenning …») i {args.agenda}")
     with session_scope(ctx.engine) as session:
-        groups = [get_or_create_group(session, name) for name in args.group]
+        groups = [existing_group(session, name) for name in args.group]
         meeting = repo.create_meeting(
             session, groups, ctx.clock.now(), title=args.title, starts_at=start, ends_at=end,
-            place=args.place, online_url=args.online_url, format=MeetingFormat(args.format),
+            place=args.place, online_url=args.online_url, format=args.format,
             rsvp_deadline=deadline, preparation=args.preparation)
         repo.replace_agenda(session, meeting, agenda)
         print(meeting.id)
@@ -91,15 +134,22 @@ def import_plan(args: argparse.Namespace, ctx: CliContext) -> int:
     planned = parse_plan(_read(args.path))
     if not planned:
         raise CliError(f"fant ingen møter i {args.path}")
+    now = ctx.clock.now()
+    held = 0
     with session_scope(ctx.engine) as session:
-        group = get_or_create_group(session, args.group)
+        group = existing_group(session, args.group)
         everyone = [g for g, _count in list_groups(session)]
         for row in planned:
-            fields = dict(title=row.title, format=row.format, status=row.status,
+            # A row whose day has passed is history: kept as held, never invited to.
+            over = row.ends_at is not None and row.ends_at < now \
+                and row.status != MeetingStatus.cancelled
+            held += over
+            fields = dict(title=row.title, format=row.format,
+                          status=MeetingStatus.held if over else row.status,
                           starts_at=row.starts_at, ends_at=row.ends_at, date_text=row.date_text,
                           theme1=row.theme1, theme2=row.theme2, comment=row.comment)
             meeting = repo.find_planned(session, group, row.title, row.starts_at, row.date_text)
-            verb = "updated" if meeting else "created"
+            verb = "oppdatert" if meeting else "opprettet"
             if meeting is None:
                 meeting = repo.create_meeting(session, [group], ctx.clock.now(), **fields)
             else:
@@ -109,6 +159,9 @@ def import_plan(args: argparse.Namespace, ctx: CliContext) -> int:
             # A joint meeting ("fellesmøte") belongs to every group there is.
             repo.set_groups(session, meeting, everyone if row.joint else [group])
             print(f"{verb}\t{meeting.id}\t{when(meeting)}\t{meeting.title}")
+    if held:
+        sys.stderr.write(f"{held} av møtene i planen har allerede vært, og er lagt inn som "
+                         "holdt (ingen innkalling).\n")
     return 0
 
 
@@ -116,28 +169,46 @@ def when(meeting: repo.Meeting) -> str:
     """'2022-05-20 09:00' in Oslo, or the plan's text ('juni 2022') while TBA."""
     if meeting.starts_at is None:
         return meeting.date_text or "-"
-    return meeting.starts_at.astimezone(OSLO).strftime("%Y-%m-%d %H:%M")
+    return oslo(meeting.starts_at)
 
 
 def list_meetings(args: argparse.Namespace, ctx: CliContext) -> int:
     """One row per meeting: id, when, status, format, title, groups."""
     with session_scope(ctx.engine) as session:
-        group = find_group(session, args.group) if args.group else None
-        if args.group and group is None:
-            raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
-        for m in repo.list_meetings(session, group):
-            groups = ", ".join(g.name for g in repo.invited_groups(session, m.id or 0))
-            print(f"{m.id}\t{when(m)}\t{m.status}\t{m.format}\t{m.title}\t{groups}")
+        group = existing_group(session, args.group) if args.group else None
+        rows = [(m.id, when(m), status_word(m.status), format_word(m.format), m.title,
+                 ", ".join(g.name for g in repo.invited_groups(session, m.id or 0)))
+                for m in repo.list_meetings(session, group)]
+    print_rows(("id", "tid", "status", "form", "tittel", "faggrupper"), rows)
     return 0
 
 
 def show_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
-    """The meeting's details and numbered agenda."""
+    """Everything about one meeting, one «field<TAB>value» per line, then agenda and documents."""
     with session_scope(ctx.engine) as session:
         m = repo.get_meeting(session, args.id)
         if m is None:
-            raise CliError(f"fant ikke møte {args.id}")
-        print(f"{m.id}\t{m.title}\n{when(m)}\t{m.place or m.online_url or '-'}\t{m.status}")
-        for item in repo.agenda_items(session, args.id):
-            print(f"{item.number}. {item.title}")
+            raise CliError(f"fant ikke møte {args.id}; se `meetings list`")
+        mid = m.id or 0
+        deadline = repo.rsvp_deadline(m)
+        answered = sum(rsvp.counts(session, mid).values())
+        fields = [
+            ("id", str(mid)), ("tittel", m.title),
+            ("faggrupper", ", ".join(g.name for g in repo.invited_groups(session, mid))),
+            ("form", format_word(m.format)), ("start", when(m)),
+            ("slutt", oslo(m.ends_at) if m.ends_at else "-"), ("sted", m.place or "-"),
+            ("lenke", m.online_url or "-"), ("svarfrist", oslo(deadline) if deadline else "-"),
+            ("status", status_word(m.status)),
+            ("invitert", str(len(rsvp.invitees(session, mid)))), ("svart", str(answered)),
+        ]
+        agenda = [f"{item.number}. {item.title}" for item in repo.agenda_items(session, mid)]
+        docs = [f"{d.title}\t{d.url}" for d in repo.documents(session, mid)]
+    for name, value in fields:
+        print(f"{name}\t{value}")
+    print("saksliste:" if agenda else "saksliste:\t(ingen)")
+    for line in agenda:
+        print(f"  {line}")
+    print("dokumenter:" if docs else "dokumenter:\t(ingen)")
+    for line in docs:
+        print(f"  {line}")
     return 0

@@ -6,23 +6,29 @@ import argparse
 import asyncio
 
 from cli import CliContext, CliError
+from cli.common import add_yes, date_option, require_yes
 from delivery import live_cards
 from delivery.run import deliver_sendout
 from services import meetings, runtime
+from storage import rsvp
 from storage.db import session_scope
 from storage.delivery_models import Sendout
+from storage.meeting_models import Meeting, MeetingStatus
 
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Called from cli/meetings.py's register(): adds `edit` and `cancel`."""
     edit = verbs.add_parser("edit", help="endre tid eller sted; de som har sagt ja, får beskjed")
     edit.add_argument("meeting_id", type=int, help="møtets id")
-    edit.add_argument("--start", help='"ÅÅÅÅ-MM-DD TT:MM" (varigheten beholdes uten --end)')
-    edit.add_argument("--end", help='"ÅÅÅÅ-MM-DD TT:MM"')
+    edit.add_argument("--start", help="ny start, f.eks. «31.08.2023 09.00» (varigheten "
+                      "beholdes uten --end)")
+    edit.add_argument("--end", help="ny slutt, f.eks. «31.08.2023 10.30»")
     edit.add_argument("--place", help="nytt sted")
+    edit.add_argument("--past", action="store_true", help="tillat en start som har vært")
     edit.set_defaults(func=cmd_edit)
     cancel = verbs.add_parser("cancel", help="avlys møtet; alle inviterte får beskjed")
     cancel.add_argument("meeting_id", type=int, help="møtets id")
+    add_yes(cancel)
     cancel.set_defaults(func=cmd_cancel)
 
 
@@ -39,14 +45,18 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
 
 def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change time and/or place; print what was done."""
-    from cli.meetings import oslo_time
+    from cli.meetings import check_times
 
     if not (args.start or args.end or args.place is not None):
         raise CliError("oppgi minst én av --start, --end og --place")
-    start = oslo_time(args.start, "--start") if args.start else None
-    end = oslo_time(args.end, "--end") if args.end else None
+    start = date_option(args.start, "--start") if args.start else None
+    end = date_option(args.end, "--end") if args.end else None
     links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
+        current = session.get(Meeting, args.meeting_id)
+        if current is not None:
+            check_times(start, end, current.rsvp_deadline if start else None,
+                        ctx.clock.now(), args.past)
         try:
             meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
                                                     starts_at=start, ends_at=end, place=args.place,
@@ -61,8 +71,14 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Cancel the meeting; print how many were told."""
+    """Cancel the meeting; print how many were told (nothing happens without --yes)."""
     with session_scope(ctx.engine) as session:
+        current = session.get(Meeting, args.meeting_id)
+        if current is not None and current.status != MeetingStatus.cancelled:
+            invited = len(rsvp.invitees(session, args.meeting_id))
+            require_yes(args.yes, "Avlysningen",
+                        [f"avlyses\t{args.meeting_id}\t{current.title}\t"
+                         f"inviterte som får beskjed\t{invited}"])
         try:
             _meeting, sendout = meetings.cancel(session, args.meeting_id, ctx.clock.now())
         except meetings.ChangeError as exc:

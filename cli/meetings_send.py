@@ -38,7 +38,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
         sendout_id, total = sendout.id or 0, sendout.total
     sys.stderr.write(f"Sender innkallingen til {total} medlemmer …\n")
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
-    print(f"sendout\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
+    print(f"utsending\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
     if final.missed:
         sys.stderr.write(f"Nådde ikke {len(final.missed)} medlemmer; send dem e-post:\n")
         with session_scope(ctx.engine) as session:

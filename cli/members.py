@@ -8,18 +8,23 @@ import sys
 from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
+from cli.common import add_yes, existing_group, group_to_fill, print_rows, require_yes
 from cli.privacy import register_member_verbs
-from domain.members import ImportFileError, parse_role, read_members
+from domain.members import ImportFileError, ImportRow, parse_role, read_members
+from domain.names import group_key
 from services.members import import_rows
 from services.privacy import cli_actor, record_read
 from storage import audit
 from storage.db import session_scope
-from storage.groups import find_group, member_ids
+from storage.groups import default_group, group_names, member_ids
 from storage.members import find_by_name_or_email
 from storage.models import Member, Role
 from storage.regions import region_names
 
 ROLE_NB = {Role.secretariat: "sekretariat", Role.member: "medlem", Role.guest: "gjest"}
+# What each import outcome is called on stdout (first column) and in the counts.
+OUTCOME_NB = {"added": "lagt til", "updated": "endret", "unchanged": "uendret",
+              "ambiguous": "tvetydig"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -27,20 +32,36 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("members", help="medlemsregisteret")
     verbs = parser.add_subparsers(dest="verb", required=True)
     imp = verbs.add_parser("import", help="importer medlemmer fra TSV eller CSV")
-    imp.add_argument("path")
-    imp.add_argument("--group", help="faggruppen medlemmene skal inn i")
+    imp.add_argument("path", help="TSV fra innkallingen eller CSV med kolonnen name/navn")
+    imp.add_argument("--group", help="faggruppen medlemmene skal inn i (opprettes hvis navnet "
+                     "ikke ligner på noen annen)")
+    imp.add_argument("--create-group", action="store_true",
+                     help="opprett faggruppen selv om navnet ligner på en som finnes")
     imp.set_defaults(func=cmd_import)
     lst = verbs.add_parser("list", help="list medlemmer")
-    lst.add_argument("--group")
+    lst.add_argument("--group", help="bare medlemmene i denne faggruppen")
     lst.set_defaults(func=cmd_list)
-    role = verbs.add_parser("role", help="sett rolle: secretariat|member|guest")
-    role.add_argument("who", metavar="NAME_OR_EMAIL")
-    role.add_argument("role")
+    role = verbs.add_parser("role", help="sett rolle: sekretariat, medlem eller gjest")
+    role.add_argument("who", help="medlemmets navn eller e-post")
+    role.add_argument("role", help="sekretariat, medlem eller gjest")
     role.set_defaults(func=cmd_role)
     deact = verbs.add_parser("deactivate", help="deaktiver et medlem")
-    deact.add_argument("who", metavar="NAME_OR_EMAIL")
+    deact.add_argument("who", help="medlemmets navn eller e-post")
+    add_yes(deact)
     deact.set_defaults(func=cmd_deactivate)
     register_member_verbs(verbs)
+
+
+def _check_groups(rows: list[ImportRow], flag: str | None) -> list[str]:
+    """The group names the file and --group ask for; a disagreement is an error."""
+    if flag:
+        clash = [r for r in rows if r.group and group_key(r.group) != group_key(flag)]
+        if clash:
+            lines = ", ".join(str(r.line) for r in clash[:10])
+            raise CliError(f"--group «{flag}» og gruppekolonnen i filen er uenige (linje {lines}: "
+                           f"«{clash[0].group}»); bruk det ene eller det andre")
+        return [flag]
+    return list(dict.fromkeys(r.group for r in rows if r.group))
 
 
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -49,15 +70,26 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         rows, warnings = read_members(args.path)
     except ImportFileError as exc:
         raise CliError(str(exc)) from exc
+    named = _check_groups(rows, args.group)
     with session_scope(ctx.engine) as session:
-        outcomes = import_rows(session, rows, group_name=args.group, now=ctx.clock.now())
+        for name in named:
+            group_to_fill(session, name, create_close=args.create_group)
+        fallback = None
+        if not named or any(not r.group for r in rows) and not args.group:
+            before = set(group_names(session))
+            fallback = default_group(session)
+            if fallback.name not in before:
+                sys.stderr.write(f"Ingen faggruppe oppgitt: opprettet standardgruppen "
+                                 f"«{fallback.name}».\n")
+        group_name = args.group or (fallback.name if fallback else None)
+        outcomes = import_rows(session, rows, group_name=group_name, now=ctx.clock.now())
     for warning in warnings:
         sys.stderr.write(f"Advarsel: {warning}\n")
-    counts = {"added": 0, "updated": 0, "ambiguous": 0}
+    counts = dict.fromkeys(OUTCOME_NB, 0)
     for out in outcomes:
         counts[out.kind] += 1
         ids = ",".join(str(i) for i in out.member_ids)
-        print(f"{out.kind}\t{ids}\t{out.row.name}\t{out.row.organisation}")
+        print(f"{OUTCOME_NB[out.kind]}\t{ids}\t{out.row.name}\t{out.row.organisation}")
         if out.kind == "ambiguous":
             alike = ", ".join(f"«{n}»" for n in out.similar)
             sys.stderr.write(
@@ -65,8 +97,8 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
                 "ikke slått sammen og ikke lagt til.\n"
             )
     sys.stderr.write(
-        f"{counts['added']} lagt til, {counts['updated']} oppdatert, "
-        f"{counts['ambiguous']} tvetydige\n"
+        f"{counts['added']} lagt til, {counts['updated']} endret, "
+        f"{counts['unchanged']} uendret, {counts['ambiguous']} tvetydige\n"
     )
     return 0
 
@@ -75,13 +107,21 @@ def _yes_no(flag: bool) -> str:
     return "ja" if flag else "nei"
 
 
-def member_row(member: Member, regions: dict[int, str]) -> str:
-    """Tab-separated: id, name, organisation, region, email, role, active, reachable."""
+HEADER = ("id", "navn", "organisasjon", "region", "e-post", "rolle", "aktiv", "nåbar")
+
+
+def member_cells(member: Member, regions: dict[int, str]) -> list[str]:
+    """id, name, organisation, region, email, role, active, reachable."""
     region = regions.get(member.region_id, "-") if member.region_id else "-"
-    return "\t".join([
+    return [
         str(member.id), member.name, member.organisation or "-", region, member.email or "-",
-        Role(member.role).value, _yes_no(member.active), _yes_no(member.reachable),
-    ])  # fmt: skip
+        ROLE_NB[Role(member.role)], _yes_no(member.active), _yes_no(member.reachable),
+    ]  # fmt: skip
+
+
+def member_row(member: Member, regions: dict[int, str]) -> str:
+    """Tab-separated member_cells."""
+    return "\t".join(member_cells(member, regions))
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -89,15 +129,11 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         members = list(session.exec(select(Member).order_by(col(Member.id))))
         if args.group:
-            group = find_group(session, args.group)
-            if group is None:
-                raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
-            ids = member_ids(session, group)
+            ids = member_ids(session, existing_group(session, args.group))
             members = [m for m in members if m.id in ids]
         regions = region_names(session)
         record_read(session, "members.read", None, ctx.clock.now(), actor=cli_actor())
-    for member in members:
-        print(member_row(member, regions))
+    print_rows(HEADER, [member_cells(m, regions) for m in members])
     return 0
 
 
@@ -119,6 +155,12 @@ def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         member = _one_member(session, args.who)
         before = Role(member.role)
+        if before == role:
+            row = member_row(member, region_names(session))
+            print(row)
+            sys.stderr.write(f"{member.name} har allerede rollen {ROLE_NB[role]}; "
+                             "ingenting er endret.\n")
+            return 0
         member.role, member.updated_at = role, ctx.clock.now()
         session.add(member)
         audit.record(
@@ -139,6 +181,9 @@ def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
     with session_scope(ctx.engine) as session:
         member = _one_member(session, args.who)
         was_active = member.active
+        if was_active:
+            require_yes(args.yes, "Deaktiveringen",
+                        [f"deaktiveres\t{member.id}\t{member.name}\t{member.email or '-'}"])
         member.active, member.updated_at = False, ctx.clock.now()
         session.add(member)
         audit.record(

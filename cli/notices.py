@@ -10,10 +10,10 @@ import sys
 from sqlmodel import col, select
 
 from cli import CliContext, CliError
+from cli.common import existing_group
 from delivery.run import Bar, deliver_sendout
 from delivery.sendout import notice_activity, start_sendout
 from storage.db import session_scope
-from storage.groups import find_group
 from storage.models import Member, Membership
 
 PURPOSE = "notice"
@@ -46,9 +46,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     if not text:
         raise CliError("teksten kan ikke være tom")
     with session_scope(ctx.engine) as session:
-        group = find_group(session, args.group)
-        if group is None:
-            raise CliError(f"fant ingen faggruppe som heter «{args.group}»")
+        group = existing_group(session, args.group)
         members = list(session.exec(
             select(Member).join(Membership, col(Membership.member_id) == Member.id)
             .where(Membership.group_id == group.id, Member.active == True)  # noqa: E712
@@ -61,7 +59,7 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     sys.stderr.write(f"Sender til {sendout.total} medlemmer i «{group.name}» …\n")
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
     sent = final.by_status.get("sent", 0)
-    print(f"sendout\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
+    print(f"utsending\t{sendout_id}\tsendt\t{sent}\tav\t{final.total}")
     if final.in_doubt:
         sys.stderr.write(f"{final.in_doubt} meldinger var uavklart etter et avbrudd og ble "
                          "sendt på nytt (kan ha gitt duplikater).\n")

@@ -11,6 +11,7 @@ from datetime import time
 from pathlib import Path
 
 from cli import CliContext, CliError
+from cli.common import add_yes, print_rows, require_yes
 from cli.export import write_output
 from core.dates import DateTextError, parse_datetime_utc
 from core.timefmt import to_oslo
@@ -30,7 +31,7 @@ def register_member_verbs(verbs: argparse._SubParsersAction) -> None:  # type: i
     exp.set_defaults(func=cmd_export)
     erase = verbs.add_parser("erase", help="slett én person (sletting etter ønske)")
     erase.add_argument("who", metavar="NAVN_ELLER_EPOST")
-    erase.add_argument("--yes", action="store_true", help="bekreft slettingen")
+    add_yes(erase)
     erase.add_argument("--reference", default="", help="saksnummeret for forespørselen")
     erase.set_defaults(func=cmd_erase)
 
@@ -80,14 +81,16 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_erase(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Erase the person (needs --yes); prints the member id; the erasure is audited."""
-    if not args.yes:
-        raise CliError("sletting kan ikke angres; legg til --yes for å bekrefte")
+    """Erase the person (--yes; without it, what would go); prints the id; audited."""
     with session_scope(ctx.engine) as session:
         member = _one(session, args.who)
         if member.aad_object_id is None and member.name.startswith("Slettet medlem #"):
             raise CliError(f"medlem {member.id} er allerede slettet")
         member_id = member.id or 0
+        data = repo.export(session, member_id)
+        require_yes(args.yes, f"Slettingen av {member.name} (id {member_id})",
+                    [f"{member_id}\t{what}\t{len(data[what])}"
+                     for what in ("svar", "oppmote", "innspill", "runden", "utsendinger")])
         kinds = service.erase_member(session, member_id, ctx.clock.now(), actor_member_id=None,
                                      actor=service.cli_actor(), reference=args.reference)
     print(member_id)
@@ -113,8 +116,7 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
                          detail=f"actor={service.cli_actor()} {before}->{days}",
                          at=ctx.clock.now())
         current = repo.rules(session)
-    for kind, days in current.items():
-        print(f"{kind}\t{days}")
+    print_rows(("type", "dager"), current.items())
     return 0
 
 
@@ -125,9 +127,8 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> int:  # noqa: ARG00
         last = repo.last_run(session)
         last_done = json.loads(last.deleted) if last else {}
         last_at = to_oslo(last.at).strftime("%d.%m.%Y %H.%M") if last else ""
-    print("type\tneste\tsist")
-    for kind, n in due.items():
-        print(f"{kind}\t{n}\t{last_done.get(kind, '-')}")
+    print_rows(("type", "neste", "sist"),
+               [(kind, n, last_done.get(kind, "-")) for kind, n in due.items()])
     sys.stderr.write(f"Sist kjørt: {last_at}.\n" if last else "Ikke kjørt ennå.\n")
     return 0
 
@@ -157,6 +158,5 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
         writer.writerows(rows)
         sys.stdout.write(out.getvalue())
     else:
-        for row in rows:
-            print("\t".join(str(v) for v in row))
+        print_rows(("id", "tid", "hvem", "handling", "mål", "utfall", "detaljer"), rows)
     return 0

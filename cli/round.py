@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from cli import CliContext
+from cli.common import print_rows
 from core.timefmt import span
 from storage import rounds
 from storage.db import session_scope
@@ -31,7 +32,6 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
                 when = span(meeting.starts_at) if meeting.starts_at else meeting.date_text
                 where = f"{meeting.title} ({when})"
             topic = " ".join(rnd.topic.split())
-            lines.append(f"{rnd.id}\t{topic}\t{STATUS.get(rnd.status, rnd.status)}\t{where}")
-    for line in lines:
-        print(line)
+            lines.append((rnd.id, topic, STATUS.get(rnd.status, rnd.status), where))
+    print_rows(("id", "tema", "status", "møte"), lines)
     return 0

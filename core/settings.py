@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     public_url: str = Field("", validation_alias="PUBLIC_URL")
     # HMAC key for calendar links; empty: derived from the app password, else kept in the DB.
     ics_secret: str = Field("", validation_alias="ICS_SECRET")
+    # How long the service waits for PostgreSQL at start (the CLI never waits).
+    db_start_timeout_s: float = Field(30.0, ge=0, validation_alias="DB_START_TIMEOUT_S")
 
     @property
     def local_mode(self) -> bool:
@@ -48,9 +50,8 @@ class Settings(BaseSettings):
         """The configured URL, or a SQLite file under ./data/ (created on demand)."""
         if self.database_url:
             return self.database_url
-        path = DEFAULT_DB_FILE.resolve()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{path}"
+        # The folder is created by storage.db.open_database, which says so.
+        return f"sqlite:///{DEFAULT_DB_FILE.resolve()}"
 
 
 def load_settings(**overrides: object) -> Settings:

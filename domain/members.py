@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.os_errors import os_error_text
 from domain.names import collapse_spaces
 
 
@@ -37,6 +39,10 @@ HEADER_WORDS = {
 }  # fmt: skip
 
 
+# Deliberately loose: it catches a name or a missing «@» in the e-mail column, not RFC 5322.
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
 class ImportFileError(Exception):
     """The file cannot be read or holds no members; the message is Norwegian."""
 
@@ -61,7 +67,7 @@ def read_text(path: str | Path) -> str:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise ImportFileError(f"kunne ikke lese filen {path}: {exc.strerror or exc}") from exc
+        raise ImportFileError(f"kunne ikke lese filen {path}: {os_error_text(exc)}") from exc
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -79,6 +85,7 @@ def _csv_header(line: str) -> tuple[str, list[str]] | None:
 def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[ImportRow], list[str]]:
     rows: list[ImportRow] = []
     warnings: list[str] = []
+    bad_emails: list[str] = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     next(reader)  # the header, already read
     for cells in reader:
@@ -92,6 +99,8 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
         if not values.get("name"):
             warnings.append(f"linje {line}: mangler navn, hoppet over")
             continue
+        if values.get("email") and not _EMAIL.match(values["email"]):
+            bad_emails.append(f"linje {line}: «{values['email']}» er ikke en e-postadresse")
         role = parse_role(values.get("role", ""))
         if values.get("role") and role is None:
             warnings.append(f"linje {line}: ukjent rolle «{values['role']}», bruker medlem")
@@ -100,6 +109,8 @@ def _parse_csv(text: str, delimiter: str, fields: list[str]) -> tuple[list[Impor
             email=values.get("email") or None, role=role,
             group=values.get("group") or None, line=line,
         ))  # fmt: skip
+    if bad_emails:
+        raise ImportFileError("; ".join(bad_emails) + ". Rett filen; ingenting er importert.")
     return rows, warnings
 
 

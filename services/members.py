@@ -17,7 +17,7 @@ from storage.regions import region_for_organisation
 
 @dataclass
 class RowOutcome:
-    kind: str  # added | updated | ambiguous
+    kind: str  # added | updated | unchanged | ambiguous
     row: ImportRow
     member_ids: list[int]
     similar: list[str] = field(default_factory=list)  # names of the members it resembles
@@ -47,7 +47,13 @@ def _candidates(
     return None, [m for mid in near if (m := session.get(Member, mid)) is not None]
 
 
-def _apply(session: Session, member: Member, row: ImportRow, now: datetime) -> None:
+def _state(member: Member) -> tuple[object, ...]:
+    return (member.name, member.organisation, member.region_id, member.email, member.role)
+
+
+def _apply(session: Session, member: Member, row: ImportRow, now: datetime) -> bool:
+    """Update the member from the row; True when anything changed."""
+    before = _state(member)
     if row.organisation and row.organisation != member.organisation:
         member.organisation = row.organisation
         region = region_for_organisation(session, row.organisation)
@@ -58,9 +64,12 @@ def _apply(session: Session, member: Member, row: ImportRow, now: datetime) -> N
             member.name, member.name_key = display_name(row.name), name_key(row.name)
     if row.role is not None:
         member.role = row.role
+    if _state(member) == before:
+        return False
     member.updated_at = now
     session.add(member)
     session.flush()
+    return True
 
 
 def import_rows(
@@ -95,10 +104,10 @@ def import_rows(
             session.flush()
             kind = "added"
         else:
-            _apply(session, found, row, now)
-            kind = "updated"
+            kind = "updated" if _apply(session, found, row, now) else "unchanged"
         assert found.id is not None
         known[found.id] = (found.name_key, found.name)
-        add_membership(session, group_for(row), found)
+        if add_membership(session, group_for(row), found) and kind == "unchanged":
+            kind = "updated"  # the same person, now also in this group
         outcomes.append(RowOutcome(kind, row, [found.id]))
     return outcomes

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
@@ -63,3 +63,18 @@ def _schema_lock(engine: Engine) -> Iterator[Connection]:
                 yield conn
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def known_revisions() -> set[str]:
+    """Every revision this code ships."""
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def stored_revisions(engine: Engine) -> set[str]:
+    """The revisions recorded in the database (empty for a new database)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return set()
+        return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}

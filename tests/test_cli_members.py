@@ -49,11 +49,11 @@ def test_import_prints_one_line_per_member_and_counts(run) -> None:  # type: ign
     assert code == 0
     lines = rows(out)
     assert len(lines) == INVITEES == 42  # seed 000 invites 42
-    assert lines[0] == ["added", "1", "Anne Feltman", "Asker - Bærum"]
-    assert f"{INVITEES} lagt til, 0 oppdatert, 0 tvetydige" in err
+    assert lines[0] == ["lagt til", "1", "Anne Feltman", "Asker - Bærum"]
+    assert f"{INVITEES} lagt til, 0 endret, 0 uendret, 0 tvetydige" in err
     code, out, err = run("members", "import", str(SEED000))
-    assert {r[0] for r in rows(out)} == {"updated"}
-    assert f"0 lagt til, {INVITEES} oppdatert, 0 tvetydige" in err
+    assert {r[0] for r in rows(out)} == {"uendret"}
+    assert f"0 lagt til, 0 endret, {INVITEES} uendret, 0 tvetydige" in err
 
 
 def test_list_rows_are_id_first_and_filter_by_group(run) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +63,7 @@ def test_list_rows_are_id_first_and_filter_by_group(run) -> None:  # type: ignor
     assert code == 0 and len(listed) == INVITEES
     assert [r[0] for r in listed] == [str(i) for i in range(1, INVITEES + 1)]
     terje = next(r for r in listed if r[1] == "Terje Pettersen")
-    assert terje[2:] == ["Mosseregionen", "Mosseregionen", "-", "member", "ja", "ja"]
+    assert terje[2:] == ["Mosseregionen", "Mosseregionen", "-", "medlem", "ja", "ja"]
     assert rows(run("members", "list", "--group", "næring øst")[1]) == listed
     code, out, err = run("members", "list", "--group", "Finnes ikke")
     assert (code, out) == (1, "") and "fant ingen faggruppe" in err
@@ -73,9 +73,9 @@ def test_role_and_deactivate_write_audit_entries(run, db_url: str) -> None:  # t
     run("members", "import", str(SEED000))
     code, out, err = run("members", "role", "pettersen terje", "sekretariat")
     terje_id = rows(out)[0][0]
-    assert code == 0 and rows(out)[0][5] == "secretariat"
+    assert code == 0 and rows(out)[0][5] == "sekretariat"
     assert "fra medlem til sekretariat" in err
-    code, out, err = run("members", "deactivate", "Terje Pettersen")
+    code, out, err = run("members", "deactivate", "Terje Pettersen", "--yes")
     assert code == 0 and rows(out)[0][6] == "nei" and "er deaktivert" in err
     engine = make_engine(db_url)
     with Session(engine) as session:
@@ -110,8 +110,8 @@ def test_ambiguous_name_is_refused(run, db_url: str) -> None:  # type: ignore[no
     engine.dispose()
     code, out, err = run("members", "deactivate", "Nordmann Kari")
     assert (code, out) == (1, "") and "passer på flere medlemmer" in err
-    code, out, _ = run("members", "deactivate", "KARI2@x.no")
-    assert code == 0 and rows(out)[0][4:7] == ["kari2@x.no", "member", "nei"]
+    code, out, _ = run("members", "deactivate", "KARI2@x.no", "--yes")
+    assert code == 0 and rows(out)[0][4:7] == ["kari2@x.no", "medlem", "nei"]
 
 
 def test_missing_file_is_exit_1_with_norwegian_message(run) -> None:  # type: ignore[no-untyped-def]
@@ -146,6 +146,6 @@ def test_ambiguous_rows_name_the_member_they_resemble(run, tmp_path: Path) -> No
     later = tmp_path / "referat.tsv"
     later.write_text("NAVN\tKOMMUNE / REGION\nAnne Kristine Feltman\tBærum\n", encoding="utf-8")
     code, out, err = run("members", "import", str(later))
-    assert code == 0 and rows(out) == [["ambiguous", anne_id, "Anne Kristine Feltman", "Bærum"]]
+    assert code == 0 and rows(out) == [["tvetydig", anne_id, "Anne Kristine Feltman", "Bærum"]]
     assert "«Anne Kristine Feltman» ligner på «Anne Feltman»" in err
-    assert "0 lagt til, 0 oppdatert, 1 tvetydige" in err
+    assert "0 lagt til, 0 endret, 0 uendret, 1 tvetydige" in err

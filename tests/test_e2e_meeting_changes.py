@@ -72,11 +72,11 @@ async def test_move_then_cancel_redraws_every_card_and_tells_people_once(bot, ca
     # The CLI: the same place again changes nothing; a new start is version 3, told once more.
     ctx = _ctx(bot)
     await asyncio.to_thread(cmd_edit, argparse.Namespace(
-        meeting_id=mid, start=None, end=None, place="Thon Hotel Arena"), ctx)
+        meeting_id=mid, start=None, end=None, place="Thon Hotel Arena", past=False), ctx)
     assert _rows(bot, "meeting_changed") == 5
     bot.clock.set(START + timedelta(seconds=10))
     await asyncio.to_thread(cmd_edit, argparse.Namespace(
-        meeting_id=mid, start="2023-08-31 12:00", end=None, place=None), ctx)
+        meeting_id=mid, start="2023-08-31 12:00", end=None, place=None, past=False), ctx)
     assert "varslet\t5" in capsys.readouterr().out
     await until(lambda: len(_copies_saying(bot, "kl. 12.00–13.30")) == 42)
     assert _rows(bot, "meeting_changed", "sent") == 10
@@ -94,7 +94,7 @@ async def test_move_then_cancel_redraws_every_card_and_tells_people_once(bot, ca
     status, body = await bot.post(click(bot, sec_index, "meeting.cancel", meeting_id=mid))
     assert "allerede avlyst" in card_text(body["value"])
     with pytest.raises(CliError, match="allerede avlyst"):
-        cmd_cancel(argparse.Namespace(meeting_id=mid), ctx)
+        cmd_cancel(argparse.Namespace(meeting_id=mid, yes=True), ctx)
     assert "Møtet er avlyst" in await answer(bot, 2, mid, "physical")
     with session_scope(bot.engine) as s:
         meeting = s.get(Meeting, mid)
@@ -107,10 +107,11 @@ async def test_cli_cancel_of_an_unsent_meeting_tells_nobody(bot, capsys) -> None
 
     seed_members(bot.engine, bot.connector.url)
     mid = seed_meeting(bot.engine)
-    await asyncio.to_thread(cmd_cancel, argparse.Namespace(meeting_id=mid), _ctx(bot))
+    await asyncio.to_thread(cmd_cancel, argparse.Namespace(meeting_id=mid, yes=True), _ctx(bot))
     assert capsys.readouterr().out.startswith(f"avlyst\t{mid}\tvarslet\t0")
     assert _rows(bot, "meeting_cancelled") == 0
     with pytest.raises(CliError, match="avlyst"):
-        cmd_edit(argparse.Namespace(meeting_id=mid, start=None, end=None, place="X"), _ctx(bot))
+        cmd_edit(argparse.Namespace(meeting_id=mid, start=None, end=None, place="X",
+                                    past=False), _ctx(bot))
     with session_scope(bot.engine) as s:
         assert s.get(Meeting, mid).status == MeetingStatus.cancelled  # type: ignore[union-attr]

@@ -171,4 +171,5 @@ async def test_dot_votes_stop_at_the_limit_and_the_export_and_list_show_them(bot
     assert any(line.endswith(",9,") and "Utfordring 0" in line for line in csv_out)
     assert main(["innspill", "list"], ctx) == 0
     listing = capsys.readouterr().out.splitlines()
-    assert listing[1].startswith(f"{sid}\tHvilke 3–4") and listing[1].endswith("avsluttet\t4\t4")
+    # Not a terminal: no header row, the session's row first.
+    assert listing[0].startswith(f"{sid}\tHvilke 3–4") and listing[0].endswith("avsluttet\t4\t4")

@@ -134,11 +134,15 @@ def test_queue_list_cancel_move(run, engine, clock) -> None:  # type: ignore[no-
     assert [line.split("\t")[:2] for line in out.splitlines()] == [
         [str(second), "2026-11-21 09:00"], [str(first), "2026-11-22 09:00"]]
     assert run("queue", "move", str(first), "2026-11-21 07:30")[1] == f"{first}\t2026-11-21 07:30\n"
-    assert run("queue", "cancel", str(second))[0] == 0
+    code, out, _ = run("queue", "cancel", str(second))
+    assert code == 1 and out.startswith(f"avlyses\t{second}\t"), "nothing without --yes"
+    assert run("queue", "cancel", str(second), "--yes")[0] == 0
     code, out, _ = run("queue", "list")
     assert [line.split("\t")[:2] for line in out.splitlines()] == [
         [str(first), "2026-11-21 07:30"]]
-    code, _, err = run("queue", "cancel", str(second))
+    code, _, err = run("queue", "cancel", str(second), "--yes")
     assert code == 1 and "ikke lenger i køen" in err
     code, _, err = run("queue", "move", str(first), "i morgen")
-    assert code == 1 and "ugyldig tidspunkt" in err
+    assert code == 1 and "er ikke en dato" in err
+    moved = run("queue", "move", str(first), "21.11.2026 kl. 08.15")[1]
+    assert moved == f"{first}\t2026-11-21 08:15\n"

@@ -6,6 +6,7 @@ import errno
 import logging
 import socket
 import sys
+import warnings
 from typing import Any
 
 from aiohttp import web
@@ -20,9 +21,11 @@ from core.settings import Settings, load_settings
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
 LINKS_KEY = web.AppKey("links", LinkSigner)
+ADAPTER_KEY = web.AppKey("adapter", object)  # FixedCloudAdapter: late turns, drain()
+BACKGROUND_KEY = web.AppKey("background", object)  # bot.turn.BackgroundTasks
 
 
-def _adapter(settings: Settings) -> Any:
+def _adapter(settings: Settings, gate: Any) -> Any:
     from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
     from bot.sdk_fixes import FixedCloudAdapter
@@ -33,13 +36,20 @@ def _adapter(settings: Settings) -> Any:
         APP_TYPE = settings.app_type
         APP_TENANTID = settings.app_tenant_id
 
-    return FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    adapter = FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
+    adapter.gate = gate
+    return adapter
 
 
 def create_app(settings: Settings, engine: Engine | None = None,
-               clock: Clock | None = None) -> web.Application:
-    """The aiohttp application: POST /api/messages and GET /healthz."""
+               clock: Clock | None = None, openid_keys: Any = None) -> web.Application:
+    """The aiohttp application: POST /api/messages and GET /healthz.
+
+    `openid_keys` is for tests (a local OpenID endpoint); the app makes Microsoft's otherwise.
+    """
     from bot import build_router
+    from bot.channel_auth import OpenIdKeys
+    from bot.gate import Gate
     from bot.handler import FaggruppeBot
     from bot.sdk_fixes import apply_sdk_fixes
     from bot.turn import Deps
@@ -54,8 +64,10 @@ def create_app(settings: Settings, engine: Engine | None = None,
 
     deps = Deps(settings=settings, engine=engine, clock=clock or SystemClock(),
                 router=build_router(), links=link_signer(engine, settings))
+    deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
-    adapter = _adapter(settings)
+    keys = openid_keys if openid_keys is not None else OpenIdKeys()
+    adapter = _adapter(settings, Gate(settings, engine, keys))
 
     async def messages(request: web.Request) -> web.StreamResponse:
         return await adapter.process(request, bot)
@@ -65,22 +77,39 @@ def create_app(settings: Settings, engine: Engine | None = None,
         return web.json_response({"status": "ok" if ok else "database unreachable"},
                                  status=200 if ok else 503)
 
+    from storage.backup import hold_app_lock
+
+    app_lock = hold_app_lock(engine)  # `db restore` refuses while this is held
+
     async def dispose(_app: web.Application) -> None:
         engine.dispose()
+        app_lock.release()
+
+    async def finish_turns(_app: web.Application) -> None:
+        await adapter.drain()
+        await deps.background.drain()
+        await keys.close()
 
     app = web.Application(client_max_size=256 * 1024)  # Teams activities are far smaller
     app[ENGINE_KEY] = engine
     app[LINKS_KEY] = deps.links
+    with warnings.catch_warnings():  # a plain key by agreement: /readyz reads it by name
+        warnings.simplefilter("ignore")
+        app["openid_keys"] = keys  # one cache per app; /readyz reports keys.status()
+    app[ADAPTER_KEY] = adapter
+    app[BACKGROUND_KEY] = deps.background
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.on_cleanup.append(finish_turns)
     app.on_cleanup.append(dispose)
-    from bot import ics_route, mydata_route
+    from bot import ics_route, mydata_route, ops_routes
     from services import runtime
 
     # The delivery worker, the scheduler and the card senders, stopped before dispose.
     runtime.attach(app, settings, engine, deps.clock, deps.links)
     ics_route.register(app, deps.links, engine, deps.clock)
     mydata_route.register(app, deps.links, engine, deps.clock)
+    ops_routes.register(app, settings, engine, deps.clock, runtime.probes(app))
     return app
 
 
@@ -102,10 +131,27 @@ def _family(host: str) -> socket.AddressFamily:
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
-def serve(settings: Settings) -> None:
-    """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
-    from storage.db import open_database
+def start_warnings(settings: Settings) -> list[str]:
+    """What an operator must hear at start about a configuration that serves anyway."""
+    from core.settings import is_loopback_host
 
+    if settings.local_mode and not is_loopback_host(settings.host):
+        return [f"ADVARSEL: lokal modus uten autentisering på {settings.host} "
+                "(ALLOW_UNAUTHENTICATED=1): alle som når porten kan skrive som hvem som helst."]
+    return []
+
+
+def serve(settings: Settings) -> int:
+    """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
+    from storage.db import describe_url, open_database
+
+    problems = settings.start_problems()
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    for warning in start_warnings(settings):
+        log.warning("%s", warning)
     sock = bind(settings.host, settings.port)
     try:
         engine = open_database(settings.resolved_database_url(),
@@ -115,9 +161,11 @@ def serve(settings: Settings) -> None:
         sock.close()
         raise
     mode = "lokal modus (uten autentisering)" if settings.local_mode else "Azure-autentisering"
-    log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s",
-             settings.host, settings.port, mode)
+    log.info("Faggruppe-bot lytter på http://%s:%s/api/messages – %s – database %s",
+             settings.host, settings.port, mode, describe_url(engine.url))
     web.run_app(app, sock=sock, print=None, shutdown_timeout=10, handle_signals=True)
+    log.info("Faggruppe-bot stoppet")
+    return 0
 
 
 def settings_problem(exc: ValidationError) -> str:
@@ -135,18 +183,20 @@ def settings_problem(exc: ValidationError) -> str:
 
 def main(argv: list[str]) -> int:
     """Entry point: no arguments serves the bot, anything else is a CLI command."""
-    # The CLI's stderr is for Norwegian messages: only warnings from libraries get through.
-    logging.basicConfig(level=logging.WARNING if argv else logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("faggruppe").setLevel(logging.INFO)
+    from core.logs import configure_logging
     from storage.db import DatabaseStartError
 
     try:
         if argv:
+            # The CLI's stderr is for Norwegian messages: only warnings get through.
+            configure_logging(level=logging.WARNING)
             from cli import main as cli_main
 
             return cli_main(argv)
-        serve(load_settings())
+        configure_logging(level=logging.INFO)  # a settings error is then said in this format
+        settings = load_settings()
+        configure_logging(settings.log_format, level=logging.INFO)
+        return serve(settings)
     except ValidationError as exc:
         sys.stderr.write(f"Feil i innstillingene: {settings_problem(exc)}\n")
         return 1

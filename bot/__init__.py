@@ -10,12 +10,24 @@ from bot.router import Router
 def registrations() -> tuple[Callable[[Router], None], ...]:
     """Every feature's route registration, in the order «hjelp» lists them (a new one goes here)."""
     # Imported here, not at the top: the feature modules import bot.router and bot.turn.
-    from bot import help, innspill, install, meetings, privacy, queue, reminders, round, rsvp, team
+    from bot import (
+        help,
+        innspill,
+        install,
+        meetings,
+        minutes,
+        privacy,
+        queue,
+        reminders,
+        round,
+        rsvp,
+        team,
+    )
 
     return (help.register, round.register, install.register, team.register, innspill.register,
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
-            privacy.register)
+            minutes.register, privacy.register)
 
 
 def build_router() -> Router:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from botbuilder.core import InvokeResponse
@@ -13,8 +14,10 @@ from bot.turn import Turn
 from cards.actions import CardAction
 from cards.common import CONTENT_TYPE
 from core.i18n import t
+from domain.bounds import out_of_range
 from storage import audit
 
+log = logging.getLogger(__name__)
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 # Teams meeting events, routed to router.events under these names.
 EVENT_NAMES = {"application/vnd.microsoft.meetingParticipantJoin": "meeting.participant_join",
@@ -90,6 +93,10 @@ async def run_action(turn: Turn, raw: dict[str, Any]) -> None:
     route = turn.deps.router.actions.get(str(raw.get("verb")))
     action = _parse(route, raw)
     if route is None or action is None:
+        # The verb and field names only: the values may be anything a person typed.
+        log.warning("Avvist korthandling: verb=%.60s %s, felt=%s", raw.get("verb"),
+                    "ukjent" if route is None else "ugyldige data",
+                    ",".join(sorted(str(k)[:40] for k in raw)[:20]))
         await respond(turn, None, t("bad_action", turn.lang))
         return
     if await _refused(turn, route.guards, route.verb, action):
@@ -101,9 +108,13 @@ def _parse(route: ActionRoute | None, raw: dict[str, Any]) -> CardAction | None:
     if route is None:
         return None
     try:
-        return route.action.model_validate(raw)
+        action = route.action.model_validate(raw)
     except ValidationError:
         return None
+    # Bound every number of every action model in one place: 10**30 overflowed a column.
+    if out_of_range(action.model_dump()) or out_of_range(action.model_extra or {}):
+        return None
+    return action
 
 
 async def _refused(turn: Turn, guards: tuple[Guard, ...], what: str,

@@ -14,7 +14,7 @@ from bot.turn import Turn
 from domain.names import name_key
 from storage import members as member_repo
 from storage import privacy as privacy_repo
-from storage.conversations import RefData, member_and_known, upsert_ref
+from storage.conversations import RefData, follow_service_url, member_and_known, upsert_ref
 from storage.db import session_scope
 from storage.models import ConversationKind, Member, Role
 
@@ -75,7 +75,8 @@ async def resolve(turn: Turn) -> None:
         return
     aad = a.from_property.aad_object_id
     conv = a.conversation.id
-    member, known = member_and_known(turn.session, aad, conv)
+    member, stored_url = member_and_known(turn.session, aad, conv)
+    known = stored_url is not None
     first_contact = member is None and aad and a.type in FIRST_CONTACT_TYPES
     if first_contact:
         turn.deps.known_senders.discard(aad)  # unlinked since: fetch the profile next time
@@ -85,6 +86,10 @@ async def resolve(turn: Turn) -> None:
     if member is None and privacy_repo.is_erased(turn.session, aad):
         turn.fetched["erased"] = True
         return  # no new conversation reference either: nothing is sent to them again
+    if known and a.service_url and stored_url != a.service_url:
+        # Microsoft may move a conversation to another service URL: every activity is the
+        # news, and later invitations and reminders must follow it (the token named it).
+        follow_service_url(turn.session, conv, a.service_url)
     if a.type in (ActivityTypes.conversation_update, ActivityTypes.installation_update):
         return  # bot/install.py records these, and welcomes only a fresh installation
     if not known or first_contact:

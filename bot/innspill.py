@@ -47,15 +47,18 @@ from cards.innspill import (
 )
 from cards.notice import build_notice_card
 from delivery.sendout import start_sendout
+from domain.bounds import parse_id
 from domain.innspill import group_label, to_csv, to_markdown
 from domain.rules import due_time, expiry
 from scheduler import store
 from services.innspill import live_view
+from services.minutes import chosen_item, item_choice
 from storage import audit, live_cards
 from storage import innspill as repo
 from storage.groups import default_group, group_rules, member_ids
 from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.live_cards import Tracked
+from storage.meeting_models import AgendaKind
 from storage.members import active_in_group, names_by_id
 from storage.models import Member, WorkingGroup
 from storage.teams import group_for_team
@@ -122,13 +125,27 @@ def register_open(secretariat: Router) -> None:
     secretariat.action(InnspillOpenAction)(open_session)
 
 
+def _group(turn: Turn) -> WorkingGroup:
+    team_id = (turn.channel_data.get("team") or {}).get("id")
+    return (group_for_team(turn.session, team_id) if team_id else None) or default_group(
+        turn.session)
+
+
+def _form(turn: Turn, direct: bool, notice: str = "", chosen: str = "") -> FormView:
+    """The form, with the agenda items of the group's meeting and the one to propose."""
+    offer = item_choice(turn.session, _group(turn).id, turn.deps.clock.now(),
+                        AgendaKind.workshop)
+    return FormView(direct, notice, offer.choices, chosen or offer.proposed)
+
+
 async def send_form(turn: Turn, notice: str = "") -> None:
     personal = (turn.activity.conversation.conversation_type or "personal") == "personal"
-    await turn.send_card(build_form_card(FormView(personal, notice)), "Nytt innspill")
+    await turn.send_card(build_form_card(_form(turn, personal, notice)), "Nytt innspill")
 
 
 def _int(value: str, default: int, low: int, high: int) -> int:
-    return min(high, max(low, int(value))) if value.strip().isdigit() else default
+    number = parse_id(value)
+    return default if number is None else min(high, max(low, number))
 
 
 def _deadline(data: InnspillOpenAction, now: datetime) -> datetime | None:
@@ -157,16 +174,19 @@ async def open_session(turn: Turn, data: InnspillOpenAction) -> Card:
             raise repo.InnspillError("Skriv 1–10 spørsmål, hvert på høyst 500 tegn.")
         deadline = _deadline(data, now)
     except repo.InnspillError as exc:
-        return build_form_card(FormView(data.target == "direct", str(exc)))
-    team_id = (turn.channel_data.get("team") or {}).get("id")
-    group = (group_for_team(turn.session, team_id) if team_id else None) or default_group(
-        turn.session)
+        return build_form_card(_form(turn, data.target == "direct", str(exc), data.agenda_item))
+    group = _group(turn)
     s = repo.create(turn.session, questions_=questions, areas_=areas, now=now,
                     group_id=group.id, max_entries=_int(data.max_entries, 4, 1, 20),
                     group_size=_int(data.group_size, 6, 2, 40),
                     votes_per_member=_int(data.votes, 3, 1, 10), anonymity=data.anonymity,
                     live_results=data.results != "after", direct=data.target == "direct",
                     deadline=deadline, created_by=turn.member.id if turn.member else None)
+    item = chosen_item(turn.session, data.agenda_item)
+    if item is not None:
+        s.meeting_id, s.agenda_item_id = item.meeting_id, item.id
+        turn.session.add(s)
+        turn.session.flush()  # before the guarded status UPDATE refreshes the row
     repo.transition(turn.session, s, "open", now)
     audit_session(turn, InnspillOpenAction.verb, s)
     if s.direct:
@@ -252,8 +272,8 @@ async def command(turn: Turn) -> None:
     if not words:
         await send_form(turn)
         return
-    s = turn.session.get(InnspillSession, int(words[1])) if (
-        len(words) > 1 and words[1].isdigit()) else None
+    session_id = parse_id(words[1]) if len(words) > 1 else None
+    s = turn.session.get(InnspillSession, session_id) if session_id is not None else None
     if words[0] not in ("status", "eksport") or s is None:
         await turn.say("Skriv **innspill** for et nytt, **innspill status ID** eller "
                        "**innspill eksport ID** (legg til **csv** for CSV).")
@@ -300,8 +320,7 @@ async def admin_action(turn: Turn, data: InnspillAdminRef) -> Card:
             notice = "Innspillet er skjult (det er tatt vare på)."
         elif verb == "merge":
             src, dst = data.merge_source, data.merge_target
-            repo.merge(turn.session, s, int(src) if src.isdigit() else 0,
-                       int(dst) if dst.isdigit() else 0)
+            repo.merge(turn.session, s, parse_id(src) or 0, parse_id(dst) or 0)
             notice = "Innspillene er slått sammen."
         elif verb == "export":
             await turn.say(_export_text(turn, s))
@@ -416,7 +435,8 @@ def _apply(turn: Turn, s: InnspillSession, data: InnspillMemberRef,
     if verb == "area":
         return _pick_area(turn, s, data.area)
     if verb == "submit":
-        question = int(data.question) if data.question.isdigit() else -1
+        question = parse_id(data.question)
+        question = -1 if question is None else question
         entry, token = repo.add_entry(db, s, member, data.text, question, now)
         tokens[entry.id or 0] = token
         count = repo.participant(db, s, member.id or 0).entries

@@ -7,6 +7,7 @@ from typing import Any
 
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import ActivityTypes
+from sqlmodel import Session
 
 from bot.dispatch import lifecycle_events
 from bot.identity import fetch_profile, link_account, ref_data
@@ -15,7 +16,7 @@ from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
 from services.manifest import privacy_url
-from storage.conversations import get_ref, mark_removed, upsert_ref
+from storage.conversations import mark_removed, upsert_ref
 from storage.db import session_scope
 from storage.groups import add_membership
 from storage.models import ConversationKind, Role, WorkingGroup
@@ -46,12 +47,18 @@ async def installed(turn: Turn) -> None:
     if data.team_id:
         team_name = (turn.channel_data.get("team") or {}).get("name")
         group = link_team(turn.session, data.team_id, team_name)
-        for profile in turn.fetched.get("roster", []):
-            link_team_member(turn, profile, group)
     name = turn.member.name if personal and turn.member else None
     view = WelcomeView(name=name, group_name=group.name if group else None,
                        in_team=not personal, privacy_url=privacy_url())
-    await turn.send_card(build_welcome_card(view), t("welcome_text", turn.lang))
+    on_sent = None
+    if data.team_id:
+        # A 3,000-member roster took 6 s inside the install request: it leaves the request,
+        # started once the turn has committed (the team link is then visible to it).
+        team_id, group_id = data.team_id, group.id if group else None
+
+        def on_sent(_session: Session, _sent_id: str | None) -> None:
+            turn.deps.background.spawn(sync_later(turn, team_id, group_id), "roster sync")
+    await turn.send_card(build_welcome_card(view), t("welcome_text", turn.lang), on_sent)
 
 
 async def members_added(turn: Turn) -> None:
@@ -78,16 +85,24 @@ async def prefetch(turn: Turn) -> None:
     team_id = (turn.channel_data.get("team") or {}).get("id")
     if not team_id:
         return
-    if "installed" in events:
-        with session_scope(turn.deps.engine) as s:
-            ref = get_ref(s, a.conversation.id)
-        if ref is None or not ref.installed:  # only a fresh installation syncs the roster
-            turn.fetched["roster"] = await roster(turn, team_id)
     if "members_added" in events:
         bot_id = a.recipient.id if a.recipient else None
         profiles = [await fetch_profile(turn, m.id) for m in a.members_added or []
                     if m.id != bot_id]
         turn.fetched["added"] = [p for p in profiles if p]
+
+
+async def sync_later(turn: Turn, team_id: str, group_id: int | None) -> int:
+    """A fresh team install's roster, after the request: fetched, then linked in one
+    transaction of its own."""
+    profiles = await roster(turn, team_id)
+    with session_scope(turn.deps.engine) as session:
+        later = Turn(context=turn.context, deps=turn.deps, session=session)
+        group = session.get(WorkingGroup, group_id) if group_id is not None else None
+        for profile in profiles:
+            link_team_member(later, profile, group)
+    log.info("roster synced for team %s: %d accounts", team_id, len(profiles))
+    return len(profiles)
 
 
 async def roster(turn: Turn, team_id: str) -> list[dict[str, Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.minutes import referat_command
 from bot.privacy import personal_only
 from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
@@ -25,6 +26,7 @@ from cards.meetings import (
     build_status_card,
 )
 from core.timefmt import OSLO, span
+from domain.bounds import parse_id
 from domain.meetings import FIELDS, check_form
 from services import meetings
 from services.attendance import export_text
@@ -45,7 +47,8 @@ def register(root: Router) -> None:
                         description="Hvem som har svart på en innkalling: status MØTE-ID",
                         )(personal_only(status_command, "rsvp.read"))
     secretariat.command("eksport",
-                        description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID",
+                        description="Oppmøteliste for referatet: eksport oppmøte MØTE-ID; "
+                                    "referatkortet: eksport referat MØTE-ID",
                         )(personal_only(export_command, "attendance.read"))
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
@@ -56,7 +59,7 @@ def register(root: Router) -> None:
 
 def _meeting_id(turn: Turn, position: int) -> int | None:
     words = turn.text.split()
-    return int(words[position]) if len(words) > position and words[position].isdigit() else None
+    return parse_id(words[position]) if len(words) > position else None
 
 
 async def status_command(turn: Turn) -> None:
@@ -126,7 +129,8 @@ async def approve(turn: Turn, data: MeetingRef) -> Shown:
 
 async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
     """Record an answer for a member (told by phone or e-mail); audited."""
-    member = turn.session.get(Member, int(data.member_id)) if data.member_id.isdigit() else None
+    member_id = parse_id(data.member_id)
+    member = turn.session.get(Member, member_id) if member_id is not None else None
     if member is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
         return await status_card(turn, data.meeting_id, "Velg et medlem som er invitert.")
     if data.answer not in Answer.__members__:
@@ -142,8 +146,11 @@ async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
 async def export_command(turn: Turn) -> None:
     """`eksport oppmøte 12`: the minutes' attendance table as a message."""
     words = turn.text.split()
+    if len(words) >= 2 and words[1].casefold() == "referat":
+        await referat_command(turn)
+        return
     if len(words) < 2 or words[1].casefold() not in ("oppmøte", "oppmote"):
-        await turn.say("Skriv **eksport oppmøte MØTE-ID**.")
+        await turn.say("Skriv **eksport oppmøte MØTE-ID** eller **eksport referat MØTE-ID**.")
         return
     text = export_text(turn.session, _meeting_id(turn, 2) or 0, "md", items=True)
     await turn.say(text or "Fant ikke møtet. Skriv **eksport oppmøte MØTE-ID**.")

@@ -25,10 +25,11 @@ from cards.round import FormView, build_round_card, build_round_form_card
 from core.timefmt import date_long, span
 from domain import round as rm
 from domain.round import OrderMode
+from services.minutes import chosen_item, item_choice
 from services.round import round_card, round_view, schedule_nudges, summary
 from storage import audit, rounds
 from storage.groups import default_group
-from storage.meeting_models import Meeting
+from storage.meeting_models import AgendaKind, Meeting
 from storage.meetings import next_for_member
 from storage.members import group_ids_of
 from storage.models import Member, Region, WorkingGroup
@@ -159,12 +160,15 @@ def group_of(turn: Turn) -> WorkingGroup:
     return group or default_group(turn.session)
 
 
-def _form_view(turn: Turn, warnings: list[str] | None = None, topic: str = "") -> FormView:
+def _form_view(turn: Turn, warnings: list[str] | None = None, topic: str = "",
+               chosen: str = "") -> FormView:
     group = group_of(turn)
     meeting = current_meeting(turn.session, group.id or 0, turn.deps.clock.now())
     note = (f"Runden hører til møtet {span(meeting.starts_at)}" if meeting and meeting.starts_at
             else "Ingen møte i dag: runden tas med alle aktive medlemmer.")
-    return FormView(topic=topic, note=note, warnings=warnings or [])
+    offer = item_choice(turn.session, group.id, turn.deps.clock.now(), AgendaKind.round)
+    return FormView(topic=topic, note=note, warnings=warnings or [], items=offer.choices,
+                    proposed_item=chosen or offer.proposed)
 
 
 async def show_form(turn: Turn) -> None:
@@ -194,7 +198,7 @@ async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | No
     """Create the round for the group's current meeting and post the shared card."""
     topic, mode, seconds, auto, problems = _checked(data)
     if problems:
-        return build_round_form_card(_form_view(turn, problems, topic))
+        return build_round_form_card(_form_view(turn, problems, topic, data.agenda_item))
     now, group = turn.deps.clock.now(), group_of(turn)
     meeting = current_meeting(turn.session, group.id or 0, now)
     drafts = by_region(turn.session, present(turn.session, group.id or 0, meeting))
@@ -206,6 +210,10 @@ async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | No
         topic=topic, mode=mode, seconds=seconds, auto_advance=auto,
         conversation_id=turn.activity.conversation.id, drafts=drafts,
         by_member_id=turn.member.id if turn.member else None, now=now)
+    item = chosen_item(turn.session, data.agenda_item)
+    if item is not None:
+        rnd.meeting_id, rnd.agenda_item_id = rnd.meeting_id or item.meeting_id, item.id
+        turn.session.add(rnd)
     schedule_nudges(turn.session, rnd, now)
     audit.record(turn.session, action=RoundStartAction.verb, target=str(rnd.id), detail=topic,
                  actor_member_id=turn.member.id if turn.member else None)

@@ -10,6 +10,7 @@ from bot.turn import Turn
 from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
 from cards.notice import build_notice_card
 from delivery.sendout import enqueue, notice_activity
+from domain.bounds import parse_id
 from services import meetings
 from storage import attendance, audit
 from storage import rsvp as repo
@@ -183,8 +184,8 @@ async def check_in(turn: Turn, data: MeetingCheckinAction) -> CardReply:
 async def add_person(turn: Turn) -> None:
     """`oppmøte 12 Kari Nordmann; Follo`: a member by name, else a guest or deputy."""
     parts = turn.text.split(maxsplit=2)
-    meeting = (turn.session.get(Meeting, int(parts[1]))
-               if len(parts) == 3 and parts[1].isdigit() else None)
+    meeting_id = parse_id(parts[1]) if len(parts) == 3 else None
+    meeting = turn.session.get(Meeting, meeting_id) if meeting_id is not None else None
     if meeting is None:
         await turn.say("Skriv **oppmøte MØTE-ID Navn; Kommune**, for eksempel "
                        "«oppmøte 12 Kari Nordmann; Follo».")

@@ -24,6 +24,17 @@ from botframework.connector.auth._built_in_bot_framework_authentication import (
 # Where FaggruppeBot leaves an invoke's answer (our key, not the SDK's private one).
 INVOKE_RESPONSE = "faggruppe.invoke_response"
 MAX_CLIENTS = 64  # in local mode serviceUrl is whatever the caller sends: keep the cache bounded
+# msrest's default is a 100 s read timeout per try: a connector that accepts and never
+# answers held a turn 200 s. (connect, read) for requests; the turn deadline does the rest.
+CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 10.0
+
+
+def with_timeouts(client: Any) -> Any:
+    """Connect and read timeouts on a botbuilder ConnectorClient (replies, TeamsInfo)."""
+    client.config.connection.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+    # A read timeout is not retried (a GET was, 3 times): one slow answer, not four.
+    client.config.retry_policy.policy.read = 0
+    return client
 
 
 class ClientCache:
@@ -63,9 +74,11 @@ async def run_turn(adapter: CloudAdapterBase, cache: ClientCache, auth: Authenti
     if factory is None:
         raise RuntimeError("Unable to extract ConnectorClient from turn context.")
     key = _factory_key(factory)
-    connector = await (cache.get(("connector", *key, activity.service_url, auth.audience),
-                                 lambda: factory.create(activity.service_url, auth.audience))
-                       if key is not None else factory.create(activity.service_url, auth.audience))
+    async def make() -> Any:
+        return with_timeouts(await factory.create(activity.service_url, auth.audience))
+
+    connector = await (cache.get(("connector", *key, activity.service_url, auth.audience), make)
+                       if key is not None else make())
     bfa = adapter.bot_framework_authentication
     identity = auth.claims_identity
     # The SDK's own UserTokenClient depends only on the app id (and the adapter's settings).

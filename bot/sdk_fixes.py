@@ -35,7 +35,7 @@ from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
-from botframework.connector.auth import jwt_token_extractor
+from botframework.connector.auth import MicrosoftAppCredentials, jwt_token_extractor
 from msrest.serialization import Model
 from msrest.universal_http import requests as msrest_requests
 
@@ -90,7 +90,17 @@ def _adaptive_card_action_problem(activity: Activity) -> str | None:
 
 
 class FixedCloudAdapter(CloudAdapter):
-    """CloudAdapter whose HTTP entry point never answers 500 to bad input (HTTP POST only)."""
+    """CloudAdapter whose HTTP entry point never answers 500 to bad input (HTTP POST only).
+
+    With a `gate` (the app always passes one) the envelope, the caller's token, the service
+    URL and the tenant are checked before the turn, and the turn gets a deadline: an invoke
+    is answered within Teams' 5 s, other activities before the Bot Service's 10–15 s retry;
+    a turn past its deadline goes on in the background and is awaited at shutdown.
+    """
+
+    gate: Any = None
+    invoke_deadline_s = 4.5
+    activity_deadline_s = 8.0
 
     async def process(  # type: ignore[override]
         self, request: web.Request, bot: Bot, ws_response: Any = None
@@ -99,39 +109,75 @@ class FixedCloudAdapter(CloudAdapter):
         if request.method != "POST":
             return web.Response(status=405)
         if "application/json" not in request.headers.get("Content-Type", ""):
+            _LOG.warning("Avvist forespørsel: 415, Content-Type er ikke JSON")
             return web.Response(status=415)
         try:
             body = await request.json()
-            activity = Activity().deserialize(body) if isinstance(body, dict) else None
         except web.HTTPRequestEntityTooLarge:
+            _LOG.warning("Avvist forespørsel: 413, for stor")
             return _error_json(413, "PayloadTooLarge", "Body is larger than the bot accepts")
-        except Exception:  # invalid JSON or UTF-8, or msrest's DeserializationError
+        except Exception:  # invalid JSON or UTF-8
+            body = None
+        gate = self.gate
+        if gate is not None and isinstance(body, dict):
+            refused = gate.envelope_problem(body)
+            if refused is not None:
+                return refused
+        try:
+            activity = Activity().deserialize(body) if isinstance(body, dict) else None
+        except Exception:  # msrest's DeserializationError (a timestamp that is no date, …)
             activity = None
         if activity is None or not activity.type or not isinstance(activity.type, str):
+            _LOG.warning("Avvist forespørsel: 400, ikke en Bot Framework-aktivitet")
             return _error_json(400, "BadRequest", "Body is not a Bot Framework activity")
 
         auth_header = request.headers.get("Authorization", "")
-        try:
-            auth = await self.bot_framework_authentication.authenticate_request(
-                activity, auth_header
-            )
-        except PermissionError:
-            return web.Response(status=401)
-        except OSError as error:
-            # requests' errors are OSErrors: the OpenID metadata could not be fetched.
-            _LOG.warning("Kunne ikke hente OpenID-metadata: %s", error)
-            return web.Response(status=503)
-        except Exception as error:  # the SDK raises bare Exceptions, IndexError, JWT errors
-            _LOG.info("Avviste token: %s: %s", type(error).__name__, error)
-            return web.Response(status=401)
+        if gate is not None and not gate.settings.local_mode:
+            auth = await gate.authenticate(activity, auth_header, self.bot_framework_authentication)
+            if isinstance(auth, web.Response):
+                return auth
+        else:
+            try:
+                auth = await self.bot_framework_authentication.authenticate_request(
+                    activity, auth_header
+                )
+            except PermissionError:
+                _LOG.warning("Avvist forespørsel: 401, ukjent eller manglende token")
+                return web.Response(status=401)
+            except OSError as error:
+                # requests' errors are OSErrors: the OpenID metadata could not be fetched.
+                _LOG.warning("Kunne ikke hente OpenID-metadata: %s", error)
+                return web.Response(status=503)
+            except Exception as error:  # the SDK raises bare Exceptions, IndexError, JWT errors
+                _LOG.warning("Avvist forespørsel: 401, %s: %.200s", type(error).__name__, error)
+                return web.Response(status=401)
+        if gate is not None:
+            refused = gate.tenant_refusal(body)
+            if refused is not None:
+                return refused
 
         problem = _adaptive_card_action_problem(activity)
         if problem:
+            _LOG.warning("Avvist forespørsel: 400, %s", problem)
             return _error_json(400, "BadRequest", problem)
 
         if not hasattr(self, "_clients"):
             self._clients = ClientCache()
-        invoke_response = await run_turn(self, self._clients, auth, activity, bot.on_turn)
+        turn = asyncio.ensure_future(run_turn(self, self._clients, auth, activity, bot.on_turn))
+        if gate is None:
+            invoke_response = await turn
+        else:
+            invoke = activity.type == ActivityTypes.invoke
+            deadline = self.invoke_deadline_s if invoke else self.activity_deadline_s
+            done, _ = await asyncio.wait({turn}, timeout=deadline)
+            if not done:
+                _LOG.warning("turn over %.1f s (%s %s): continues in the background",
+                             deadline, activity.type, activity.name or "")
+                self.keep(turn)
+                if invoke:
+                    return web.json_response(_STILL_WORKING)
+                return web.Response(status=201)
+            invoke_response = turn.result()
         if invoke_response is None:
             return web.Response(status=201)
         status = int(invoke_response.status or 200)
@@ -140,6 +186,30 @@ class FixedCloudAdapter(CloudAdapter):
         # The body was already serialized by ActivityHandler; serialize it once, not twice.
         text = json.dumps(invoke_response.body, default=_json_default)
         return web.Response(text=text, status=status, content_type="application/json")
+
+    def keep(self, task: asyncio.Future[Any]) -> None:
+        """Hold a turn that outlived its request until it ends (and log how it ended)."""
+        if not hasattr(self, "_late"):
+            self._late: set[asyncio.Future[Any]] = set()
+        self._late.add(task)
+
+        def finished(t: asyncio.Future[Any]) -> None:
+            self._late.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                _LOG.error("late turn failed: %s", type(t.exception()).__name__)
+
+        task.add_done_callback(finished)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Wait for turns that outlived their requests (app shutdown, tests)."""
+        late = set(getattr(self, "_late", ()))
+        if late:
+            await asyncio.wait(late, timeout=timeout)
+
+
+# An invoke whose turn is not done within Teams' 5 s: a message, not Teams' "Unable to reach".
+_STILL_WORKING = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                  "value": "Jeg jobber fortsatt med dette. Svaret kommer i chatten."}
 
 
 async def _refresh_off_loop(self: Any) -> None:
@@ -164,6 +234,24 @@ def apply_sdk_fixes() -> None:
         # a turn's CPU. Same members, same resulting status_forcelist.
         policy.safe_codes = frozenset(policy.safe_codes)
     jwt_token_extractor._OpenIdMetadata._refresh = _refresh_off_loop
+    credentials: Any = MicrosoftAppCredentials
+    if not getattr(credentials, "_faggruppe_timeout", False):
+        credentials._MicrosoftAppCredentials__get_msal_app = _msal_app_with_timeout
+        credentials._faggruppe_timeout = True
+
+
+MSAL_TIMEOUT_S = (5.0, 10.0)  # (connect, read) for the reply path's token fetches
+
+
+def _msal_app_with_timeout(self: Any) -> Any:
+    """The SDK's MSAL app for reply tokens, with a timeout (it had none)."""
+    if not self.app:
+        from msal import ConfidentialClientApplication
+
+        self.app = ConfidentialClientApplication(
+            client_id=self.microsoft_app_id, client_credential=self.microsoft_app_password,
+            authority=self.oauth_endpoint, timeout=MSAL_TIMEOUT_S)
+    return self.app
 
 
 def tenant_id_of(activity: Activity) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,10 +19,13 @@ from core.clock import Clock
 from core.i18n import Lang
 from core.links import LinkSigner
 from core.settings import Settings
+from domain.throttle import MessageThrottle
 from storage.models import Member, Role
 
 if TYPE_CHECKING:
     from bot.router import Router
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -40,6 +45,32 @@ class LookupBackoff:
         return at is not None and now - at < self.pause
 
 
+class BackgroundTasks:
+    """Work that leaves the request (a team's roster sync): held until done, drained at stop."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> None:
+        """Run `work` after the request; failures are logged, never raised into a turn."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+
+        def finished(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("background %s failed: %s", what, type(t.exception()).__name__)
+
+        task.add_done_callback(finished)
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait for everything spawned so far (shutdown, tests)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and (left := deadline - loop.time()) > 0:
+            await asyncio.wait(set(self._tasks), timeout=left)
+
+
 @dataclass
 class Deps:
     """Process-wide dependencies, passed in (never module globals)."""
@@ -51,6 +82,8 @@ class Deps:
     links: LinkSigner
     lookups: LookupBackoff = field(default_factory=LookupBackoff)
     known_senders: set[str] = field(default_factory=set)  # AAD ids seen linked to a member
+    throttle: MessageThrottle = field(default_factory=MessageThrottle)
+    background: BackgroundTasks = field(default_factory=BackgroundTasks)
 
 
 # Stores what a posted reply needs kept (its activity id) in a short transaction after the send.

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from cards import help, innspill, invitation, meetings, notice, privacy, queue, round, welcome
+from cards import (
+    help,
+    innspill,
+    invitation,
+    meetings,
+    minutes,
+    notice,
+    privacy,
+    queue,
+    round,
+    welcome,
+)
 
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
-CARD_MODULES = (help, innspill, invitation, meetings, notice, privacy, queue, round, welcome)
+CARD_MODULES = (help, innspill, invitation, meetings, minutes, notice, privacy, queue, round,
+                welcome)
 
 
 def sample_cards() -> dict[str, dict[str, Any]]:

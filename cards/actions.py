@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.bounds import parse_id
 from domain.innspill import Anonymity
 
 
@@ -86,8 +87,9 @@ class RsvpAnswerAction(MeetingRef):
         """Programme choices from the toggles ("item_12": "true")."""
         out: dict[int, bool] = {}
         for key, value in (self.model_extra or {}).items():
-            if key.startswith("item_") and key[5:].isdigit():
-                out[int(key[5:])] = str(value).lower() == "true"
+            item_id = parse_id(key[5:]) if key.startswith("item_") else None
+            if item_id is not None:
+                out[item_id] = str(value).lower() == "true"
         return out
 
 
@@ -178,6 +180,7 @@ class RoundStartAction(CardAction):
     order: str = "region"
     minutes: str | float = "3"
     auto: str | bool = "false"
+    agenda_item: str = ""  # the agenda item's id, or "0" for none
 
 
 class RoundMove(CardAction):
@@ -227,6 +230,7 @@ class InnspillOpenAction(CardAction):
     target: str = "chat"
     deadline_date: str = ""
     deadline_time: str = ""
+    agenda_item: str = ""  # the agenda item's id, or "0" for none
 
 
 class InnspillAdminRef(CardAction):
@@ -303,6 +307,53 @@ class InnspillDeleteAction(InnspillMemberRef):
 
 class InnspillCastAction(InnspillMemberRef):
     verb = "innspill.cast"
+
+
+# Minutes: the referent's card (secretariat) and «Ferdig» on a follow-up reminder.
+class MinutesOpenAction(MeetingRef):
+    """«Referat» on the status card."""
+
+    verb = "minutes.open"
+
+
+class MinutesPress(CardAction):
+    """A press on the referent's card: where it is, what each field was drawn with (version
+    and fingerprint), and every input Teams sends back with it."""
+
+    meeting_id: int
+    item_id: int
+    v_notes: int = 0
+    h_notes: str = ""
+    v_decision: int = 0
+    h_decision: str = ""
+    notes: str | None = None
+    decision: str | None = None
+    fu_what: str = ""
+    fu_who: str = ""
+    fu_due: str = ""
+    to: int | None = None  # «Forrige sak» / «Neste sak»
+    goto: str = ""  # the jump list's choice
+
+
+class MinutesSaveAction(MinutesPress):
+    verb = "minutes.save"
+
+
+class MinutesApproveAction(MinutesPress):
+    verb = "minutes.approve"
+
+
+class MinutesFollowupAction(MinutesPress):
+    verb = "minutes.followup"
+
+
+class MinutesGoAction(MinutesPress):
+    verb = "minutes.go"
+
+
+class FollowupDoneAction(CardAction):
+    verb = "followup.done"
+    followup_id: int
 
 
 # Privacy: a member's own data (any member) and the secretariat's audit log.

@@ -24,6 +24,7 @@ from cards.actions import (
     InnspillVoteStartAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
+from cards.minutes import agenda_item_input
 
 SEED_AREAS = ["Tilgang på arbeidskraft", "Attraktivitet", "Infrastruktur og tilgjengelighet",
               "Arealbruk", "Næringsklima", "Innovasjon"]
@@ -45,6 +46,9 @@ def _input(kind: str, id_: str, label: str, **extra: object) -> dict[str, object
 class FormView:
     direct_default: bool  # opened from a 1:1 chat: send 1:1 to every member
     notice: str = ""
+    items: list[tuple[str, str]] = field(default_factory=list)  # (agenda item id, title)
+    proposed_item: str = ""
+
 
 
 def build_form_card(view: FormView) -> Card:
@@ -72,6 +76,8 @@ def build_form_card(view: FormView) -> Card:
         _input("Date", "deadline_date", "Frist for skriftlige innspill (valgfritt)"),
         _input("Time", "deadline_time", "Klokkeslett for fristen", value="16:00"),
     ]
+    if view.items:
+        body.append(agenda_item_input(view.items, view.proposed_item))
     return adaptive_card(body, [InnspillOpenAction().button("Åpne innspill")])
 
 
@@ -143,7 +149,10 @@ def _samples_innspill() -> dict[str, Card]:
                           False, None),
                AdminEntry(3, 3, "Se https://example.com", "Innovasjon", "", 0, True, None)]
     return {
-        "innspill_form": build_form_card(FormView(direct_default=True)),
+        "innspill_form": build_form_card(FormView(
+            direct_default=True, items=[("31", "3. Diskusjon for «Strategiske føringer»"),
+                                        ("32", "4. Innspill til Handlingsprogram for 2024")],
+            proposed_item="32")),
         "innspill_admin": build_admin_card(AdminView(
             7, ["Hvilke 3–4 utfordringer bør regionen fokusere på?"], "open", 2, entries)),
     }

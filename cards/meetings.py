@@ -13,6 +13,7 @@ from cards.actions import (
     MeetingPreviewAction,
     MeetingSaveAction,
     MeetingSendAction,
+    MinutesOpenAction,
     RsvpOnBehalfAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
@@ -35,6 +36,7 @@ class StatusView:
     choices: list[tuple[int, str]] = field(default_factory=list)  # (member id, name) for on-behalf
     notice: str = ""
     cancelled: bool = False
+    followups: list[str] = field(default_factory=list)  # open follow-ups from the minutes
 
 
 def _cancel_button(view: StatusView) -> dict[str, Any]:
@@ -88,6 +90,11 @@ def build_status_card(view: StatusView) -> Card:
     if view.silent:
         body.append(para(f"**Ikke svart ({len(view.silent)}):** "
                          + ", ".join(plain(s) for s in view.silent)))
+    if view.followups:
+        body.append(heading(f"Åpne oppfølgingspunkter ({len(view.followups)})", size="Medium"))
+        body.append(para("\n\n".join(plain(line) for line in view.followups)))
+    body.append({"type": "ActionSet", "actions": [  # the minutes: the referent's card 1:1
+        MinutesOpenAction(meeting_id=view.meeting_id).button("Referat")]})
     if view.items:
         body.append(heading("Programpunkter", size="Medium"))
         body += [para(f"{plain(what)}: **{n}** påmeldt"
@@ -102,7 +109,9 @@ def _samples_meeting_status() -> dict[str, Card]:
         1, "Møte i faggruppen", "torsdag 31. august 2023 kl. 09.00–10.30", True, 42,
         {"physical": 20, "digital": 10, "no": 5}, 18, 25,
         [("Asker - Bærum", ["Anne Feltman: Kommer (fysisk)"])], ["Jonas Olafsen (Lillestrøm)"],
-        [("Felles middag", 12, ["Glutenfri"])], [(1, "Anne Feltman")]))}
+        [("Felles middag", 12, ["Glutenfri"])], [(1, "Anne Feltman")],
+        followups=["#3 Sende ut presentasjonene – Mari Strømsvåg, frist fredag 27. mai 2022 "
+                   "(sak 4)"]))}
 
 
 # The secretariat's meeting form (new or edit), and the list of coming meetings.

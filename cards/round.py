@@ -15,6 +15,7 @@ from cards.actions import (
     RoundUpdateAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
+from cards.minutes import agenda_item_input
 
 STATE_WORDS = {"done": "Har snakket", "skipped": "Hoppet over", "absent": "Fraværende"}
 
@@ -128,6 +129,8 @@ class FormView:
     minutes: int = 3
     note: str = ""  # e.g. which meeting the round belongs to
     warnings: list[str] = field(default_factory=list)
+    items: list[tuple[str, str]] = field(default_factory=list)  # (agenda item id, title)
+    proposed_item: str = ""
 
 
 def build_round_form_card(view: FormView) -> Card:
@@ -148,6 +151,8 @@ def build_round_form_card(view: FormView) -> Card:
         {"type": "Input.Toggle", "id": "auto", "title": "Gå videre automatisk når tiden er ute",
          "value": "false", "valueOn": "true", "valueOff": "false"},
     ]
+    if view.items:
+        body.append(agenda_item_input(view.items, view.proposed_item))
     return adaptive_card(body, [RoundStartAction().button("Start runden")])
 
 
@@ -160,7 +165,10 @@ def samples() -> dict[str, Card]:
              SlotView(4, "Drammensregionen", (Person("Dag Aanensen"),)),
              SlotView(5, "Fredrikstad", (), "absent", update="Nettverk for kompetansetilflyttere."))
     view = RoundView(7, "Digitalisering og samhandling", 4, slots, until="10.03")
-    return {"round_form": build_round_form_card(FormView(note="Møtet 20. mai kl. 09.00")),
+    return {"round_form": build_round_form_card(FormView(
+                note="Møtet 20. mai kl. 09.00", proposed_item="7",
+                items=[("6", "6. Innledning: EU Programmer og søknadskompetanse"),
+                       ("7", "7. Runden – tema digitalisering og samhandling")])),
             "round_live": build_round_card(view),
             "round_finished": build_round_card(RoundView(7, "Digitalisering", 9, tuple(
                 SlotView(s.slot_id, s.label, s.people, "done", s.update) for s in slots),

@@ -39,6 +39,13 @@ class CliContext:
         return open_database(self.settings.resolved_database_url(), notify=_say)
 
     @cached_property
+    def unmigrated_engine(self) -> Engine:
+        """The database as it is, for commands that inspect or replace it (`db`, `system`)."""
+        from storage.db import make_engine
+
+        return make_engine(self.settings.resolved_database_url())
+
+    @cached_property
     def links(self) -> LinkSigner:
         """The link signer from these settings, as the app builds it."""
         from services.ics import link_signer
@@ -47,21 +54,36 @@ class CliContext:
 
 
 Command = Callable[[argparse.Namespace, CliContext], int | None]
+# cli/minutes.py adds `followups` too
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round", "privacy", "audit")
+         "innspill", "export", "round", "minutes", "db", "system", "privacy", "audit")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """One sub-parser per noun; each cli module adds its verbs in register()."""
     # Imported here, not at the top: every noun's module imports CliContext from this one.
-    from cli import cards, export, groups, innspill, manifest, meetings, members, notices, queue
+    from cli import (
+        cards,
+        db,
+        export,
+        groups,
+        innspill,
+        manifest,
+        meetings,
+        members,
+        minutes,
+        notices,
+        queue,
+        system,
+    )
     from cli import privacy as privacy_noun
     from cli import round as round_noun
     from cli.common import NorwegianParser
 
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
-               "export": export, "round": round_noun, "privacy": privacy_noun}
+               "export": export, "round": round_noun, "minutes": minutes, "db": db,
+               "system": system, "privacy": privacy_noun}
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
     nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in NOUNS:

@@ -22,8 +22,9 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "error": {
         "nb": "Beklager, noe gikk galt hos meg. Ingenting av det du har lagret er tapt. "
-        "Prøv igjen om litt.",
-        "en": "Sorry, something went wrong on my side. Nothing you saved was lost.",
+        "Prøv igjen om litt. Melder du fra til sekretariatet, oppgi referanse {ref}.",
+        "en": "Sorry, something went wrong on my side. Nothing you saved was lost. "
+        "If you report it, quote reference {ref}.",
     },
     "bad_action": {
         "nb": "Jeg forstod ikke knappetrykket (ukjent eller ugyldig handling). "
@@ -33,6 +34,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "too_long": {
         "nb": "Meldingen er for lang ({length} tegn, maks {limit}). Del den opp og prøv igjen.",
         "en": "The message is too long ({length} characters, max {limit}).",
+    },
+    "too_many_messages": {
+        "nb": "Du har sendt mange meldinger på kort tid (over {limit} i minuttet). "
+        "Vent litt, så svarer jeg igjen.",
+        "en": "You have sent many messages in a short time (over {limit} a minute). "
+        "Wait a moment and I will answer again.",
     },
     "welcome_text": {
         "nb": "Velkommen til Faggruppe-bot! Her får du innkallinger, svarer på dem og "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 from pydantic import AliasChoices, Field
@@ -40,11 +41,50 @@ class Settings(BaseSettings):
     ics_secret: str = Field("", validation_alias="ICS_SECRET")
     # How long the service waits for PostgreSQL at start (the CLI never waits).
     db_start_timeout_s: float = Field(30.0, ge=0, validation_alias="DB_START_TIMEOUT_S")
+    # Local mode (no app id: no channel auth) on a non-loopback address is refused at start
+    # unless forced: anyone who can reach the port could then speak as any user.
+    allow_unauthenticated: bool = Field(False, validation_alias="ALLOW_UNAUTHENTICATED")
+    # Comma-separated tenant GUIDs allowed to talk to the bot; empty: MicrosoftAppTenantId's
+    # tenant; "*": every tenant (only when set so explicitly).
+    allowed_tenants: str = Field("", validation_alias="ALLOWED_TENANTS")
+    # Chat messages per user per process per minute; card actions are not counted.
+    user_messages_per_minute: int = Field(30, ge=1, validation_alias="USER_MESSAGES_PER_MINUTE")
+    # "text" for a terminal, "json" (one object per line) for log collectors.
+    log_format: str = Field("text", validation_alias="LOG_FORMAT")
+    # Empty: /metrics answers loopback callers only; set: a bearer token is required instead.
+    metrics_token: str = Field("", validation_alias="METRICS_TOKEN")
+    # How often each process looks for due scheduled work (tests shorten it to count ticks).
+    scheduler_tick_s: float = Field(0.5, gt=0, validation_alias="SCHEDULER_TICK_S")
 
     @property
     def local_mode(self) -> bool:
         """An empty app id means no channel auth, as for the Agents Playground."""
         return not self.app_id
+
+    def tenant_allowlist(self) -> frozenset[str] | None:
+        """Tenants allowed in auth mode (lower case); None: every tenant ("*")."""
+        raw = [t.strip().lower() for t in self.allowed_tenants.split(",") if t.strip()]
+        if "*" in raw:
+            return None
+        if not raw and self.app_tenant_id:
+            raw = [self.app_tenant_id.strip().lower()]
+        return frozenset(raw)
+
+    def start_problems(self) -> list[str]:
+        """Why this configuration must not serve (Norwegian sentences); empty: fine."""
+        problems = []
+        if self.local_mode and not is_loopback_host(self.host) and not self.allow_unauthenticated:
+            problems.append(
+                f"HOST={self.host} er ikke en lokal adresse, og MicrosoftAppId er tom (lokal modus "
+                "uten autentisering): alle som når porten kan da skrive som hvem som helst. "
+                "Sett MicrosoftAppId, lytt på 127.0.0.1, eller sett ALLOW_UNAUTHENTICATED=1 "
+                "hvis det er meningen (for eksempel en utviklingscontainer med Agents Playground).")
+        if not self.local_mode and self.tenant_allowlist() == frozenset():
+            problems.append(
+                "Verken ALLOWED_TENANTS eller MicrosoftAppTenantId er satt: da kan enhver "
+                "Microsoft 365-organisasjon bruke boten. Sett ALLOWED_TENANTS til én eller flere "
+                "tenant-ID-er (kommaseparert), eller ALLOWED_TENANTS=* for å tillate alle.")
+        return problems
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file under ./data/ (created on demand)."""
@@ -52,6 +92,17 @@ class Settings(BaseSettings):
             return self.database_url
         # The folder is created by storage.db.open_database, which says so.
         return f"sqlite:///{DEFAULT_DB_FILE.resolve()}"
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost: only this machine can reach them."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(**overrides: object) -> Settings:

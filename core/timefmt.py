@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -40,3 +40,9 @@ def span(start: datetime, end: datetime | None = None) -> str:
     if to_oslo(end).date() == to_oslo(start).date():
         return f"{text}–{clock(end)}"
     return f"{text} – {date_long(end)} kl. {clock(end)}"
+
+
+@lru_cache(maxsize=4096)
+def day_long(day: date) -> str:
+    """A calendar date (no time of day): 'fredag 4. desember 2026'."""
+    return format_date(day, "EEEE d. MMMM y", locale=LOCALE)

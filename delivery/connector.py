@@ -7,13 +7,17 @@ import email.utils
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 
-from core.settings import Settings
+from core import metrics
+from core.settings import Settings, is_loopback_host
 
 SCOPE = "https://api.botframework.com/.default"
 REFRESH_MARGIN_S = 300  # renew five minutes before expiry, never mid-request
+MSAL_TIMEOUT_S = (5.0, 10.0)  # (connect, read) for Entra's token endpoint
+CONNECT_TIMEOUT_S, TOTAL_TIMEOUT_S = 5.0, 20.0  # every Bot Connector call
 
 
 @dataclass
@@ -62,7 +66,7 @@ class TokenSource:
             # MSAL keeps its own in-memory token cache inside this one object.
             self._app = msal.ConfidentialClientApplication(
                 self.settings.app_id, client_credential=self.settings.app_password,
-                authority=self._authority())
+                authority=self._authority(), timeout=MSAL_TIMEOUT_S)
         return dict(self._app.acquire_token_for_client(scopes=[SCOPE]))
 
     async def headers(self) -> dict[str, str]:
@@ -90,6 +94,10 @@ class BotConnector:
         self.http, self.tokens = http, tokens
 
     async def _call(self, method: str, url: str, body: dict[str, Any]) -> Reply:
+        if self.tokens.settings.local_mode and not _loopback(url):
+            # Local mode has no signed serviceUrl: only this machine may be called.
+            return Reply(403, {"error": {"code": "ServiceUrlNotAllowed",
+                                         "message": "local mode calls loopback only"}})
         headers = await self.tokens.headers()
         async with self.http.request(method, url, json=body, headers=headers) as resp:
             try:
@@ -98,6 +106,8 @@ class BotConnector:
                 data = None
             if resp.status == 401:
                 self.tokens.invalidate()
+            elif resp.status == 429:
+                metrics.THROTTLED.inc()
             return Reply(resp.status, data if isinstance(data, dict) else {},
                          parse_retry_after(resp.headers.get("Retry-After")))
 
@@ -124,6 +134,14 @@ class BotConnector:
         return await self._call("PUT", url, activity)
 
 
+def _loopback(url: str) -> bool:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return bool(host) and is_loopback_host(host or "")
+
+
 def _base(service_url: str) -> str:
     return service_url if service_url.endswith("/") else service_url + "/"
 
@@ -132,4 +150,5 @@ def new_http_session() -> aiohttp.ClientSession:
     """One keep-alive session per process; bounded so a burst cannot open hundreds of sockets."""
     connector = aiohttp.TCPConnector(limit=64, keepalive_timeout=60)
     return aiohttp.ClientSession(connector=connector,
-                                 timeout=aiohttp.ClientTimeout(total=20, connect=5))
+                                 timeout=aiohttp.ClientTimeout(total=TOTAL_TIMEOUT_S,
+                                                               connect=CONNECT_TIMEOUT_S))

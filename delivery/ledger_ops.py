@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from core import metrics
 from core.clock import Clock
 from delivery import target
 from delivery.policy import DEFAULT, RetryPolicy, decide
@@ -15,6 +18,7 @@ from storage import delivery as ledger
 from storage.db import session_scope
 from storage.delivery_models import Delivery
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 
 
@@ -64,7 +68,22 @@ class LedgerOps:
             ledger.record(session, row.id or 0, self.owner,
                           next_attempt_at=self.clock.now() + timedelta(seconds=delay_s))
 
+    def log_finished_sendouts(self) -> None:
+        """One line per send-out that has just finished, whichever worker sees it first."""
+        try:
+            with session_scope(self.engine) as session:
+                finished = ledger.finish_sendouts(session, self.clock.now())
+        except SQLAlchemyError as exc:  # bookkeeping only: never stops the worker
+            log.warning("Ferdige utsendinger kunne ikke leses (%s)", type(exc).__name__)
+            return
+        for sendout, by_status in finished:
+            metrics.SENDOUTS_FINISHED.inc()
+            counts = ", ".join(f"{status} {n}" for status, n in sorted(by_status.items()))
+            log.info("Utsending %s (%s) ferdig: %d mottakere – %s", sendout.id, sendout.purpose,
+                     sum(by_status.values()), counts or "ingen")
+
     def finish(self, row: Delivery, status: str, error: str) -> None:
+        metrics.DELIVERIES.labels(status).inc()
         with session_scope(self.engine) as session:
             ledger.record(session, row.id or 0, self.owner, status=status, error=error)
             if status == "unreachable":
@@ -77,6 +96,7 @@ class LedgerOps:
         now = self.clock.now()
         values: dict[str, Any] = {"status": decision.status, "last_http_status": status or None,
                                   "error": decision.error, "conversation_id": conversation_id}
+        metrics.DELIVERIES.labels(decision.status).inc()
         if status == 429:
             values["throttled"] = Delivery.throttled + 1  # in SQL: never a stale count
         if decision.status == "pending":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from storage import delivery as ledger
 from storage.delivery_models import Delivery, Sendout
 from storage.models import Member
 
+log = logging.getLogger(__name__)
 PayloadBuilder = Callable[[Member], dict[str, Any]]  # recipient -> activity JSON
 
 
@@ -37,7 +39,11 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
     rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(payload_builder(m)), now,
                               essential=essential, muted=m.id in muted, sendout_id=sendout.id)
             for m in recipients]
-    ledger.insert_ignore(session, Delivery, rows)
+    added = ledger.insert_ignore(session, Delivery, rows)
+    if added:
+        sendout.finished_at = None  # new recipients: it is under way (again)
+        log.info("Utsending %s (%s) startet: %d nye mottakere, %d dempet", sendout.id, purpose,
+                 added, len(muted & {m.id for m in recipients}))
     sendout.total = session.exec(select(func.count()).select_from(Delivery)
                                  .where(Delivery.sendout_id == sendout.id)).one()
     session.add(sendout)

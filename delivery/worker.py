@@ -10,8 +10,11 @@ from typing import Any
 
 import aiohttp
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
+from core import metrics
 from core.clock import Clock, SystemClock
+from core.logs import bind_correlation_id
 from core.settings import Settings
 from delivery import limits, target
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
@@ -21,6 +24,8 @@ from storage.delivery_models import Delivery
 
 log = logging.getLogger(__name__)
 POSTPONE_S = 2.0  # a conversation busier than this is skipped for now, not waited on
+FINISH_CHECK_S = 2.0  # how often finished send-outs are looked for (and logged once)
+ALIVE_S = 30.0  # a loop that has not come round for this long is stuck (readiness fails)
 
 
 class DeliveryWorker:
@@ -41,6 +46,9 @@ class DeliveryWorker:
         self._http: aiohttp.ClientSession | None = None
         self._runner: asyncio.Task[None] | None = None
         self.connector: BotConnector | None = None
+        self.last_loop: float | None = None  # time.monotonic() when the loop last came round
+        self._finish_checked = 0.0
+        self._db_down = False
 
     @property
     def in_doubt(self) -> int:
@@ -50,6 +58,13 @@ class DeliveryWorker:
     @property
     def sent(self) -> int:
         return self.ops.sent
+
+    def alive(self, now: float | None = None) -> bool:
+        """Running and not stuck: its loop came round within ALIVE_S."""
+        if self._runner is None or self._runner.done() or self.last_loop is None:
+            return False
+        now = time.monotonic() if now is None else now
+        return now - self.last_loop <= ALIVE_S
 
     def wake(self) -> None:
         """Look for work now (called after enqueuing in this process)."""
@@ -72,8 +87,12 @@ class DeliveryWorker:
         self.connector = BotConnector(self._http, TokenSource(self.settings))
         try:
             while not self._stopping:
+                self.last_loop = time.monotonic()
+                if self.last_loop - self._finish_checked > FINISH_CHECK_S:
+                    self._finish_checked = self.last_loop
+                    await asyncio.to_thread(self.ops.log_finished_sendouts)
                 free = self.concurrency - len(self._tasks)
-                rows = await asyncio.to_thread(self.ops.claim, free) if free > 0 else []
+                rows = await self._claim(free) if free > 0 else []
                 for row in rows:
                     task = asyncio.create_task(self._deliver(row))
                     self._tasks.add(task)
@@ -88,9 +107,25 @@ class DeliveryWorker:
                 waits[0].cancel()
             if self._tasks:
                 await asyncio.gather(*self._tasks, return_exceptions=True)
+            await asyncio.to_thread(self.ops.log_finished_sendouts)
         finally:
             await self._http.close()
             target.release_owner(self.owner)
+
+    async def _claim(self, free: int) -> list[Delivery]:
+        """Due rows; none while the database is away (one line when it goes, one when back)."""
+        try:
+            rows = await asyncio.to_thread(self.ops.claim, free)
+        except SQLAlchemyError as exc:
+            if not self._db_down:
+                log.warning("Leveringskøen kan ikke leses (%s); prøver igjen",
+                            type(exc).__name__)
+            self._db_down = True
+            return []
+        if self._db_down:
+            log.info("Leveringskøen kan leses igjen")
+            self._db_down = False
+        return rows
 
     async def _slot(self, tenant_id: str | None, row_id: int, marked: bool) -> bool:
         """Wait for a tenant slot, then (once) commit 'sending'; False when the lease is lost.
@@ -115,6 +150,7 @@ class DeliveryWorker:
                 return True
 
     async def _deliver(self, row: Delivery) -> None:
+        bind_correlation_id()  # this task's own context: the row's log lines share one id
         try:
             await self._deliver_one(row)
         except Exception:  # one bad row must not stop the worker
@@ -155,7 +191,9 @@ class DeliveryWorker:
                 if dest.tenant_id:
                     activity.setdefault("channelData", {}).setdefault(
                         "tenant", {"id": dest.tenant_id})
+                started = time.monotonic()
                 reply = await self.connector.send(dest.service_url, conversation_id, activity)
+                metrics.DELIVERY_SECONDS.observe(time.monotonic() - started)
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.warning("Levering %s: ingen svar fra Teams (%s)", row.id, exc)
         code = str((reply.body.get("error") or {}).get("code", ""))

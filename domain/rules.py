@@ -30,6 +30,8 @@ DEFAULT_RULES: dict[str, Rule] = {
         Rule("rsvp_reminder", 2, None, True, timedelta(hours=24)),
         Rule("day_before", 1, time(9, 0), True, timedelta(hours=12)),
         Rule("input_deadline", 2, None, True, timedelta(hours=24)),
+        # Counted in working days before the due date (domain/minutes.py), not calendar days.
+        Rule("followup_reminder", 3, time(9, 0), True, timedelta(days=3)),
     )
 }
 

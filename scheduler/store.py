@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from core import metrics
+from core.logs import bind_correlation_id
 from storage.db import session_scope
 from storage.delivery import insert_ignore
 from storage.delivery_models import ScheduledJob
@@ -52,11 +54,16 @@ def run_due(engine: Engine, now: datetime, handlers: dict[str, Handler],
             # Another instance skips the rows this one holds instead of waiting or repeating them.
             query = query.with_for_update(skip_locked=True)
         for job in session.exec(query).all():
+            bind_correlation_id()  # the job's log lines, its error included, share one id
             job.attempts += 1
             job.finished_at = now
             job.status = _run_one(session, job, now, handlers)
             session.add(job)
             results.append((job.id or 0, job.status))
+            metrics.JOBS_RUN.labels(job.kind, job.status).inc()
+            if job.status == "done":
+                log.info("Jobb %s (%s) kjørt, %.1f s etter planen", job.id, job.kind,
+                         (now - job.due_at).total_seconds())
     return results
 
 

@@ -24,7 +24,7 @@ from delivery.sendout import enqueue, notice_activity, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry
 from scheduler import store
 from scheduler.store import Jobs
-from services import ics
+from services import ics, minutes
 from storage import rsvp
 from storage.db import table
 from storage.delivery_models import Delivery, ScheduledJob, Sendout
@@ -355,7 +355,8 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         by_region=sorted(by_region.items()), silent=silent,
         items=[(i.what, n, diets) for i, n, diets in rsvp.item_counts(session, mid)],
         choices=[(m.id or 0, m.name) for m in people], notice=notice,
-        cancelled=meeting.status == MeetingStatus.cancelled)
+        cancelled=meeting.status == MeetingStatus.cancelled,
+        followups=minutes.status_lines(session, mid))
 
 
 # The activity a tracked meeting card should show now: a channel summary or a member's copy.

@@ -23,13 +23,14 @@ from delivery.live_cards import Renderer
 from delivery.worker import DeliveryWorker
 from scheduler.runner import SchedulerService
 from scheduler.store import Jobs
-from services import innspill, meetings, notices, privacy, round
+from services import innspill, meetings, minutes, notices, privacy, round
 from storage.innspill import LIVE_KIND as INNSPILL
 from storage.live_models import LiveCard
 from storage.meetings import INVITATION, SUMMARY
 
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
-FEATURES_WITH_JOBS = (notices, meetings, innspill, round, privacy)
+SCHEDULER_KEY = web.AppKey("scheduler", SchedulerService)
+FEATURES_WITH_JOBS = (notices, meetings, innspill, round, minutes, privacy)
 
 
 def renderers(links: LinkSigner) -> dict[str, Renderer]:
@@ -61,8 +62,10 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
            links: LinkSigner) -> None:
     """Hook the worker, the scheduler and both card senders into the app's start and stop."""
     worker = DeliveryWorker(engine, settings, clock)
-    scheduler = SchedulerService(engine, clock, job_handlers(links), on_enqueued=worker.wake)
+    scheduler = SchedulerService(engine, clock, job_handlers(links), on_enqueued=worker.wake,
+                                 interval_s=settings.scheduler_tick_s)
     app[WORKER_KEY] = worker
+    app[SCHEDULER_KEY] = scheduler
 
     async def start(_app: web.Application) -> None:
         privacy.ensure_scheduled(engine, clock.now())
@@ -77,3 +80,18 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     app.on_cleanup.insert(0, stop)  # before the engine is disposed
     round_sender.attach(app, settings, engine, clock, round.round_activity)
     live_cards.attach(app, settings, engine, clock, renderer(links))
+
+
+def probes(app: web.Application) -> dict[str, Callable[[], tuple[bool, str]]]:
+    """Readiness probes for what attach() started: (ok, detail) each."""
+    worker, scheduler = app[WORKER_KEY], app[SCHEDULER_KEY]
+
+    def scheduler_probe() -> tuple[bool, str]:
+        ok = scheduler.ticking()
+        return ok, "tikker" if ok else "har ikke tikket på en stund"
+
+    def worker_probe() -> tuple[bool, str]:
+        ok = worker.alive()
+        return ok, "går" if ok else "står eller har stoppet"
+
+    return {"scheduler": scheduler_probe, "delivery_worker": worker_probe}

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, select
 
 from storage.delivery import insert_ignore
 from storage.models import ConversationKind, ConversationRef, Member
 
 # Every turn asks both, so one statement, built once (composing it cost more than running it).
-_KNOWN = exists().where(col(ConversationRef.conversation_id) == bindparam("conv")).label("known")
-_MEMBER_AND_KNOWN = select(Member, _KNOWN).where(Member.aad_object_id == bindparam("aad"))
-_ONLY_KNOWN = select(_KNOWN)
+# The stored service URL (None: no reference yet), so a changed one is noticed on every turn.
+_STORED_URL = (select(ConversationRef.service_url)
+               .where(col(ConversationRef.conversation_id) == bindparam("conv"))
+               .limit(1).scalar_subquery().label("stored_url"))
+_MEMBER_AND_KNOWN = select(Member, _STORED_URL).where(Member.aad_object_id == bindparam("aad"))
+_ONLY_KNOWN = select(_STORED_URL)
 
 
 @dataclass(frozen=True)
@@ -85,11 +88,20 @@ def personal_ref_for(session: Session, member_id: int) -> ConversationRef | None
 
 
 def member_and_known(session: Session, aad_object_id: str | None,
-                     conversation_id: str) -> tuple[Member | None, bool]:
-    """The member with this AAD id (if any), and whether the conversation is stored."""
+                     conversation_id: str) -> tuple[Member | None, str | None]:
+    """The member with this AAD id (if any), and the conversation's stored service URL
+    (None: the conversation is not stored)."""
     if aad_object_id:
         row = session.exec(_MEMBER_AND_KNOWN,
                            params={"aad": aad_object_id, "conv": conversation_id}).first()
         if row is not None:
-            return row[0], bool(row[1])
-    return None, bool(session.exec(_ONLY_KNOWN, params={"conv": conversation_id}).one())
+            return row[0], row[1]
+    return None, session.exec(_ONLY_KNOWN, params={"conv": conversation_id}).one()
+
+
+def follow_service_url(session: Session, conversation_id: str, service_url: str) -> None:
+    """Point a stored reference at the service URL its latest activity came from."""
+    session.execute(update(ConversationRef)
+                    .where(col(ConversationRef.conversation_id) == conversation_id,
+                           col(ConversationRef.service_url) != service_url)
+                    .values(service_url=service_url))

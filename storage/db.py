@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Table, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -26,12 +26,23 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def describe_url(url: str | URL) -> str:
+    """Which database, for the log: kind and location, never the password."""
+    parsed = make_url(str(url)) if isinstance(url, str) else url
+    if parsed.drivername.startswith("sqlite"):
+        return f"SQLite {parsed.database or ':memory:'}"
+    where = f"{parsed.host or 'localhost'}{f':{parsed.port}' if parsed.port else ''}"
+    return f"PostgreSQL {parsed.username or ''}@{where}/{parsed.database or ''}"
+
+
 def make_engine(url: str) -> Engine:
     """One engine per process; SQLite gets WAL so the CLI and the app share a file."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            hide_parameters=True,  # a logged database error must not carry names or e-mails
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # Take the write lock at BEGIN: a deferred transaction that upgrades later
@@ -40,9 +51,10 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin",
                      lambda conn: conn.connection.driver_connection.execute("BEGIN IMMEDIATE"))
         return engine
-    # A host that does not answer should fail in seconds, not after the OS's TCP timeout.
+    # A host that does not answer should fail in seconds, not after the OS's TCP timeout;
+    # hide_parameters keeps names and e-mails out of logged database errors.
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
-                         connect_args={"connect_timeout": 5})
+                         connect_args={"connect_timeout": 5}, hide_parameters=True)
 
 
 def table(model: type[SQLModel]) -> Table:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
-from storage.delivery_models import Delivery, ReminderMute
+from storage.db import table
+from storage.delivery_models import Delivery, ReminderMute, ScheduledJob, Sendout
 
 log = logging.getLogger(__name__)
 OPEN = ("pending", "sending")
@@ -116,3 +117,29 @@ def next_due(session: Session, sendout_id: int | None = None) -> datetime | None
     if sendout_id is not None:
         query = query.where(Delivery.sendout_id == sendout_id)
     return session.exec(query).first()
+
+
+def finish_sendouts(session: Session, now: datetime) -> list[tuple[Sendout, dict[str, int]]]:
+    """Mark send-outs with no open row left as finished; each is returned (with its counts)
+    to exactly one caller, however many workers look at once."""
+    sendouts, deliveries = table(Sendout), table(Delivery)
+    open_ids = select(deliveries.c.sendout_id).where(deliveries.c.status.in_(OPEN),
+                                                     deliveries.c.sendout_id.is_not(None))
+    done_ids = session.execute(
+        update(sendouts).where(sendouts.c.finished_at.is_(None),
+                               sendouts.c.id.not_in(open_ids))
+        .values(finished_at=now).returning(sendouts.c.id)).scalars().all()
+    return [(session.get_one(Sendout, sid), counts(session, sid)) for sid in done_ids]
+
+
+def queue_stats(session: Session, now: datetime) -> tuple[int, int, float]:
+    """Open ledger rows, due scheduled jobs, and how late the oldest due job is (seconds)."""
+    depth = session.exec(select(func.count()).select_from(Delivery)
+                         .where(col(Delivery.status).in_(OPEN))).one()
+    due, oldest = session.exec(
+        select(func.count(), func.min(ScheduledJob.due_at))
+        .where(ScheduledJob.status == "pending", ScheduledJob.due_at <= now)).one()
+    if oldest is not None and oldest.tzinfo is None:  # func.min bypasses the column type
+        oldest = oldest.replace(tzinfo=UTC)
+    lateness = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return int(depth), int(due), max(0.0, lateness)

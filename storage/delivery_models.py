@@ -21,6 +21,8 @@ class Sendout(SQLModel, table=True):
     title: str = Field(default="", max_length=400)
     total: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
+    # Set once, by whichever worker first sees no open row left: the "finished" log line.
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Delivery(SQLModel, table=True):

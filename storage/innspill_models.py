@@ -15,6 +15,9 @@ class InnspillSession(SQLModel, table=True):
     __tablename__ = "innspill_session"
     id: int | None = Field(default=None, primary_key=True)
     group_id: int | None = Field(default=None, foreign_key="working_group.id")
+    # The meeting and agenda item the input belongs to (the minutes read it per item).
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agenda_item.id", index=True)
     questions: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of str
     areas: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     max_entries: int = Field(default=4)

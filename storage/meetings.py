@@ -48,13 +48,19 @@ def set_groups(session: Session, meeting: Meeting, groups: Sequence[WorkingGroup
 
 
 def replace_agenda(session: Session, meeting: Meeting, items: Sequence[ParsedItem]) -> None:
-    """The meeting's agenda becomes exactly these items."""
-    for old in agenda_items(session, meeting.id or 0):
-        session.delete(old)
-    session.flush()
+    """The meeting's agenda becomes exactly these items.
+
+    An item keeps its row by number, so an edited agenda keeps the minutes, follow-ups and
+    linked innspill and rounds written on it; only numbers no longer there are deleted.
+    """
+    old = {i.number: i for i in agenda_items(session, meeting.id or 0)}
     for item in items:
-        session.add(AgendaItem(meeting_id=meeting.id or 0, number=item.number, title=item.title,
-                               kind=item.kind, description=item.description))
+        row = old.pop(item.number, None) or AgendaItem(meeting_id=meeting.id or 0,
+                                                       number=item.number, title=item.title)
+        row.title, row.kind, row.description = item.title, item.kind, item.description
+        session.add(row)
+    for gone in old.values():
+        session.delete(gone)
     session.flush()
 
 

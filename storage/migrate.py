@@ -36,6 +36,28 @@ def upgrade(engine: Engine) -> None:
         conn.commit()
 
 
+def head_revisions() -> set[str]:
+    """The schema versions this code brings a database to (one per migration branch)."""
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def known_revisions() -> set[str]:
+    """Every schema version this code knows, heads and their ancestors."""
+    from alembic.script import ScriptDirectory
+
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
+def current_revisions(engine: Engine) -> set[str]:
+    """The versions recorded in the database (empty for a database never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return set(MigrationContext.configure(conn).get_current_heads())
+
+
 @contextmanager
 def _schema_lock(engine: Engine) -> Iterator[Connection]:
     if engine.dialect.name == "postgresql":
@@ -63,13 +85,6 @@ def _schema_lock(engine: Engine) -> Iterator[Connection]:
                 yield conn
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def known_revisions() -> set[str]:
-    """Every revision this code ships."""
-    from alembic.script import ScriptDirectory
-
-    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
 def stored_revisions(engine: Engine) -> set[str]:

@@ -24,6 +24,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     innspill_models,
     live_models,
     meeting_models,
+    minutes_models,
     models,
     privacy_models,
     round_models,

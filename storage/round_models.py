@@ -18,6 +18,7 @@ class TalkRound(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     group_id: int | None = Field(default=None, foreign_key="working_group.id", index=True)
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agenda_item.id", index=True)
     topic: str = Field(max_length=400)
     order_mode: OrderMode = Field(default=OrderMode.region, sa_type=String(20))
     seconds_per_speaker: int = Field(default=180)

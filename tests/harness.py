@@ -81,8 +81,12 @@ class BotServer:
     links: LinkSigner
 
     async def post(self, body: Any, headers: dict[str, str] | None = None,
-                   raw: bytes | None = None) -> tuple[int, Any]:
-        """POST to /api/messages; returns (status, parsed JSON or text)."""
+                   raw: bytes | None = None, settle: bool = True) -> tuple[int, Any]:
+        """POST to /api/messages; returns (status, parsed JSON or text).
+
+        With `settle` it also waits for work the request left behind (a roster sync), so a
+        test reads the state after it; settle=False to see what the request itself did.
+        """
         kwargs: dict[str, Any] = {"headers": headers or {}}
         if raw is not None:
             kwargs["data"] = raw
@@ -90,10 +94,20 @@ class BotServer:
             kwargs["json"] = body
         async with self.http.post(f"{self.url}/api/messages", **kwargs) as resp:
             text = await resp.text()
-            try:
-                return resp.status, json.loads(text) if text else None
-            except json.JSONDecodeError:
-                return resp.status, text
+            status = resp.status
+        if settle:
+            await self.idle()
+        try:
+            return status, json.loads(text) if text else None
+        except json.JSONDecodeError:
+            return status, text
+
+    async def idle(self) -> None:
+        """Wait for work that left its request (roster syncs, turns past their deadline)."""
+        from app import ADAPTER_KEY, BACKGROUND_KEY
+
+        await self.runner.app[ADAPTER_KEY].drain()  # type: ignore[attr-defined]
+        await self.runner.app[BACKGROUND_KEY].drain()  # type: ignore[attr-defined]
 
     async def send(self, name: str, **overrides: Any) -> tuple[int, Any]:
         """Post one fixture activity."""

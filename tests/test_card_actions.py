@@ -98,4 +98,5 @@ def test_secretariat_and_owner_routes_come_from_the_routers() -> None:
     assert not {"rsvp.answer", "meeting.checkin", "innspill.submit", "help.show"} & verbs
     # An entry's edit and delete: its writer, or the active secretariat moderating (issue 11).
     assert {getattr(r, "verb", "") for r in owner_routes(router)} == {
-        "round.update", "innspill.start_edit", "innspill.edit", "innspill.delete"}
+        "round.update", "innspill.start_edit", "innspill.edit", "innspill.delete",
+        "followup.done"}  # «Ferdig»: the follow-up's responsible, or the secretariat

@@ -19,8 +19,10 @@ class FakeMsalApp:
 
     made: list[FakeMsalApp] = []
 
-    def __init__(self, client_id: str, *, client_credential: str, authority: str) -> None:
+    def __init__(self, client_id: str, *, client_credential: str, authority: str,
+                 timeout: Any = None) -> None:
         self.client_id, self.secret, self.authority = client_id, client_credential, authority
+        self.timeout = timeout
         self.calls: list[list[str]] = []
         self.expires_in = 3600
         FakeMsalApp.made.append(self)
@@ -55,6 +57,7 @@ async def test_token_is_cached_then_refreshed_before_it_runs_out(fake_msal):
     assert await tokens.headers() == first, "a valid token is reused"
     (app,) = fake_msal.made
     assert app.calls == [[SCOPE]] and app.authority.endswith("/tenant-9")
+    assert app.timeout, "Entra may not hold a token fetch forever"
     tokens._expires = time.time() + REFRESH_MARGIN_S - 1  # inside the refresh margin
     assert await tokens.headers() == {"Authorization": "Bearer token-2"}
     tokens.invalidate()

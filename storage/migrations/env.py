@@ -12,6 +12,7 @@ from storage import (  # noqa: F401
     innspill_models,
     live_models,
     meeting_models,
+    minutes_models,
     models,
     privacy_models,
     round_models,

@@ -1,0 +1,36 @@
+"""`python app.py system check`: every part of the configuration, OK or what to fix."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cli import CliContext
+from cli.common import NorwegianParser
+
+
+def register(subparsers: Any) -> None:
+    """Add `system check` to the top-level parser."""
+    noun = subparsers.add_parser("system", help="drift: sjekk av oppsettet")
+    verbs = noun.add_subparsers(dest="verb", required=True, parser_class=NorwegianParser,
+                                metavar="check")
+    check = verbs.add_parser(
+        "check", help="Sjekk database, skjema, Entra-token, PUBLIC_URL og manifest",
+        description="Én linje per sjekk: OK, ADVARSEL (virker, men se på det) eller FEIL. "
+                    "Utkoden er 1 hvis noe feiler. Endrer ingenting.")
+    check.set_defaults(func=cmd_check)
+
+
+def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Print one line per check on stdout; exit 1 if any failed."""
+    from services.system_check import failed, run_checks
+
+    # The Graph check joins here once Graph is configured in the settings (GraphCheck).
+    lines = run_checks(ctx.settings, ctx.unmigrated_engine)
+    for line in lines:
+        sys.stdout.write(line.render() + "\n")
+    if failed(lines):
+        sys.stderr.write("Oppsettet har feil: rett linjene merket FEIL og kjør sjekken igjen.\n")
+        return 1
+    return 0

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from core.clock import Clock, SystemClock
 from core.links import LinkSigner
 from core.os_errors import os_error_text
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("faggruppe")
 ENGINE_KEY = web.AppKey("engine", Engine)
@@ -25,9 +25,10 @@ ADAPTER_KEY = web.AppKey("adapter", object)  # FixedCloudAdapter: late turns, dr
 BACKGROUND_KEY = web.AppKey("background", object)  # bot.turn.BackgroundTasks
 
 
-def _adapter(settings: Settings, gate: Any) -> Any:
+def _adapter(settings: Settings, gate: Any, reply_timeouts: tuple[float, float] | None) -> Any:
     from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 
+    from bot.sdk_clients import TIMEOUTS_S, ClientCache
     from bot.sdk_fixes import FixedCloudAdapter
 
     class _Config:
@@ -38,14 +39,18 @@ def _adapter(settings: Settings, gate: Any) -> Any:
 
     adapter = FixedCloudAdapter(ConfigurationBotFrameworkAuthentication(_Config()))
     adapter.gate = gate
+    adapter.clients = ClientCache(timeouts=reply_timeouts or TIMEOUTS_S)
     return adapter
 
 
 def create_app(settings: Settings, engine: Engine | None = None,
-               clock: Clock | None = None, openid_keys: Any = None) -> web.Application:
+               clock: Clock | None = None, openid_keys: Any = None,
+               reply_timeouts: tuple[float, float] | None = None) -> web.Application:
     """The aiohttp application: POST /api/messages and GET /healthz.
 
     `openid_keys` is for tests (a local OpenID endpoint); the app makes Microsoft's otherwise.
+    `reply_timeouts` (connect, read) for the Bot Connector clients; default
+    `bot.sdk_clients.TIMEOUTS_S`.
     """
     from bot import build_router
     from bot.channel_auth import OpenIdKeys
@@ -55,6 +60,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from bot.turn import Deps
     from storage.db import is_reachable, open_database, prepare_schema
 
+    settings.check()  # settings that cannot work stop the start, in Norwegian
     apply_sdk_fixes()
     if engine is None:
         engine = open_database(settings.resolved_database_url(), notify=log.info)
@@ -67,7 +73,7 @@ def create_app(settings: Settings, engine: Engine | None = None,
     deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
     keys = openid_keys if openid_keys is not None else OpenIdKeys()
-    adapter = _adapter(settings, Gate(settings, engine, keys))
+    adapter = _adapter(settings, Gate(settings, engine, keys), reply_timeouts)
 
     async def messages(request: web.Request) -> web.StreamResponse:
         return await adapter.process(request, bot)
@@ -145,6 +151,11 @@ def serve(settings: Settings) -> int:
     """Run until SIGTERM or SIGINT; aiohttp shuts down gracefully on both."""
     from storage.db import describe_url, open_database
 
+    try:
+        settings.check()
+    except ConfigError as exc:
+        sys.stderr.write(f"Feil i innstillingene: {exc}\n")
+        return 2
     problems = settings.start_problems()
     if problems:
         for problem in problems:

@@ -16,6 +16,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         install,
         meetings,
         minutes,
+        outlook,
         privacy,
         queue,
         reminders,
@@ -27,7 +28,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
     return (help.register, round.register, install.register, team.register, innspill.register,
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
-            minutes.register, privacy.register)
+            minutes.register,
+            outlook.register, privacy.register)
 
 
 def build_router() -> Router:

@@ -11,6 +11,7 @@ from core.clock import Clock
 from core.links import LinkError, LinkSigner
 from services import ics
 from services.meetings import group_names
+from storage import graph as outlook_repo
 from storage import meetings as repo
 from storage.db import session_scope
 
@@ -26,7 +27,11 @@ def answer(engine: Engine, links: LinkSigner, clock: Clock, token: str) -> tuple
         if meeting is None:
             return 404, "Fant ikke møtet; det kan være slettet.".encode()
         agenda = [(a.number, a.title) for a in repo.agenda_items(session, meeting_id)]
-        return 200, ics.calendar_bytes(meeting, group_names(session, meeting_id), agenda)
+        event = outlook_repo.event_for(session, meeting_id)
+        uid = event.ical_uid if event and event.event_id else ""
+        join = event.join_url if event and event.event_id and event.problem != "deleted" else ""
+        return 200, ics.calendar_bytes(meeting, group_names(session, meeting_id), agenda,
+                                       uid=uid, join_url=join)
 
 
 def register(app: web.Application, links: LinkSigner, engine: Engine, clock: Clock) -> None:

@@ -28,7 +28,7 @@ from cards.meetings import (
 from core.timefmt import OSLO, span
 from domain.bounds import parse_id
 from domain.meetings import FIELDS, check_form
-from services import meetings
+from services import meetings, outlook
 from services.attendance import export_text
 from services.meetings import build_status_view
 from storage import audit
@@ -68,6 +68,7 @@ async def status_command(turn: Turn) -> None:
     if meeting is None:
         await turn.say("Skriv **status MØTE-ID**, for eksempel «status 12». Se **møter**.")
         return
+    outlook.ask_answers(turn.session, meeting.id or 0, turn.deps.clock.now(), turn.deps.settings)
     await turn.send_card(build_status_card(build_status_view(turn.session, meeting)),
                          f"Status for {meeting.title}")
 
@@ -78,6 +79,7 @@ async def status_card(turn: Turn, meeting_id: int, notice: str = "") -> Shown:
     if meeting is None:
         await _say(turn)
         return None
+    outlook.ask_answers(turn.session, meeting_id, turn.deps.clock.now(), turn.deps.settings)
     view = build_status_view(turn.session, meeting, notice)
     return CardReply(build_status_card(view), notice or f"Status for {meeting.title}")
 
@@ -106,7 +108,7 @@ async def send_now(turn: Turn, data: MeetingRef) -> Shown:
     """Start the send-out; the app's delivery worker sends it within Teams' limits."""
     try:
         out = meetings.send(turn.session, data.meeting_id, turn.deps.clock.now(),
-                            links=turn.deps.links)
+                            links=turn.deps.links, settings=turn.deps.settings)
     except meetings.SendError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke sendt: {exc}.")
     audit.record(turn.session, action=data.verb, actor_member_id=_me(turn),
@@ -193,9 +195,14 @@ def _groups(turn: Turn) -> list[tuple[int, str]]:
     return [(g.id or 0, g.name) for g, _count in list_groups(turn.session)]
 
 
+def _outlook_on(turn: Turn) -> bool:
+    return outlook.enabled(turn.deps.settings)
+
+
 async def new_form(turn: Turn, _data: MeetingNewAction) -> dict | None:
     """An empty form."""
-    await turn.send_card(build_meeting_form_card(MeetingFormView(_groups(turn))), "Nytt møte")
+    view = MeetingFormView(_groups(turn), outlook=_outlook_on(turn))
+    await turn.send_card(build_meeting_form_card(view), "Nytt møte")
     return None
 
 
@@ -215,8 +222,9 @@ async def edit_form(turn: Turn, data: MeetingEditAction) -> dict | None:
               "start": start.strftime("%H:%M") if start else "",
               "end": end.strftime("%H:%M") if end else "", "place": m.place,
               "online_url": m.online_url, "format": m.format, "agenda": agenda,
-              "preparation": m.preparation}
-    view = MeetingFormView(_groups(turn), values, meeting_id=m.id)
+              "preparation": m.preparation,
+              "outlook": "true" if outlook.wanted(turn.session, m) else "false"}
+    view = MeetingFormView(_groups(turn), values, meeting_id=m.id, outlook=_outlook_on(turn))
     await turn.send_card(build_meeting_form_card(view), f"Endre «{m.title}»")
     return None
 
@@ -227,7 +235,9 @@ async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
     groups = dict(_groups(turn))
     checked, errors = check_form(values, set(groups))
     if checked is None:
-        view = MeetingFormView(list(groups.items()), values, data.meeting_id, errors)
+        values["outlook"] = data.outlook
+        view = MeetingFormView(list(groups.items()), values, data.meeting_id, errors,
+                               outlook=_outlook_on(turn))
         await turn.send_card(build_meeting_form_card(view), "Møtet er ikke lagret ennå")
         return None
     group = next(g for g, _n in list_groups(turn.session) if g.id == checked.group_id)
@@ -245,8 +255,11 @@ async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
             setattr(meeting, key, value)
         meetings_repo.bump_version(turn.session, meeting, now)
     meetings_repo.replace_agenda(turn.session, meeting, checked.agenda)
+    if data.outlook in ("true", "false") and _outlook_on(turn):
+        outlook.set_choice(turn.session, meeting, data.outlook == "true")
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told
-        meetings.after_edit(turn.session, meeting, before, now, links=turn.deps.links)
+        meetings.after_edit(turn.session, meeting, before, now, links=turn.deps.links,
+                            settings=turn.deps.settings)
     audit.record(turn.session, action=data.verb, target=str(meeting.id),
                  actor_member_id=turn.member.id if turn.member else None)
     when = span(checked.fields["starts_at"], checked.fields["ends_at"])
@@ -264,7 +277,7 @@ async def cancel(turn: Turn, data: MeetingRef) -> Shown:
     """Cancel the meeting; the status card comes back saying who will be told."""
     try:
         _meeting, out = meetings.cancel(turn.session, data.meeting_id,
-                                               turn.deps.clock.now())
+                                        turn.deps.clock.now(), turn.deps.settings)
     except meetings.ChangeError as exc:
         return await status_card(turn, data.meeting_id, f"Ikke avlyst: {exc}.")
     audit.record(turn.session, action=data.verb, target=f"meeting:{data.meeting_id}",

@@ -12,7 +12,9 @@ from cards.queue import QueueRow, build_queue_card
 from core.timefmt import OSLO, clock, date_long
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage import audit
+from storage import graph as graph_repo
 from storage.delivery_models import ScheduledJob
+from storage.meeting_models import Meeting
 
 SHOWN = 20
 
@@ -67,5 +69,21 @@ async def show_queue(turn: Turn) -> None:
                      job.due_at.astimezone(OSLO).strftime("%Y-%m-%d"),
                      job.due_at.astimezone(OSLO).strftime("%H:%M"), job.description)
             for job in jobs[:SHOWN]]
-    card = build_queue_card(rows, more=max(0, len(jobs) - SHOWN))
+    card = build_queue_card(rows, more=max(0, len(jobs) - SHOWN),
+                            given_up=given_up_lines(turn))
     await turn.send_card(card, f"{len(rows)} planlagte meldinger")
+
+
+OPERATIONS = {"create": "opprett", "update": "endring", "update_text": "tekstendring",
+              "cancel": "avlysning"}
+
+
+def given_up_lines(turn: Turn) -> list[str]:
+    """Graph calls that failed for good: the secretariat must see them, not only the log."""
+    lines = []
+    for call in graph_repo.given_up(turn.session):
+        meeting = turn.session.get(Meeting, call.meeting_id)
+        title = meeting.title if meeting else "?"
+        lines.append(f"Møte {call.meeting_id} «{title}» "
+                     f"({OPERATIONS.get(call.operation, call.operation)}): {call.last_error}")
+    return lines

@@ -27,21 +27,27 @@ MAX_CLIENTS = 64  # in local mode serviceUrl is whatever the caller sends: keep 
 # msrest's default is a 100 s read timeout per try: a connector that accepts and never
 # answers held a turn 200 s. (connect, read) for requests; the turn deadline does the rest.
 CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 10.0
+TIMEOUTS_S = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
 
 
-def with_timeouts(client: Any) -> Any:
-    """Connect and read timeouts on a botbuilder ConnectorClient (replies, TeamsInfo)."""
-    client.config.connection.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+def with_timeouts(client: Any, timeouts: tuple[float, float] = TIMEOUTS_S) -> Any:
+    """(connect, read) timeouts on a botbuilder ConnectorClient (replies, TeamsInfo)."""
+    client.config.connection.timeout = timeouts
     # A read timeout is not retried (a GET was, 3 times): one slow answer, not four.
     client.config.retry_policy.policy.read = 0
     return client
 
 
 class ClientCache:
-    """At most MAX_CLIENTS clients, least recently used dropped first."""
+    """At most MAX_CLIENTS clients, least recently used dropped first.
 
-    def __init__(self, max_clients: int = MAX_CLIENTS) -> None:
+    `timeouts` (connect, read) are set on every connector client made through it.
+    """
+
+    def __init__(self, max_clients: int = MAX_CLIENTS,
+                 timeouts: tuple[float, float] = TIMEOUTS_S) -> None:
         self.max_clients = max_clients
+        self.timeouts = timeouts
         self._clients: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     async def get(self, key: tuple[Any, ...], make: Callable[[], Awaitable[Any]]) -> Any:
@@ -75,7 +81,8 @@ async def run_turn(adapter: CloudAdapterBase, cache: ClientCache, auth: Authenti
         raise RuntimeError("Unable to extract ConnectorClient from turn context.")
     key = _factory_key(factory)
     async def make() -> Any:
-        return with_timeouts(await factory.create(activity.service_url, auth.audience))
+        return with_timeouts(await factory.create(activity.service_url, auth.audience),
+                             cache.timeouts)
 
     connector = await (cache.get(("connector", *key, activity.service_url, auth.audience), make)
                        if key is not None else make())

@@ -99,6 +99,7 @@ class FixedCloudAdapter(CloudAdapter):
     """
 
     gate: Any = None
+    clients: ClientCache | None = None  # create_app passes one with its reply timeouts
     invoke_deadline_s = 4.5
     activity_deadline_s = 8.0
 
@@ -161,9 +162,9 @@ class FixedCloudAdapter(CloudAdapter):
             _LOG.warning("Avvist forespørsel: 400, %s", problem)
             return _error_json(400, "BadRequest", problem)
 
-        if not hasattr(self, "_clients"):
-            self._clients = ClientCache()
-        turn = asyncio.ensure_future(run_turn(self, self._clients, auth, activity, bot.on_turn))
+        if self.clients is None:
+            self.clients = ClientCache()
+        turn = asyncio.ensure_future(run_turn(self, self.clients, auth, activity, bot.on_turn))
         if gate is None:
             invoke_response = await turn
         else:

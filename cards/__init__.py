@@ -11,6 +11,7 @@ from cards import (
     meetings,
     minutes,
     notice,
+    outlook,
     privacy,
     queue,
     round,
@@ -19,7 +20,8 @@ from cards import (
 
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
-CARD_MODULES = (help, innspill, invitation, meetings, minutes, notice, privacy, queue, round,
+CARD_MODULES = (help, innspill, invitation, meetings, minutes, notice, outlook, privacy, queue,
+                round,
                 welcome)
 
 

@@ -150,6 +150,14 @@ class MeetingSaveAction(CardAction):
     agenda: str = ""
     preparation: str = ""
     deadline_date: str = ""
+    outlook: str = ""  # the «Send også Outlook-invitasjon» toggle: "true" | "false" | absent
+
+
+class OutlookRecreateAction(MeetingRef):
+    """«Opprett Outlook-møtet på nytt» on the secretariat's notice card."""
+
+    verb = "outlook.recreate"
+    submit = True
 
 
 # The secretariat's queue of scheduled messages.

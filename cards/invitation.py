@@ -48,6 +48,8 @@ class InvitationView:
     notice: str = ""  # «Svaret ditt er registrert», «Tid og sted er endret» …
     ics_url: str = ""
     checkin: bool = False  # the meeting is today: show «Sjekk inn»
+    join_url: str = ""  # the Teams meeting of the Outlook event
+    outlook: bool = False  # the member also has the invitation in Outlook
 
 
 def _data(view: InvitationView) -> dict[str, Any]:
@@ -104,10 +106,12 @@ def _details(view: InvitationView) -> list[dict[str, Any]]:
         facts.append({"title": "Sted", "value": plain(view.place)})
     out: list[dict[str, Any]] = [{"type": "FactSet", "facts": facts, "separator": True}]
     links = []
-    if view.online_url:
-        links.append(f"[Bli med i Teams-møtet]({view.online_url})")
-    if links:
+    if view.join_url or view.online_url:
+        links.append(f"[Bli med i Teams-møtet]({view.join_url or view.online_url})")
+    if links and not view.cancelled:
         out.append(para(" · ".join(links)))
+    if view.outlook and not view.cancelled:
+        out.append(para("Du har fått invitasjonen i Outlook.", isSubtle=True, spacing="Small"))
     if view.ics_url and not view.cancelled:
         out.append({"type": "ActionSet", "actions": [
             {"type": "Action.OpenUrl", "title": "Legg til i kalender", "url": view.ics_url}]})
@@ -195,4 +199,8 @@ def samples() -> dict[str, Card]:
         "invitation_programme": build_invitation_card(seed000_view(
             title="Faggruppemøte/studietur 1.–2. september", programme=SEED001_PROGRAMME)),
         "invitation_cancelled": build_invitation_card(seed000_view(cancelled=True)),
+        "invitation_outlook_teams": build_invitation_card(seed000_view(
+            place="", outlook=True, join_url="https://teams.microsoft.com/l/meetup-join/"
+            "19%3ameeting_NzIyNzhlMGEtM2YyZC00ZmY0%40thread.v2/0",
+            ics_url="https://faggruppe.example.no/ics/1.1699999999.c2lnbmF0dXI")),
     }

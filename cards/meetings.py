@@ -37,6 +37,7 @@ class StatusView:
     notice: str = ""
     cancelled: bool = False
     followups: list[str] = field(default_factory=list)  # open follow-ups from the minutes
+    outlook_answers: str = ""  # «Svar i Outlook: …» when Graph reads them
 
 
 def _cancel_button(view: StatusView) -> dict[str, Any]:
@@ -70,6 +71,8 @@ def build_status_card(view: StatusView) -> Card:
         for value, label in ANSWER_LABELS.items()] + [
         {"title": "Ikke svart", "value": str(view.invited - answered)}]})
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+    if view.outlook_answers:
+        body.append(para(plain(view.outlook_answers), isSubtle=True))
     mid = view.meeting_id
     actions = [MeetingPreviewAction(meeting_id=mid).button("Forhåndsvis innkallingen")]
     if not view.sent:
@@ -125,6 +128,7 @@ class MeetingFormView:
     values: dict[str, str] = field(default_factory=dict)  # what was typed, kept on errors
     meeting_id: int | None = None
     errors: list[str] = field(default_factory=list)
+    outlook: bool = False  # Graph is on: offer «Send også Outlook-invitasjon»
 
 
 def _text(id_: str, label: str, view: MeetingFormView, *, required: bool = False,
@@ -167,6 +171,13 @@ def build_meeting_form_card(view: MeetingFormView) -> Card:
         {"type": "Input.Date", "id": "deadline_date", "label": "Svarfrist (standard: møtestart)",
          "value": v.get("deadline_date", "")},
     ]
+    if view.outlook:
+        # Off by default only for physical meetings; digital and hybrid get Teams via Outlook.
+        default = "false" if v.get("format", "physical") == "physical" else "true"
+        body.append({"type": "Input.Toggle", "id": "outlook",
+                     "title": "Send også Outlook-invitasjon (med Teams-møte når digitalt)",
+                     "value": v.get("outlook", default), "valueOn": "true",
+                     "valueOff": "false", "wrap": True})
     save = MeetingSaveAction(meeting_id=view.meeting_id) if view.meeting_id else MeetingSaveAction()
     return adaptive_card(body, [save.button("Lagre møte")])
 
@@ -205,6 +216,7 @@ def _samples_meeting_form() -> dict[str, Card]:
                          "Klækken hotel", "Planlagt")]
     return {
         "meeting_form": build_meeting_form_card(MeetingFormView(groups)),
+        "meeting_form_outlook": build_meeting_form_card(MeetingFormView(groups, outlook=True)),
         "meeting_form_errors": build_meeting_form_card(MeetingFormView(
             groups, filled, meeting_id=3, errors=["«Til» må være etter «Fra»."])),
         "meeting_list_secretariat": build_meeting_list_card(lines, True),
@@ -224,6 +236,7 @@ class SummaryView:
     regions_answered: int
     regions_total: int
     cancelled: bool = False
+    join_url: str = ""  # the Outlook event's Teams meeting
 
 
 def summary_text(view: SummaryView) -> str:
@@ -251,6 +264,8 @@ def build_summary_card(view: SummaryView) -> Card:
         for value, label in ANSWER_LABELS.items()] + [
         {"title": "Ikke svart", "value": str(max(0, view.invited - answered))}]})
     body.append(para(f"**{view.regions_answered} av {view.regions_total} regioner har svart**"))
+    if view.join_url:
+        body.append(para(f"[Bli med i Teams-møtet]({view.join_url})"))
     body.append(para("Svar på innkallingen i chatten med meg. Kortet oppdateres fortløpende.",
                      isSubtle=True))
     return adaptive_card(body, speak=summary_text(view))

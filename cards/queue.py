@@ -17,9 +17,15 @@ class QueueRow:
     description: str
 
 
-def build_queue_card(rows: list[QueueRow], more: int = 0) -> Card:
-    """One container per message with «Avlys» and a «Flytt» form."""
+def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | None = None,
+                     ) -> Card:
+    """One container per message with «Avlys» and a «Flytt» form; Outlook calls that failed."""
     body: list[dict] = [heading("Planlagte meldinger", size="Medium")]
+    if given_up:
+        body.append({"type": "Container", "style": "attention", "items": [
+            para("**Outlook-kall som ga opp**"),
+            *(para(plain(line), spacing="Small") for line in given_up),
+            para("Se `python app.py meetings outlook MØTE-ID`.", isSubtle=True)]})
     if not rows:
         body.append(para("Ingen automatiske meldinger venter."))
     for row in rows:
@@ -54,4 +60,6 @@ def samples() -> dict[str, Card]:
                      "Innkalling: Faggruppemøte 31. august"),
             QueueRow(13, "tirsdag 29. august 2023 kl. 09.00", "2023-08-29", "09:00",
                      "Påminnelse om svarfrist")]
-    return {"queue": build_queue_card(rows), "queue_empty": build_queue_card([])}
+    return {"queue": build_queue_card(rows), "queue_empty": build_queue_card([]),
+            "queue_graph_failed": build_queue_card(rows, given_up=[
+                "Møte 3 «Faggruppemøte» (opprett): ga opp etter 8 forsøk (sist HTTP 503)"])}

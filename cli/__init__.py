@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from sqlalchemy.engine import Engine
@@ -13,7 +12,7 @@ from sqlalchemy.engine import Engine
 from core.clock import Clock, SystemClock
 from core.links import LinkSigner
 from core.os_errors import os_error_text
-from core.settings import Settings, load_settings
+from core.settings import ConfigError, Settings, load_settings
 
 
 class CliError(Exception):
@@ -24,15 +23,23 @@ def _say(text: str) -> None:
     sys.stderr.write(text + "\n")
 
 
-@dataclass
 class CliContext:
-    """What every command gets: settings, a migrated engine, a clock."""
+    """What every command gets: settings, a migrated engine, a clock.
 
-    settings: Settings
-    clock: Clock = field(default_factory=SystemClock)
+    `engine`, when given, is used as it is instead of opening the database from the
+    settings (a test's engine, or a caller that already holds one).
+    """
+
+    def __init__(self, settings: Settings, clock: Clock | None = None,
+                 engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self._engine = engine
 
     @cached_property
     def engine(self) -> Engine:
+        if self._engine is not None:
+            return self._engine
         from storage.db import open_database
 
         # The CLI does not wait for a database that is down: the user is there to see it.
@@ -41,6 +48,8 @@ class CliContext:
     @cached_property
     def unmigrated_engine(self) -> Engine:
         """The database as it is, for commands that inspect or replace it (`db`, `system`)."""
+        if self._engine is not None:
+            return self._engine
         from storage.db import make_engine
 
         return make_engine(self.settings.resolved_database_url())
@@ -59,8 +68,8 @@ NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings
          "innspill", "export", "round", "minutes", "db", "system", "privacy", "audit")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """One sub-parser per noun; each cli module adds its verbs in register()."""
+def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
+    """One sub-parser per noun in `nouns`; each cli module adds its verbs in register()."""
     # Imported here, not at the top: every noun's module imports CliContext from this one.
     from cli import (
         cards,
@@ -85,24 +94,26 @@ def build_parser() -> argparse.ArgumentParser:
                "export": export, "round": round_noun, "minutes": minutes, "db": db,
                "system": system, "privacy": privacy_noun}
     parser = NorwegianParser(prog="python app.py", description="Faggruppe-bot")
-    nouns = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
-    for noun in NOUNS:
+    subparsers = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
+    for noun in nouns:
         if noun == "audit":
-            privacy_noun.register_audit(nouns)
+            privacy_noun.register_audit(subparsers)
         else:
-            modules[noun].register(nouns)
+            modules[noun].register(subparsers)
     return parser
 
 
-def main(argv: Sequence[str], ctx: CliContext | None = None) -> int:
-    """Run one command; returns the process exit code."""
+def main(argv: Sequence[str], ctx: CliContext | None = None,
+         nouns: Sequence[str] = NOUNS) -> int:
+    """Run one command (the nouns in `nouns` only); returns the process exit code."""
     from storage.db import DatabaseStartError
 
-    args = build_parser().parse_args(list(argv))
+    args = build_parser(nouns).parse_args(list(argv))
     try:
         ctx = ctx or CliContext(settings=load_settings())
+        ctx.settings.check()
         result = args.func(args, ctx)
-    except (CliError, DatabaseStartError) as exc:
+    except (CliError, DatabaseStartError, ConfigError) as exc:
         sys.stderr.write(f"Feil: {exc}\n")
         return 1
     except BrokenPipeError:

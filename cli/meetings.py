@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cli import CliContext, CliError
 from cli.common import date_option, existing_group, print_rows
-from cli.meetings_send import add_verbs
+from cli.meetings_send import add_verbs, apply_outlook_choice, outlook_flags
 from domain.meetings import parse_agenda, parse_plan
 from storage import meetings as repo
 from storage import rsvp
@@ -68,6 +68,7 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     create.add_argument("--past", action="store_true", help="tillat et møte som har startet")
     create.add_argument("--preparation", default="", help="forberedelser til møtet")
     create.add_argument("--agenda", type=Path, help="fil med nummererte saker")
+    outlook_flags(create)
     create.set_defaults(func=create_meeting)
     imp = verbs.add_parser("import", help="Les en møteplan (årshjul)")
     imp.add_argument("path", type=Path)
@@ -125,6 +126,7 @@ def create_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
             place=args.place, online_url=args.online_url, format=args.format,
             rsvp_deadline=deadline, preparation=args.preparation)
         repo.replace_agenda(session, meeting, agenda)
+        apply_outlook_choice(session, meeting, getattr(args, "outlook", None))
         print(meeting.id)
     return 0
 

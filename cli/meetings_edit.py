@@ -9,7 +9,7 @@ from cli import CliContext, CliError
 from cli.common import add_yes, date_option, require_yes
 from delivery import live_cards
 from delivery.run import deliver_sendout
-from services import meetings, runtime
+from services import meetings, outlook, runtime
 from storage import rsvp
 from storage.db import session_scope
 from storage.delivery_models import Sendout
@@ -25,6 +25,9 @@ def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     edit.add_argument("--end", help="ny slutt, f.eks. «31.08.2023 10.30»")
     edit.add_argument("--place", help="nytt sted")
     edit.add_argument("--past", action="store_true", help="tillat en start som har vært")
+    from cli.meetings_send import outlook_flags
+
+    outlook_flags(edit)
     edit.set_defaults(func=cmd_edit)
     cancel = verbs.add_parser("cancel", help="avlys møtet; alle inviterte får beskjed")
     cancel.add_argument("meeting_id", type=int, help="møtets id")
@@ -43,12 +46,21 @@ def _finish(ctx: CliContext, sendout: Sendout | None) -> tuple[int, int]:
     return told, redrawn
 
 
+def _patch(ctx: CliContext, meeting_id: int) -> None:
+    """Make the Outlook PATCH or cancel now (a running app would do it too)."""
+    from cli.meetings_send import _has_open_calls, make_graph_calls
+
+    if outlook.enabled(ctx.settings) and _has_open_calls(ctx, meeting_id):
+        asyncio.run(make_graph_calls(ctx, meeting_id, 30.0))
+
+
 def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
     """Change time and/or place; print what was done."""
     from cli.meetings import check_times
 
-    if not (args.start or args.end or args.place is not None):
-        raise CliError("oppgi minst én av --start, --end og --place")
+    choice = getattr(args, "outlook", None)
+    if not (args.start or args.end or args.place is not None or choice is not None):
+        raise CliError("oppgi minst én av --start, --end, --place og --outlook/--no-outlook")
     start = date_option(args.start, "--start") if args.start else None
     end = date_option(args.end, "--end") if args.end else None
     links = ctx.links  # its key is read in a session of its own, before this one opens
@@ -58,13 +70,17 @@ def cmd_edit(args: argparse.Namespace, ctx: CliContext) -> int:
             check_times(start, end, current.rsvp_deadline if start else None,
                         ctx.clock.now(), args.past)
         try:
+            found = session.get(Meeting, args.meeting_id)
+            if found is not None and choice is not None:
+                outlook.set_choice(session, found, choice)
             meeting, sendout = meetings.edit(session, args.meeting_id, ctx.clock.now(),
-                                                    starts_at=start, ends_at=end, place=args.place,
-                                             links=links)
+                                             starts_at=start, ends_at=end, place=args.place,
+                                             links=links, settings=ctx.settings)
         except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
         when = meetings.when_text(meeting)
         session.expunge_all()
+    _patch(ctx, args.meeting_id)
     told, redrawn = _finish(ctx, sendout)
     print(f"endret\t{args.meeting_id}\t{when}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
     return 0
@@ -80,10 +96,12 @@ def cmd_cancel(args: argparse.Namespace, ctx: CliContext) -> int:
                         [f"avlyses\t{args.meeting_id}\t{current.title}\t"
                          f"inviterte som får beskjed\t{invited}"])
         try:
-            _meeting, sendout = meetings.cancel(session, args.meeting_id, ctx.clock.now())
+            _meeting, sendout = meetings.cancel(session, args.meeting_id, ctx.clock.now(),
+                                                ctx.settings)
         except meetings.ChangeError as exc:
             raise CliError(str(exc)) from exc
         session.expunge_all()
+    _patch(ctx, args.meeting_id)
     told, redrawn = _finish(ctx, sendout)
     print(f"avlyst\t{args.meeting_id}\tvarslet\t{told}\tkort oppdatert\t{redrawn}")
     return 0

@@ -1,43 +1,114 @@
-"""`meetings send|approve`: the invitation 1:1 to every invitee, now or 7 days ahead."""
+"""`meetings send|approve|outlook`: the invitation 1:1 to every invitee, now or 7 days ahead,
+and the meeting's Outlook event (made while the send-out waits for its join URL)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+import time
 
 from sqlmodel import col, select
 
 from cli import CliContext, CliError
 from core.timefmt import span
+from delivery.graph import GraphWorker
 from delivery.run import Bar, deliver_sendout
-from services import meetings
+from delivery.sendout import Progress
+from services import meetings, outlook
+from storage import graph as graph_repo
 from storage.db import session_scope
 from storage.delivery_models import Delivery
+from storage.meeting_models import Meeting
 from storage.models import Member
+
+
+def outlook_flags(parser: argparse.ArgumentParser) -> None:
+    """--outlook / --no-outlook: an Outlook event for a physical meeting, or none at all."""
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--outlook", dest="outlook", action="store_const", const=True,
+                        default=None, help="lag også Outlook-invitasjon (fysiske møter)")
+    choice.add_argument("--no-outlook", dest="outlook", action="store_const", const=False,
+                        help="ingen Outlook-invitasjon (heller ikke for digitale møter)")
+
+
+def apply_outlook_choice(session: object, meeting: Meeting, choice: bool | None) -> None:
+    """Store the flag on the meeting (no-op without one)."""
+    outlook.set_choice(session, meeting, choice)  # type: ignore[arg-type]
+
+
+async def make_graph_calls(ctx: CliContext, meeting_id: int, wait_s: float) -> None:
+    """Make the meeting's recorded Graph calls until none is open or `wait_s` has passed."""
+    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock, meetings.outlook_hook(ctx.links),
+                         meeting_id=meeting_id, poll_s=0.25)
+    await worker.run(until_idle=True, deadline=time.monotonic() + wait_s)
+
+
+def _has_open_calls(ctx: CliContext, meeting_id: int) -> bool:
+    with session_scope(ctx.engine) as session:
+        return graph_repo.next_due(session, meeting_id) is not None
+
+
+def _print_outlook(ctx: CliContext, meeting_id: int) -> None:
+    with session_scope(ctx.engine) as session:
+        event = graph_repo.event_for(session, meeting_id)
+        if event is None or event.sent == "{}":
+            return
+        if event.event_id:
+            print(f"outlook\t{event.event_id}\t{event.join_url or '-'}")
+            return
+        open_ = graph_repo.next_due(session, meeting_id) is not None
+    sys.stderr.write("Outlook-møtet er ikke laget ennå; appen lager det når Graph svarer.\n"
+                     if open_ else "Outlook-møtet kunne ikke lages; se «meetings outlook "
+                     f"{meeting_id}».\n")
 
 
 def add_verbs(verbs: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Called from cli/meetings.py's register(): adds `send` and `approve`."""
     send = verbs.add_parser("send", help="send innkallingen nå til alle inviterte")
     send.add_argument("meeting_id", type=int, help="møtets id")
+    outlook_flags(send)
     send.set_defaults(func=cmd_send)
     approve = verbs.add_parser("approve", help="godkjenn automatisk utsending 7 dager før")
     approve.add_argument("meeting_id", type=int, help="møtets id")
     approve.set_defaults(func=cmd_approve)
+    event = verbs.add_parser("outlook", help="vis møtets Outlook-hendelse; --recreate lager "
+                             "den på nytt")
+    event.add_argument("meeting_id", type=int, help="møtets id")
+    event.add_argument("--recreate", action="store_true",
+                       help="opprett Outlook-møtet på nytt (etter at det er slettet)")
+    event.set_defaults(func=cmd_outlook)
 
 
 def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
     """Record the send-out, deliver it, list the members not reached with their e-mail."""
     links = ctx.links  # its key is read in a session of its own, before this one opens
     with session_scope(ctx.engine) as session:
+        meeting = session.get(Meeting, args.meeting_id)
+        if meeting is not None:
+            apply_outlook_choice(session, meeting, getattr(args, "outlook", None))
         try:
-            sendout = meetings.send(session, args.meeting_id, ctx.clock.now(), links=links)
+            sendout = meetings.send(session, args.meeting_id, ctx.clock.now(), links=links,
+                                    settings=ctx.settings)
         except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
         sendout_id, total = sendout.id or 0, sendout.total
+    graph = _has_open_calls(ctx, args.meeting_id)
+    if graph:
+        sys.stderr.write("Lager Outlook-møtet (venter inntil 2 minutter på Teams-lenken) …\n")
     sys.stderr.write(f"Sender innkallingen til {total} medlemmer …\n")
-    final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
+
+    async def both() -> Progress:
+        # The copies are held in the ledger until the event exists (or 2 minutes pass).
+        making = asyncio.create_task(make_graph_calls(ctx, args.meeting_id,
+                                                      outlook.HOLD.total_seconds()))
+        final = await deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar())
+        await making
+        return final
+
+    final = asyncio.run(both()) if graph else asyncio.run(
+        deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))
+    _print_outlook(ctx, args.meeting_id)
     print(f"utsending\t{sendout_id}\tsendt\t{final.by_status.get('sent', 0)}\tav\t{final.total}")
     if final.missed:
         sys.stderr.write(f"Nådde ikke {len(final.missed)} medlemmer; send dem e-post:\n")
@@ -61,4 +132,22 @@ def cmd_approve(args: argparse.Namespace, ctx: CliContext) -> int:
         except meetings.SendError as exc:
             raise CliError(str(exc)) from exc
     print(f"Innkallingen sendes automatisk {span(due)}.")
+    return 0
+
+
+def cmd_outlook(args: argparse.Namespace, ctx: CliContext) -> int:
+    """The meeting's Outlook event and its Graph calls; --recreate makes a new event."""
+    if args.recreate:
+        with session_scope(ctx.engine) as session:
+            why = outlook.recreate(session, args.meeting_id, ctx.clock.now(), ctx.settings,
+                                   force=True)
+        if why:
+            raise CliError(why)
+        sys.stderr.write("Oppretter Outlook-møtet på nytt …\n")
+        asyncio.run(make_graph_calls(ctx, args.meeting_id, outlook.HOLD.total_seconds()))
+    with session_scope(ctx.engine) as session:
+        if session.get(Meeting, args.meeting_id) is None:
+            raise CliError(f"fant ikke møte {args.meeting_id}")
+        for line in outlook.status_lines(session, args.meeting_id):
+            print(line)
     return 0

@@ -8,6 +8,7 @@ from cli import CliContext, CliError
 from cli.common import add_yes, date_option, print_rows, require_yes
 from domain.rules import OSLO
 from scheduler.store import QueueError, cancel_job, move_job, pending_job, upcoming
+from storage import graph as graph_repo
 from storage.db import session_scope
 
 FORMAT = "%Y-%m-%d %H:%M"
@@ -36,9 +37,13 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
     """id, time (Oslo), kind, description — soonest first."""
     with session_scope(ctx.engine) as session:
         jobs = upcoming(session)
+        failed = [(c.id, c.meeting_id, c.operation, c.last_error)
+                  for c in graph_repo.given_up(session)]
     print_rows(("id", "tid", "type", "beskrivelse"),
                [(job.id, job.due_at.astimezone(OSLO).strftime(FORMAT),
                  KIND_WORDS.get(job.kind, job.kind), job.description) for job in jobs])
+    for call_id, meeting_id, operation, error in failed:
+        print(f"graph\t{call_id}\tmøte {meeting_id}\t{operation}\tga opp\t{error}")
     return 0
 
 

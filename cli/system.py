@@ -8,6 +8,7 @@ from typing import Any
 
 from cli import CliContext
 from cli.common import NorwegianParser
+from services.system_check import GraphCheck
 
 
 def register(subparsers: Any) -> None:
@@ -26,11 +27,21 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     """Print one line per check on stdout; exit 1 if any failed."""
     from services.system_check import failed, run_checks
 
-    # The Graph check joins here once Graph is configured in the settings (GraphCheck).
-    lines = run_checks(ctx.settings, ctx.unmigrated_engine)
+    lines = run_checks(ctx.settings, ctx.unmigrated_engine, graph=graph_check(ctx))
     for line in lines:
         sys.stdout.write(line.render() + "\n")
     if failed(lines):
         sys.stderr.write("Oppsettet har feil: rett linjene merket FEIL og kjør sjekken igjen.\n")
         return 1
     return 0
+
+
+def graph_check(ctx: CliContext) -> GraphCheck | None:
+    """The Graph token check when Graph is configured in auth mode (local mode sends none)."""
+    from delivery.graph import GraphTokens
+    from services.outlook import needed_permissions
+
+    settings = ctx.settings
+    if settings.local_mode or not settings.graph_organizer.strip():
+        return None
+    return GraphCheck(acquire=GraphTokens(settings).acquire, needed=needed_permissions(settings))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DB_FILE = Path("data") / "faggruppe.db"
+GRAPH_FEATURES = ("calendar", "answers", "attendance", "chatinstall")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+class ConfigError(ValueError):
+    """Settings the bot cannot start with; the message is Norwegian."""
 
 
 class Settings(BaseSettings):
@@ -39,6 +46,12 @@ class Settings(BaseSettings):
     public_url: str = Field("", validation_alias="PUBLIC_URL")
     # HMAC key for calendar links; empty: derived from the app password, else kept in the DB.
     ics_secret: str = Field("", validation_alias="ICS_SECRET")
+    # Microsoft Graph (Outlook events with a Teams meeting): off while GRAPH_ORGANIZER is empty.
+    graph_organizer: str = Field("", validation_alias="GRAPH_ORGANIZER")
+    graph_authority: str = Field("", validation_alias="GRAPH_AUTHORITY")
+    graph_base_url: str = Field("https://graph.microsoft.com/v1.0",
+                                validation_alias="GRAPH_BASE_URL")
+    graph_features: str = Field("calendar,answers", validation_alias="GRAPH_FEATURES")
     # How long the service waits for PostgreSQL at start (the CLI never waits).
     db_start_timeout_s: float = Field(30.0, ge=0, validation_alias="DB_START_TIMEOUT_S")
     # Local mode (no app id: no channel auth) on a non-loopback address is refused at start
@@ -85,6 +98,45 @@ class Settings(BaseSettings):
                 "Microsoft 365-organisasjon bruke boten. Sett ALLOWED_TENANTS til én eller flere "
                 "tenant-ID-er (kommaseparert), eller ALLOWED_TENANTS=* for å tillate alle.")
         return problems
+
+    def graph_feature(self, name: str) -> bool:
+        """Is this Graph feature on? Never without an organizer mailbox."""
+        wanted = {f.strip().lower() for f in self.graph_features.split(",") if f.strip()}
+        return bool(self.graph_organizer.strip()) and name in wanted
+
+    def resolved_graph_authority(self) -> str:
+        """GRAPH_AUTHORITY, else the customer's own tenant (botframework.com cannot issue it)."""
+        if self.graph_authority.strip():
+            return self.graph_authority.strip().rstrip("/")
+        if self.app_tenant_id.strip():
+            return f"https://login.microsoftonline.com/{self.app_tenant_id.strip()}"
+        return ""
+
+    def graph_problems(self) -> list[str]:
+        """Why the Graph settings cannot work, in Norwegian; empty when they can (or are off)."""
+        if not self.graph_organizer.strip():
+            return []
+        problems = []
+        unknown = sorted({f.strip().lower() for f in self.graph_features.split(",")
+                          if f.strip()} - set(GRAPH_FEATURES))
+        if unknown:
+            problems.append(f"GRAPH_FEATURES har ukjente funksjoner: {', '.join(unknown)} "
+                            f"(kjente: {', '.join(GRAPH_FEATURES)})")
+        if not self.local_mode and not self.resolved_graph_authority():
+            problems.append("GRAPH_ORGANIZER er satt, men verken GRAPH_AUTHORITY eller "
+                            "MicrosoftAppTenantId: en flerleietaker-bot kan ikke hente "
+                            "Graph-tokener fra botframework.com")
+        url = urlsplit(self.graph_base_url)
+        loopback = url.scheme == "http" and url.hostname in LOOPBACK and self.local_mode
+        if not (url.scheme == "https" and url.hostname) and not loopback:
+            problems.append("GRAPH_BASE_URL må være https (http bare mot 127.0.0.1 i lokal modus)")
+        return problems
+
+    def check(self) -> None:
+        """Refuse to start on settings that cannot work (ConfigError, in Norwegian)."""
+        problems = self.graph_problems()
+        if problems:
+            raise ConfigError("; ".join(problems))
 
     def resolved_database_url(self) -> str:
         """The configured URL, or a SQLite file under ./data/ (created on demand)."""

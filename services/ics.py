@@ -49,14 +49,18 @@ def link_for(links: LinkSigner, meeting: Meeting) -> str:
     return links.url("ics", meeting.id, end + VALID_AFTER)
 
 
-def calendar_bytes(meeting: Meeting, groups: str, agenda: list[tuple[int, str]]) -> bytes:
-    """One VEVENT in Europe/Oslo with its VTIMEZONE; SEQUENCE follows the meeting's version."""
+def calendar_bytes(meeting: Meeting, groups: str, agenda: list[tuple[int, str]],
+                   uid: str = "", join_url: str = "") -> bytes:
+    """One VEVENT in Europe/Oslo with its VTIMEZONE; SEQUENCE follows the meeting's version.
+
+    With an Outlook event, its iCalUId is the UID, so a calendar sees one meeting, not two.
+    """
     cal = Calendar()
     cal.add("prodid", "-//Osloregionen//Faggruppe-bot//NO")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"meeting-{meeting.id}@faggruppe-bot")
+    event.add("uid", uid or f"meeting-{meeting.id}@faggruppe-bot")
     event.add("dtstamp", meeting.updated_at)
     event.add("sequence", meeting.version)
     event.add("summary", meeting.title)
@@ -66,9 +70,11 @@ def calendar_bytes(meeting: Meeting, groups: str, agenda: list[tuple[int, str]])
         event.add("dtend", to_oslo(meeting.ends_at))
     if meeting.place:
         event.add("location", meeting.place)
-    if meeting.online_url:
-        event.add("url", meeting.online_url)
+    if join_url or meeting.online_url:
+        event.add("url", join_url or meeting.online_url)
     lines = [groups] + (["", "Sakskart:"] + [f"{n}. {t}" for n, t in agenda] if agenda else [])
+    if join_url:
+        lines += ["", f"Bli med i Teams-møtet: {join_url}"]
     event.add("description", "\n".join(lines))
     if meeting.status == MeetingStatus.cancelled:
         event.add("status", "CANCELLED")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache, partial
@@ -19,15 +20,19 @@ from cards.common import attachment
 from cards.invitation import ANSWER_LABELS, InvitationView, ProgrammeLine, build_invitation_card
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
 from core.links import LinkSigner
+from core.settings import Settings
 from core.timefmt import LOCALE, clock, date_long, span, to_oslo
+from delivery.graph import Outcome
 from delivery.sendout import enqueue, notice_activity, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry
 from scheduler import store
 from scheduler.store import Jobs
-from services import ics, minutes
+from services import ics, minutes, outlook
+from storage import graph as outlook_repo
 from storage import rsvp
 from storage.db import table
 from storage.delivery_models import Delivery, ScheduledJob, Sendout
+from storage.graph_models import GraphCall
 from storage.live_models import LiveCard
 from storage.meeting_models import (
     AgendaItem,
@@ -134,6 +139,8 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
     groups = " og ".join(known.groups) if known else group_names(session, mid)
     due = rsvp.deadline(meeting)
     ics_url = ics.link_for(links, meeting)
+    event = outlook_repo.event_for(session, mid)
+    made = event is not None and bool(event.event_id) and event.problem != "deleted"
     today = meeting.starts_at is not None and to_oslo(meeting.starts_at).date() == \
         to_oslo(now).date()
     return InvitationView(
@@ -148,7 +155,8 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
         comment=answer.comment if answer else "", dietary=answer.dietary if answer else "",
         deputy=answer.deputy_name if answer else "",
         late_cancelled=bool(answer and answer.late_cancellation), notice=notice,
-        ics_url=ics_url, checkin=today and meeting.status != MeetingStatus.cancelled)
+        ics_url=ics_url, checkin=today and meeting.status != MeetingStatus.cancelled,
+        join_url=event.join_url if made and event else "", outlook=made)
 
 
 def card_for(session: Session, meeting: Meeting, now: datetime, member: Member | None = None,
@@ -181,7 +189,7 @@ def snapshot(meeting: Meeting) -> Before:
     return meeting.starts_at, meeting.ends_at, meeting.place
 
 
-def _refresh_sent(session: Session, meeting: Meeting, now: datetime, links: LinkSigner) -> None:
+def refresh_sent(session: Session, meeting: Meeting, now: datetime, links: LinkSigner) -> None:
     """Invitations still queued carry the new card; those delivered are redrawn in place."""
     key = subject(meeting.id or 0)
     activity = activity_for(card_for(session, meeting, now, links=links), meeting)
@@ -192,11 +200,15 @@ def _refresh_sent(session: Session, meeting: Meeting, now: datetime, links: Link
 
 
 def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime, *,
-               links: LinkSigner) -> Sendout | None:
-    """After a saved edit (version already bumped): redraw; a new time or place is told once."""
+               links: LinkSigner, settings: Settings | None = None) -> Sendout | None:
+    """After a saved edit (version already bumped): redraw; a new time or place is told once.
+
+    The Outlook event follows by outlook.sync's rules (settings None: Graph off).
+    """
+    outlook.sync(session, meeting, now, settings)
     if meeting.invited_at is None or meeting.status != MeetingStatus.invited:
         return None
-    _refresh_sent(session, meeting, now, links)
+    refresh_sent(session, meeting, now, links)
     if snapshot(meeting) == before:
         return None
     schedule_reminders(session, meeting, now)  # a new time moves the reminders too
@@ -213,7 +225,7 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
          ends_at: datetime | None = None, place: str | None = None, links: LinkSigner,
-         ) -> tuple[Meeting, Sendout | None]:
+         settings: Settings | None = None) -> tuple[Meeting, Sendout | None]:
     """Move the meeting or change its place (a new start keeps the length if no end is given)."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -231,10 +243,11 @@ def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetim
     if snapshot(meeting) == before:
         return meeting, None
     bump_version(session, meeting, now)
-    return meeting, after_edit(session, meeting, before, now, links=links)
+    return meeting, after_edit(session, meeting, before, now, links=links, settings=settings)
 
 
-def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, Sendout | None]:
+def cancel(session: Session, meeting_id: int, now: datetime,
+           settings: Settings | None = None) -> tuple[Meeting, Sendout | None]:
     """Cancel: every card says AVLYST, queued invitations stop, every invitee is told once."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
@@ -254,9 +267,10 @@ def cancel(session: Session, meeting_id: int, now: datetime) -> tuple[Meeting, S
         col(Delivery.status) == "pending").values(status="cancelled"))
     track_copies(session, meeting_id, subject(meeting_id))
     cancel_reminders(session, meeting_id, now)
+    text = f"«{meeting.title}» ({when_text(meeting)}) er avlyst."
+    outlook.on_cancel(session, meeting, text, now, settings)
     if meeting.invited_at is None:
         return meeting, None  # never sent: nobody to tell
-    text = f"«{meeting.title}» ({when_text(meeting)}) er avlyst."
     activity = notice_activity("Møtet er avlyst", [text])
     activity["text"] = text
     return meeting, start_sendout(session, CANCELLED, f"meeting:{meeting_id}",
@@ -282,8 +296,12 @@ def sendable(session: Session, meeting_id: int) -> Meeting:
     return meeting
 
 
-def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner) -> Sendout:
-    """Record the invitation send-out 1:1 to every invitee; a second call adds nothing."""
+def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner,
+         settings: Settings | None = None) -> Sendout:
+    """Record the invitation send-out 1:1 to every invitee; a second call adds nothing.
+
+    With Graph on, the Outlook event is recorded too and the copies wait for its join URL.
+    """
     meeting = sendable(session, meeting_id)
     members = rsvp.invitees(session, meeting_id)
     if not members:
@@ -297,6 +315,7 @@ def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner)
     activity = activity_for(card_for(session, meeting, now, links=links), meeting)
     sendout = start_sendout(session, PURPOSE, subject(meeting_id),
                             members, lambda _m: activity, now, title=meeting.title)
+    outlook.on_send(session, meeting, now, settings)
     schedule_reminders(session, meeting, now)
     return sendout
 
@@ -316,13 +335,13 @@ def approve(session: Session, meeting_id: int, now: datetime) -> datetime:
 
 
 def scheduled_send(session: Session, now: datetime, *, meeting_id: int,
-                   links: LinkSigner) -> None:
+                   links: LinkSigner, settings: Settings | None = None) -> None:
     """Scheduler job: send if the meeting is still approved and sendable."""
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or not meeting.auto_send or meeting.status in (
             MeetingStatus.cancelled, MeetingStatus.held):
         return
-    send(session, meeting_id, now, links=links)
+    send(session, meeting_id, now, links=links, settings=settings)
 
 
 # The status view from the database: answers per region, the silent, programme counts.
@@ -356,17 +375,20 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         items=[(i.what, n, diets) for i, n, diets in rsvp.item_counts(session, mid)],
         choices=[(m.id or 0, m.name) for m in people], notice=notice,
         cancelled=meeting.status == MeetingStatus.cancelled,
-        followups=minutes.status_lines(session, mid))
+        followups=minutes.status_lines(session, mid),
+        outlook_answers=outlook.answers_line(session, mid))
 
 
 # The activity a tracked meeting card should show now: a channel summary or a member's copy.
 def summary_view(session: Session, meeting: Meeting) -> SummaryView:
     """Counts and regions as the secretariat's status card has them."""
     status = build_status_view(session, meeting)
+    event = outlook_repo.event_for(session, meeting.id or 0)
+    join = event.join_url if event and event.event_id and event.problem != "deleted" else ""
     return SummaryView(meeting.title, group_names(session, meeting.id or 0),
                        status.when, meeting.place, status.invited, status.counts,
                        status.regions_answered, status.regions_total,
-                       cancelled=meeting.status == MeetingStatus.cancelled)
+                       cancelled=meeting.status == MeetingStatus.cancelled, join_url=join)
 
 
 def render(session: Session, card: LiveCard, now: datetime, *,
@@ -476,8 +498,19 @@ def cancel_reminders(session: Session, meeting_id: int, now: datetime) -> None:
             session.add(job)
 
 
-def register_jobs(jobs: Jobs, links: LinkSigner) -> None:
-    """The meeting feature's scheduled jobs: the approved invitation and both reminders."""
-    store.register(jobs, "invitation", partial(scheduled_send, links=links))
+def register_jobs(jobs: Jobs, links: LinkSigner, settings: Settings | None = None) -> None:
+    """The meeting feature's scheduled jobs: the approved invitation and both reminders.
+
+    The invitation may make an Outlook event, so it gets the Graph settings (None: off).
+    """
+    store.register(jobs, "invitation", partial(scheduled_send, links=links, settings=settings))
     store.register(jobs, "meeting_rsvp_reminder", partial(rsvp_reminder, links=links))
     store.register(jobs, "meeting_day_before", day_before)
+
+
+def outlook_hook(links: LinkSigner) -> Callable[[Session, GraphCall, Outcome, datetime], None]:
+    """The Graph worker's hook: the Outlook use case, redrawing invitations the meetings way."""
+    def hook(session: Session, call: GraphCall, outcome: Outcome, now: datetime) -> None:
+        outlook.after_call(session, call, outcome, now,
+                           lambda s, m, n: refresh_sent(s, m, n, links))
+    return hook

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from core.clock import Clock
 from core.links import LinkSigner
 from core.settings import Settings
-from delivery import live_cards, round_sender
+from delivery import graph, live_cards, round_sender
 from delivery.live_cards import Renderer
 from delivery.worker import DeliveryWorker
 from scheduler.runner import SchedulerService
@@ -40,11 +40,14 @@ def renderers(links: LinkSigner) -> dict[str, Renderer]:
             INNSPILL: innspill.render}
 
 
-def job_handlers(links: LinkSigner) -> Jobs:
-    """Every feature's scheduled-job handlers, by job kind."""
+def job_handlers(links: LinkSigner, settings: Settings | None = None) -> Jobs:
+    """Every feature's scheduled-job handlers, by job kind (settings: for the Outlook event)."""
     jobs: Jobs = {}
     for feature in FEATURES_WITH_JOBS:
-        feature.register_jobs(jobs, links)
+        if feature is meetings:  # an approved invitation may make an Outlook event
+            meetings.register_jobs(jobs, links, settings)
+        else:
+            feature.register_jobs(jobs, links)
     return jobs
 
 
@@ -62,8 +65,8 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
            links: LinkSigner) -> None:
     """Hook the worker, the scheduler and both card senders into the app's start and stop."""
     worker = DeliveryWorker(engine, settings, clock)
-    scheduler = SchedulerService(engine, clock, job_handlers(links), on_enqueued=worker.wake,
-                                 interval_s=settings.scheduler_tick_s)
+    scheduler = SchedulerService(engine, clock, job_handlers(links, settings),
+                                 on_enqueued=worker.wake, interval_s=settings.scheduler_tick_s)
     app[WORKER_KEY] = worker
     app[SCHEDULER_KEY] = scheduler
 
@@ -80,6 +83,7 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     app.on_cleanup.insert(0, stop)  # before the engine is disposed
     round_sender.attach(app, settings, engine, clock, round.round_activity)
     live_cards.attach(app, settings, engine, clock, renderer(links))
+    graph.attach(app, settings, engine, clock, meetings.outlook_hook(links))  # GRAPH_ORGANIZER set
 
 
 def probes(app: web.Application) -> dict[str, Callable[[], tuple[bool, str]]]:

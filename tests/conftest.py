@@ -7,6 +7,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -19,8 +20,11 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.scratch import fresh_postgres
 from tests.fakes.connector import FakeConnector
+from tests.fakes.graph import FakeGraph
 from tests.harness import BotServer
 from tests.serving import serve
+
+ORGANIZER = "sekretariat@osloregionen.no"
 
 PG_URL = os.environ.get("DATABASE_URL", "")
 
@@ -94,15 +98,44 @@ async def connector() -> AsyncIterator[FakeConnector]:
 
 
 @pytest.fixture
-async def bot(engine, clock, connector) -> AsyncIterator[BotServer]:
-    """The real app (local mode: no app id) on a loopback port."""
-    from app import LINKS_KEY, create_app
+async def bot(engine, clock, connector, request) -> AsyncIterator[BotServer]:
+    """The real app (local mode: no app id) on a loopback port.
 
+    Indirect parametrization passes create_app options: `@pytest.mark.parametrize("bot",
+    [{"reply_timeouts": (5.0, 1.0)}], indirect=True)`.
+    """
     # ICS_SECRET injected, not in the environment: cards and the /ics route must use these.
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url),
                                         "ICS_SECRET": "test-ics-secret"})
-    app = create_app(settings, engine=engine, clock=clock)
+    async for server in _serve(settings, engine, clock, connector,
+                               **getattr(request, "param", {})):
+        yield server
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraph]:
+    async with FakeGraph() as fg:
+        yield fg
+
+
+@pytest.fixture
+async def graph_bot(engine, clock, connector, graph) -> AsyncIterator[BotServer]:
+    """The real app with Graph on (GRAPH_ORGANIZER set), talking to the fake Graph."""
+    settings = Settings.model_validate({
+        "MicrosoftAppId": "", "DATABASE_URL": str(engine.url), "ICS_SECRET": "test-ics-secret",
+        "GRAPH_ORGANIZER": ORGANIZER, "GRAPH_BASE_URL": graph.url})
+    async for server in _serve(settings, engine, clock, connector):
+        server.graph = graph
+        yield server
+
+
+async def _serve(settings: Settings, engine: Engine, clock: FrozenClock,
+                 connector: FakeConnector, **app_options: Any) -> AsyncIterator[BotServer]:
+    from app import LINKS_KEY, create_app
+
+    app = create_app(settings, engine=engine, clock=clock, **app_options)
     runner, url = await serve(app)
     async with aiohttp.ClientSession() as http:
-        yield BotServer(url, engine, clock, connector, runner, http, app[LINKS_KEY])
+        yield BotServer(url, engine, clock, connector, runner, http, app[LINKS_KEY],
+                        settings=settings)
     await runner.cleanup()

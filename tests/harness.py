@@ -79,6 +79,8 @@ class BotServer:
     runner: web.AppRunner
     http: aiohttp.ClientSession
     links: LinkSigner
+    settings: Any = None
+    graph: Any = None  # the fake Graph, when Graph is on
 
     async def post(self, body: Any, headers: dict[str, str] | None = None,
                    raw: bytes | None = None, settle: bool = True) -> tuple[int, Any]:

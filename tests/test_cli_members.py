@@ -22,10 +22,8 @@ CELLS = SEED000.read_text(encoding="utf-8").replace("\n", "\t").strip("\t").spli
 INVITEES = len(CELLS) // 2  # a name and an organisation each
 
 
-@pytest.fixture(autouse=True)
-def only_our_nouns(monkeypatch: pytest.MonkeyPatch) -> None:
-    # These tests must not depend on the other nouns' modules.
-    monkeypatch.setattr(cli, "NOUNS", ("members", "groups"))
+# These tests must not depend on the other nouns' modules.
+OUR_NOUNS = ("members", "groups")
 
 
 @pytest.fixture
@@ -33,7 +31,7 @@ def run(db_url: str, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-unt
     ctx = cli.CliContext(settings=load_settings(database_url=db_url))
 
     def _run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv), ctx)
+        code = cli.main(list(argv), ctx, nouns=OUR_NOUNS)
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 

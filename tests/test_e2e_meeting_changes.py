@@ -33,8 +33,7 @@ def _rows(bot, purpose: str, status: str | None = None) -> int:
 
 def _ctx(bot) -> CliContext:
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
-    ctx = CliContext(settings=settings, clock=bot.clock)
-    ctx.__dict__["engine"] = bot.engine
+    ctx = CliContext(settings=settings, clock=bot.clock, engine=bot.engine)
     return ctx
 
 

@@ -45,8 +45,7 @@ async def answer(bot, i: int, mid: int, value: str, verb: str = "rsvp.answer",
 
 def send_cli(bot, mid: int, capsys) -> str:
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
-    ctx = CliContext(settings=settings, clock=bot.clock)
-    ctx.__dict__["engine"] = bot.engine  # the test's engine (cached_property slot)
+    ctx = CliContext(settings=settings, clock=bot.clock, engine=bot.engine)
     assert cmd_send(argparse.Namespace(meeting_id=mid), ctx) == 0
     return capsys.readouterr().out
 

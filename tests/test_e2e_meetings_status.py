@@ -67,8 +67,7 @@ async def test_status_on_behalf_checkin_and_export(bot, capsys) -> None:
 
     # Before check-in the export lists those who said yes; after, only those present.
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
-    ctx = CliContext(settings=settings, clock=bot.clock)
-    ctx.__dict__["engine"] = bot.engine
+    ctx = CliContext(settings=settings, clock=bot.clock, engine=bot.engine)
     cmd_export(argparse.Namespace(meeting_id=mid, format="md", items=False, output=None), ctx)
     before = capsys.readouterr().out
     assert before.count("\n| ") == 14 and "Påmeldt" in before  # header + 13 yes

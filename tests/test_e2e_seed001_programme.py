@@ -102,8 +102,7 @@ async def test_two_days_answered_per_item_counted_with_dietary_needs(bot, capsys
     assert "Felles middag alle faggruppene: **11** påmeldt – matbehov: Glutenfri; Vegetar; " \
            "Laktosefri" in status.replace("\n", " ")
     settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
-    ctx = CliContext(settings=settings, clock=bot.clock)
-    ctx.__dict__["engine"] = bot.engine
+    ctx = CliContext(settings=settings, clock=bot.clock, engine=bot.engine)
     await asyncio.to_thread(cmd_export, argparse.Namespace(
         meeting_id=mid, format="md", items=True, output=None), ctx)
     out = capsys.readouterr().out

@@ -291,10 +291,9 @@ async def _hanging_connector() -> tuple[web.AppRunner, str]:
     return runner, f"http://{host}:{port}/"
 
 
-async def test_invoke_is_answered_inside_5_s_when_the_connector_never_answers(bot, monkeypatch):
-    from bot import sdk_clients
-
-    monkeypatch.setattr(sdk_clients, "READ_TIMEOUT_S", 30.0)  # the deadline must do it
+# A 30 s read timeout: the deadline must do it.
+@pytest.mark.parametrize("bot", [{"reply_timeouts": (5.0, 30.0)}], indirect=True)
+async def test_invoke_is_answered_inside_5_s_when_the_connector_never_answers(bot):
     runner, url = await _hanging_connector()
     try:
         loop = asyncio.get_running_loop()
@@ -309,11 +308,9 @@ async def test_invoke_is_answered_inside_5_s_when_the_connector_never_answers(bo
     await asyncio.wait_for(bot.idle(), HANG_GUARD_S)
 
 
-async def test_replies_have_connect_and_read_timeouts(bot, monkeypatch):
+@pytest.mark.parametrize("bot", [{"reply_timeouts": (5.0, 1.0)}], indirect=True)
+async def test_replies_have_connect_and_read_timeouts(bot):
     from app import ADAPTER_KEY
-    from bot import sdk_clients
-
-    monkeypatch.setattr(sdk_clients, "READ_TIMEOUT_S", 1.0)
     runner, url = await _hanging_connector()
     try:
         loop = asyncio.get_running_loop()
@@ -323,7 +320,7 @@ async def test_replies_have_connect_and_read_timeouts(bot, monkeypatch):
         assert status == 201 and loop.time() - started < 4.0, "the read timeout ended it"
     finally:
         await runner.cleanup()
-    clients = bot.runner.app[ADAPTER_KEY]._clients._clients  # type: ignore[attr-defined]
+    clients = bot.runner.app[ADAPTER_KEY].clients._clients  # type: ignore[attr-defined]
     connectors = [c for key, c in clients.items() if key[0] == "connector"]
     assert connectors and all(c.config.connection.timeout == (5.0, 1.0)
                               and c.config.retry_policy.policy.read == 0 for c in connectors)

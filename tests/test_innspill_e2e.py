@@ -161,8 +161,8 @@ async def test_dot_votes_stop_at_the_limit_and_the_export_and_list_show_them(bot
                       .where(InnspillParticipant.member_id == ids[0])).one()
         assert used == 3
 
-    ctx = CliContext(settings=Settings.model_validate({"DATABASE_URL": str(bot.engine.url)}))
-    ctx.__dict__["engine"] = bot.engine
+    ctx = CliContext(settings=Settings.model_validate({"DATABASE_URL": str(bot.engine.url)}),
+                     engine=bot.engine)
     assert main(["export", "innspill", str(sid), "--format", "csv"], ctx) == 0
     csv_out = capsys.readouterr().out.splitlines()
     assert csv_out[0] == "gruppe,tema,innspill,stemmer,kommune"

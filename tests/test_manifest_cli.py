@@ -14,15 +14,13 @@ from core.settings import load_settings
 APP_ID = "0F8FAD5B-D9CB-469F-A165-70867728950E"
 
 
-@pytest.fixture(autouse=True)
-def only_manifest_noun(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The CLI tests must not depend on the other nouns' modules.
-    monkeypatch.setattr(cli, "NOUNS", ("manifest",))
+# The CLI tests must not depend on the other nouns' modules.
+OUR_NOUNS = ("manifest",)
 
 
 def run(argv: list[str], app_id: str = "") -> int:
     ctx = cli.CliContext(settings=load_settings(app_id=app_id, public_url=""))
-    return cli.main(["manifest", "build", *argv], ctx)
+    return cli.main(["manifest", "build", *argv], ctx, nouns=OUR_NOUNS)
 
 
 def test_build_writes_default_path_with_app_id_from_settings(

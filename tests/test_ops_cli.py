@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import signal
 import sqlite3
 import sys
@@ -258,3 +260,25 @@ def test_backup_of_postgresql_prints_the_pg_dump_line_without_the_password(tmp_p
     assert run.stdout.strip() == ("pg_dump --format=custom --file=kopi.dump "
                                   f"'postgresql://bot@{url.split('@')[1]}'")
     assert "hemmelig" not in run.stdout + run.stderr
+
+
+def _jwt(claims: dict[str, Any]) -> str:
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"e30.{body}.c2ln"
+
+
+def test_system_check_asks_for_a_graph_token_and_names_missing_permissions(capsys, fake_msal,
+                                                                           engine):
+    settings = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "hemmelig",
+                "MicrosoftAppTenantId": "5f0c3a0e-1111-4c1e-9a1a-0000000000aa",
+                "DATABASE_URL": str(engine.url), "GRAPH_ORGANIZER": "sekretariat@oslo.kommune.no",
+                "GRAPH_FEATURES": "calendar,attendance"}
+    fake_msal.answer = {"access_token": _jwt({"roles": ["Calendars.ReadWrite"]}),
+                        "expires_in": 3600}
+    code, lines, _ = _check(capsys, **settings)
+    assert code == 1
+    assert "OK       Token fra Entra for Microsoft Graph; tillatelser: Calendars.ReadWrite" in lines
+    missing = [line for line in _failures(lines) if "Graph-tillatelsen" in line]
+    assert [line.split()[2] for line in missing] == [
+        "OnlineMeetingArtifact.Read.All", "OnlineMeetings.Read.All"]
+    assert all("attendance" in line for line in missing)

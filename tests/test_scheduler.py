@@ -113,12 +113,11 @@ async def until_settled(engine) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def run(db_url, clock, capsys, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(cli, "NOUNS", ("queue",))
+def run(db_url, clock, capsys):  # type: ignore[no-untyped-def]
     ctx = cli.CliContext(settings=load_settings(database_url=db_url), clock=clock)
 
     def _run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv), ctx)
+        code = cli.main(list(argv), ctx, nouns=("queue",))
         captured = capsys.readouterr()
         return code, captured.out, captured.err
 

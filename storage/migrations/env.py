@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 # storage/*_models.py (a new one goes here; tests/test_layers.py checks the list).
 from storage import (  # noqa: F401
     delivery_models,
+    graph_models,
     innspill_models,
     live_models,
     meeting_models,

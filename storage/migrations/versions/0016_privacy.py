@@ -1,7 +1,7 @@
 """privacy: retention rules, retention runs, erasure tombstones
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import storage.types
 
 revision = "0016"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,469 @@
+"""The Outlook invitation with its Teams meeting: which meetings get an event, what it says,
+when it is PATCHed or cancelled, and what happens when Graph answers (the worker's hook).
+
+Graph calls are only recorded here (storage/graph.py); delivery/graph.py makes them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from cards.common import attachment
+from cards.outlook import build_outlook_notice_card
+from core.settings import Settings
+from core.timefmt import clock, to_oslo
+from delivery.graph import Outcome
+from delivery.sendout import enqueue
+from storage import graph as calls
+from storage import rsvp as rsvp_repo
+from storage.delivery_models import Delivery
+from storage.graph_models import GraphCall, OutlookEvent
+from storage.meeting_models import AgendaItem, AgendaKind, Meeting, MeetingFormat, MeetingStatus
+from storage.meetings import agenda_items, documents, invited_groups, mark_dirty
+from storage.models import Member, Role
+
+FEATURE = "calendar"
+HOLD = timedelta(minutes=2)  # how long a send-out waits for the event and its join URL
+TEXT_PATCH_EVERY = timedelta(days=1)  # each PATCH mails every attendee
+TEAMS_FORMATS = (MeetingFormat.digital, MeetingFormat.hybrid)
+TIME_ZONE = "Europe/Oslo"  # Graph takes IANA names as well as "W. Europe Standard Time"
+URGENT = ("start", "end", "location", "attendees", "isOnlineMeeting", "onlineMeetingProvider")
+NOTICE = "outlook_notice"
+# The invitation send-out's ledger key (services/meetings.py owns it; this module sits beside it
+# and may not import it, since meetings calls in here).
+INVITATION_PURPOSE = "invitation"
+# Rebuilds the invitation copies from the database (services/meetings.refresh_sent).
+Refresh = Callable[[Session, Meeting, datetime], None]
+
+
+ANSWERS_EVERY = timedelta(minutes=10)  # how fresh the status card's Outlook answers must be
+RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": "foreløpig", "declined": "avslått",
+             "notResponded": "ikke svart", "none": "ikke svart"}
+
+
+# Application permission each Graph feature needs (README's table; a system check can compare
+# them with the token's roles). attendance and chatinstall come with the next issue.
+PERMISSIONS = {"calendar": ("Calendars.ReadWrite",), "answers": ("Calendars.ReadWrite",),
+               "attendance": ("OnlineMeetings.Read.All", "OnlineMeetingArtifact.Read.All"),
+               "chatinstall": ("TeamsAppInstallation.ReadWriteSelfForChat.All",)}
+
+
+def needed_permissions(settings: Settings) -> dict[str, str]:
+    """Application permission -> the features (switched on) that need it."""
+    needed: dict[str, list[str]] = {}
+    for feature, permissions in PERMISSIONS.items():
+        if settings.graph_feature(feature):
+            for permission in permissions:
+                needed.setdefault(permission, []).append(feature)
+    return {permission: ", ".join(features) for permission, features in needed.items()}
+
+
+def _invitation_subject(meeting_id: int) -> str:
+    return f"meeting:{meeting_id}"
+
+
+def enabled(settings: Settings | None) -> bool:
+    """Is the Outlook feature on (an organizer mailbox and `calendar` in GRAPH_FEATURES)?
+
+    None (a caller without settings, such as a test of the meeting flow alone) means off.
+    """
+    return settings is not None and settings.graph_feature(FEATURE)
+
+
+def wanted(session: Session, meeting: Meeting) -> bool:
+    """Digital and hybrid meetings get an event unless skipped; physical ones when asked."""
+    row = calls.event_for(session, meeting.id or 0)
+    if row is not None and row.wanted is not None:
+        return row.wanted
+    return meeting.format in TEAMS_FORMATS
+
+
+def set_choice(session: Session, meeting: Meeting, outlook: bool | None) -> None:
+    """--outlook / --no-outlook / the form's toggle; the format's default is kept as None."""
+    if outlook is None:
+        return
+    row = calls.event_row(session, meeting.id or 0)
+    row.wanted = None if outlook == (meeting.format in TEAMS_FORMATS) else outlook
+    session.add(row)
+    session.flush()  # callers may expunge before their commit (cli/meetings_edit.py does)
+
+
+def teams_meeting(meeting: Meeting) -> bool:
+    """A Teams meeting is made for digital/hybrid, unless the meeting has a link already."""
+    return meeting.format in TEAMS_FORMATS and not meeting.online_url.strip()
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _url(url: str) -> str:
+    """A link safe to put in href: http(s) only."""
+    url = url.strip()
+    return _e(url) if url.lower().startswith(("https://", "http://")) else ""
+
+
+def body_html(session: Session, meeting: Meeting, bot_name: str,
+              skip_kinds: tuple[str, ...] = ()) -> str:
+    """The event's HTML body: agenda, documents, preparation, a hand-made link (all escaped)."""
+    mid = meeting.id or 0
+    groups = " og ".join(sorted(g.name for g in invited_groups(session, mid)))
+    parts = [f"<p>{_e(groups)}</p>"]
+    items: list[AgendaItem] = [a for a in agenda_items(session, mid) if a.kind not in skip_kinds]
+    if items:
+        parts.append("<h3>Sakskart</h3><ol>" + "".join(
+            f'<li value="{a.number}">{_e(a.title)}</li>' for a in items) + "</ol>")
+    docs = [(d.title, _url(d.url)) for d in documents(session, mid)]
+    if docs:
+        parts.append("<h3>Dokumenter</h3><ul>" + "".join(
+            f'<li><a href="{u}">{_e(t)}</a></li>' if u else f"<li>{_e(t)}</li>"
+            for t, u in docs) + "</ul>")
+    if meeting.preparation.strip():
+        text = "<br>".join(_e(line) for line in meeting.preparation.strip().splitlines())
+        parts.append(f"<h3>Forberedelser</h3><p>{text}</p>")
+    link = _url(meeting.online_url)
+    if link:
+        parts.append(f'<p>Møtelenke: <a href="{link}">{link}</a></p>')
+    parts.append(f"<p>Svar på innkallingen i Teams, i chatten med {_e(bot_name)}.</p>")
+    return "".join(parts)
+
+
+def _text_key(session: Session, meeting: Meeting, bot_name: str) -> str:
+    """What decides a text PATCH: subject and body without approval items.
+
+    An approval item added automatically («Godkjenning av innkalling …») must never mail
+    every attendee; it rides along with the next real text change.
+    """
+    body = body_html(session, meeting, bot_name, skip_kinds=(AgendaKind.approval,))
+    return hashlib.sha256(f"{meeting.title}\n{body}".encode()).hexdigest()[:16]
+
+
+def attendees(session: Session, meeting_id: int) -> list[dict[str, Any]]:
+    """Every invited member with an e-mail address (guests from other tenants included)."""
+    out = []
+    for member in rsvp_repo.invitees(session, meeting_id):
+        address = member.email or (member.upn if member.upn and "#EXT#" not in member.upn
+                                   else None)
+        if address:
+            out.append({"emailAddress": {"address": address, "name": member.name},
+                        "type": "required"})
+    return out
+
+
+def _when(at: datetime) -> dict[str, str]:
+    return {"dateTime": to_oslo(at).strftime("%Y-%m-%dT%H:%M:%S"), "timeZone": TIME_ZONE}
+
+
+def event_fields(session: Session, meeting: Meeting, settings: Settings) -> dict[str, Any]:
+    """The event as Graph's create body (without transactionId)."""
+    assert meeting.starts_at is not None
+    fields: dict[str, Any] = {
+        "subject": meeting.title,
+        "body": {"contentType": "HTML",
+                 "content": body_html(session, meeting, settings.bot_name)},
+        "start": _when(meeting.starts_at),
+        "end": _when(meeting.ends_at or meeting.starts_at + timedelta(hours=1)),
+        "location": {"displayName": meeting.place},
+        "attendees": attendees(session, meeting.id or 0),
+    }
+    if teams_meeting(meeting):
+        fields |= {"isOnlineMeeting": True, "onlineMeetingProvider": "teamsForBusiness"}
+    return fields
+
+
+def _snapshot(session: Session, meeting: Meeting, settings: Settings,
+              fields: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: fields.get(k) for k in URGENT},
+            "text_key": _text_key(session, meeting, settings.bot_name)}
+
+
+def _txid(session: Session, meeting_id: int, row: OutlookEvent, now: datetime) -> str:
+    return calls.transaction_id(calls.deployment_id(session, now), meeting_id, row.generation)
+
+
+def _queue_create(session: Session, meeting: Meeting, row: OutlookEvent, settings: Settings,
+                  now: datetime) -> bool:
+    """Record the create (once per generation); a create not yet under way gets new fields."""
+    mid = meeting.id or 0
+    fields = event_fields(session, meeting, settings)
+    new = calls.queue(session, mid, "create", f"create:g{row.generation}",
+                      _txid(session, mid, row, now), fields, now)
+    if not new:
+        waiting = calls.pending(session, mid, "create")
+        if waiting is None:
+            return False
+        waiting.payload = json.dumps(fields, ensure_ascii=False)
+        session.add(waiting)
+    row.sent = json.dumps(_snapshot(session, meeting, settings, fields), ensure_ascii=False)
+    session.add(row)
+    return True
+
+
+def on_send(session: Session, meeting: Meeting, now: datetime,
+            settings: Settings | None = None) -> bool:
+    """At the send-out: record the event's creation; True when the cards should wait for it."""
+    if settings is None or not enabled(settings) or not wanted(session, meeting):
+        return False
+    row = calls.event_row(session, meeting.id or 0)
+    if row.event_id or row.problem:
+        sync(session, meeting, now, settings)  # sent again: members added since are added
+        return False
+    if not _queue_create(session, meeting, row, settings, now):
+        return False
+    hold_invitations(session, meeting.id or 0, now + HOLD)
+    return True
+
+
+def hold_invitations(session: Session, meeting_id: int, until: datetime) -> None:
+    """The invitation copies wait (at most until `until`) for the join URL."""
+    session.execute(update(Delivery).where(
+        col(Delivery.purpose) == INVITATION_PURPOSE,
+        col(Delivery.subject) == _invitation_subject(meeting_id),
+        col(Delivery.status) == "pending", col(Delivery.attempts) == 0,
+        col(Delivery.next_attempt_at) < until).values(next_attempt_at=until))
+
+
+def _merge(session: Session, meeting_id: int, operation: str, fields: dict[str, Any],
+           txid: str, now: datetime, not_before: datetime | None = None) -> None:
+    """Into the PATCH of this kind not yet under way, else a new one."""
+    waiting = calls.pending(session, meeting_id, operation)
+    if waiting is not None:
+        waiting.payload = json.dumps({**json.loads(waiting.payload), **fields},
+                                     ensure_ascii=False)
+        session.add(waiting)
+        return
+    calls.queue(session, meeting_id, operation, f"{operation}:{uuid.uuid4().hex[:12]}", txid,
+                fields, now, not_before)
+
+
+def sync(session: Session, meeting: Meeting, now: datetime, settings: Settings | None = None,
+         ) -> None:
+    """After an edit or a repeated send: PATCH what changed, by the rules of each kind.
+
+    Time, place, attendees and the online flag go at once. Subject and body go at once while
+    the invitation is unsent, afterwards at most once a day (each PATCH mails everyone).
+    """
+    row = calls.event_for(session, meeting.id or 0)
+    if (settings is None or not enabled(settings) or row is None or row.sent == "{}"
+            or row.problem
+            or meeting.status == MeetingStatus.cancelled or meeting.starts_at is None):
+        return
+    mid = meeting.id or 0
+    if calls.pending(session, mid, "create") is not None:
+        _queue_create(session, meeting, row, settings, now)  # not sent yet: one full create
+        return
+    fields = event_fields(session, meeting, settings)
+    before, after = calls.sent_fields(row), _snapshot(session, meeting, settings, fields)
+    txid = _txid(session, mid, row, now)
+    urgent = {k: fields[k] for k in URGENT if k in fields and after[k] != before.get(k)}
+    if urgent:
+        _merge(session, mid, "update", urgent, txid, now)
+    if after["text_key"] != before.get("text_key"):
+        text = {"subject": fields["subject"], "body": fields["body"]}
+        if meeting.invited_at is None:
+            _merge(session, mid, "update", text, txid, now)
+        else:
+            # Making the event mailed everyone too: the day counts from then.
+            last = row.text_patched_at or row.created_at
+            due = max(now, last + TEXT_PATCH_EVERY) if last else now
+            _merge(session, mid, "update_text", text, txid, now, due)
+    row.sent = json.dumps({**before, **after}, ensure_ascii=False)
+    session.add(row)
+
+
+def on_cancel(session: Session, meeting: Meeting, comment: str, now: datetime,
+              settings: Settings | None = None) -> None:
+    """Cancel the event with the bot's cancellation text; a create not yet made is dropped."""
+    if not enabled(settings):
+        return
+    row = calls.event_for(session, meeting.id or 0)
+    if row is None or row.sent == "{}":
+        return
+    mid = meeting.id or 0
+    calls.drop_open(session, mid, ("create", "update", "update_text"), "møtet er avlyst")
+    # A create already tried may have made the event (a timeout): it stays, the cancel follows.
+    made = row.event_id or any(c.operation == "create" and c.attempts > 0
+                               and c.status in ("pending", "sending", "done")
+                               for c in calls.calls(session, mid))
+    if made:
+        calls.queue(session, mid, "cancel", f"cancel:g{row.generation}",
+                    _txid(session, mid, row, now), {"comment": comment}, now)
+
+
+def recreate(session: Session, meeting_id: int, now: datetime,
+             settings: Settings | None = None, *, force: bool = False) -> str:
+    """«Opprett Outlook-møtet på nytt»: a new event (a new transactionId); '' or why not.
+
+    The button works only after a problem (deleted, refused, failed): pressed on a working
+    event it would send everyone a second invitation. The CLI's --recreate forces it.
+    """
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return f"fant ikke møte {meeting_id}"
+    if settings is None or not enabled(settings):
+        return "Outlook-koblingen er ikke slått på (GRAPH_ORGANIZER)"
+    if meeting.status == MeetingStatus.cancelled or meeting.starts_at is None:
+        return f"møte {meeting_id} er avlyst eller har ingen dato"
+    row = calls.event_row(session, meeting_id)
+    if row.event_id and not row.problem and not force:
+        return "Outlook-møtet finnes og virker; bruk «meetings outlook ID --recreate» om det " \
+            "likevel skal lages på nytt"
+    if any(c.status in calls.OPEN and c.operation == "create"
+           for c in calls.calls(session, meeting_id)):
+        return "Outlook-møtet er allerede under oppretting"
+    calls.drop_open(session, meeting_id, ("update", "update_text"), "opprettes på nytt")
+    row.generation += 1
+    row.event_id = row.ical_uid = row.join_url = row.web_link = row.problem = ""
+    row.wanted = True if not wanted(session, meeting) else row.wanted
+    _queue_create(session, meeting, row, settings, now)
+    return ""
+
+
+def _secretariat(session: Session) -> list[int]:
+    return [m for m in session.exec(select(Member.id).where(
+        Member.role == Role.secretariat, Member.active == True)) if m]  # noqa: E712
+
+
+def tell_secretariat(session: Session, meeting: Meeting, key: str, title: str,
+                     lines: list[str], now: datetime, recreate_button: bool = False) -> None:
+    """A notice card 1:1 to every active secretariat member (once per key)."""
+    card = build_outlook_notice_card(title, lines, meeting.id or 0, recreate_button)
+    activity = {"type": "message", "text": title, "summary": title,
+                "attachments": [attachment(card)]}
+    for member_id in _secretariat(session):
+        enqueue(session, NOTICE, f"meeting:{meeting.id}:{key}", member_id, activity, now)
+
+
+def release_invitations(session: Session, meeting: Meeting, now: datetime,
+                        refresh: Refresh) -> int:
+    """Held copies go now with the current card; copies already sent are redrawn. Sent count."""
+    subject = _invitation_subject(meeting.id or 0)
+    session.execute(update(Delivery).where(
+        col(Delivery.purpose) == INVITATION_PURPOSE, col(Delivery.subject) == subject,
+        col(Delivery.status) == "pending").values(next_attempt_at=now))
+    refresh(session, meeting, now)  # new payloads for the held, a redraw for the delivered
+    sent = session.exec(select(Delivery.id).where(
+        Delivery.purpose == INVITATION_PURPOSE, Delivery.subject == subject,
+        col(Delivery.status).in_(("sent", "sending")))).all()
+    return len(sent)
+
+
+def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetime,
+               refresh: Refresh) -> None:
+    """The worker's hook, in the transaction that records a final outcome."""
+    meeting = session.get(Meeting, call.meeting_id)
+    if meeting is None:
+        return
+    row = calls.event_row(session, call.meeting_id)
+    reply = outcome.reply
+    if call.operation == "create" and outcome.status == "done":
+        if call.key != f"create:g{row.generation}":
+            return  # an older generation answered late; the new one is in the making
+        row.event_id = str(reply.body.get("id", ""))
+        row.ical_uid = str(reply.body.get("iCalUId", ""))
+        row.join_url = str((reply.body.get("onlineMeeting") or {}).get("joinUrl", "") or "")
+        row.web_link = str(reply.body.get("webLink", ""))
+        row.problem, row.created_at = "", now
+        session.add(row)
+        session.flush()
+        late = release_invitations(session, meeting, now, refresh) if meeting.invited_at else 0
+        mark_dirty(session, meeting.id or 0, kind=None)
+        if late and row.join_url:
+            tell_secretariat(session, meeting, f"late:g{row.generation}",
+                             "Teams-lenken kom etter innkallingen",
+                             [f"Outlook-møtet for «{meeting.title}» ble laget etter at "
+                              f"innkallingen gikk til {late} medlemmer.",
+                              "Kortene deres er nå oppdatert med lenken til Teams-møtet."], now)
+        return
+    if call.operation == "update_text" and outcome.status == "done":
+        row.text_patched_at = now
+        session.add(row)
+        return
+    if call.operation == "answers" and outcome.status == "done":
+        _store_answers(row, reply.body, now)
+        session.add(row)
+        return
+    if outcome.status != "failed":
+        return
+    if call.operation == "answers" and reply.status not in (401, 403, 404):
+        return  # a read that gave up: the queue card shows it, the next status card retries
+    if reply.status == 404 and call.operation != "create":
+        row.problem = "deleted"
+        session.add(row)
+        tell_secretariat(session, meeting, f"deleted:g{row.generation}",
+                         "Outlook-møtet er slettet",
+                         [f"Hendelsen for «{meeting.title}» finnes ikke lenger i Outlook "
+                          "(slettet for hånd?). Endringer kommer ikke fram til deltakerne.",
+                          f"Opprett den på nytt her, eller med «python app.py meetings "
+                          f"outlook {meeting.id} --recreate»."], now, recreate_button=True)
+        return
+    row.problem = "forbidden" if reply.status in (401, 403) else "failed"
+    session.add(row)
+    if call.operation == "create" and meeting.invited_at:
+        release_invitations(session, meeting, now, refresh)  # no more waiting for the link
+    tell_secretariat(session, meeting, f"failed:{call.id}",
+                     "Outlook-møtet kunne ikke lages" if call.operation == "create"
+                     else "Outlook-møtet kunne ikke oppdateres",
+                     [f"«{meeting.title}»: {outcome.error}.",
+                      "Innkallingen i Teams gjelder; send Outlook-invitasjonen for hånd "
+                      "om nødvendig."], now, recreate_button=call.operation == "create")
+
+
+def ask_answers(session: Session, meeting_id: int, now: datetime,
+                settings: Settings | None = None) -> bool:
+    """The status card is open: read the Outlook answers again if they are old. Queued?"""
+    row = calls.event_for(session, meeting_id)
+    if (settings is None or not settings.graph_feature("answers") or row is None
+            or not row.event_id or row.problem):
+        return False
+    if row.answers_at is not None and now - row.answers_at < ANSWERS_EVERY:
+        return False
+    if any(c.operation == "answers" and c.status in calls.OPEN
+           for c in calls.calls(session, meeting_id)):
+        return False
+    return calls.queue(session, meeting_id, "answers", f"answers:{uuid.uuid4().hex[:12]}",
+                       _txid(session, meeting_id, row, now), {}, now)
+
+
+def answers_line(session: Session, meeting_id: int) -> str:
+    """«Svar i Outlook: 12 godtatt, 2 avslått, 28 ikke svart (hentet 09.14)», or ''."""
+    row = calls.event_for(session, meeting_id)
+    if row is None or row.answers_at is None:
+        return ""
+    counts: dict[str, int] = json.loads(row.answers or "{}")
+    order = ("godtatt", "foreløpig", "avslått", "ikke svart")
+    parts = [f"{counts[word]} {word}" for word in order if counts.get(word)]
+    return f"Svar i Outlook: {', '.join(parts) or 'ingen deltakere'} " \
+        f"(hentet {clock(row.answers_at)})"
+
+
+def _store_answers(row: OutlookEvent, body: dict[str, Any], now: datetime) -> None:
+    counts: dict[str, int] = {}
+    for attendee in body.get("attendees") or []:
+        response = str((attendee.get("status") or {}).get("response", "none"))
+        if response == "organizer":
+            continue
+        word = RESPONSES.get(response, "ikke svart")
+        counts[word] = counts.get(word, 0) + 1
+    row.answers, row.answers_at = json.dumps(counts, ensure_ascii=False), now
+
+
+def status_lines(session: Session, meeting_id: int) -> list[str]:
+    """The meeting's Outlook state as tab-separated lines (CLI)."""
+    row = calls.event_for(session, meeting_id)
+    if row is None:
+        return ["outlook\tingen"]
+    lines = [f"outlook\t{row.event_id or '-'}\t{row.ical_uid or '-'}\t{row.join_url or '-'}\t"
+             f"{row.problem or 'ok'}"]
+    lines += [f"kall\t{c.id}\t{c.operation}\t{c.status}\t{c.attempts}\t{c.last_error or '-'}"
+              for c in calls.calls(session, meeting_id)]
+    return lines

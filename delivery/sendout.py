@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
 from cards.common import attachment
@@ -40,14 +41,18 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
                               essential=essential, muted=m.id in muted, sendout_id=sendout.id)
             for m in recipients]
     added = ledger.insert_ignore(session, Delivery, rows)
+    # The total is counted and written in one statement, never read back into Python and
+    # written from there: two instances starting the same send-out cannot undercount it.
+    counted = (select(func.count()).select_from(Delivery)
+               .where(col(Delivery.sendout_id) == sendout.id).scalar_subquery())
+    values: dict[str, Any] = {"total": counted}
     if added:
-        sendout.finished_at = None  # new recipients: it is under way (again)
+        values["finished_at"] = None  # new recipients: it is under way (again)
         log.info("Utsending %s (%s) startet: %d nye mottakere, %d dempet", sendout.id, purpose,
                  added, len(muted & {m.id for m in recipients}))
-    sendout.total = session.exec(select(func.count()).select_from(Delivery)
-                                 .where(Delivery.sendout_id == sendout.id)).one()
-    session.add(sendout)
-    session.flush()
+    session.execute(update(Sendout).where(col(Sendout.id) == sendout.id).values(values)
+                    .execution_options(synchronize_session=False))
+    session.refresh(sendout)
     return sendout
 
 

@@ -163,6 +163,8 @@ def add_entry(db: Session, s: InnspillSession, member: Member, text: str, questi
     p = participant(db, s, member.id or 0)
     if areas(s) and not p.area:
         raise InnspillError("Velg et interesseområde før du skriver innspill.")
+    # Still open, checked in SQL: a close that committed after `s` was read wins.
+    _lock_if_open(db, s)
     # The limit is checked and counted in one statement: two submits at once cannot both pass.
     if _bump(db, p, "entries", +1, below=s.max_entries) is None:
         raise InnspillError(f"Du har allerede sendt inn {s.max_entries} innspill, som er "
@@ -178,6 +180,23 @@ def add_entry(db: Session, s: InnspillSession, member: Member, text: str, questi
     db.add_all([entry, s])
     db.flush()
     return entry, token
+
+
+def _lock_if_open(db: Session, s: InnspillSession) -> None:
+    """Hold the session row while it is open, checked in SQL; InnspillError otherwise.
+
+    The status read earlier in Python may be stale: a close that committed since then
+    makes this guarded (no-op) UPDATE match no row; on PostgreSQL it waits for a close
+    under way and re-reads the row, and a later close waits for this transaction. So an
+    entry is never inserted into a session that is no longer open.
+    """
+    touched = db.execute(update(InnspillSession).where(
+        col(InnspillSession.id) == s.id, col(InnspillSession.status) == S.open.value)
+        .values(status=S.open.value).execution_options(synchronize_session=False))
+    db.refresh(s)
+    if touched.rowcount != 1:  # type: ignore[attr-defined]
+        _require_open(s)
+        raise InnspillError("Innspillet finnes ikke lenger.")
 
 
 def _bump(db: Session, p: InnspillParticipant, column: str, by: int, *,

@@ -12,7 +12,7 @@ from delivery.policy import RetryPolicy
 from delivery.run import deliver_sendout
 from delivery.sendout import notice_activity, start_sendout
 from storage.db import session_scope
-from storage.delivery_models import Delivery
+from storage.delivery_models import Delivery, Sendout
 from storage.models import ConversationRef, Member
 from tests.fakes.connector import FakeConnector
 from tests.test_delivery_support import assert_throttled_sends_retried, seed_group
@@ -138,3 +138,16 @@ def test_dead_local_owners_spares_live_workers_of_this_process() -> None:
     assert target.dead_local_owners([app_worker, cli_worker, stale], cli_worker) == [stale]
     target.release_owner(app_worker)
     assert target.dead_local_owners([app_worker], cli_worker) == [app_worker]
+
+
+def test_sendout_total_counts_every_ledger_row_when_started_again(engine) -> None:
+    """Starting a send-out again with more recipients adds only them; the total is all rows."""
+    seed_group(engine, "http://127.0.0.1:1", 3)
+    sendout_id = _start(engine)
+    seed_group(engine, "http://127.0.0.1:1", 2, first=3)
+    assert _start(engine) == sendout_id
+    with session_scope(engine) as session:
+        sendout = session.get(Sendout, sendout_id)
+        rows = session.exec(select(Delivery).where(Delivery.sendout_id == sendout_id)).all()
+        assert sendout is not None and sendout.total == len(rows) == 5
+        assert sendout.finished_at is None

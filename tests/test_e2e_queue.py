@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from scheduler.store import schedule
@@ -35,29 +37,66 @@ def _job(bot, key: str, due: datetime) -> int:
         return job.id or 0
 
 
-async def test_queue_card_lists_cancels_and_moves(bot):
+@dataclass
+class QueueScenario:
+    first: int
+    second: int
+    listed: str
+    after_move: str
+    cancel_again: str
+
+
+@pytest.fixture
+async def queue_scenario(bot) -> QueueScenario:
+    """The secretariat lists the queue, cancels one job, moves the other, cancels again."""
     _secretariat(bot)
     first = _job(bot, "a", datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
     second = _job(bot, "b", datetime(2026, 11, 25, 8, 0, tzinfo=UTC))
     await bot.send("personal_message", text="kø")
-    text = card_text(card_of(bot.connector.sent()[-1]))
-    assert "tirsdag 24. november 2026 kl. 09.00" in text and "Påminnelse b" in text
+    listed = card_text(card_of(bot.connector.sent()[-1]))
     await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": first})
     await bot.send("card_submit", value={"verb": "queue.move", "job_id": second,
                                          f"date_{second}": "2026-11-30",
                                          f"time_{second}": "10:15",
                                          f"date_{first}": "2026-11-24"})
-    with Session(bot.engine) as s:
-        assert _row(s, first).status == "cancelled"
-        moved = _row(s, second)
-        assert moved.due_at == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
-        assert moved.expires_at - moved.due_at == timedelta(hours=2)
-        actions = [e.action for e in s.exec(select(AuditEntry)).all()]
-        assert actions == ["queue.cancel", "queue.move"]
-    last = card_text(card_of(bot.connector.sent()[-1]))
-    assert "mandag 30. november 2026 kl. 10.15" in last
+    after_move = card_text(card_of(bot.connector.sent()[-1]))
     await bot.send("card_submit", value={"verb": "queue.cancel", "job_id": first})
-    assert "ikke lenger i køen" in bot.connector.sent()[-1]["text"]
+    return QueueScenario(first, second, listed, after_move, bot.connector.sent()[-1]["text"])
+
+
+async def test_queue_card_lists_jobs_in_local_time(queue_scenario):
+    assert "tirsdag 24. november 2026 kl. 09.00" in queue_scenario.listed
+    assert "Påminnelse b" in queue_scenario.listed
+
+
+async def test_queue_cancel_marks_the_job_cancelled(bot, queue_scenario):
+    with Session(bot.engine) as s:
+        assert _row(s, queue_scenario.first).status == "cancelled"
+
+
+async def test_queue_move_sets_the_new_local_time(bot, queue_scenario):
+    with Session(bot.engine) as s:
+        assert _row(s, queue_scenario.second).due_at == datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+
+async def test_queue_move_keeps_the_expiry_window(bot, queue_scenario):
+    with Session(bot.engine) as s:
+        moved = _row(s, queue_scenario.second)
+        assert moved.expires_at - moved.due_at == timedelta(hours=2)
+
+
+async def test_queue_cancel_and_move_are_audited_in_order(bot, queue_scenario):
+    with Session(bot.engine) as s:
+        actions = [e.action for e in s.exec(select(AuditEntry)).all()]
+    assert actions == ["queue.cancel", "queue.move"]
+
+
+async def test_queue_card_after_move_shows_the_new_time(queue_scenario):
+    assert "mandag 30. november 2026 kl. 10.15" in queue_scenario.after_move
+
+
+async def test_queue_cancelling_a_gone_job_says_so(queue_scenario):
+    assert "ikke lenger i køen" in queue_scenario.cancel_again
 
 
 async def test_queue_is_for_the_secretariat_only(bot):

@@ -89,3 +89,35 @@ def test_reminder_goes_only_to_members_who_wrote_nothing(engine):
         assert sorted(r.member_id for r in rows) == ids[1:]
         close_at_deadline(db, NOW, session_id=s.id or 0)
         assert s.status == InnspillStatus.closed
+
+
+def test_submit_racing_a_close_stores_nothing(engine):
+    """A submit that read the session as open before a close committed is refused in SQL."""
+    populate(engine, 1)
+    with Session(engine) as db:
+        s = repo.create(db, questions_=["Q"], areas_=[], now=NOW, group_id=1)
+        repo.advance(s, "open", NOW)
+        db.commit()
+        session_id = s.id
+    with Session(engine) as reader:  # the submit reads the session while it is open
+        stale = reader.get(repo.InnspillSession, session_id)
+        assert stale is not None and stale.status == InnspillStatus.open
+        reader.expunge(stale)
+    with Session(engine) as closer:  # the close commits between the read and the insert
+        live = closer.get(repo.InnspillSession, session_id)
+        assert live is not None
+        repo.transition(closer, live, "close", NOW)
+        closer.commit()
+    with Session(engine) as submit:
+        stale = submit.merge(stale, load=False)
+        assert stale.status == InnspillStatus.open, "the submit still sees it open"
+        member = submit.exec(select(Member).where(Member.role == "member")).first()
+        assert member is not None
+        with pytest.raises(repo.InnspillError, match="du kan ikke sende inn"):
+            repo.add_entry(submit, stale, member, "Arbeidskraft", 0, NOW)
+        submit.commit()
+    with Session(engine) as db:
+        closed = db.get(repo.InnspillSession, session_id)
+        assert closed is not None
+        assert repo.entries(db, closed, visible_only=False) == []
+        assert all(p.entries == 0 for p in db.exec(select(repo.InnspillParticipant)).all())

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlmodel import Session, col, select
 
 import cli
@@ -157,19 +158,42 @@ async def start(chat: Chat, minutes: str = "3", auto: str = "false") -> dict[str
 MEETING = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # 09.00 in Oslo, the clock's start
 
 
-async def test_start_makes_one_slot_per_region_and_mentions_the_first_two_speakers(bot):
+@pytest.fixture
+async def started_card(bot) -> dict[str, Any]:
+    """Seed 003's attendees checked in to today's meeting; the round started in the channel."""
     setup_group(bot.engine, MEETING)
-    card = await start(channel(bot))
-    text = card_text(card)
-    assert "Nå: **Kongsbergregionen** (<at>Ingar Vaskinn</at>) – til kl. 09.03" in text
-    assert "Neste: **Drammensregionen** (<at>Dag Aanensen</at>)" in text
-    mentioned = {e["mentioned"]["id"] for e in card["msteams"]["entities"]}
+    return await start(channel(bot))
+
+
+async def test_start_card_names_the_first_speaker_and_end_time(started_card):
+    assert ("Nå: **Kongsbergregionen** (<at>Ingar Vaskinn</at>) – til kl. 09.03"
+            in card_text(started_card))
+
+
+async def test_start_card_names_the_next_speaker(started_card):
+    assert "Neste: **Drammensregionen** (<at>Dag Aanensen</at>)" in card_text(started_card)
+
+
+async def test_start_card_mentions_the_first_two_speakers(started_card):
+    mentioned = {e["mentioned"]["id"] for e in started_card["msteams"]["entities"]}
     assert mentioned == {"29:u0", "29:u1"}
+
+
+async def test_start_makes_one_slot_per_region(bot, started_card):
+    with Session(bot.engine) as s:
+        slots = s.exec(select(RoundSlot)).all()
+    assert len(slots) == 15, "20 attendees in 15 regions"
+
+
+async def test_start_puts_every_attendee_of_a_region_in_its_slot(bot, started_card):
     with Session(bot.engine) as s:
         slots = s.exec(select(RoundSlot).order_by(col(RoundSlot.position))).all()
-        assert len(slots) == 15, "20 attendees in 15 regions"
-        fredrikstad = next(x for x in slots if x.label == "Fredrikstad")
-        assert len(fredrikstad.member_ids.split(",")) == 3
+    fredrikstad = next(x for x in slots if x.label == "Fredrikstad")
+    assert len(fredrikstad.member_ids.split(",")) == 3
+
+
+async def test_start_during_a_meeting_links_the_round_to_it(bot, started_card):
+    with Session(bot.engine) as s:
         assert s.exec(select(TalkRound)).one().meeting_id is not None
 
 

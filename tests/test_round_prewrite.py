@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import Session, select
 
 from domain.round import OrderMode
@@ -35,19 +37,45 @@ def _setup(bot, role: Role = Role.member) -> tuple[int, int]:
         return meeting.id or 0, region.id or 0
 
 
-async def test_member_writes_the_regions_update_before_the_meeting(bot):
+@dataclass
+class Written:
+    meeting_id: int
+    region_id: int
+    first_reply: str
+
+
+@pytest.fixture
+async def written(bot) -> Written:
+    """A member writes the region's update, then writes it again."""
     meeting_id, region_id = _setup(bot)
     await bot.send("personal_message", text="oppdatering Green offshore Tech fikk 30 mill. Euro")
-    assert "lagret til «Faggruppemøte» torsdag 26. november 2026" in bot.connector.sent()[-1][
-        "text"]
+    first_reply = bot.connector.sent()[-1]["text"]
     await bot.send("personal_message", text="oppdatering Prosjektet fikk 30 mill. Euro")
+    return Written(meeting_id, region_id, first_reply)
+
+
+async def test_prewrite_reply_names_the_meeting_and_date(written):
+    assert "lagret til «Faggruppemøte» torsdag 26. november 2026" in written.first_reply
+
+
+async def test_prewrite_is_stored_for_the_meeting_and_the_members_region(bot, written):
     with Session(bot.engine) as s:
         row = s.exec(select(RoundPrewrite)).one()
-        assert (row.meeting_id, row.region_id) == (meeting_id, region_id)
-        assert row.text == "Prosjektet fikk 30 mill. Euro", "writing again replaces it"
-        rnd = create_round(s, group_id=None, meeting_id=meeting_id, topic="Digitalisering",
-                           mode=OrderMode.alphabetical, seconds=180, auto_advance=False,
-                           conversation_id="19:x", drafts=[SlotDraft("Mosseregionen", region_id)],
+    assert (row.meeting_id, row.region_id) == (written.meeting_id, written.region_id)
+
+
+async def test_prewrite_written_again_replaces_the_first(bot, written):
+    with Session(bot.engine) as s:
+        row = s.exec(select(RoundPrewrite)).one()
+    assert row.text == "Prosjektet fikk 30 mill. Euro", "writing again replaces it"
+
+
+async def test_prewrite_shows_in_the_regions_slot_when_the_round_starts(bot, written):
+    with Session(bot.engine) as s:
+        rnd = create_round(s, group_id=None, meeting_id=written.meeting_id,
+                           topic="Digitalisering", mode=OrderMode.alphabetical, seconds=180,
+                           auto_advance=False, conversation_id="19:x",
+                           drafts=[SlotDraft("Mosseregionen", written.region_id)],
                            by_member_id=None, now=START)
         assert slots(s, rnd.id or 0)[0].update_text == "Prosjektet fikk 30 mill. Euro"
 
@@ -64,14 +92,27 @@ async def test_secretariat_writes_for_a_named_region_audited(bot):
         assert s.exec(select(AuditEntry)).one().target == "Asker - Bærum"
 
 
-async def test_missing_text_too_long_and_no_meeting(bot):
+def _no_prewrite(bot) -> None:
+    with Session(bot.engine) as s:
+        assert s.exec(select(RoundPrewrite)).all() == []
+
+
+async def test_prewrite_without_text_explains_the_command(bot):
     await bot.send("personal_message", text="oppdatering")
     assert "Skriv **oppdatering** og teksten" in bot.connector.sent()[-1]["text"]
+    _no_prewrite(bot)
+
+
+async def test_prewrite_too_long_is_refused_with_its_length(bot):
     _setup(bot)
     await bot.send("personal_message", text="oppdatering " + "x" * 3001)
     assert "for lang (3001 tegn" in bot.connector.sent()[-1]["text"]
+    _no_prewrite(bot)
+
+
+async def test_prewrite_after_the_last_meeting_says_none_is_planned(bot):
+    _setup(bot)
     bot.clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
     await bot.send("personal_message", text="oppdatering hei")
     assert "ikke planlagt noe møte" in bot.connector.sent()[-1]["text"]
-    with Session(bot.engine) as s:
-        assert s.exec(select(RoundPrewrite)).all() == []
+    _no_prewrite(bot)

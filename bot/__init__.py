@@ -17,6 +17,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         meetings,
         minutes,
         outlook,
+        privacy,
         queue,
         reminders,
         round,
@@ -28,7 +29,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register,
-            outlook.register)
+            outlook.register, privacy.register)
 
 
 def build_router() -> Router:

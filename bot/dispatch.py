@@ -74,6 +74,9 @@ async def run_command(turn: Turn) -> None:
         return
     word = turn.text.split(" ", 1)[0].casefold() if turn.text else "hjelp"
     turn.lang = pick_language(turn.text)
+    if turn.fetched.get("erased") and word != "registrer":
+        await turn.say(t("dispatch.reply.dataene_dine_er"))
+        return
     route = turn.deps.router.commands.get(word)
     if route is None:
         await turn.say(t("unknown_command", turn.lang, command=word[:40]))

@@ -7,6 +7,7 @@ from bot.turn import Turn
 from cards.actions import HelpShowAction
 from cards.help import ButtonHelp, CommandHelp, HelpView, build_help_card
 from core.i18n import t
+from services.manifest import privacy_url
 
 
 def register(root: Router) -> None:
@@ -29,5 +30,6 @@ async def show_help(turn: Turn) -> None:
         commands=[CommandHelp(r.names[0], shown(r.description))
                   for r in router.visible_commands(secretariat)],
         buttons=[ButtonHelp(shown(r.button), r.action) for r in router.buttons() if r.button],
+        privacy_url=privacy_url(),
     )
     await turn.send_card(build_help_card(view), t("help_text", turn.lang))

@@ -13,6 +13,7 @@ from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from domain.names import name_key
 from storage import members as member_repo
+from storage import privacy as privacy_repo
 from storage.conversations import RefData, follow_service_url, member_and_known, upsert_ref
 from storage.db import session_scope
 from storage.models import ConversationKind, Member, Role
@@ -82,6 +83,9 @@ async def resolve(turn: Turn) -> None:
         if turn.profile is not None:
             member = link_account(turn.session, turn, turn.profile)
     turn.member = member
+    if member is None and privacy_repo.is_erased(turn.session, aad):
+        turn.fetched["erased"] = True
+        return  # no new conversation reference either: nothing is sent to them again
     if known and a.service_url and stored_url != a.service_url:
         # Microsoft may move a conversation to another service URL: every activity is the
         # news, and later invitations and reminders must follow it (the token named it).
@@ -108,8 +112,8 @@ def link_account(session: Session, turn: Turn, profile: dict[str, Any],
                  role: Role = Role.guest) -> Member | None:
     """Find the member by AAD id, e-mail or UPN and link it; unknown people become guests."""
     aad = profile.get("aadObjectId")
-    if not aad:
-        return None
+    if not aad or privacy_repo.is_erased(session, aad):
+        return None  # an erased person starts a new record only when they ask to
     email = profile.get("email") or None
     upn = profile.get("userPrincipalName") or None
     member = member_repo.find_for_identity(session, aad_object_id=aad, email=email, upn=upn)

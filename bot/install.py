@@ -15,6 +15,7 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.welcome import WelcomeView, build_welcome_card
 from core.i18n import t
+from services.manifest import privacy_url
 from storage.conversations import mark_removed, upsert_ref
 from storage.db import session_scope
 from storage.groups import add_membership
@@ -48,7 +49,7 @@ async def installed(turn: Turn) -> None:
         group = link_team(turn.session, data.team_id, team_name)
     name = turn.member.name if personal and turn.member else None
     view = WelcomeView(name=name, group_name=group.name if group else None,
-                       in_team=not personal)
+                       in_team=not personal, privacy_url=privacy_url())
     on_sent = None
     if data.team_id:
         # A 3,000-member roster took 6 s inside the install request: it leaves the request,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.minutes import referat_command
+from bot.privacy import personal_only
 from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
 from cards.actions import (
@@ -44,11 +45,11 @@ def register(root: Router) -> None:
     """Add the status and export commands and the secretariat's meeting actions."""
     secretariat = root.feature("meetings").secretariat()
     secretariat.command("status",
-                        description=lambda: t("meetings.reply.hvem_som_har"),
-                        )(status_command)
+                        description=t("meetings.reply.hvem_som_har"),
+                        )(personal_only(status_command, "rsvp.read"))
     secretariat.command("eksport",
-                        description=lambda: t("meetings.reply.oppmoteliste_for_referatet_2"),
-                        )(export_command)
+                        description=t("meetings.reply.oppmoteliste_for_referatet_2"),
+                        )(personal_only(export_command, "attendance.read"))
     secretariat.action(MeetingStatusAction)(status_action)
     secretariat.action(MeetingPreviewAction)(preview)
     secretariat.action(MeetingSendAction)(send_now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.install import link_team_member, roster
+from bot.privacy import personal_only
 from bot.router import Router
 from bot.turn import Turn
 from cards.actions import MembersUnreachableAction, TeamSyncAction
@@ -19,9 +20,9 @@ def register(root: Router) -> None:
     secretariat = root.feature("team").secretariat()
     secretariat.command("koble", description=lambda: t("team.reply.koble_dette_teamet"),
                         )(link_group)
-    secretariat.command("synk", description=lambda: t("team.reply.hent_medlemslisten_fra"))(sync)
-    secretariat.command("medlemmer",
-                        description=lambda: t("team.reply.vis_medlemmer_jeg"))(unreachable)
+    secretariat.command("synk", description=t("team.reply.hent_medlemslisten_fra"))(sync)
+    secretariat.command("medlemmer", description=t("team.reply.vis_medlemmer_jeg"))(
+        personal_only(unreachable, "members.read"))
 
     @secretariat.action(TeamSyncAction, button=lambda: t("help.synkroniser_medlemmer"))
     async def _sync(turn: Turn, _data: TeamSyncAction) -> None:

@@ -12,6 +12,7 @@ from cards import (
     minutes,
     notice,
     outlook,
+    privacy,
     queue,
     round,
     welcome,
@@ -19,7 +20,8 @@ from cards import (
 
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
-CARD_MODULES = (help, innspill, invitation, meetings, minutes, notice, outlook, queue, round,
+CARD_MODULES = (help, innspill, invitation, meetings, minutes, notice, outlook, privacy, queue,
+                round,
                 welcome)
 
 

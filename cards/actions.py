@@ -364,6 +364,28 @@ class FollowupDoneAction(CardAction):
     followup_id: int
 
 
+# Privacy: a member's own data (any member) and the secretariat's audit log.
+class MyDataShowAction(CardAction):
+    verb = "mydata.show"
+    submit = True
+
+
+class MyDataEraseAskAction(CardAction):
+    verb = "mydata.erase_ask"
+    submit = True
+
+
+class MyDataEraseConfirmAction(CardAction):
+    verb = "mydata.erase_confirm"
+    submit = True
+    confirm: str = ""  # the word typed on the card: «SLETT»
+
+
+class AuditShowAction(CardAction):
+    verb = "audit.show"
+    submit = True
+
+
 def _concrete(base: type[CardAction]) -> list[type[CardAction]]:
     out: list[type[CardAction]] = []
     for cls in base.__subclasses__():
@@ -377,3 +399,4 @@ ACTIONS: tuple[type[CardAction], ...] = tuple(_concrete(CardAction))
 BY_VERB: dict[str, type[CardAction]] = {cls.verb: cls for cls in ACTIONS}
 if len(BY_VERB) != len(ACTIONS):
     raise RuntimeError("two card action classes share a verb")
+

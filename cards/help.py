@@ -26,6 +26,7 @@ class HelpView:
     is_secretariat: bool
     commands: list[CommandHelp]
     buttons: list[ButtonHelp] = field(default_factory=list)
+    privacy_url: str = ""
 
 
 def build_help_card(view: HelpView) -> Card:
@@ -45,6 +46,9 @@ def build_help_card(view: HelpView) -> Card:
                          isSubtle=True))
     else:
         body.append(para(t("help.sekretariatet_styrer_motene"),
+                         isSubtle=True))
+    if view.privacy_url:
+        body.append(para(t("cards.privacy.personvernerklaeringen", privacy_url=view.privacy_url),
                          isSubtle=True))
     actions = ([b.action().button(b.title) for b in view.buttons] if view.is_secretariat
                else None)

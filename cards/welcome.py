@@ -14,6 +14,7 @@ class WelcomeView:
     name: str | None = None
     group_name: str | None = None
     in_team: bool = False
+    privacy_url: str = ""
 
 
 def build_welcome_card(view: WelcomeView) -> Card:
@@ -31,8 +32,11 @@ def build_welcome_card(view: WelcomeView) -> Card:
             t("welcome.runden_rundt_bordet"),
         ]),
         para(t("welcome.hvorfor_skriver_jeg")),
-        para(t("welcome.skriv_hjelp_nar"), isSubtle=True),
+        para(t("cards.welcome.skriv_hjelp_nar"), isSubtle=True),
     ]
+    if view.privacy_url:
+        body.append(para(t("cards.privacy.personvernerklaeringen", privacy_url=view.privacy_url),
+                         isSubtle=True))
     return adaptive_card(body, [HelpShowAction().button(t("welcome.vis_hjelp"))], speak=greeting)
 
 
@@ -40,7 +44,8 @@ def samples() -> dict[str, Card]:
     """Cards with sample data for validation and pictures."""
     return {
         "welcome_personal": build_welcome_card(
-            WelcomeView(name="Anne Feltman", group_name="Faggruppe for næringssamarbeid")
+            WelcomeView(name="Anne Feltman", group_name="Faggruppe for næringssamarbeid",
+                        privacy_url="https://www.osloregionen.no/personvern/")
         ),
         "welcome_team": build_welcome_card(
             WelcomeView(group_name="Faggruppe for næringssamarbeid", in_team=True)

@@ -66,7 +66,7 @@ class CliContext:
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 # cli/minutes.py adds `followups` too
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round", "minutes", "db", "system")
+         "innspill", "export", "round", "minutes", "db", "system", "privacy", "audit")
 
 
 def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
@@ -86,17 +86,21 @@ def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
         queue,
         system,
     )
+    from cli import privacy as privacy_noun
     from cli import round as round_noun
     from cli.common import NorwegianParser
 
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
                "export": export, "round": round_noun, "minutes": minutes, "db": db,
-               "system": system}
+               "system": system, "privacy": privacy_noun}
     parser = NorwegianParser(prog="python app.py", description=t("cli.cli.faggruppe_bot"))
     subparsers = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in nouns:
-        modules[noun].register(subparsers)
+        if noun == "audit":
+            privacy_noun.register_audit(subparsers)
+        else:
+            modules[noun].register(subparsers)
     return parser
 
 
@@ -118,4 +122,19 @@ def main(argv: Sequence[str], ctx: CliContext | None = None,
     except OSError as exc:
         sys.stderr.write(f"Feil: {os_error_text(exc)}\n")
         return 1
-    return int(result or 0)
+    code = int(result or 0)
+    if code == 0 and args.noun in AUDITED_HERE and "engine" in ctx.__dict__:
+        _audit(ctx, args)
+    return code
+
+
+# Nouns whose commands write no audit row of their own (members, groups and privacy do).
+AUDITED_HERE = ("meetings", "innspill", "round", "notices", "queue", "export")
+
+
+def _audit(ctx: CliContext, args: argparse.Namespace) -> None:
+    """Every CLI command that touched the database leaves one audit row (`cli:<user>@<host>`)."""
+    from services.privacy import record_cli_command
+
+    verb = getattr(args, "verb", None) or getattr(args, "kind", None) or ""
+    record_cli_command(ctx.engine, f"cli.{args.noun}.{verb}".rstrip("."), ctx.clock.now())

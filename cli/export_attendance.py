@@ -9,6 +9,7 @@ from cli import CliContext, CliError
 from cli.export import write_output
 from core.i18n import t
 from services.attendance import export_text
+from services.privacy import cli_actor, record_read
 from storage.db import session_scope
 
 
@@ -31,5 +32,8 @@ def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
         text = export_text(session, args.meeting_id, args.format, args.items)
         if text is None:
             raise CliError(t("meetings.service.fant_ikke_mote", meeting_id=args.meeting_id))
+        # Dietary needs leave the system only here: the read is audited.
+        record_read(session, "dietary.read" if args.items else "attendance.read", None,
+                    ctx.clock.now(), actor=cli_actor(), target=f"meeting:{args.meeting_id}")
     write_output(text, args.output)
     return 0

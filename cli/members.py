@@ -9,10 +9,12 @@ from sqlmodel import Session, col, select
 
 from cli import CliContext, CliError
 from cli.common import add_yes, existing_group, group_to_fill, print_rows, require_yes
+from cli.privacy import register_member_verbs
 from core.i18n import t
 from domain.members import ImportFileError, ImportRow, parse_role, read_members
 from domain.names import group_key
 from services.members import import_rows
+from services.privacy import cli_actor, record_read
 from storage import audit
 from storage.db import session_scope
 from storage.groups import default_group, group_names, member_ids
@@ -47,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     deact.add_argument("who", help=t("cli.members.medlemmets_navn_eller"))
     add_yes(deact)
     deact.set_defaults(func=cmd_deactivate)
+    register_member_verbs(verbs)
 
 
 def _check_groups(rows: list[ImportRow], flag: str | None) -> list[str]:
@@ -128,6 +131,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             ids = member_ids(session, existing_group(session, args.group))
             members = [m for m in members if m.id in ids]
         regions = region_names(session)
+        record_read(session, "members.read", None, ctx.clock.now(), actor=cli_actor())
     print_rows(HEADER, [member_cells(m, regions) for m in members])
     return 0
 
@@ -162,7 +166,7 @@ def cmd_role(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             action="member.role",
             target=f"member:{member.id}",
-            detail=f"actor=cli {before.value}->{role.value}",
+            detail=f"actor={cli_actor()} {before.value}->{role.value}",
             at=ctx.clock.now(),
         )
         row = member_row(member, region_names(session))
@@ -186,7 +190,7 @@ def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
             session,
             action="member.deactivate",
             target=f"member:{member.id}",
-            detail="actor=cli" + ("" if was_active else " already-inactive"),
+            detail=f"actor={cli_actor()}" + ("" if was_active else " already-inactive"),
             at=ctx.clock.now(),
         )
         row = member_row(member, region_names(session))

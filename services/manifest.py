@@ -7,6 +7,7 @@ import json
 import re
 import struct
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -108,3 +109,9 @@ def build_package(manifest: dict[str, Any], source_dir: Path = MANIFEST_DIR) -> 
                     raise ManifestError(t("manifest.service.ikonet_ma_vaere", name=name, size=size))
             archive.writestr(_entry(name), data)
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def privacy_url() -> str:
+    """The privacy statement's address, as the manifest gives it (`developer.privacyUrl`)."""
+    return str(load_template().get("developer", {}).get("privacyUrl", ""))

@@ -24,7 +24,9 @@ _METAVAR = re.compile(r"[A-ZÆØÅ_-]+")
 TYPED = {"møter", "oppmøte", "kø", "slå", "påminn", "medlemmer", "innspill", "innspill.",
          "innspill:", "runden", "dato", "fellesmøte", "medlem", "møteplan for (\\d{4})",
          "æøå", "«", "»", "og", "\tsendt\t", "\tav\t", "ingen handling",
-         "Faggruppe for næringssamarbeid", " er registrert to ganger"}
+         "Faggruppe for næringssamarbeid", " er registrert to ganger",
+         # the personal-data export's keys and stored values, and an erased member's name
+         "svar", "sendt", "Slettet medlem #"}
 _LOG = {"debug", "info", "warning", "error", "exception", "critical"}
 
 

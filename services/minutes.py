@@ -28,7 +28,7 @@ from core.dates import DateTextError, parse_date
 from core.i18n import t
 from core.links import LinkSigner
 from core.timefmt import date_long, day_long, span, to_oslo
-from delivery.sendout import enqueue
+from delivery.sendout import enqueue, enqueue_drawn
 from domain.minutes import (
     FIELD_NAMES,
     WHAT_LIMIT,
@@ -93,11 +93,10 @@ def remind_followup(session: Session, now: datetime, *, followup_id: int) -> Non
     f = session.get(Followup, followup_id)
     if f is None or f.status != FollowupStatus.open:
         return
-    activity = reminder_activity(session, f)
     essential = DEFAULT_RULES[KIND].essential
     for member in repo.responsible_members(session, f):
-        enqueue(session, PURPOSE, subject(followup_id), member.id or 0, activity, now,
-                essential=essential)
+        enqueue_drawn(session, PURPOSE, subject(followup_id), member.id or 0,
+                      lambda: reminder_activity(session, f), now, essential=essential)
 
 
 def cancel_reminder(session: Session, followup_id: int, now: datetime) -> None:

@@ -47,10 +47,22 @@ Refresh = Callable[[Session, Meeting, datetime], None]
 
 
 ANSWERS_EVERY = timedelta(minutes=10)  # how fresh the status card's Outlook answers must be
-RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": t("cli.meetings.forelopig"),
-             "declined": t("outlook.service.avslatt"),
-             "notResponded": t("outlook.service.ikke_svart"),
-             "none": t("outlook.service.ikke_svart")}
+
+
+# The answers are stored by these codes and named when shown, in the reader's language.
+ANSWER_ORDER = ("accepted", "tentative", "declined", "none")
+_CODES = {"accepted": "accepted", "tentativelyAccepted": "tentative", "declined": "declined"}
+
+
+def response_word(code: str) -> str:
+    """An Outlook answer as the status card says it, in the current language."""
+    if code == "accepted":
+        return t("outlook.service.godtatt")
+    if code == "tentative":
+        return t("outlook.service.forelopig")
+    if code == "declined":
+        return t("outlook.service.avslatt")
+    return t("outlook.service.ikke_svart")
 
 
 # Application permission each Graph feature needs (README's table; a system check can compare
@@ -443,10 +455,11 @@ def answers_line(session: Session, meeting_id: int) -> str:
     if row is None or row.answers_at is None:
         return ""
     counts: dict[str, int] = json.loads(row.answers or "{}")
-    order = ("godtatt", t("cli.meetings.forelopig"), t("outlook.service.avslatt"),
-             t("outlook.service.ikke_svart"))
-    parts = [f"{counts[word]} {word}" for word in order if counts.get(word)]
-    return t("outlook.service.svar_outlook_hentet", value1=', '.join(parts) or 'ingen deltakere',
+    if not set(counts) <= set(ANSWER_ORDER):
+        return ""  # counted by words before the codes: read again within ten minutes
+    parts = [f"{counts[code]} {response_word(code)}" for code in ANSWER_ORDER if counts.get(code)]
+    return t("outlook.service.svar_outlook_hentet",
+             value1=', '.join(parts) or t("outlook.service.ingen_deltakere"),
              answers_at=clock(row.answers_at))
 
 
@@ -456,9 +469,9 @@ def _store_answers(row: OutlookEvent, body: dict[str, Any], now: datetime) -> No
         response = str((attendee.get("status") or {}).get("response", "none"))
         if response == "organizer":
             continue
-        word = RESPONSES.get(response, t("outlook.service.ikke_svart"))
-        counts[word] = counts.get(word, 0) + 1
-    row.answers, row.answers_at = json.dumps(counts, ensure_ascii=False), now
+        code = _CODES.get(response, "none")
+        counts[code] = counts.get(code, 0) + 1
+    row.answers, row.answers_at = json.dumps(counts), now
 
 
 def status_lines(session: Session, meeting_id: int) -> list[str]:

@@ -16,6 +16,7 @@ from cli.groups import cmd_set
 from core.i18n import (
     CLI_ONLY,
     SPOKEN,
+    Lang,
     message_key,
     pick_language,
     read_catalog,
@@ -49,7 +50,7 @@ def test_every_bokmal_key_is_in_the_catalogue_and_nothing_more(lang: str) -> Non
 
 
 @pytest.mark.parametrize("lang", ["nn", "en"])
-def test_every_text_said_in_teams_is_translated(lang: str) -> None:
+def test_every_text_said_in_teams_is_translated(lang: Lang) -> None:
     assert untranslated(lang) == []  # `python -m core.i18n` lists what is left
 
 

@@ -189,3 +189,18 @@ def test_groups_set_language_stores_it_and_is_audited(engine, capsys) -> None:
         assert s.exec(select(WorkingGroup.language)).one() == "nn"
         audits = s.exec(select(AuditEntry).where(AuditEntry.action == "groups.language")).all()
         assert [a.detail for a in audits] == ["actor=cli nb -> nn"]
+
+
+def test_a_members_language_is_in_their_export_and_gone_after_erasure(engine) -> None:
+    from storage import privacy
+
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    with session_scope(engine) as s:
+        member = Member(name="Kari Nordmann", name_key="kari nordmann", language="nn")
+        s.add(member)
+        s.flush()
+        member_id = member.id or 0
+        assert privacy.export(s, member_id)["medlem"]["sprak"] == "nn"
+        privacy.erase(s, member_id, now)
+    with Session(engine) as s:
+        assert s.get(Member, member_id).language is None  # type: ignore[union-attr]

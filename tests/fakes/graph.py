@@ -137,7 +137,8 @@ class FakeGraph:
             if fault.operation in ("", operation):
                 self.faults.remove(fault)
                 name = {429: "error_throttled_429", 403: "error_access_denied_403",
-                        404: "error_not_found_404", 409: "error_conflict_409"}.get(fault.status, "error_unavailable_503")
+                        404: "error_not_found_404", 409: "error_conflict_409",
+                        }.get(fault.status, "error_unavailable_503")
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 call.status = fault.status
                 return call, web.json_response(shape(name), status=fault.status,

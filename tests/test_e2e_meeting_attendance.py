@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from core.clock import FrozenClock
 from core.settings import Settings
 from delivery.graph import LOCAL_APP_ID
-from services import meetings
+from services import meetings, online_meeting
 from services.attendance import export_text, present_line
 from storage import graph as graph_repo
 from storage import rsvp as rsvp_repo
@@ -201,6 +201,22 @@ async def test_bot_is_installed_in_the_meeting_chat_once(m365_bot) -> None:
     status, _ = await bot.post(click(bot, secretariat_index(bot), "meeting.send", meeting_id=mid))
     await asyncio.sleep(1.0)  # the worker's poll: any install it would ask for is made
     assert len(graph.of("install")) == 1 and graph.installed[chat] == [CATALOG_ID]
+    # The event's install is recorded once: asking again (a repeated hook) records nothing.
+    with session_scope(bot.engine) as s:
+        meeting, row = s.get(Meeting, mid), graph_repo.event_for(s, mid)
+        assert meeting is not None and row is not None
+        assert online_meeting.queue_install(s, meeting, row, bot.clock.now(),
+                                            bot.settings) is False
+
+
+async def test_app_already_in_the_chat_counts_as_installed(m365_bot) -> None:
+    bot, graph = m365_bot, m365_bot.graph
+    graph.fail(409, operation="install")  # added by hand in Teams: Graph answers Conflict
+    mid = await sent_digital_meeting(bot)
+    await until(lambda: _status(bot, mid, "chatinstall") == "done")
+    assert [c.status for c in graph.of("install")] == [409]
+    with session_scope(bot.engine) as s:
+        assert graph_repo.given_up(s) == []
 
 
 def _event(bot, name: str, chat: str, *who: int) -> dict:

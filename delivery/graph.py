@@ -280,8 +280,10 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
 
 
 PERMISSION = "Calendars.ReadWrite"
-PERMISSIONS = {"chatinstall": "TeamsAppInstallation.ReadWriteSelfForChat.All",
-               "attendance": "OnlineMeetings.Read.All, OnlineMeetingArtifact.Read.All"}
+# What a 401/403 names, per operation of the Teams meeting (the calendar's is PERMISSION).
+PERMISSIONS = {
+    "chatinstall": "OnlineMeetings.Read.All, TeamsAppInstallation.ReadWriteSelfForChat.All",
+    "attendance": "OnlineMeetings.Read.All, OnlineMeetingArtifact.Read.All"}
 # Teams' attendance report appears minutes after the meeting: asked again after 2, 4, 8, …
 # minutes (at most an hour apart), for about a day, then given up where the queue card shows it.
 REPORT_FIRST_S, REPORT_MAX_S, REPORT_ATTEMPTS = 120.0, 3600.0, 30

@@ -61,10 +61,11 @@ RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": t("cli.meetings.forel
 
 
 # Application permission each Graph feature needs (README's table; a system check can compare
-# them with the token's roles). attendance and chatinstall come with the next issue.
+# them with the token's roles).
 PERMISSIONS = {"calendar": ("Calendars.ReadWrite",), "answers": ("Calendars.ReadWrite",),
                "attendance": ("OnlineMeetings.Read.All", "OnlineMeetingArtifact.Read.All"),
-               "chatinstall": ("TeamsAppInstallation.ReadWriteSelfForChat.All",)}
+               "chatinstall": ("OnlineMeetings.Read.All",
+                               "TeamsAppInstallation.ReadWriteSelfForChat.All")}
 
 
 def needed_permissions(settings: Settings) -> dict[str, str]:

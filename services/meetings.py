@@ -521,6 +521,7 @@ def register_jobs(jobs: Jobs, links: LinkSigner, settings: Settings | None = Non
     store.register(jobs, "meeting_rsvp_reminder", partial(rsvp_reminder, links=links))
     store.register(jobs, "meeting_day_before", day_before)
     outlook.register_jobs(jobs, settings)
+    online_meeting.register_jobs(jobs, settings)
 
 
 def outlook_hook(links: LinkSigner, settings: Settings | None = None,
@@ -532,6 +533,6 @@ def outlook_hook(links: LinkSigner, settings: Settings | None = None,
             return
         outlook.after_call(session, call, outcome, now,
                            lambda s, m, n: refresh_sent(s, m, n, links),
-                           lambda s, m, row, n: online_meeting.queue_install(s, m, row, n,
-                                                                             settings))
+                           lambda s, m, row, n: online_meeting.on_created(s, m, row, n,
+                                                                          settings))
     return hook

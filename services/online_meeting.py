@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import unquote
 
@@ -18,6 +19,8 @@ from sqlmodel import Session, col, select
 from core.i18n import t
 from core.settings import Settings
 from delivery.graph import REPORT_FIRST_S, Outcome
+from scheduler import store
+from scheduler.store import Jobs
 from storage import attendance
 from storage import graph as calls
 from storage.attendance import Attendee, Presence
@@ -30,6 +33,10 @@ log = logging.getLogger(__name__)
 INSTALL, REPORT = "chatinstall", "attendance"
 # Reports of other sessions of a reused link are left out: only those started near the meeting.
 REPORT_WINDOW = timedelta(hours=12)
+REPORT_JOB = "meeting_attendance_report"
+# Without a meetingEnd event (the bot not in the chat, events not subscribed) the report is
+# asked for this long after the planned end; the job gives up a week after it.
+REPORT_AFTER_END, REPORT_JOB_EXPIRES = timedelta(minutes=15), timedelta(days=7)
 
 
 def _same_link(a: str, b: str) -> bool:
@@ -139,6 +146,33 @@ def queue_report(session: Session, meeting: Meeting, now: datetime,
                        _txid(session, mid, now),
                        {"join_url": link, "online_meeting_id": row.online_meeting_id}, now,
                        now + timedelta(seconds=REPORT_FIRST_S))
+
+
+def on_created(session: Session, meeting: Meeting, row: OutlookEvent, now: datetime,
+               settings: Settings | None) -> None:
+    """The Teams meeting exists: install the bot in its chat, and make sure the attendance
+    report is asked for after the end even if no meetingEnd event ever reaches the bot."""
+    queue_install(session, meeting, row, now, settings)
+    end = meeting.ends_at or meeting.starts_at
+    if settings is not None and settings.graph_feature(REPORT) and end is not None:
+        store.schedule(session, REPORT_JOB, f"meeting:{meeting.id}:g{row.generation}",
+                       {"meeting_id": meeting.id}, end + REPORT_AFTER_END,
+                       end + REPORT_JOB_EXPIRES, now,
+                       description=t("online_meeting.service.frammoterapport_jobb",
+                                     title=meeting.title))
+
+
+def report_job(session: Session, now: datetime, *, meeting_id: int,
+               settings: Settings | None = None) -> None:
+    """Scheduler job after the meeting's planned end: the report, unless already asked for."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is not None and meeting.status != MeetingStatus.cancelled:
+        queue_report(session, meeting, now, settings)
+
+
+def register_jobs(jobs: Jobs, settings: Settings | None = None) -> None:
+    """The Teams meeting's job: the attendance report after the planned end."""
+    store.register(jobs, REPORT_JOB, partial(report_job, settings=settings))
 
 
 def queue_install(session: Session, meeting: Meeting, row: OutlookEvent, now: datetime,

@@ -383,3 +383,17 @@ async def test_report_never_appearing_is_given_up_visibly_and_graph_down_is_retr
         assert [c.id for c in graph_repo.given_up(s)] == [call.id]
         assert s.exec(select(Attendance).where(col(Attendance.meeting_id) == mid,
                                                Attendance.source == "report")).first() is None
+
+
+async def test_report_is_asked_for_after_the_planned_end_without_a_meeting_end_event(
+        m365_bot) -> None:
+    bot = m365_bot
+    mid, _chat, _url = await _held_meeting(bot)
+    with session_scope(bot.engine) as s:
+        (job,) = s.exec(select(ScheduledJob).where(
+            ScheduledJob.kind == "meeting_attendance_report")).all()
+        assert job.due_at == MEETING_END + timedelta(minutes=15)
+    bot.clock.set(MEETING_END + timedelta(minutes=15))
+    await until(lambda: _call(bot, mid, "attendance") is not None)
+    bot.clock.set(MEETING_END + timedelta(minutes=20))
+    await until(lambda: len(bot.graph.of("report")) == 1)

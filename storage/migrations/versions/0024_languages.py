@@ -1,14 +1,14 @@
 """languages: a member's chosen language, a group's channel language
 
 Revision ID: 0024
-Revises: 0016
+Revises: 0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0016"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 from cli import CliContext, CliError
-from core.i18n import t, use_language
+from core.i18n import LANGUAGES, t, use_language
+
+TEAMS_LANGUAGES = ("nb", "nn", "en")  # what members read; qps is for developers
 from core.os_errors import os_error_text
 
 
@@ -17,9 +19,13 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     verbs = parser.add_subparsers(dest="verb", required=True)
     dump = verbs.add_parser("dump", help=t("cli.cards.skriv_alle_kort"))
     dump.add_argument("directory", type=Path)
-    dump.add_argument("--lang", choices=["nb", "qps"], default="nb",
+    dump.add_argument("--lang", choices=list(LANGUAGES), default="nb",
                       help=t("cli.cards.sprak_nb_bokmal"))
     dump.set_defaults(func=dump_cards)
+    check = verbs.add_parser("check", help=t("cli.cards.sjekk_kortreglene"))
+    check.add_argument("--lang", choices=list(LANGUAGES), action="append",
+                       help=t("cli.cards.sprak_alle_sprak"))
+    check.set_defaults(func=check_cards)
 
 
 def dump_cards(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -37,4 +43,22 @@ def dump_cards(args: argparse.Namespace, ctx: CliContext) -> int:
         path = args.directory / f"{name}.json"
         path.write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
         print(path)
+    return 0
+
+
+def check_cards(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Print language, card, rule, path and detail for each broken rule (cards/quality.py)."""
+    from cards import sample_cards
+    from cards.quality import card_problems
+
+    count = 0
+    for lang in args.lang or TEAMS_LANGUAGES:
+        with use_language(lang):
+            cards = sample_cards()
+        for name, card in sorted(cards.items()):
+            for rule, where, detail in card_problems(card):
+                print(f"{lang}\t{name}\t{rule}\t{where}\t{detail}")
+                count += 1
+    if count:
+        raise CliError(t("cli.cards.kortregler_brutt", count=count))
     return 0

@@ -16,7 +16,7 @@ from cards.actions import (
     MinutesOpenAction,
     RsvpOnBehalfAction,
 )
-from cards.common import Card, TONE_SYMBOLS, adaptive_card, heading, para, plain, tone
+from cards.common import TONE_SYMBOLS, Card, adaptive_card, heading, para, plain, tone
 from cards.invitation import answer_labels, counted_labels
 from core.i18n import t
 

@@ -1,4 +1,5 @@
-"""`python app.py cards dump DIR`: every card as JSON, for validation and pictures."""
+"""`python app.py cards dump DIR`: every card as JSON, for validation and pictures;
+`cards check`: the accessibility rules over every card."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import json
 from pathlib import Path
 
 from cli import CliContext, CliError
-from core.i18n import LANGUAGES, t, use_language
-
-TEAMS_LANGUAGES = ("nb", "nn", "en")  # what members read; qps is for developers
+from core.i18n import LANGUAGES, Lang, t, use_language
 from core.os_errors import os_error_text
+
+TEAMS_LANGUAGES: tuple[Lang, ...] = ("nb", "nn", "en")  # what members read; qps is for developers
 
 
 def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,7 +53,8 @@ def check_cards(args: argparse.Namespace, ctx: CliContext) -> int:
     from cards.quality import card_problems
 
     count = 0
-    for lang in args.lang or TEAMS_LANGUAGES:
+    langs: list[Lang] = args.lang or list(TEAMS_LANGUAGES)
+    for lang in langs:
         with use_language(lang):
             cards = sample_cards()
         for name, card in sorted(cards.items()):

@@ -74,3 +74,17 @@ def test_tone_leads_with_the_symbol_for_its_colour(color: str, symbol: str) -> N
     assert block["text"] == f"{symbol} **Møtet er avlyst.**"
     assert (block["color"], block["size"]) == (color, "Medium")
     assert card_problems(adaptive_card([block])) == []
+
+
+def test_cards_check_is_silent_on_todays_cards_and_lists_a_breach_with_its_rule(
+        db_url, clock, capsys, monkeypatch) -> None:
+    from tests.cli_support import make_runner
+
+    run = make_runner(db_url, clock, capsys)
+    assert run("cards", "check") == (0, "", "")
+    bad = adaptive_card([{"type": "Input.Text", "id": "x", "placeholder": "Skriv her"}])
+    monkeypatch.setattr("cards.sample_cards", lambda: {"fixture": bad})
+    code, out, err = run("cards", "check", "--lang", "nn")
+    assert code != 0
+    assert out.splitlines() == ["nn\tfixture\tinput-label\t$.body[0]\tInput.Text 'x' has no label"]
+    assert "1 brudd på kortreglene" in err

@@ -58,7 +58,8 @@ async def test_two_referents_writing_on_one_item_keep_each_others_fields(bot) ->
     mine = referent_card(body)
     assert "Lagret i sak 3: notater." in card_text(mine)
     # Her copy still shows empty notes; she writes only the decision.
-    status, body = await press(bot, MARI, hers, "Lagre referatet", decision="Føringene tas til orientering")
+    status, body = await press(bot, MARI, hers, "Lagre referatet",
+                               decision="Føringene tas til orientering")
     hers = referent_card(body)
     fields = _fields(bot.engine, items[3])
     assert fields["notes"].value == "Innspill om kompetanse og areal.\nFlere ønsker en workshop."
@@ -185,7 +186,8 @@ async def test_bad_input_on_the_card_stores_nothing_and_keeps_what_was_typed(bot
     card = referent_card(body)
 
     too_long = "x" * 10_001
-    status, body = await press(bot, sec, card, "Lagre referatet", notes=too_long, decision="Vedtatt")
+    status, body = await press(bot, sec, card, "Lagre referatet", notes=too_long,
+                               decision="Vedtatt")
     shown = referent_card(body)
     assert "Notatene er for lange (10\u00a0001 tegn, høyst 10\u00a0000)" in card_text(shown)
     assert inputs_of(shown)["notes"] == too_long, "what was typed stays in the input"

@@ -25,6 +25,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     innspill_models,
     live_models,
     meeting_models,
+    members_models,
     minutes_models,
     models,
     privacy_models,
@@ -78,6 +79,10 @@ register_reference("round_slot", "label", "copy")
 register_reference("attendance", "name", "copy")
 register_reference("attendance", "organisation", "copy")
 register_reference("rsvp", "deputy_name", "copy")
+register_reference("member_alias", "name", "copy")
+register_reference("member_candidate", "similar_ids", "ids_json")
+register_reference("member_candidate", "name", "copy")
+register_reference("member_candidate", "email", "copy")
 
 
 def member_references(metadata: Any = None) -> list[MemberRef]:

@@ -1,4 +1,4 @@
-"""member registry: phone, standing deputy, name aliases, near-match candidates
+"""member registry: phone, standing deputy, merged duplicates, name aliases, near-match candidates
 
 Revision ID: 0022
 Revises: 0016
@@ -56,16 +56,18 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         # A batch copy of `member` would drop the table every other table points at, which
         # SQLite refuses with foreign keys on; its ADD COLUMN takes the reference inline.
-        op.execute("ALTER TABLE member ADD COLUMN deputy_member_id INTEGER "
-                   "REFERENCES member (id)")
+        for column in ("deputy_member_id", "merged_into_id"):
+            op.execute(f"ALTER TABLE member ADD COLUMN {column} INTEGER REFERENCES member (id)")
     else:
-        op.add_column("member", sa.Column(
-            "deputy_member_id", sa.Integer(),
-            sa.ForeignKey("member.id", name="fk_member_deputy_member_id"), nullable=True))
+        for column in ("deputy_member_id", "merged_into_id"):
+            op.add_column("member", sa.Column(
+                column, sa.Integer(), sa.ForeignKey("member.id", name=f"fk_member_{column}"),
+                nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("member") as batch_op:
+        batch_op.drop_column("merged_into_id")
         batch_op.drop_column("deputy_member_id")
         batch_op.drop_column("phone")
     op.drop_index("ix_member_candidate_status", table_name="member_candidate")

@@ -150,3 +150,30 @@ def parse_members(text: str) -> tuple[list[ImportRow], list[str]]:
 def read_members(path: str | Path) -> tuple[list[ImportRow], list[str]]:
     """Read and parse a member file."""
     return parse_members(read_text(path))
+
+
+class FieldError(ValueError):
+    """A value given for one member field is not valid; the message is Norwegian."""
+
+
+def parse_email(text: str) -> str:
+    """The address trimmed; FieldError when it is not an e-mail address."""
+    value = text.strip()
+    if not _EMAIL.match(value):
+        raise FieldError(t("members.rule.ikke_en_epostadresse", value=value))
+    return value
+
+
+_PHONE_NOISE = re.compile(r"[\s().\-]")
+
+
+def parse_phone(text: str) -> str:
+    """A phone number as +<country><number>: 8 digits are Norwegian; FieldError otherwise."""
+    value = _PHONE_NOISE.sub("", text.strip())
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    if value.isdigit() and len(value) == 8:
+        return "+47" + value
+    if value.startswith("+") and value[1:].isdigit() and 8 <= len(value) - 1 <= 15:
+        return value
+    raise FieldError(t("members.rule.ikke_et_telefonnummer", value=text.strip()))

@@ -15,6 +15,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         innspill,
         install,
         meetings,
+        members,
         minutes,
         outlook,
         privacy,
@@ -29,7 +30,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register,
-            outlook.register, privacy.register)
+            outlook.register, privacy.register, members.register)
 
 
 def build_router() -> Router:

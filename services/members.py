@@ -9,8 +9,9 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from cards.members import CandidateView, Similar
 from core.i18n import t
-from domain.members import ImportRow, parse_email, parse_phone, parse_role
+from domain.members import ImportRow, parse_email, parse_pasted, parse_phone, parse_role
 from domain.names import display_name, is_near_match, name_key
 from storage import audit
 from storage import members as repo
@@ -273,20 +274,22 @@ def resolve(session: Session, candidate_id: int, *, same_as: int | None, now: da
         target = session.get(Member, same_as)
         if target is None or target.merged_into_id is not None:
             raise RegistryError(t("members.registry.fant_ikke_medlem", id=same_as))
+    row = candidate_row(candidate)
+    if target is not None:
+        # Every refusal comes before the claim, so a refused decision writes nothing.
+        if row.email and any(m.id != target.id for m in find_by_email(session, row.email)):
+            raise RegistryError(t("members.registry.eposten_er_i_bruk", email=row.email))
+        holder = repo.by_alias(session, name_key(row.name))
+        if holder is not None and holder.id != target.id:
+            raise RegistryError(t("members.registry.stavemaaten_tilhorer", name=row.name,
+                                  other=holder.name, id=holder.id))
     to = CandidateStatus.same if target is not None else CandidateStatus.new
     if not repo.claim_candidate(session, candidate_id, to, now):
         session.refresh(candidate)
         raise RegistryError(_resolved_text(session, candidate))
-    row = candidate_row(candidate)
     if target is not None:
-        if row.email and any(m.id != target.id for m in find_by_email(session, row.email)):
-            raise RegistryError(t("members.registry.eposten_er_i_bruk", email=row.email))
         _apply(session, target, row, now, rename=False)
-        try:
-            repo.add_alias(session, target, row.name, now)
-        except repo.AliasTaken as exc:
-            raise RegistryError(t("members.registry.stavemaaten_tilhorer", name=row.name,
-                                  other=exc.holder.name, id=exc.holder.id)) from exc
+        repo.add_alias(session, target, row.name, now)
         member = target
     else:
         member = _new_member(session, row, now)
@@ -303,6 +306,39 @@ def resolve(session: Session, candidate_id: int, *, same_as: int | None, now: da
 def open_candidates(session: Session) -> list[MemberCandidate]:
     """Candidates waiting for a decision, oldest first."""
     return repo.open_candidates(session)
+
+
+def candidate_view(session: Session, candidate: MemberCandidate, decided: str = ""
+                   ) -> CandidateView:
+    """What the candidate card shows."""
+    return CandidateView(candidate.id or 0, candidate.name, candidate.organisation,
+                         candidate.source,
+                         [Similar(m.id or 0, m.name, m.organisation)
+                          for m in similar_members(session, candidate)], decided)
+
+
+def decided_text(member: Member, same: bool) -> str:
+    """The line a decided candidate's card shows."""
+    if same:
+        return t("members.registry.avgjort_samme", name=member.name, id=member.id)
+    return t("members.registry.avgjort_ny", name=member.name, id=member.id)
+
+
+CHAT_SOURCE = "chat"
+
+
+def import_pasted(session: Session, text: str, *, now: datetime,
+                  actor_member_id: int | None) -> list[RowOutcome]:
+    """Import the lines pasted in chat into the default group; audited (counts, not names).
+    ImportFileError (Norwegian) when a line is wrong: nothing is imported then."""
+    rows = parse_pasted(text)
+    outcomes = import_rows(session, rows, group_name=default_group(session).name, now=now,
+                           source=CHAT_SOURCE)
+    kinds = [o.kind for o in outcomes]
+    audit.record(session, action="members.import", actor_member_id=actor_member_id,
+                 target=CHAT_SOURCE, at=now,
+                 detail=" ".join(f"{k}={kinds.count(k)}" for k in dict.fromkeys(kinds)))
+    return outcomes
 
 
 def find_candidate(session: Session, who: str) -> MemberCandidate:

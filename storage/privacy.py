@@ -35,6 +35,7 @@ from storage.delivery import insert_ignore
 from storage.delivery_models import Delivery, ScheduledJob
 from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.meeting_models import Attendance, Meeting, Rsvp
+from storage.members_models import MemberAlias
 from storage.models import AppSecret, AuditEntry, ConversationRef, Member, Membership, WorkingGroup
 from storage.privacy_models import ErasedMember, RetentionRule, RetentionRun
 from storage.round_models import RoundPrewrite, RoundSlot
@@ -144,17 +145,19 @@ def forget_tombstone(session: Session, aad_object_id: str) -> None:
         session.flush()
 
 
-def identifiers(member: Member) -> list[str]:
-    """Every spelling of the member's name and e-mail that may be copied into other tables."""
+def identifiers(member: Member, aliases: Iterable[str] = ()) -> list[str]:
+    """Every spelling of the member's name and e-mail that may be copied into other tables
+    (with the spellings kept as aliases)."""
     out: set[str] = set()
-    for v in (member.name, member.name_key, member.email, member.upn):
+    for v in (member.name, member.name_key, member.email, member.upn, *aliases):
         if v and len(v.strip()) >= 3:
             v = v.strip()
             out.update({v, v.lower(), v.casefold(), json.dumps(v)[1:-1]})
-    parts = member.name.split()
-    if len(parts) >= 2:  # «Feltman, Anne» and «Feltman Anne»: the other spellings of a name
-        first, last = " ".join(parts[:-1]), parts[-1]
-        out.update({f"{last}, {first}", f"{last} {first}"})
+    for name in (member.name, *aliases):
+        parts = name.split()
+        if len(parts) >= 2:  # «Feltman, Anne» and «Feltman Anne»: other spellings of a name
+            first, last = " ".join(parts[:-1]), parts[-1]
+            out.update({f"{last}, {first}", f"{last} {first}"})
     return sorted(out, key=len, reverse=True)  # longest first, so a part never splits a whole
 
 
@@ -251,8 +254,15 @@ def erase(session: Session, member_id: int, now: datetime) -> list[str]:
     member = session.get(Member, member_id)
     if member is None:
         raise LookupError(member_id)
+    # A duplicate merged into this member is the same person: erased with them.
+    for stub in session.exec(select(Member.id).where(Member.merged_into_id == member_id)).all():
+        if stub is not None and stub != member_id:
+            erase(session, stub, now)
     name = erased_name(member_id)
-    names, texts = identifiers(member), authored_texts(session, member_id)
+    aliases = list(session.exec(select(MemberAlias.name).where(
+        MemberAlias.member_id == member_id)))
+    session.execute(delete(MemberAlias).where(col(MemberAlias.member_id) == member_id))
+    names, texts = identifiers(member, aliases), authored_texts(session, member_id)
     kinds = ["registeropplysninger"]
     if session.exec(select(Rsvp.id).where(Rsvp.member_id == member_id)).first():
         kinds.append("svar")

@@ -216,8 +216,8 @@ def _two_who_answered(engine: Engine) -> tuple[int, int, int, int]:
                    answered_at=NOW))
         s.add(Rsvp(meeting_id=m1.id or 0, member_id=fra.id or 0, answer=RsvpAnswer.physical,
                    answered_at=NOW + timedelta(hours=1)))
-        check_in(s, m1.id or 0, til, NOW + timedelta(days=1, minutes=5))
-        check_in(s, m1.id or 0, fra, NOW + timedelta(days=1))
+        check_in(s, m1.id or 0, til, NOW + timedelta(days=1))
+        check_in(s, m1.id or 0, fra, NOW + timedelta(days=1, minutes=5), source="event")
         check_in(s, m2.id or 0, fra, NOW + timedelta(days=30))
         enqueue(s, "invitation", f"meeting:{m1.id}", til.id or 0, {"text": "til"}, NOW)
         enqueue(s, "invitation", f"meeting:{m1.id}", fra.id or 0, {"text": "fra"}, NOW)
@@ -239,8 +239,9 @@ def test_merge_of_two_who_answered_one_meeting_keeps_the_newer_answer_and_all_at
         assert (answer.member_id, answer.answer) == (til, RsvpAnswer.physical)  # the newer
         attended = {a.meeting_id: a for a in s.exec(select(Attendance))}
         assert set(attended) == {m1, m2} and {a.member_id for a in attended.values()} == {til}
-        # Kept once, at the earlier check-in (the duplicate's).
-        assert attended[m1].checked_in_at == NOW + timedelta(days=1)
+        # Kept once, the earlier check-in (the kept member's, though the duplicate's is newer).
+        assert (attended[m1].checked_in_at, attended[m1].source) == (NOW + timedelta(days=1),
+                                                                     "checkin")
 
 
 def test_merge_leaves_clashing_ledger_rows_on_the_duplicate_as_history(engine: Engine) -> None:
@@ -329,3 +330,22 @@ def test_erasing_the_kept_member_erases_the_merged_duplicate_and_the_aliases(
         assert stub is not None and stub.name == f"Slettet medlem #{fra}"
         assert s.exec(select(MemberAlias)).all() == []
         assert all("Håltem" not in (a.name or "") for a in s.exec(select(Attendance)))
+
+
+def test_a_row_with_an_email_matched_through_an_alias_never_renames_the_member(
+        engine: Engine) -> None:
+    _import(engine, SEED000)
+    csv = "name,organisation,email\nCamilla Håltem,Lørenskog,camilla.haltom@lorenskog.kommune.no\n"
+    rows, _ = parse_members(csv)
+    with session_scope(engine) as s:
+        (out,) = registry.import_rows(s, rows, group_name=None, now=NOW)
+    with session_scope(engine) as s:
+        camilla = _member(s, "Camilla Håltøm").id
+        registry.resolve(s, out.candidate_id or 0, same_as=camilla, now=NOW, actor=ACTOR)
+    with session_scope(engine) as s:
+        (again,) = registry.import_rows(s, rows, group_name=None, now=NOW)
+    with Session(engine) as s:
+        kept = s.get(Member, camilla)
+        assert kept is not None and again.member_ids == [camilla]
+        assert (kept.name, kept.email) == ("Camilla Håltøm",
+                                           "camilla.haltom@lorenskog.kommune.no")

@@ -22,7 +22,14 @@ from storage.db import session_scope
 from storage.delivery_models import Delivery, ScheduledJob
 from storage.meeting_models import Attendance, Meeting, Rsvp, RsvpAnswer
 from storage.members_models import CandidateStatus, MemberAlias, MemberCandidate
-from storage.models import AuditEntry, ConversationRef, Member, Membership, WorkingGroup
+from storage.models import (
+    AuditEntry,
+    ConversationKind,
+    ConversationRef,
+    Member,
+    Membership,
+    WorkingGroup,
+)
 from storage.privacy import erase
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -191,8 +198,8 @@ def test_add_and_edit_validate_and_audit_field_names_only(engine: Engine) -> Non
                                        now=NOW, actor=ACTOR)
         assert changed == ["email", "phone"]
     with Session(engine) as s:
-        per = s.get(Member, per_id)
-        assert per is not None and (per.phone, per.email) == ("+46701234567", None)
+        stored = s.get(Member, per_id)
+        assert stored is not None and (stored.phone, stored.email) == ("+46701234567", None)
         edit = s.exec(select(AuditEntry).where(AuditEntry.action == "member.edit")).one()
         assert edit.detail == f"actor={ACTOR} fields=email,phone"  # never the values
         assert s.exec(select(AuditEntry).where(AuditEntry.action == "member.add")).one()
@@ -224,7 +231,7 @@ def _two_who_answered(engine: Engine) -> tuple[int, int, int, int]:
         enqueue(s, "invitation", f"meeting:{m2.id}", fra.id or 0, {"text": "fra2"}, NOW)
         schedule(s, "followup_reminder", "x", {"member_id": fra.id, "meeting_id": fra.id},
                  NOW + timedelta(days=2), NOW + timedelta(days=3), NOW)
-        s.add(ConversationRef(conversation_id="a:fra", kind="personal", service_url="http://x",
+        s.add(ConversationRef(conversation_id="a:fra", kind=ConversationKind.personal, service_url="http://x",
                               member_id=fra.id))
         return m1.id or 0, m2.id or 0, fra.id or 0, til.id or 0
 

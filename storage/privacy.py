@@ -313,7 +313,11 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
     return {
         "format": "faggruppe-bot/mine-data/1",
         "medlem": {"id": member.id, "navn": member.name, "organisasjon": member.organisation,
-                   "epost": member.email, "upn": member.upn, "aad_object_id": member.aad_object_id,
+                   "epost": member.email, "telefon": member.phone,
+                   "fast_vara": member.deputy_member_id,
+                   "andre_stavemater": list(session.exec(select(MemberAlias.name).where(
+                       MemberAlias.member_id == member_id))),
+                   "upn": member.upn, "aad_object_id": member.aad_object_id,
                    "teams_id": member.teams_user_id, "rolle": str(member.role),
                    "aktiv": member.active, "registrert": when(member.created_at)},
         "grupper": groups,

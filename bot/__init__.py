@@ -14,6 +14,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         help,
         innspill,
         install,
+        language,
         meetings,
         members,
         minutes,
@@ -31,7 +32,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register,
-            outlook.register, online_meeting.register, privacy.register, members.register)
+            outlook.register, online_meeting.register, privacy.register, members.register,
+            language.register)
 
 
 def build_router() -> Router:

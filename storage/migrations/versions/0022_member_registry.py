@@ -1,7 +1,7 @@
 """member registry: phone, standing deputy, merged duplicates, name aliases, near-match candidates
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0024
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 import storage.types
 
 revision = "0022"
-down_revision = "0019"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

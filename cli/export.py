@@ -15,11 +15,11 @@ def register(nouns: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     """Add the `export` noun with every feature's export kind."""
     # Each cli/export_<kind>.py adds its own sub-parser (a new feature's kind goes here); they
     # import write_output from this module, so they are imported when the parser is built.
-    from cli import export_attendance, export_innspill, export_round
+    from cli import export_attendance, export_innspill, export_minutes, export_round
 
     parser = nouns.add_parser("export", help=t("cli.export.eksport_for_referat"))
     kinds = parser.add_subparsers(dest="kind", required=True)
-    for module in (export_innspill, export_round, export_attendance):
+    for module in (export_innspill, export_round, export_attendance, export_minutes):
         module.register(kinds)
 
 

@@ -16,6 +16,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 # qps formats as bokmål, so only the catalogue's wrapping shows.
 _LONG = {"nb": "EEEE d. MMMM y", "en": "EEEE d MMMM y", "qps": "EEEE d. MMMM y"}
 _DAY = {"nb": "EEEE d. MMMM", "en": "EEEE d MMMM", "qps": "EEEE d. MMMM"}
+_PLAIN = {"nb": "d. MMMM y", "en": "d MMMM y", "qps": "d. MMMM y"}
 _CLOCK = {"nb": "HH.mm", "en": "HH:mm", "qps": "HH.mm"}
 
 
@@ -77,6 +78,16 @@ def span(start: datetime, end: datetime | None = None) -> str:
 @lru_cache(maxsize=4096)
 def _day_long(day: date, lang: Lang) -> str:
     return format_date(day, _LONG[lang], locale=babel_locale(lang))
+
+
+@lru_cache(maxsize=1024)
+def _date_plain(day: date, lang: Lang) -> str:
+    return format_date(day, _PLAIN[lang], locale=babel_locale(lang))
+
+
+def date_plain(day: date) -> str:
+    """A date as agenda titles write it, without the weekday: '23. mai 2023'."""
+    return _date_plain(day, current_language())
 
 
 def day_long(day: date) -> str:

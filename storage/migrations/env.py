@@ -14,6 +14,7 @@ from storage import (  # noqa: F401
     live_models,
     meeting_models,
     minutes_models,
+    minutes_review_models,
     models,
     privacy_models,
     round_models,

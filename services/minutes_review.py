@@ -24,7 +24,7 @@ from cards.minutes_review import (
     build_approved_card,
     build_circulation_card,
 )
-from core.clock import FrozenClock
+from core.clock import Clock, FrozenClock
 from core.i18n import t
 from core.links import LinkError, LinkSigner
 from core.timefmt import date_plain, day_long, span, to_oslo
@@ -42,7 +42,7 @@ from domain.minutes_review import (
     markdown_from_paragraphs,
     may_approve_on,
 )
-from services.minutes_fallback import build_draft, render_docx, render_markdown
+from services.minutes_draft import LIVE_VERSION, build_draft, download, render_docx, render_markdown
 from storage import audit, live_cards
 from storage import minutes_review as repo
 from storage.live_cards import Tracked
@@ -69,8 +69,8 @@ def subject(meeting_id: int) -> str:
 
 
 def member_recipient(member_id: int) -> str:
-    """A link's recipient for one member."""
-    return f"m{member_id}"
+    """A link's recipient for one member (the member id, as issue 16's draft links)."""
+    return str(member_id)
 
 
 def _meeting(session: Session, meeting_id: int) -> Meeting:
@@ -125,7 +125,7 @@ def version_url(links: LinkSigner, review: MinutesReview | None, version: Minute
     """The signed link to exactly this version for this recipient."""
     url = links.url("minutes", version.meeting_id, link_expiry(review, version),
                     version=version.number, recipient=recipient)
-    return f"{url}?format={fmt}" if fmt else url
+    return f"{url}/{fmt or 'docx'}"
 
 
 def current_url(session: Session, links: LinkSigner, meeting_id: int, recipient: str) -> str:
@@ -154,27 +154,32 @@ def _page(title: str, text: str, url: str = "", link_text: str = "") -> bytes:
 
 def _may_open_draft(session: Session, meeting_id: int, recipient: str) -> bool:
     """A draft is for those it was sent to for corrections, and the active secretariat."""
-    if not recipient.startswith("m") or not recipient[1:].isdigit():
+    if not recipient.isdigit():
         return False
-    member = session.get(Member, int(recipient[1:]))
+    member = session.get(Member, int(recipient))
     if member is None or not member.active:
         return False
     return member.role == Role.secretariat or repo.is_recipient(session, meeting_id,
                                                                  member.id or 0)
 
 
-def serve(session: Session, links: LinkSigner, token: str, now: datetime,
+def serve(session: Session, links: LinkSigner, token: str, clock: Clock,
           fmt: str = "docx") -> Served:
     """What a link answers: its version's bytes; a superseded draft's link a short page
-    pointing to the approved version; a refusal in Norwegian."""
+    pointing to the approved version; a refusal in Norwegian. Version 0 is the live draft
+    (issue 16's download)."""
     text = "text/plain; charset=utf-8"
     try:
-        link = links.check("minutes", token, now)
+        link = links.check("minutes", token, clock.now())
     except LinkError as exc:
         return Served(403, text, str(exc).encode())
+    if link.version == LIVE_VERSION:
+        live = download(session, links, token, fmt, clock)
+        charset = "; charset=utf-8" if live.media_type.startswith("text/") else ""
+        return Served(live.status, live.media_type + charset, live.body, live.filename)
     if fmt not in FORMATS:
-        return Served(400, text, t("minutes_review.route.ukjent_format").encode())
-    version = repo.version(session, link.subject, link.version) if link.version else None
+        return Served(404, text, t("minutes_review.route.ukjent_format").encode())
+    version = repo.version(session, link.subject, link.version)
     if version is None:
         return Served(404, text, t("minutes_review.route.fant_ikke_versjonen").encode())
     review = repo.review(session, link.subject)

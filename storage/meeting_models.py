@@ -118,3 +118,5 @@ class Attendance(SQLModel, table=True):
     source: str = Field(default="checkin", max_length=20)  # checkin | event | secretariat
     checked_in_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     added_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    # A deputy stands in for this member («vara for …»): pre-filled from the RSVP's deputy name.
+    deputy_for_member_id: int | None = Field(default=None, foreign_key="member.id")

@@ -163,7 +163,7 @@ def previous_open(session: Session, meeting: Meeting) -> MinutesReview | None:
                       col(Meeting.starts_at) < meeting.starts_at,
                       Meeting.status != MeetingStatus.cancelled,
                       MinutesReview.state != ReviewState.approved.value,
-                      col(MinutesReview.version) > 0,
+                      col(MinutesReview.meeting_id).in_(select(MinutesVersion.meeting_id)),
                       col(MinutesReview.approval_item_id).is_(None))
                .order_by(col(Meeting.starts_at).desc()))
     return session.exec(earlier).first()

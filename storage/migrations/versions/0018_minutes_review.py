@@ -1,7 +1,7 @@
 """minutes review: states, frozen versions, høring recipients and corrections
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import storage.types
 
 
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -104,7 +104,8 @@ async def test_unknown_meeting_nobody_present_and_a_past_deadline_store_nothing(
     code, _out, err = await run(ctx, capsys, "minutes", "circulate", str(mid), "--deadline",
                           "31.08.2023")
     assert code == 1 and "Fristen er allerede passert" in err
-    code, _out, err = await run(ctx, capsys, "minutes", "circulate", str(mid), "--deadline", "i morgen")
+    code, _out, err = await run(ctx, capsys, "minutes", "circulate", str(mid),
+                                "--deadline", "i morgen")
     assert code == 1 and "--deadline:" in err
     for verb in ("version", "versions"):
         code, _out, err = await run(ctx, capsys, "minutes", verb, "999")
@@ -150,7 +151,8 @@ async def test_a_file_that_is_not_docx_is_refused_and_stores_nothing(ctx, capsys
         path.write_bytes(data)
         code, out, err = await run(ctx, capsys, "minutes", "upload", str(mid), str(path))
         assert (code, out) == (1, "") and "Filen er ikke et Word-dokument (.docx)" in err
-    code, _out, err = await run(ctx, capsys, "minutes", "upload", str(mid), str(tmp_path / "nei.docx"))
+    missing = str(tmp_path / "nei.docx")
+    code, _out, err = await run(ctx, capsys, "minutes", "upload", str(mid), missing)
     assert code == 1 and "Kan ikke lese" in err
     assert (_count(ctx, MinutesVersion), _count(ctx, MinutesReview)) == (0, 0)
 

@@ -10,7 +10,7 @@ import io
 from datetime import UTC, datetime
 
 import docx
-from sqlmodel import select
+from sqlmodel import col, select
 
 import cli
 from core.settings import Settings
@@ -111,7 +111,7 @@ async def test_circulate_correct_version_approve_at_next_meeting_and_send_to_all
         assert item.title == "Godkjenning av referat fra møtet 31. august 2023"
         next_mid = item.meeting_id
         numbers = [i.title for i in s.exec(select(AgendaItem).where(
-            AgendaItem.meeting_id == next_mid).order_by(AgendaItem.number))]
+            AgendaItem.meeting_id == next_mid).order_by(col(AgendaItem.number)))]
     assert numbers == ["Godkjenning av innkalling", item.title, "Handlingsprogram 2024",
                        "Eventuelt"]
 

@@ -449,13 +449,13 @@ def approval_for(session: Session, item: AgendaItem, now: datetime) -> MinutesRe
         return None
     if review.state == ReviewState.approved:
         return None  # approved already: the decision is only written again
-    if review.state != ReviewState.circulated:
-        raise ReviewError(t("minutes_review.service.ingen_pa_horing"))
     meeting = session.get(Meeting, item.meeting_id)
     day = to_oslo(meeting.starts_at).date() if meeting and meeting.starts_at else None
     if not may_approve_on(day, to_oslo(now).date()):
         raise ReviewError(t("minutes_review.service.godkjennes_pa_motet",
                             day=day_long(day) if day else "?"))
+    if review.state != ReviewState.circulated:
+        raise ReviewError(t("minutes_review.service.ingen_pa_horing"))
     return review
 
 

@@ -131,3 +131,12 @@ async def test_a_yearly_plan_meeting_gets_the_approval_item_once(bot, tmp_path) 
             AgendaItem.meeting_id != mid,
             col(AgendaItem.title).startswith("Godkjenning av referat"))).all()
     assert len(approvals) == 1
+
+
+async def test_the_referent_card_opens_the_secretariat_card_of_versions(bot) -> None:
+    ids, mid, _items = await held_meeting(bot)
+    sec = oyvind(bot.engine, ids)
+    card = card_of((await chat(bot, sec, f"referat {mid}"))[-1])
+    _status, body = await press(bot, sec, card, "Høring og versjoner")
+    shown = card_text(body["value"])
+    assert "Utkast (ikke sendt til høring)" in shown and "Send til høring" in shown

@@ -468,7 +468,7 @@ def approve(session: Session, review: MinutesReview, item: AgendaItem, member_id
     if not repo.transition(session, mid, ReviewState.circulated, ReviewState.approved,
                            now=now, version_from=review.version, approved_on=today,
                            approved_in_meeting_id=item.meeting_id):
-        raise ReviewError(t("minutes_review.service.endret_samtidig"))
+        return 0  # a press at the same moment approved it and sends it; nothing more here
     approved = repo.version(session, mid, review.version)
     assert approved is not None
     repo.mark_version(session, approved.id or 0, approved_at=now)

@@ -23,9 +23,10 @@ from domain.minutes_review import (
 
 
 def test_the_default_deadline_is_the_end_of_the_oslo_day_a_week_later_across_dst() -> None:
-    # 23.30 in Oslo on 24 October 2023 (UTC+2): a week later is 31 October, after DST ends.
-    assert default_deadline(datetime(2023, 10, 24, 21, 30, tzinfo=UTC)) == \
-        datetime(2023, 10, 31, 22, 59, 59, tzinfo=UTC)
+    # 00.30 in Oslo on 25 October 2023 (still the 24th in UTC): a week later is 1 November,
+    # after DST has ended, so its last second is 22.59.59 UTC.
+    assert default_deadline(datetime(2023, 10, 24, 22, 30, tzinfo=UTC)) == \
+        datetime(2023, 11, 1, 22, 59, 59, tzinfo=UTC)
     assert default_deadline(datetime(2023, 9, 1, 8, 0, tzinfo=UTC)) == \
         datetime(2023, 9, 8, 21, 59, 59, tzinfo=UTC)
 

@@ -36,7 +36,8 @@ class ReviewError(MinutesError):
 
 def default_deadline(now: datetime) -> datetime:
     """The end of the Oslo day a week from now: corrections are open until then."""
-    return end_of_day((now + timedelta(days=CIRCULATION_DAYS)).astimezone(OSLO).date())
+    # The Oslo day first, then a week: «a week from today» is a calendar rule, not 168 hours.
+    return end_of_day(now.astimezone(OSLO).date() + timedelta(days=CIRCULATION_DAYS))
 
 
 def deadline_on(day: date, now: datetime) -> datetime:

@@ -160,9 +160,10 @@ def test_markdown_and_docx_have_the_same_headings_and_table_rows(engine) -> None
 
 
 def test_a_meeting_nobody_checked_in_to_lists_the_registered_under_pameldt(engine) -> None:
-    from storage.meeting_models import Attendance, Rsvp
-    from domain.meetings import RsvpAnswer
     from sqlmodel import delete
+
+    from domain.meetings import RsvpAnswer
+    from storage.meeting_models import Attendance, Rsvp
 
     seed = setup_seed003(engine, with_input=False)
     with Session(engine) as s:

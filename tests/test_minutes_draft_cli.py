@@ -43,7 +43,8 @@ def test_export_minutes_docx_to_a_file_opens_in_python_docx(ctx, capsys, tmp_pat
                          "--format", "docx", "--output", str(target))
     assert code == 0 and out == "" and str(target) in err
     doc = docx.Document(str(target))
-    assert doc.paragraphs[0].style.name == "Heading 1"
+    style = doc.paragraphs[0].style
+    assert style is not None and style.name == "Heading 1"
     assert len(doc.tables[0].rows) == 21
 
 

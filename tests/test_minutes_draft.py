@@ -79,6 +79,7 @@ def test_seed003_future_events_are_the_five_within_twelve_months_with_their_mark
         ("Felles faggr", "tba"), ("studietur ti", "tbc")]
     text = render_markdown(draft)
     assert text.count("## Fremtidige arrangementer") == 0, "under item 9, not printed twice"
+    assert "### 9. Fremtidige arrangementer\n\n1. 25\\. mai – Webinar" in text
     assert text.count("Eventuelt") == 1 and "### 10. Eventuelt\n\nIngen saker" in text
 
 
@@ -92,6 +93,23 @@ def test_named_input_shows_names_never_the_hidden_entry_and_the_merged_one_once(
 
 def _style(paragraph) -> str:
     return paragraph.style.name if paragraph.style is not None else ""
+
+
+def test_input_of_a_session_that_is_not_named_carries_no_names(engine) -> None:
+    from domain.innspill import Anonymity
+    from storage.innspill_models import InnspillSession
+
+    seed = setup_seed003(engine)
+    with Session(engine) as s:
+        sess = s.get(InnspillSession, seed.innspill_id)
+        assert sess is not None
+        sess.anonymity = Anonymity.members  # authors stored, shown to the secretariat only
+        s.add(sess)
+        s.commit()
+        draft = build_draft(s, seed.meeting_id, clock=WRITTEN)
+    (section,) = draft.items[5].inputs
+    assert [e.author for g in section.groups for e in g.entries] == ["", ""]
+    assert "Eva Snare)" not in render_markdown(draft)
 
 
 def _docx(draft) -> docx.document.Document:

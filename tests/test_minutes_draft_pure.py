@@ -98,6 +98,7 @@ def test_first_paragraph_is_cut_at_a_word_with_an_ellipsis_within_300() -> None:
     assert len(cut) <= 300 and cut.endswith("ordet…") and "Andre" not in cut
     assert first_paragraph("Kort  tekst.\n\nMer.") == "Kort tekst."
     assert first_paragraph("x" * 400).endswith("…") and len(first_paragraph("x" * 400)) == 300
+    assert first_paragraph("a" * 290 + ", " + "b" * 20) == "a" * 290 + "…", "no «,…»"
 
 
 def test_item_roles_and_where_a_round_goes() -> None:

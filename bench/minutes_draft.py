@@ -161,7 +161,7 @@ def main() -> None:
         sizes = {"md": len(render_markdown(draft).encode()), "docx": len(render_docx(draft))}
         engine.dispose()
     print(f"{args.present} present, {args.items} items, {args.entries} innspill entries")
-    print("| step | best of {} s | × baseline |".format(args.repeat))
+    print(f"| step | best of {args.repeat} s | × baseline |")
     print("|---|---|---|")
     for name, secs in rows.items():
         print(f"| {name} | {secs:.3f} | {secs / base:.1f} |")

@@ -318,7 +318,7 @@ def round_blocks(r: RoundSection) -> list[Block]:
     out: list[Block] = []
     for u in r.updates:
         note = t("round.rule.fravaerende_skriftlig_oppdatering") if u.absent else ""
-        out += [Heading(3, f"{u.region}:"), *_paras(u.text, note)]
+        out += [Heading(3, f"{u.region}:"), *_paras(note + u.text)]
     if r.absent:
         out.append(Para(join_list(r.absent), label=t("minutes_draft.fravaerende")))
     return out

@@ -194,3 +194,28 @@ def _innspill(s: Session, group_id: int, mid: int, item_id: int, people: dict[st
     entry("Kompetanse", "Skjult innspill", "Siri Bjørnstad", hidden=True)
     entry("Kompetanse", "Horisont Europa, for klyngene", "Camilla Håltem", merged_into_id=kept.id)
     return sid
+
+
+def write_seed003_docx(target: Path) -> None:
+    """Seed 003's draft as a Word file in a throw-away database (the real-client suite
+    opens it in LibreOffice; its page 1 is docs/referatutkast-seed003.png)."""
+    import tempfile
+
+    from core.clock import FrozenClock
+    from services.minutes_draft import build_draft, render_docx
+    from storage.db import open_database
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_database(f"sqlite:///{tmp}/seed003.db")
+        seed = setup_seed003(engine)
+        with Session(engine) as s:
+            draft = build_draft(s, seed.meeting_id,
+                                clock=FrozenClock(END + timedelta(hours=1)))
+        engine.dispose()
+    target.write_bytes(render_docx(draft))
+
+
+if __name__ == "__main__":  # python -m tests.minutes_draft_support OUT.docx
+    import sys
+
+    write_seed003_docx(Path(sys.argv[1]))

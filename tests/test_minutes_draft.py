@@ -199,3 +199,62 @@ def test_a_meeting_nobody_checked_in_to_lists_the_registered_under_pameldt(engin
     text = render_markdown(draft)
     assert "Ingen registrert frammøte" in text
     assert "**Påmeldt:**\n\n| NAVN | KOMMUNE / REGION |\n|---|---|\n| Eva Snare |" in text
+
+
+def test_an_update_written_beforehand_by_an_absent_region_is_in_the_round(engine) -> None:
+    from storage.regions import find_region
+    from storage.round_models import RoundPrewrite
+
+    seed = setup_seed003(engine, with_input=False)
+    with Session(engine) as s:
+        follo = find_region(s, "Follo")
+        assert follo is not None
+        s.add(RoundPrewrite(meeting_id=seed.meeting_id, region_id=follo.id or 0,
+                            text="Follo jobber med *næringsarealer*.",
+                            member_id=seed.people["Nils Fravær"]))
+        s.commit()
+        draft = build_draft(s, seed.meeting_id, clock=WRITTEN)
+    (rnd,) = draft.items[6].rounds
+    assert rnd.updates[-1].region == "Follo" and rnd.updates[-1].absent
+    assert rnd.absent == (), "Follo wrote: not «Fraværende»"
+    assert ("### Follo:\n\n(Fraværende – skriftlig oppdatering) Follo jobber med "
+            "\\*næringsarealer\\*.") in render_markdown(draft)
+
+
+def test_a_round_with_no_item_to_go_under_gets_a_section_of_its_own(engine) -> None:
+    from storage.meeting_models import AgendaItem
+
+    seed = setup_seed003(engine, with_input=False)
+    with Session(engine) as s:
+        item = s.get(AgendaItem, seed.items[7])
+        assert item is not None
+        item.title = "Digitalisering og samhandling"
+        s.add(item)
+        s.commit()
+        draft = build_draft(s, seed.meeting_id, clock=WRITTEN)
+    assert not draft.items[6].rounds and len(draft.rounds) == 1
+    text = render_markdown(draft)
+    own = text.index("## Runden – tema digitalisering og samhandling")
+    assert text.index("### 10. Eventuelt") < own < text.index("## Oppfølgingspunkter")
+    assert text.index("### Mosseregionen:") > own
+
+
+def test_at_most_ten_coming_events(engine) -> None:
+    from datetime import timedelta
+
+    from storage.meeting_models import Meeting, MeetingGroup
+
+    seed = setup_seed003(engine, with_input=False)
+    with Session(engine) as s:
+        for week in range(1, 12):
+            when = datetime(2022, 6, 1, 7, tzinfo=UTC) + timedelta(weeks=week)
+            m = Meeting(title=f"Ekstra {week}", starts_at=when)
+            s.add(m)
+            s.flush()
+            s.add(MeetingGroup(meeting_id=m.id or 0, group_id=seed.group_id))
+        s.commit()
+        draft = build_draft(s, seed.meeting_id, clock=WRITTEN)
+    assert len(draft.future) == 10
+    assert [e.title for e in draft.future][:3] == [
+        "Webinar: Digitale trusler – hvordan kan kommuner og næringslivet i Osloregionen "
+        "forberede seg?", "BEST-konferansen", "Ekstra 1"]

@@ -324,10 +324,9 @@ def round_blocks(r: RoundSection) -> list[Block]:
     return out
 
 
-def _paras(text: str, label: str = "") -> list[Block]:
+def _paras(text: str) -> list[Block]:
     # Blank lines part paragraphs; a single line break the writer typed is kept.
-    paras = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return [Para(p, label=label if i == 0 else "") for i, p in enumerate(paras)]
+    return [Para(p.strip()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def _inputs(s: InputSection) -> list[Block]:

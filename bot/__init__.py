@@ -16,6 +16,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         install,
         meetings,
         minutes,
+        minutes_draft,
         minutes_review,
         outlook,
         privacy,
@@ -29,7 +30,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
     return (help.register, round.register, install.register, team.register, innspill.register,
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
-            minutes.register, minutes_review.register,
+            minutes.register, minutes_draft.register, minutes_review.register,
             outlook.register, privacy.register)
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 from core.i18n import join_list, t
 from core.timefmt import OSLO, day_long, day_month, span
+from domain.names import nb_key
 
 DESCRIPTION_LIMIT = 300  # characters of an item's first paragraph in the draft
 FUTURE_MONTHS = 12
@@ -36,7 +37,8 @@ class Attendee:
     """One row of Frammøtte (or of Påmeldt when nobody was registered present)."""
 
     name: str
-    place: str  # KOMMUNE / REGION
+    place: str  # KOMMUNE / REGION as the member's organisation is written
+    region: str = ""  # the region it belongs to (the default order), else the place
     deputy_for: str = ""  # the member a deputy stood in for: «vara for …»
     guest: bool = False  # not a member: «(gjest)»
     arrived_at: datetime | None = None
@@ -217,11 +219,11 @@ def sort_attendees(people: Iterable[Attendee], sort: Sort | str) -> tuple[Attend
     """Region then name (the default), name, or the order they arrived in."""
     people = list(people)
     if sort == Sort.name:
-        return tuple(sorted(people, key=lambda p: (p.name.casefold(), p.place.casefold())))
+        return tuple(sorted(people, key=lambda p: (nb_key(p.name), nb_key(p.place))))
     if sort == Sort.arrival:
         far = datetime.max.replace(tzinfo=OSLO)
-        return tuple(sorted(people, key=lambda p: (p.arrived_at or far, p.name.casefold())))
-    return tuple(sorted(people, key=lambda p: (p.place.casefold(), p.name.casefold())))
+        return tuple(sorted(people, key=lambda p: (p.arrived_at or far, nb_key(p.name))))
+    return tuple(sorted(people, key=lambda p: (nb_key(p.region or p.place), nb_key(p.name))))
 
 
 def attendee_name(person: Attendee) -> str:
@@ -316,16 +318,15 @@ def round_blocks(r: RoundSection) -> list[Block]:
     out: list[Block] = []
     for u in r.updates:
         note = t("round.rule.fravaerende_skriftlig_oppdatering") if u.absent else ""
-        out += [Heading(3, f"{u.region}:"), *_paras(u.text, note)]
+        out += [Heading(3, f"{u.region}:"), *_paras(note + u.text)]
     if r.absent:
         out.append(Para(join_list(r.absent), label=t("minutes_draft.fravaerende")))
     return out
 
 
-def _paras(text: str, label: str = "") -> list[Block]:
+def _paras(text: str) -> list[Block]:
     # Blank lines part paragraphs; a single line break the writer typed is kept.
-    paras = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    return [Para(p, label=label if i == 0 else "") for i, p in enumerate(paras)]
+    return [Para(p.strip()) for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
 def _inputs(s: InputSection) -> list[Block]:

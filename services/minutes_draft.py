@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from cards.documents import docx_bytes, markdown_text
+from cards.minutes_draft import DraftCardView
 from core.clock import Clock
 from core.i18n import t
 from core.links import LinkError, LinkSigner
@@ -168,6 +169,25 @@ def _rounds(session: Session, meeting_id: int) -> list[tuple[int | None, RoundSe
         tied = read.round.agenda_item_id if read else None
         out.append((tied, RoundSection(topic, tuple(updates), absent)))
     return out
+
+
+def outline(draft: Draft) -> list[str]:
+    """The draft's sections and items as a reader's outline (levels 2 and 3, no regions)."""
+    items = {f"{i.number}. {i.title}" for i in draft.items}
+    return [h.text for h in md.layout(draft) if isinstance(h, md.Heading)
+            and (h.level == 2 or h.text in items)]
+
+
+def card_view(session: Session, links: LinkSigner, meeting_id: int, member: Member,
+              clock: Clock) -> DraftCardView:
+    """The «Referatutkast» card for one secretariat member: outline and their own links."""
+    draft = build_draft(session, meeting_id, clock=clock)
+    now = clock.now()
+    return DraftCardView(
+        meeting_id, draft.title, md.when_text(draft), outline(draft),
+        present=len(draft.attendance.present), followups=len(draft.followups),
+        word_url=download_url(links, meeting_id, member, "docx", now),
+        markdown_url=download_url(links, meeting_id, member, "md", now), hours=LINK_HOURS)
 
 
 # --- downloads behind signed links ---------------------------------------------------------

@@ -168,15 +168,14 @@ def serve(session: Session, links: LinkSigner, token: str, clock: Clock,
     """What a link answers: its version's bytes; a superseded draft's link a short page
     pointing to the approved version; a refusal in Norwegian. Version 0 is the live draft
     (issue 16's download)."""
-    text = "text/plain; charset=utf-8"
+    text = "text/plain"
     try:
         link = links.check("minutes", token, clock.now())
     except LinkError as exc:
         return Served(403, text, str(exc).encode())
     if link.version == LIVE_VERSION:
         live = download(session, links, token, fmt, clock)
-        charset = "; charset=utf-8" if live.media_type.startswith("text/") else ""
-        return Served(live.status, live.media_type + charset, live.body, live.filename)
+        return Served(live.status, live.media_type, live.body, live.filename)
     if fmt not in FORMATS:
         return Served(404, text, t("minutes_review.route.ukjent_format").encode())
     version = repo.version(session, link.subject, link.version)
@@ -188,7 +187,7 @@ def serve(session: Session, links: LinkSigner, token: str, clock: Clock,
             approved = repo.version(session, link.subject, review.version)
             assert approved is not None
             url = version_url(links, review, approved, link.recipient)
-            return Served(200, "text/html; charset=utf-8", _page(
+            return Served(200, "text/html", _page(
                 t("minutes_review.route.erstattet_tittel", version=version.number),
                 t("minutes_review.route.erstattet", version=approved.number,
                   approved_on=day_long(review.approved_on) if review.approved_on else ""),

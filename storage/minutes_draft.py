@@ -49,12 +49,13 @@ def present(session: Session, meeting_id: int) -> list[Present]:
         [a.deputy_for_member_id for a, _ in rows if a.deputy_for_member_id])))}
     out = []
     for a, m in rows:
-        place = (regions.get(m.region_id or -1) or m.organisation) if m else a.organisation
+        region = (regions.get(m.region_id or -1) or m.organisation) if m else a.organisation
+        place = (m.organisation or region) if m else a.organisation
         deputy = deputies.get(a.deputy_for_member_id, "") if a.deputy_for_member_id else ""
-        out.append(Present(Attendee(a.name, place, deputy_for=deputy,
+        out.append(Present(Attendee(a.name, place, region, deputy_for=deputy,
                                     guest=m is None and not deputy,
                                     arrived_at=a.checked_in_at),
-                           bool(m and m.role == Role.secretariat), place))
+                           bool(m and m.role == Role.secretariat), region))
     return out
 
 

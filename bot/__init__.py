@@ -18,6 +18,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         minutes,
         minutes_draft,
         minutes_review,
+        online_meeting,
         outlook,
         privacy,
         queue,
@@ -31,7 +32,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register, minutes_review.register,
-            outlook.register, privacy.register)
+            outlook.register, online_meeting.register, privacy.register)
 
 
 def build_router() -> Router:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cards.actions import MinutesReviewShowAction
 from cards.common import Card, adaptive_card, bullets, heading, para, plain
 from core.i18n import t
 
@@ -20,6 +21,7 @@ class DraftCardView:
     word_url: str = ""
     markdown_url: str = ""
     hours: int = 24
+    corrections: int = 0  # sent from the høring (issue 17), shown on the secretariat's card
 
 
 def build_draft_card(view: DraftCardView) -> Card:
@@ -32,10 +34,15 @@ def build_draft_card(view: DraftCardView) -> Card:
         bullets([plain(line) for line in view.outline]),
         para(t("cards.minutes_draft.lenkene_virker", hours=view.hours), isSubtle=True),
     ]
+    if view.corrections:
+        body.append(para(t("cards.minutes_draft.rettelser", count=view.corrections),
+                         weight="Bolder"))
     actions = [{"type": "Action.OpenUrl", "title": t("cards.minutes_draft.last_ned_word"),
                 "url": view.word_url},
                {"type": "Action.OpenUrl", "title": t("cards.minutes_draft.last_ned_markdown"),
-                "url": view.markdown_url}]
+                "url": view.markdown_url},
+               MinutesReviewShowAction(meeting_id=view.meeting_id)
+               .button(t("cards.minutes.horing_og_versjoner"))]
     return adaptive_card(body, actions, speak=t("cards.minutes_draft.referatutkast"))
 
 

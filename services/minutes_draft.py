@@ -38,6 +38,7 @@ from domain.minutes_draft import (
 from storage import audit
 from storage import minutes as minutes_repo
 from storage import minutes_draft as repo
+from storage import minutes_review as review_repo
 from storage.attendance import attendance_list
 from storage.meeting_models import Meeting
 from storage.models import Member, Role
@@ -187,7 +188,8 @@ def card_view(session: Session, links: LinkSigner, meeting_id: int, member: Memb
         meeting_id, draft.title, md.when_text(draft), outline(draft),
         present=len(draft.attendance.present), followups=len(draft.followups),
         word_url=download_url(links, meeting_id, member, "docx", now),
-        markdown_url=download_url(links, meeting_id, member, "md", now), hours=LINK_HOURS)
+        markdown_url=download_url(links, meeting_id, member, "md", now), hours=LINK_HOURS,
+        corrections=len(review_repo.corrections(session, meeting_id)))
 
 
 # --- downloads behind signed links ---------------------------------------------------------

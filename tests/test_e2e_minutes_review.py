@@ -86,6 +86,8 @@ async def test_circulate_correct_version_approve_at_next_meeting_and_send_to_all
     text = card_text(review)
     assert "Rettelser (2)" in text and "Lillestrøm, ikke Lørenskog" in text
     assert "Navnet mitt er feilstavet" in text
+    draft_card = card_text(card_of((await chat(bot, sec, f"referatutkast {mid}"))[-1]))
+    assert "Rettelser fra høringen: 2" in draft_card and "Høring og versjoner" in draft_card
 
     # The notes are corrected and version 2 made; it is the one under høring now.
     with session_scope(bot.engine) as s:

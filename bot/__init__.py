@@ -17,6 +17,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         meetings,
         minutes,
         minutes_draft,
+        online_meeting,
         outlook,
         privacy,
         queue,
@@ -30,7 +31,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register,
-            outlook.register, privacy.register)
+            outlook.register, online_meeting.register, privacy.register)
 
 
 def build_router() -> Router:

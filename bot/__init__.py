@@ -14,7 +14,9 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         help,
         innspill,
         install,
+        language,
         meetings,
+        members,
         minutes,
         minutes_draft,
         online_meeting,
@@ -31,7 +33,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register,
-            outlook.register, online_meeting.register, privacy.register)
+            outlook.register, online_meeting.register, privacy.register, members.register,
+            language.register)
 
 
 def build_router() -> Router:

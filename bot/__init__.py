@@ -14,7 +14,9 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         help,
         innspill,
         install,
+        language,
         meetings,
+        members,
         minutes,
         minutes_draft,
         minutes_review,
@@ -32,7 +34,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register, minutes_review.register,
-            outlook.register, online_meeting.register, privacy.register)
+            outlook.register, online_meeting.register, privacy.register, members.register,
+            language.register)
 
 
 def build_router() -> Router:

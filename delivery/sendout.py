@@ -14,8 +14,10 @@ from sqlmodel import Session, col, func, select
 
 from cards.common import attachment
 from cards.notice import build_notice_card
+from core.i18n import current_language, use_language
 from storage import delivery as ledger
 from storage.delivery_models import Delivery, Sendout
+from storage.languages import member_language
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,9 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
     sendout = session.exec(select(Sendout).where(Sendout.purpose == purpose,
                                                  Sendout.subject == subject)).one()
     muted = set() if essential else ledger.muted_members(session, (m.id or 0 for m in recipients))
-    rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(payload_builder(m)), now,
-                              essential=essential, muted=m.id in muted, sendout_id=sendout.id)
+    rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(_built(payload_builder, m)),
+                              now, essential=essential, muted=m.id in muted,
+                              sendout_id=sendout.id)
             for m in recipients]
     added = ledger.insert_ignore(session, Delivery, rows)
     # The total is counted and written in one statement, never read back into Python and
@@ -56,6 +59,24 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
     return sendout
 
 
+def per_language(build: Callable[[], dict[str, Any]]) -> PayloadBuilder:
+    """One copy for everyone who reads the same language, drawn once per language."""
+    copies: dict[str, dict[str, Any]] = {}
+
+    def payload(_member: Member) -> dict[str, Any]:
+        lang = current_language()
+        if lang not in copies:
+            copies[lang] = build()
+        return copies[lang]
+    return payload
+
+
+def _built(payload_builder: PayloadBuilder, member: Member) -> dict[str, Any]:
+    # Each recipient reads the send-out in their own stored language (core/i18n.py).
+    with use_language(member_language(member)):
+        return payload_builder(member)
+
+
 def enqueue(session: Session, purpose: str, subject: str, member_id: int,
             activity: dict[str, Any], now: datetime, *, essential: bool = True) -> bool:
     """One message to one member (reminders); False when it was already in the ledger."""
@@ -63,6 +84,15 @@ def enqueue(session: Session, purpose: str, subject: str, member_id: int,
     row = ledger.ledger_row(purpose, subject, member_id, json.dumps(activity), now,
                             essential=essential, muted=muted)
     return ledger.insert_ignore(session, Delivery, [row]) == 1
+
+
+def enqueue_drawn(session: Session, purpose: str, subject: str, member_id: int,
+                  build: Callable[[], dict[str, Any]], now: datetime, *,
+                  essential: bool = True) -> bool:
+    """`enqueue`, with the activity drawn in the recipient's stored language."""
+    with use_language(member_language(session.get(Member, member_id))):
+        activity = build()
+    return enqueue(session, purpose, subject, member_id, activity, now, essential=essential)
 
 
 @dataclass

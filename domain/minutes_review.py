@@ -8,7 +8,7 @@ import enum
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from core.i18n import t
+from core.i18n import SPOKEN, t
 from domain.minutes import OSLO, MinutesError, end_of_day
 
 CIRCULATION_DAYS = 7
@@ -67,8 +67,11 @@ def check_correction(text: str) -> str:
 
 def is_minutes_approval(title: str) -> bool:
     """An agenda item that approves minutes: its title starts with «Godkjenning av referat»."""
-    return title.strip().casefold().startswith(
-        t("minutes_review.rule.godkjenning_prefiks").casefold())
+    # Any spoken language's prefix: the agenda is typed in the group's language, and the
+    # item may have been added under another member's language than the one reading it now.
+    said = title.strip().casefold()
+    return any(said.startswith(t("minutes_review.rule.godkjenning_prefiks", lang).casefold())
+               for lang in SPOKEN)
 
 
 def approval_title(meeting_date: str) -> str:

@@ -126,11 +126,11 @@ class Attendance(SQLModel, table=True):
     source: str = Field(default="checkin", max_length=20)
     checked_in_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     added_by_member_id: int | None = Field(default=None, foreign_key="member.id")
-    # A deputy stands in for this member («vara for …»): pre-filled from the RSVP's deputy name.
-    deputy_for_member_id: int | None = Field(default=None, foreign_key="member.id")
     # A non-member attendee from a meeting event or the report: their AAD id, else their
     # e-mail (lower case), so they are recorded once; None for members and hand-added guests.
     attendee_key: str | None = Field(default=None, max_length=320)
     first_join_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_leave_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     seconds_present: int | None = Field(default=None)  # from the report only
+    # A deputy stands in for this member («vara for …»): pre-filled from the RSVP's deputy name.
+    deputy_for_member_id: int | None = Field(default=None, foreign_key="member.id")

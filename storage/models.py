@@ -20,6 +20,9 @@ class WorkingGroup(SQLModel, table=True):
     team_id: str | None = Field(default=None, max_length=200, index=True)
     # This group's changes to the scheduling rules, as JSON (domain/rules.py reads it).
     rules: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # The language of the cards everyone in the group's channel sees (nb, nn, en).
+    language: str = Field(default="nb", sa_column=Column(String(5), nullable=False,
+                                                         server_default="nb"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
@@ -44,6 +47,13 @@ class Member(SQLModel, table=True):
     organisation: str = Field(default="", max_length=200)
     region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     email: str | None = Field(default=None, max_length=320, index=True)
+    # Normalised by domain.members.parse_phone («+4791234567»); None when not given.
+    phone: str | None = Field(default=None, max_length=20)
+    # The standing deputy (vara) for this member; an RSVP's deputy stays per meeting.
+    deputy_member_id: int | None = Field(default=None, foreign_key="member.id")
+    # Set on a duplicate merged into another member (`members merge`): kept, inactive, as
+    # the owner of ledger rows that stay as history; imports and identity never match it.
+    merged_into_id: int | None = Field(default=None, foreign_key="member.id")
     upn: str | None = Field(default=None, max_length=320, index=True)
     aad_object_id: str | None = Field(default=None, max_length=64, unique=True)
     teams_user_id: str | None = Field(default=None, max_length=200)
@@ -51,6 +61,8 @@ class Member(SQLModel, table=True):
     role: Role = Field(default=Role.member, sa_type=String(20))
     active: bool = Field(default=True)
     reachable: bool = Field(default=True)
+    # The member's own choice (`språk`): nb, nn, en; None = not chosen (Teams locale decides).
+    language: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

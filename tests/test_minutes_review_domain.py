@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.i18n import use_language
 from domain.minutes_review import (
     CORRECTION_LIMIT,
     ReviewError,
@@ -53,6 +54,10 @@ def test_minutes_approval_items_are_told_by_their_title() -> None:
     assert is_minutes_approval("Godkjenning av referat fra møtet 23. mai 2023")
     assert is_minutes_approval("  godkjenning av referatet ")
     assert not is_minutes_approval("Godkjenning av innkalling")
+    # An item added under another member's language is still found (nothing added twice).
+    with use_language("en"):
+        assert is_minutes_approval("Godkjenning av referat fra møtet 23. mai 2023")
+    assert is_minutes_approval("Approval of the minutes of the meeting on 23 May 2023")
     assert approval_title("23. mai 2023") == "Godkjenning av referat fra møtet 23. mai 2023"
 
 

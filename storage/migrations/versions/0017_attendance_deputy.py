@@ -1,14 +1,14 @@
 """attendance: the member a deputy stood in for («vara for …», issue 16)
 
 Revision ID: 0017
-Revises: 0019
+Revises: 0022
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0019"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

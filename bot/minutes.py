@@ -116,7 +116,8 @@ async def press_action(turn: Turn, data: MinutesPress) -> Shown:
     assert turn.member is not None  # secretariat routes only
     press = minutes.Press(verb=data.verb, **data.model_dump())
     try:
-        view = minutes.press(turn.session, press, turn.member, turn.deps.clock.now())
+        view = minutes.press(turn.session, press, turn.member, turn.deps.clock.now(),
+                             turn.deps.links)
     except minutes.MinutesError as exc:
         return CardReply(_notice("Referat", str(exc)), str(exc))
     return CardReply(build_referent_card(view), t("minutes.reply.referat_sak", number=view.number))

@@ -12,6 +12,7 @@ from cards.actions import (
     MinutesFollowupAction,
     MinutesGoAction,
     MinutesPress,
+    MinutesReviewShowAction,
     MinutesSaveAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain, tone
@@ -182,6 +183,9 @@ def build_referent_card(view: ReferentView) -> Card:
                      for i, n, t in view.items]},
         {"type": "ActionSet",
          "actions": [_press(t("cards.minutes.ga_til_saken"), MinutesGoAction, view)]},
+        {"type": "ActionSet", "separator": True,
+         "actions": [MinutesReviewShowAction(meeting_id=view.meeting_id)
+                     .button(t("cards.minutes.horing_og_versjoner"))]},
     ]
     return adaptive_card(body)
 

@@ -22,7 +22,7 @@ DATA_MODULES = {"domain/regions.py", "cards/actions.py", "domain/group_names.py"
 _METAVAR = re.compile(r"[A-ZÆØÅ_-]+")
 # Words people type (commands, plan and member-list parsing), columns scripts read, and
 # a programmer's error; each is matched or parsed, so translating it would break input.
-TYPED = {"møter", "oppmøte", "kø", "slå", "påminn", "medlemmer", "innspill", "innspill.",
+TYPED = {"møter", "oppmøte", "kø", "høring", "slå", "påminn", "medlemmer", "innspill", "innspill.",
          "innspill:", "runden", "dato", "fellesmøte", "medlem", "møteplan for (\\d{4})",
          "æøå", "«", "»", "og", "\tsendt\t", "\tav\t", "ingen handling",
          "Faggruppe for næringssamarbeid", " er registrert to ganger",

@@ -34,15 +34,19 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
     """Record a send-out and one ledger row per recipient; repeating it adds nothing new."""
     ledger.insert_ignore(session, Sendout, [{"purpose": purpose, "subject": subject,
                                              "title": title, "total": 0, "created_at": now}])
+    # The send-out row is held until commit: a second start of the same send-out waits here,
+    # then counts this one's recipients too. Counting in one UPDATE is not enough on its own:
+    # an UPDATE that waited for another's row lock re-checks the row but counts with the
+    # snapshot it began with, and so misses the other's ledger rows.
     sendout = session.exec(select(Sendout).where(Sendout.purpose == purpose,
-                                                 Sendout.subject == subject)).one()
+                                                 Sendout.subject == subject)
+                           .with_for_update()).one()
     muted = set() if essential else ledger.muted_members(session, (m.id or 0 for m in recipients))
     rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(payload_builder(m)), now,
                               essential=essential, muted=m.id in muted, sendout_id=sendout.id)
             for m in recipients]
     added = ledger.insert_ignore(session, Delivery, rows)
-    # The total is counted and written in one statement, never read back into Python and
-    # written from there: two instances starting the same send-out cannot undercount it.
+    # The total is counted and written in one statement, never read into Python and back.
     counted = (select(func.count()).select_from(Delivery)
                .where(col(Delivery.sendout_id) == sendout.id).scalar_subquery())
     values: dict[str, Any] = {"total": counted}

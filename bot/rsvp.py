@@ -135,7 +135,8 @@ def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
              when_text=meetings.when_text(meeting))
     for sec in repo.active_secretariat(turn.session):
         enqueue(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",
-                sec.id or 0, notice_activity("Forfall etter fristen", [text]), now)
+                sec.id or 0, notice_activity("Forfall etter fristen", [text]), now,
+                meeting_id=meeting.id)
 
 
 # Check-in: the member's button on the day, and the secretariat adding a deputy or guest.

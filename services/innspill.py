@@ -84,7 +84,7 @@ def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
     for member_id in members:
         if member_id not in wrote:
             enqueue(session, "reminder:input_deadline", f"innspill:{session_id}",
-                    member_id or 0, activity, now, essential=False)
+                    member_id or 0, activity, now, essential=False, meeting_id=s.meeting_id)
 
 
 def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> None:

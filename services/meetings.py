@@ -228,7 +228,8 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
     activity["text"] = text
     return start_sendout(session, CHANGED, f"meeting:{meeting.id}:v{meeting.version}", yes,
                          lambda _m: activity, now, title=t("meetings.service.endret",
-                                                           title=meeting.title))
+                                                           title=meeting.title),
+                         meeting_id=meeting.id)
 
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
@@ -283,7 +284,8 @@ def cancel(session: Session, meeting_id: int, now: datetime,
     activity["text"] = text
     return meeting, start_sendout(session, CANCELLED, f"meeting:{meeting_id}",
                                   rsvp.invitees(session, meeting_id), lambda _m: activity, now,
-                                  title=t("meetings.service.avlyst", title=meeting.title))
+                                  title=t("meetings.service.avlyst", title=meeting.title),
+                                  meeting_id=meeting_id)
 
 
 # Sending a meeting's invitation: now, or approved for the scheduler's «invitation» rule.
@@ -322,7 +324,8 @@ def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner,
     # Everyone gets the same copy; a click answers with the member's own view.
     activity = activity_for(card_for(session, meeting, now, links=links), meeting)
     sendout = start_sendout(session, PURPOSE, subject(meeting_id),
-                            members, lambda _m: activity, now, title=meeting.title)
+                            members, lambda _m: activity, now, title=meeting.title,
+                            meeting_id=meeting_id)
     outlook.on_send(session, meeting, now, settings)
     schedule_reminders(session, meeting, now)
     return sendout
@@ -476,7 +479,8 @@ def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int,
         card = card_for(session, meeting, now, member, links=links)
         activity = activity_for(card, meeting) | {"text": text, "summary": text}
         enqueue(session, "reminder:rsvp_reminder", subject(meeting_id), member.id,
-                activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential)
+                activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential,
+                meeting_id=meeting_id)
 
 
 def day_before(session: Session, now: datetime, *, meeting_id: int) -> None:
@@ -495,7 +499,8 @@ def day_before(session: Session, now: datetime, *, meeting_id: int) -> None:
             continue
         activity = notice_activity(t("meetings.service.paminnelse_mote_morgen"), lines)
         enqueue(session, "reminder:day_before", subject(meeting_id), member.id or 0,
-                activity, now, essential=DEFAULT_RULES["day_before"].essential)
+                activity, now, essential=DEFAULT_RULES["day_before"].essential,
+                meeting_id=meeting_id)
 
 
 def cancel_reminders(session: Session, meeting_id: int, now: datetime) -> None:

@@ -97,7 +97,7 @@ def remind_followup(session: Session, now: datetime, *, followup_id: int) -> Non
     essential = DEFAULT_RULES[KIND].essential
     for member in repo.responsible_members(session, f):
         enqueue(session, PURPOSE, subject(followup_id), member.id or 0, activity, now,
-                essential=essential)
+                essential=essential, meeting_id=f.meeting_id)
 
 
 def cancel_reminder(session: Session, followup_id: int, now: datetime) -> None:
@@ -386,7 +386,7 @@ def queue_personal_card(session: Session, member_id: int, meeting_id: int, card:
                 "attachments": [attachment(card)]}
     # A new subject per request: asking again later must send a fresh card, not be deduplicated.
     enqueue(session, "minutes_card", f"minutes:{meeting_id}:{now.isoformat()}", member_id,
-            activity, now)
+            activity, now, meeting_id=meeting_id)
 
 
 def status_lines(session: Session, meeting_id: int) -> list[str]:

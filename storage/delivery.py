@@ -41,10 +41,11 @@ def muted_members(session: Session, member_ids: Iterable[int]) -> set[int]:
 
 def ledger_row(purpose: str, subject: str, member_id: int, payload: str, now: datetime, *,
                essential: bool = True, muted: bool = False,
-               sendout_id: int | None = None) -> dict[str, Any]:
+               sendout_id: int | None = None, meeting_id: int | None = None) -> dict[str, Any]:
     """A new ledger row as a plain dict for insert_ignore."""
     return {"purpose": purpose, "subject": subject, "member_id": member_id,
-            "sendout_id": sendout_id, "payload": payload, "essential": essential,
+            "sendout_id": sendout_id, "meeting_id": meeting_id, "payload": payload,
+            "essential": essential,
             "status": "muted" if muted and not essential else "pending",
             "attempts": 0, "throttled": 0, "in_doubt": 0, "error": "",
             "next_attempt_at": now, "created_at": now}

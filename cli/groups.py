@@ -10,6 +10,7 @@ from cli.common import add_yes, did_you_mean, existing_group, print_rows, requir
 from core.i18n import t
 from domain.names import collapse_spaces
 from domain.rules import RuleSettingError, parse_setting, with_setting
+from services.privacy import cli_actor
 from storage import audit
 from storage import meetings as meeting_repo
 from storage.db import session_scope
@@ -79,7 +80,7 @@ def cmd_create(args: argparse.Namespace, ctx: CliContext) -> int:
         group = existing or get_or_create_group(session, name)
         if existing is None:
             audit.record(session, action="groups.create", target=group.name,
-                         detail="actor=cli", at=ctx.clock.now())
+                         detail=f"actor={cli_actor()}", at=ctx.clock.now())
     print(group.id)
     if existing is not None:
         sys.stderr.write(t("cli.groups.faggruppen_finnes_allerede", name=group.name))
@@ -102,7 +103,8 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.reset or settings:
             group.rules = stored
             session.add(group)
-            audit.record(session, action="groups.rules", target=group.name, detail=stored)
+            audit.record(session, action="groups.rules", target=group.name,
+                         detail=f"actor={cli_actor()} {stored}", at=ctx.clock.now())
         rules = group_rules(session, group.id)
     for rule in rules.values():
         at = rule.at.strftime("%H:%M") if rule.at else "-"
@@ -125,7 +127,7 @@ def cmd_rename(args: argparse.Namespace, ctx: CliContext) -> int:
         old = group.name
         rename_group(session, group, new_name)
         audit.record(session, action="groups.rename", target=f"group:{group.id}",
-                     detail=f"actor=cli «{old}» -> «{group.name}»", at=ctx.clock.now())
+                     detail=f"actor={cli_actor()} «{old}» -> «{group.name}»", at=ctx.clock.now())
     print(f"{group.id}\t{group.name}")
     sys.stderr.write(t("cli.groups.faggruppen_heter_na", old=old, name=group.name))
     return 0
@@ -146,7 +148,7 @@ def cmd_merge(args: argparse.Namespace, ctx: CliContext) -> int:
               id2=target.id, name2=target.name)])
         moved = merge_groups(session, source, target)
         audit.record(session, action="groups.merge", target=f"group:{target.id}",
-                     detail=f"actor=cli from=group:{source.id} «{source.name}» "
+                     detail=f"actor={cli_actor()} from=group:{source.id} «{source.name}» "
                      f"members={moved['medlemmer']} meetings={moved['møter']}",
                      at=ctx.clock.now())
     print(f"{target.id}\t{target.name}")
@@ -167,7 +169,7 @@ def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
         name = group.name
         detached = delete_group(session, group)
         audit.record(session, action="groups.delete", target=f"group:{group.id}",
-                     detail=f"actor=cli «{name}» memberships={members} "
+                     detail=f"actor={cli_actor()} «{name}» memberships={members} "
                      f"detached={','.join(map(str, detached)) or '-'}", at=ctx.clock.now())
         titles = {m.id: m.title for m in meetings}
     for meeting_id in detached:

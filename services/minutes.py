@@ -14,6 +14,7 @@ from cards.actions import (
     MinutesApproveAction,
     MinutesFollowupAction,
     MinutesGoAction,
+    MinutesPress,
 )
 from cards.common import Card, attachment
 from cards.minutes import (
@@ -115,27 +116,9 @@ def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001
     register(jobs, KIND, remind_followup)
 
 
-@dataclass(frozen=True)
-class Press:
-    """One press on the referent's card: where it was, what it was drawn with, what is typed.
-
-    A typed value of None means the client did not send that input (unchanged).
-    """
-
-    verb: str
-    meeting_id: int
-    item_id: int
-    v_notes: int = 0
-    h_notes: str = ""
-    v_decision: int = 0
-    h_decision: str = ""
-    notes: str | None = None
-    decision: str | None = None
-    fu_what: str = ""
-    fu_who: str = ""
-    fu_due: str = ""
-    to: int | None = None  # «Forrige» / «Neste»
-    goto: str = ""  # the jump list's choice
+# One press on the referent's card is the card's own typed action (cards/actions.py): where
+# it was, what each field was drawn with, what is typed (None: the client did not send it).
+Press = MinutesPress
 
 
 def _who_name(session: Session, member_id: int | None) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -420,27 +420,27 @@ def _seed_sendout(engine: Engine) -> list[int]:
     return members
 
 
-def test_sendout_started_again_by_two_sessions_at_once_totals_every_row(pg, monkeypatch) -> None:
-    """Two sessions add three recipients each to a send-out of two, both inserting before
-    either writes the total: the total is eight, and the second waited for the first."""
-    _url, engine = pg
-    monkeypatch.setattr(sendout_race.ledger, "insert_ignore", sendout_race._pausing_insert)
+def _race_adds_three_each(engine: Engine, racer: Callable[[list[int]], Any]) -> None:
+    """The first start holds after its inserts while the second runs; the total is eight,
+    and the second waited for the first."""
     members = _seed_sendout(engine)
-    first = sendout_race.ThreadRacer(engine, members[2:5])
-    words = sendout_race.race(first, lambda: sendout_race.ThreadRacer(engine, members[5:8]),
+    first = racer(members[2:5])
+    words = sendout_race.race(first, partial(racer, members[5:8]),
                               partial(wait_until_blocked, engine))
     assert (words[0][-1], words[1][-1]) == ("5", "8")
     _check_total(engine, 8)
     assert words[2], "the second start did not wait for the first"
 
 
+def test_sendout_started_again_by_two_sessions_at_once_totals_every_row(pg, monkeypatch) -> None:
+    """Two sessions add three recipients each to a send-out of two, both inserting before
+    either writes the total."""
+    _url, engine = pg
+    monkeypatch.setattr(sendout_race.ledger, "insert_ignore", sendout_race._pausing_insert)
+    _race_adds_three_each(engine, partial(sendout_race.ThreadRacer, engine))
+
+
 def test_sendout_started_again_by_two_processes_at_once_totals_every_row(pg) -> None:
     """The same with the two starts in two processes of their own."""
     url, engine = pg
-    members = _seed_sendout(engine)
-    first = sendout_race.ProcessRacer(url, members[2:5])
-    words = sendout_race.race(first, lambda: sendout_race.ProcessRacer(url, members[5:8]),
-                              partial(wait_until_blocked, engine))
-    assert (words[0][-1], words[1][-1]) == ("5", "8")
-    _check_total(engine, 8)
-    assert words[2], "the second process did not wait for the first"
+    _race_adds_three_each(engine, partial(sendout_race.ProcessRacer, url))

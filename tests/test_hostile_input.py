@@ -326,6 +326,42 @@ async def test_replies_have_connect_and_read_timeouts(bot):
                               and c.config.retry_policy.policy.read == 0 for c in connectors)
 
 
+async def _trickling_connector() -> tuple[web.AppRunner, str]:
+    """A connector that answers at once, then sends its body a byte every 0.3 s: no single
+    read waits long enough for a read timeout."""
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
+                                                       "Content-Length": "100000"})
+        await resp.prepare(request)
+        for _ in range(100000):
+            await resp.write(b" ")
+            await asyncio.sleep(0.3)
+        return resp
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", trickle)
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}/"
+
+
+@pytest.mark.parametrize("bot", [{"reply_timeouts": (5.0, 1.0), "reply_total_s": 2.0}],
+                         indirect=True)
+async def test_a_reply_has_a_total_timeout_when_the_connector_trickles(bot, caplog):
+    runner, url = await _trickling_connector()
+    try:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        status, _ = await asyncio.wait_for(bot.post(activity("personal_message", url)),
+                                           HANG_GUARD_S)  # settles: the turn itself ended
+        assert status == 201 and loop.time() - started < 5.0, "the total timeout ended it"
+    finally:
+        await runner.cleanup()
+    assert "reply not sent" in caplog.text
+
+
 async def test_team_roster_sync_leaves_the_install_request(bot):
     from tests.harness import TEAM_ID
 

@@ -16,6 +16,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         install,
         meetings,
         minutes,
+        online_meeting,
         outlook,
         privacy,
         queue,
@@ -29,7 +30,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register,
-            outlook.register, privacy.register)
+            outlook.register, online_meeting.register, privacy.register)
 
 
 def build_router() -> Router:

@@ -20,7 +20,9 @@ from storage import audit
 log = logging.getLogger(__name__)
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 # Teams meeting events, routed to router.events under these names.
-EVENT_NAMES = {"application/vnd.microsoft.meetingParticipantJoin": "meeting.participant_join",
+EVENT_NAMES = {"application/vnd.microsoft.meetingStart": "meeting.start",
+               "application/vnd.microsoft.meetingEnd": "meeting.end",
+               "application/vnd.microsoft.meetingParticipantJoin": "meeting.participant_join",
                "application/vnd.microsoft.meetingParticipantLeave": "meeting.participant_leave"}
 
 

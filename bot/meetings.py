@@ -18,6 +18,7 @@ from cards.actions import (
     MeetingStatusAction,
     RsvpOnBehalfAction,
 )
+from cards.invitation import ANSWERS
 from cards.meetings import (
     MeetingFormView,
     MeetingLine,
@@ -141,7 +142,7 @@ async def on_behalf(turn: Turn, data: RsvpOnBehalfAction) -> Shown:
     member = turn.session.get(Member, member_id) if member_id is not None else None
     if member is None or not repo.is_invited(turn.session, data.meeting_id, member.id or 0):
         return await status_card(turn, data.meeting_id, t("meetings.reply.velg_et_medlem"))
-    if data.answer not in Answer.__members__:
+    if data.answer not in ANSWERS:
         return await status_card(turn, data.meeting_id, t("meetings.reply.velg_et_gyldig"))
     repo.save_answer(turn.session, data.meeting_id, member.id or 0,
                      repo.AnswerInput(Answer(data.answer)), turn.deps.clock.now(),

@@ -71,12 +71,28 @@ async def show_queue(turn: Turn) -> None:
                      job.due_at.astimezone(OSLO).strftime("%H:%M"), job.description)
             for job in jobs[:SHOWN]]
     card = build_queue_card(rows, more=max(0, len(jobs) - SHOWN),
-                            given_up=given_up_lines(turn))
+                            given_up=given_up_lines(turn), waiting=waiting_lines(turn))
     await turn.send_card(card, f"{len(rows)} planlagte meldinger")
 
 
-OPERATIONS = {"create": "opprett", "update": "endring", "update_text": "tekstendring",
-              "cancel": "avlysning"}
+def operations() -> dict[str, str]:
+    """Each kind of Graph call as the queue card names it."""
+    return {"create": "opprett", "update": "endring", "update_text": "tekstendring",
+            "cancel": "avlysning", "answers": t("queue.reply.outlook_svar"),
+            "chatinstall": t("queue.reply.installasjon_i_motechatten"),
+            "attendance": t("queue.reply.frammoterapport")}
+
+
+def waiting_lines(turn: Turn) -> list[str]:
+    """Graph calls that wait for a retry: what is not done yet, and when it is tried again."""
+    lines = []
+    for call in graph_repo.waiting(turn.session):
+        meeting = turn.session.get(Meeting, call.meeting_id)
+        lines.append(t("queue.reply.mote_venter", meeting_id=call.meeting_id,
+                       title=meeting.title if meeting else "?",
+                       operation=operations().get(call.operation, call.operation),
+                       at=clock(call.next_attempt_at), last_error=call.last_error))
+    return lines
 
 
 def given_up_lines(turn: Turn) -> list[str]:
@@ -86,6 +102,6 @@ def given_up_lines(turn: Turn) -> list[str]:
         meeting = turn.session.get(Meeting, call.meeting_id)
         title = meeting.title if meeting else "?"
         lines.append(t("queue.reply.mote", meeting_id=call.meeting_id, title=title,
-                       get=OPERATIONS.get(call.operation,
-                                          call.operation), last_error=call.last_error))
+                       get=operations().get(call.operation,
+                                            call.operation), last_error=call.last_error))
     return lines

@@ -8,6 +8,7 @@ from typing import Any
 from bot.router import CardReply, Router
 from bot.turn import Turn
 from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
+from cards.invitation import ANSWERS
 from cards.notice import build_notice_card
 from core.i18n import t
 from delivery.sendout import enqueue, notice_activity
@@ -17,8 +18,7 @@ from storage import attendance, audit
 from storage import rsvp as repo
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.meeting_models import RsvpAnswer as Answer
-from storage.meetings import meeting_for_chat
-from storage.members import by_aad, find_by_name_or_email
+from storage.members import find_by_name_or_email
 from storage.models import Member
 
 LIMITS = {"comment": 500, "dietary": 300, "deputy": 150}
@@ -93,7 +93,7 @@ async def answer(turn: Turn, data: RsvpAnswerAction) -> CardReply:
     ok = open_meeting(turn, data)
     if isinstance(ok, str):
         return refuse(ok)
-    if data.answer not in Answer.__members__:
+    if data.answer not in ANSWERS:
         return refuse(t("rsvp.reply.ukjent_svar_velg", answer=data.answer[:30]))
     now = turn.deps.clock.now()
     due = repo.deadline(ok.meeting)
@@ -147,24 +147,6 @@ def register_checkin(root: Router) -> None:
     router.secretariat().command(
         "oppmøte", "oppmote",
         description=lambda: t("rsvp.reply.legg_til_en"))(add_person)
-    router.on("meeting.participant_join")(participant_joined)
-
-
-async def participant_joined(turn: Turn) -> None:
-    """A Teams meeting event: everyone who joined is recorded present (source «event»)."""
-    value = turn.activity.value if isinstance(turn.activity.value, dict) else {}
-    team = turn.channel_data.get("team") or {}
-    meeting = meeting_for_chat(turn.session, turn.activity.conversation.id, team.get("id"),
-                               turn.deps.clock.now())
-    if meeting is None:
-        return
-    for joined in value.get("members") or []:
-        user = joined.get("user") if isinstance(joined, dict) else None
-        aad = user.get("aadObjectId") if isinstance(user, dict) else None
-        member = by_aad(turn.session, str(aad)) if aad else None
-        if member is not None and member.active:
-            attendance.check_in(turn.session, meeting.id or 0, member, turn.deps.clock.now(),
-                                source="event")
 
 
 async def check_in(turn: Turn, data: MeetingCheckinAction) -> CardReply:

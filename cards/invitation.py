@@ -17,6 +17,27 @@ def answer_labels() -> dict[str, str]:
     return {"physical": t("invitation.kommer_fysisk"),
             "digital": t("invitation.kommer_digitalt"),
             "no": t("invitation.kommer_ikke"), "maybe": t("invitation.usikker")}
+
+
+# «Kommer» without a form: an Outlook «accepted» to a hybrid meeting (never a button).
+ATTENDING = "attending"
+
+
+def counted_labels(counts: dict[str, int]) -> dict[str, str]:
+    """The labels a card counts: the four answers, and «Kommer (form ikke oppgitt)» if any."""
+    labels = answer_labels()
+    if counts.get(ATTENDING):
+        labels[ATTENDING] = t("invitation.kommer_form_ikke_oppgitt")
+    return labels
+
+
+def shown_answer(answer: str, source: str = "teams") -> str:
+    """An answer as a card shows it, saying where it came from when it was Outlook."""
+    if source != "outlook":
+        return answer_labels().get(answer, answer)
+    if answer == ATTENDING:
+        return t("invitation.kommer_fra_outlook_form")
+    return t("invitation.svar_fra_outlook", answer=answer_labels().get(answer, answer))
 PROGRAMME_FOLD = 4  # more lines than this go behind «Vis mer», so a phone shows the buttons
 
 
@@ -48,6 +69,7 @@ class InvitationView:
     deadline_passed: bool = False
     cancelled: bool = False
     answer: str | None = None  # the viewer's own answer, when the card is theirs
+    answer_source: str = "teams"  # teams | outlook: where that answer was given
     comment: str = ""
     dietary: str = ""
     deputy: str = ""
@@ -89,11 +111,12 @@ def _rsvp(view: InvitationView) -> list[dict[str, Any]]:
         out.append(para(view.notice, color="Good", weight="Bolder"))
     if view.answer:
         late = " (meldt forfall etter fristen)" if view.late_cancelled else ""
-        out.append(para(t("invitation.ditt_svar", answer=answer_labels()[view.answer], late=late)))
+        shown = shown_answer(view.answer, view.answer_source)
+        out.append(para(t("invitation.ditt_svar", answer=shown, late=late)))
     if view.deadline_passed:
         out.append(para(t("invitation.svarfristen_gikk_ut", deadline=view.deadline),
                         color="Warning"))
-        if view.answer in ("physical", "digital", "maybe"):
+        if view.answer in ("physical", "digital", "maybe", ATTENDING):
             out.append({"type": "ActionSet", "actions": [
                 RsvpCancelAction(**_data(view)).button(t("invitation.kan_likevel_ikke"))]})
     else:

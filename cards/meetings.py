@@ -17,7 +17,7 @@ from cards.actions import (
     RsvpOnBehalfAction,
 )
 from cards.common import Card, adaptive_card, heading, para, plain
-from cards.invitation import answer_labels
+from cards.invitation import answer_labels, counted_labels
 from core.i18n import t
 
 
@@ -73,7 +73,7 @@ def build_status_card(view: StatusView) -> Card:
         body.append(para(view.notice, color="Good", weight="Bolder"))
     body.append({"type": "FactSet", "facts": [
         {"title": label, "value": str(view.counts.get(value, 0))}
-        for value, label in answer_labels().items()] + [
+        for value, label in counted_labels(view.counts).items()] + [
         {"title": t("meetings.ikke_svart"), "value": str(view.invited - answered)}]})
     body.append(para(t("meetings.av_regioner_har", regions_answered=view.regions_answered,
                        regions_total=view.regions_total)))
@@ -282,7 +282,7 @@ def build_summary_card(view: SummaryView) -> Card:
         return adaptive_card(body, speak=summary_text(view))
     body.append({"type": "FactSet", "separator": True, "facts": [
         {"title": label, "value": str(view.counts.get(value, 0))}
-        for value, label in answer_labels().items()] + [
+        for value, label in counted_labels(view.counts).items()] + [
         {"title": t("meetings.ikke_svart"), "value": str(max(0, view.invited - answered))}]})
     body.append(para(t("meetings.av_regioner_har", regions_answered=view.regions_answered,
                        regions_total=view.regions_total)))

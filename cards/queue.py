@@ -19,9 +19,14 @@ class QueueRow:
 
 
 def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | None = None,
-                     ) -> Card:
-    """One container per message with «Avlys» and a «Flytt» form; Outlook calls that failed."""
+                     waiting: list[str] | None = None) -> Card:
+    """One container per message with «Avlys» and a «Flytt» form; Microsoft 365 calls that
+    failed, and those that wait for a retry (an attendance report not made yet, Graph down)."""
     body: list[dict] = [heading(t("queue.planlagte_meldinger"), size="Medium")]
+    if waiting:
+        body.append({"type": "Container", "style": "warning", "items": [
+            para(t("cards.queue.graph_kall_venter")),
+            *(para(plain(line), spacing="Small") for line in waiting)]})
     if given_up:
         body.append({"type": "Container", "style": "attention", "items": [
             para(t("cards.queue.outlook_kall_som")),
@@ -63,4 +68,7 @@ def samples() -> dict[str, Card]:
                      "Påminnelse om svarfrist")]
     return {"queue": build_queue_card(rows), "queue_empty": build_queue_card([]),
             "queue_graph_failed": build_queue_card(rows, given_up=[
-                "Møte 3 «Faggruppemøte» (opprett): ga opp etter 8 forsøk (sist HTTP 503)"])}
+                "Møte 3 «Faggruppemøte» (opprett): ga opp etter 8 forsøk (sist HTTP 503)"]),
+            "queue_graph_waiting": build_queue_card(rows, waiting=[
+                "Møte 3 «Faggruppemøte» (frammøterapport), neste forsøk kl. 10.42: ikke klar "
+                "ennå"])}

@@ -40,7 +40,8 @@ def apply_outlook_choice(session: object, meeting: Meeting, choice: bool | None)
 
 async def make_graph_calls(ctx: CliContext, meeting_id: int, wait_s: float) -> None:
     """Make the meeting's recorded Graph calls until none is open or `wait_s` has passed."""
-    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock, meetings.outlook_hook(ctx.links),
+    worker = GraphWorker(ctx.engine, ctx.settings, ctx.clock,
+                         meetings.outlook_hook(ctx.links, ctx.settings),
                          meeting_id=meeting_id, poll_s=0.25)
     await worker.run(until_idle=True, deadline=time.monotonic() + wait_s)
 

@@ -9,6 +9,7 @@ from cli import CliContext, CliError
 from core.i18n import t
 from core.timefmt import day_long
 from services import minutes
+from services.attendance import present_line
 from storage import minutes as repo
 from storage.db import session_scope
 from storage.meeting_models import AgendaItem, Meeting
@@ -114,7 +115,8 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         if session.get(Meeting, args.meeting_id) is None:
             raise CliError(t("meetings.reply.fant_ikke_mote", meeting_id=args.meeting_id))
         per_item = repo.minutes_by_item(session, args.meeting_id)
-        out = []
+        present = present_line(session, args.meeting_id)
+        out = [present, ""] if present else []
         for m in per_item:
             out.append(f"{m.item.number}. {m.item.title}")
             if m.notes.value:

@@ -19,7 +19,9 @@ KIND_WORDS = {"invitation": t("cli.queue.innkalling"),
               "meeting_day_before": t("cli.queue.paminnelse_dagen_for"),
               "round_nudge": t("cli.queue.runde_varsel"),
               "innspill_reminder": t("cli.queue.innspillpaminnelse"),
-              "innspill_close": t("cli.queue.innspill_stenges")}
+              "innspill_close": t("cli.queue.innspill_stenges"),
+              "outlook_answers": t("cli.queue.outlook_svar"),
+              "meeting_attendance_report": t("cli.queue.frammoterapport")}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -41,6 +41,8 @@ TIMEOUT_S = 30.0
 MAX_ATTEMPTS = 8
 RETRYABLE = frozenset({0, 429, 500, 502, 503, 504})  # 0: no answer (network, timeout)
 BASE_DELAY_S, MAX_DELAY_S = 2.0, 600.0
+# The manifest id looked up in the org catalog in local mode (no app id: tests, a fake Graph).
+LOCAL_APP_ID = "00000000-0000-4000-8000-00000000fa99"
 
 
 @dataclass
@@ -106,11 +108,16 @@ class GraphClient:
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None) -> GraphReply:
+        return await self._request(method, f"/users/{self.user}{path}", body)
+
+    async def _request(self, method: str, path: str, body: dict[str, Any] | None) -> GraphReply:
+        """One request to a path under GRAPH_BASE_URL (an @odata.nextLink only if under it)."""
         headers = await self.tokens.headers()
         if body is not None:
             headers["Content-Type"] = "application/json"
+        url = path if path.startswith(self.base + "/") else f"{self.base}{path}"
         try:
-            async with self.http.request(method, f"{self.base}/users/{self.user}{path}",
+            async with self.http.request(method, url,
                                          json=body, headers=headers,
                                          timeout=self.timeout) as resp:
                 try:
@@ -122,7 +129,7 @@ class GraphClient:
                 return GraphReply(resp.status, data if isinstance(data, dict) else {},
                                   parse_retry_after(resp.headers.get("Retry-After")))
         except (aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("Graph %s %s: ikke svar (%s)", method, path.split("/")[1],
+            log.warning("Graph %s %s: ikke svar (%s)", method, path.split("/")[1][:40],
                         type(exc).__name__)
             return GraphReply(0)
 
@@ -145,6 +152,98 @@ class GraphClient:
                                 {"comment": comment})
 
 
+    async def online_meeting(self, join_url: str) -> GraphReply:
+        """GET …/onlineMeetings?$filter=JoinWebUrl eq '…': the Teams meeting behind a link.
+
+        Answers 200 with the meeting itself, or 404 «onlineMeetingNotFound» (not yet visible).
+        """
+        odata = "JoinWebUrl eq '" + join_url.replace("'", "''") + "'"
+        reply = await self._call("GET", "/onlineMeetings?$filter=" + quote(odata, safe=""), None)
+        if not 200 <= reply.status < 300:
+            return reply
+        found = [m for m in reply.body.get("value") or [] if isinstance(m, dict)]
+        if not found:
+            return GraphReply(404, {"error": {"code": NOT_YET}})
+        return GraphReply(200, found[0])
+
+    async def catalog_app(self, manifest_id: str) -> GraphReply:
+        """GET /appCatalogs/teamsApps?$filter=externalId eq '…': the org catalog's id."""
+        odata = "externalId eq '" + manifest_id.replace("'", "''") + "'"
+        reply = await self._request(
+            "GET", "/appCatalogs/teamsApps?$filter=" + quote(odata, safe=""), None)
+        if not 200 <= reply.status < 300:
+            return reply
+        found = [a for a in reply.body.get("value") or [] if isinstance(a, dict) and a.get("id")]
+        if not found:
+            return GraphReply(404, {"error": {"code": NOT_IN_CATALOG}})
+        return GraphReply(200, found[0])
+
+    async def install_in_chat(self, join_url: str, manifest_id: str) -> GraphReply:
+        """The bot into the meeting's chat: the meeting, the catalog id, then POST installedApps.
+
+        Already installed (409) counts as done, so a repeat never installs twice.
+        """
+        meeting = await self.online_meeting(join_url)
+        if meeting.status != 200:
+            return meeting
+        chat_id = str((meeting.body.get("chatInfo") or {}).get("threadId", "") or "")
+        if not chat_id:
+            return GraphReply(404, {"error": {"code": NOT_YET}})
+        app = await self.catalog_app(manifest_id)
+        if app.status != 200:
+            return app
+        bind = f"{self.base}/appCatalogs/teamsApps/{quote(str(app.body['id']), safe='')}"
+        reply = await self._request("POST", f"/chats/{quote(chat_id, safe='')}/installedApps",
+                                    {"teamsApp@odata.bind": bind})
+        if reply.status in (200, 201, 204, 409):
+            return GraphReply(200, {"onlineMeetingId": meeting.body.get("id", ""),
+                                    "chatId": chat_id, "already": reply.status == 409})
+        return reply
+
+    async def _all(self, path: str) -> GraphReply:
+        """Every page of a collection (@odata.nextLink followed, under GRAPH_BASE_URL only)."""
+        items: list[Any] = []
+        next_path: str | None = path
+        for _page in range(50):
+            if next_path is None:
+                break
+            reply = await self._request("GET", next_path, None)
+            if not 200 <= reply.status < 300:
+                return reply
+            items += [i for i in reply.body.get("value") or [] if isinstance(i, dict)]
+            link = reply.body.get("@odata.nextLink")
+            next_path = link if isinstance(link, str) and link.startswith(self.base + "/") \
+                else None
+        return GraphReply(200, {"value": items})
+
+    async def attendance(self, join_url: str, online_meeting_id: str) -> GraphReply:
+        """The meeting's attendance reports with their records (404 «reportNotReady»: none yet)."""
+        if not online_meeting_id:
+            meeting = await self.online_meeting(join_url)
+            if meeting.status != 200:
+                return meeting
+            online_meeting_id = str(meeting.body.get("id", ""))
+        base = f"/users/{self.user}/onlineMeetings/{quote(online_meeting_id, safe='')}"
+        listed = await self._all(f"{base}/attendanceReports")
+        if listed.status != 200:
+            return listed
+        reports = []
+        for report in listed.body["value"]:
+            records = await self._all(
+                f"{base}/attendanceReports/{quote(str(report.get('id', '')), safe='')}"
+                "/attendanceRecords")
+            if records.status != 200:
+                return records
+            reports.append({**report, "attendanceRecords": records.body["value"]})
+        if not reports:
+            return GraphReply(404, {"error": {"code": NOT_READY}})
+        return GraphReply(200, {"onlineMeetingId": online_meeting_id, "reports": reports})
+
+
+# Codes the client gives itself when Graph answered but the thing is not there (yet).
+NOT_YET, NOT_READY, NOT_IN_CATALOG = "onlineMeetingNotFound", "reportNotReady", "appNotInCatalog"
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What became of one attempt: done, pending again (retry), or failed for good."""
@@ -162,6 +261,18 @@ def backoff(attempts: int, rng: random.Random | None = None) -> float:
 
 
 PERMISSION = "Calendars.ReadWrite"
+# What a 401/403 names, per operation of the Teams meeting (the calendar's is PERMISSION).
+PERMISSIONS = {
+    "chatinstall": "OnlineMeetings.Read.All, TeamsAppInstallation.ReadWriteSelfForChat.All",
+    "attendance": "OnlineMeetings.Read.All, OnlineMeetingArtifact.Read.All"}
+# Teams' attendance report appears minutes after the meeting: asked again after 2, 4, 8, …
+# minutes (at most an hour apart), for about a day, then given up where the queue card shows it.
+REPORT_FIRST_S, REPORT_MAX_S, REPORT_ATTEMPTS = 120.0, 3600.0, 30
+
+
+def report_delay(attempts: int) -> float:
+    """How long to wait before asking for the attendance report again."""
+    return min(REPORT_MAX_S, REPORT_FIRST_S * 2 ** max(0, attempts - 1))
 
 
 def decide(call: GraphCall, reply: GraphReply, attempts: int,
@@ -170,6 +281,13 @@ def decide(call: GraphCall, reply: GraphReply, attempts: int,
     status = reply.status
     if 200 <= status < 300:
         return Outcome("done", reply)
+    if status == 404 and reply.code in (NOT_READY, NOT_YET) and call.operation in PERMISSIONS:
+        if attempts >= REPORT_ATTEMPTS:
+            return Outcome("failed", reply, t("delivery.graph.kom_aldri", attempts=attempts))
+        return Outcome("pending", reply, t("delivery.graph.ikke_klar_enna"),
+                       report_delay(attempts))
+    if status == 404 and reply.code == NOT_IN_CATALOG:
+        return Outcome("failed", reply, t("delivery.graph.ikke_i_katalogen"))
     if status == 404 and call.operation == "cancel":
         return Outcome("done", reply, "hendelsen var allerede slettet i Outlook")
     if status == 404:
@@ -181,7 +299,8 @@ def decide(call: GraphCall, reply: GraphReply, attempts: int,
     if status in (401, 403):
         return Outcome("failed", reply,
                        t("delivery.graph.mangler_tillatelse", status=status, code=reply.code,
-                         permission=PERMISSION).replace("  ", " "))
+                         permission=PERMISSIONS.get(call.operation, PERMISSION))
+                       .replace("  ", " "))
     if status in RETRYABLE:
         if attempts >= MAX_ATTEMPTS:
             return Outcome("failed", reply,
@@ -295,6 +414,12 @@ class GraphWorker:
             payload = json.loads(row.payload)
             if row.operation == "create":
                 reply = await client.create_event(payload, row.transaction_id)
+            elif row.operation == "chatinstall":
+                reply = await client.install_in_chat(str(payload.get("join_url", "")),
+                                                     self.settings.app_id or LOCAL_APP_ID)
+            elif row.operation == "attendance":
+                reply = await client.attendance(str(payload.get("join_url", "")),
+                                                str(payload.get("online_meeting_id", "")))
             elif not event_id:
                 reply = GraphReply(404, {"error": {"code": "ErrorItemNotFound"}})
             elif row.operation == "cancel":

@@ -45,6 +45,25 @@ class RsvpAnswer(enum.StrEnum):
     digital = "digital"  # «Kommer (digitalt)»
     no = "no"  # «Kommer ikke»
     maybe = "maybe"  # «Usikker»
+    attending = "attending"  # «Kommer», form not given: only from Outlook for a hybrid meeting
+
+
+# Formats where «Kommer» means coming in person / online (an Outlook «accepted» says neither).
+_IN_PERSON = (MeetingFormat.physical, MeetingFormat.conference, MeetingFormat.study_trip)
+_ONLINE = (MeetingFormat.digital, MeetingFormat.webinar)
+
+
+def outlook_answer(response: str, meeting_format: MeetingFormat) -> RsvpAnswer | None:
+    """An Outlook attendee's status.response as the bot's answer (None: no answer given).
+
+    accepted: «Kommer (digitalt)» for a digital meeting, «Kommer (fysisk)» for a physical one,
+    «Kommer» (form not given) for hybrid; tentativelyAccepted: «Usikker»; declined: «Kommer ikke».
+    """
+    if response == "accepted":
+        if meeting_format in _ONLINE:
+            return RsvpAnswer.digital
+        return RsvpAnswer.physical if meeting_format in _IN_PERSON else RsvpAnswer.attending
+    return {"tentativelyAccepted": RsvpAnswer.maybe, "declined": RsvpAnswer.no}.get(response)
 
 
 OSLO = ZoneInfo("Europe/Oslo")

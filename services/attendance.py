@@ -25,8 +25,14 @@ def attendance_markdown(people: Sequence[Person], present: bool, title: str = ""
     staff = [p.name for p in people if p.secretariat]
     lines = [f"## {title}", ""] if title else []
     lines.append("Tilstede" if present else t("attendance.service.pameldt_ingen_har"))
-    lines += ["", "| NAVN | KOMMUNE / REGION |", "|---|---|"]
-    lines += [f"| {_cell(p.name)} | {_cell(p.region)} |" for p in members]
+    if any(p.minutes is not None for p in members):
+        # Teams' attendance report: minutes present, also for those who joined by phone.
+        lines += ["", t("attendance.service.tabell_med_minutter"), "|---|---|---|"]
+        lines += [f"| {_cell(p.name)} | {_cell(p.region)} | "
+                  f"{'–' if p.minutes is None else p.minutes} |" for p in members]
+    else:
+        lines += ["", "| NAVN | KOMMUNE / REGION |", "|---|---|"]
+        lines += [f"| {_cell(p.name)} | {_cell(p.region)} |" for p in members]
     if staff:
         lines += ["", t("attendance.service.fra_sekretariatet", names_joined=names_joined(staff))]
     return "\n".join(lines) + "\n"
@@ -40,6 +46,15 @@ def attendance_csv(people: Sequence[Person]) -> str:
     for p in people:
         writer.writerow([p.name, p.region, "ja" if p.secretariat else ""])
     return out.getvalue()
+
+
+def present_line(session: Session, meeting_id: int) -> str:
+    """The minutes' «Frammøtte: A (85 min), B og C» from who was there, '' before anyone was."""
+    people, present = attendance_list(session, meeting_id)
+    if not present or not people:
+        return ""
+    names = [f"{p.name} ({p.minutes} min)" if p.minutes is not None else p.name for p in people]
+    return t("attendance.service.frammotte", names=names_joined(names))
 
 
 def items_markdown(items: Sequence[tuple[str, int, Sequence[str]]]) -> str:

@@ -18,10 +18,11 @@ from sqlmodel import Session, col, select
 from cards.common import attachment
 from cards.invitation import (
     ANSWERS,
+    ATTENDING,
     InvitationView,
     ProgrammeLine,
-    answer_labels,
     build_invitation_card,
+    shown_answer,
 )
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
 from core.i18n import join_list, t
@@ -33,7 +34,7 @@ from delivery.sendout import enqueue, notice_activity, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry
 from scheduler import store
 from scheduler.store import Jobs
-from services import ics, minutes, outlook
+from services import ics, minutes, online_meeting, outlook
 from storage import graph as outlook_repo
 from storage import rsvp
 from storage.db import table
@@ -132,7 +133,7 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
         given = known.answer
         answer = SimpleNamespace(answer=given.answer.value, comment=given.comment,
                                  dietary=given.dietary, deputy_name=given.deputy_name,
-                                 late_cancellation=known.late)
+                                 late_cancellation=known.late, source="teams")
         chosen = ({i.id for i in items if i.asks_rsvp and given.items.get(i.id)}
                   if items and given.answer in rsvp.YES else set())
     elif member:
@@ -157,6 +158,7 @@ def build_view(session: Session, meeting: Meeting, now: datetime, member: Member
         deadline=span(due) if due else "", deadline_passed=bool(due and now >= due),
         cancelled=meeting.status == MeetingStatus.cancelled,
         answer=str(answer.answer) if answer else None,
+        answer_source=str(answer.source) if answer else "teams",
         comment=answer.comment if answer else "", dietary=answer.dietary if answer else "",
         deputy=answer.deputy_name if answer else "",
         late_cancelled=bool(answer and answer.late_cancellation), notice=notice,
@@ -374,13 +376,14 @@ def build_status_view(session: Session, meeting: Meeting, notice: str = "") -> S
         answered_regions.add(region)
         extra = f", stedfortreder {row.deputy_name}" if row.deputy_name else ""
         late = " (forfall etter fristen)" if row.late_cancellation else ""
-        by_region[region].append(f"{m.name}: {answer_labels()[str(row.answer)]}{extra}{late}")
+        shown = shown_answer(str(row.answer), row.source)
+        by_region[region].append(f"{m.name}: {shown}{extra}{late}")
     regions = {names.get(m.region_id or -1) or m.organisation or "Uten region" for m in people}
     counts = rsvp.counts(session, mid)
     return StatusView(
         meeting_id=mid, title=meeting.title, when=when_text(meeting),
         sent=meeting.status in (MeetingStatus.invited, MeetingStatus.held), invited=len(people),
-        counts={k: counts[k] for k in ANSWERS if k in counts},
+        counts={k: counts[k] for k in (*ANSWERS, ATTENDING) if k in counts},
         regions_answered=len(answered_regions), regions_total=len(regions),
         by_region=sorted(by_region.items()), silent=silent,
         items=[(i.what, n, diets) for i, n, diets in rsvp.item_counts(session, mid)],
@@ -522,11 +525,19 @@ def register_jobs(jobs: Jobs, links: LinkSigner, settings: Settings | None = Non
     store.register(jobs, "invitation", partial(scheduled_send, links=links, settings=settings))
     store.register(jobs, "meeting_rsvp_reminder", partial(rsvp_reminder, links=links))
     store.register(jobs, "meeting_day_before", day_before)
+    outlook.register_jobs(jobs, settings)
+    online_meeting.register_jobs(jobs, settings)
 
 
-def outlook_hook(links: LinkSigner) -> Callable[[Session, GraphCall, Outcome, datetime], None]:
-    """The Graph worker's hook: the Outlook use case, redrawing invitations the meetings way."""
+def outlook_hook(links: LinkSigner, settings: Settings | None = None,
+                 ) -> Callable[[Session, GraphCall, Outcome, datetime], None]:
+    """The Graph worker's hook: the Outlook use case, redrawing invitations the meetings way;
+    the Teams meeting's chat install and attendance report (settings: which features are on)."""
     def hook(session: Session, call: GraphCall, outcome: Outcome, now: datetime) -> None:
+        if online_meeting.after_call(session, call, outcome, now):
+            return
         outlook.after_call(session, call, outcome, now,
-                           lambda s, m, n: refresh_sent(s, m, n, links))
+                           lambda s, m, n: refresh_sent(s, m, n, links),
+                           lambda s, m, row, n: online_meeting.on_created(s, m, row, n,
+                                                                          settings))
     return hook

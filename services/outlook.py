@@ -11,7 +11,8 @@ import html
 import json
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
@@ -24,12 +25,16 @@ from core.settings import Settings
 from core.timefmt import clock, to_oslo
 from delivery.graph import Outcome
 from delivery.sendout import enqueue
+from domain.meetings import outlook_answer
+from scheduler import store
+from scheduler.store import Jobs
 from storage import graph as calls
 from storage import rsvp as rsvp_repo
 from storage.delivery_models import Delivery
 from storage.graph_models import GraphCall, OutlookEvent
 from storage.meeting_models import AgendaItem, AgendaKind, Meeting, MeetingFormat, MeetingStatus
 from storage.meetings import agenda_items, documents, invited_groups, mark_dirty
+from storage.members import find_for_identity
 from storage.models import Member, Role
 
 FEATURE = "calendar"
@@ -46,7 +51,9 @@ INVITATION_PURPOSE = "invitation"
 Refresh = Callable[[Session, Meeting, datetime], None]
 
 
-ANSWERS_EVERY = timedelta(minutes=10)  # how fresh the status card's Outlook answers must be
+ANSWERS_EVERY = timedelta(minutes=1)  # at most one read per meeting a minute (status card)
+ANSWERS_POLL = timedelta(minutes=30)  # read back from the invitation to the meeting's end
+ANSWERS_JOB = "outlook_answers"
 RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": t("cli.meetings.forelopig"),
              "declined": t("outlook.service.avslatt"),
              "notResponded": t("outlook.service.ikke_svart"),
@@ -54,10 +61,11 @@ RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": t("cli.meetings.forel
 
 
 # Application permission each Graph feature needs (README's table; a system check can compare
-# them with the token's roles). attendance and chatinstall come with the next issue.
+# them with the token's roles).
 PERMISSIONS = {"calendar": ("Calendars.ReadWrite",), "answers": ("Calendars.ReadWrite",),
                "attendance": ("OnlineMeetings.Read.All", "OnlineMeetingArtifact.Read.All"),
-               "chatinstall": ("TeamsAppInstallation.ReadWriteSelfForChat.All",)}
+               "chatinstall": ("OnlineMeetings.Read.All",
+                               "TeamsAppInstallation.ReadWriteSelfForChat.All")}
 
 
 def needed_permissions(settings: Settings) -> dict[str, str]:
@@ -362,8 +370,12 @@ def release_invitations(session: Session, meeting: Meeting, now: datetime,
     return len(sent)
 
 
+# Called when the event (and its Teams meeting) exists: the meeting chat install follows.
+Created = Callable[[Session, Meeting, OutlookEvent, datetime], object]
+
+
 def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetime,
-               refresh: Refresh) -> None:
+               refresh: Refresh, on_created: Created | None = None) -> None:
     """The worker's hook, in the transaction that records a final outcome."""
     meeting = session.get(Meeting, call.meeting_id)
     if meeting is None:
@@ -381,6 +393,9 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
         session.add(row)
         session.flush()
         late = release_invitations(session, meeting, now, refresh) if meeting.invited_at else 0
+        schedule_answer_poll(session, meeting, now)
+        if on_created is not None:
+            on_created(session, meeting, row, now)
         mark_dirty(session, meeting.id or 0, kind=None)
         if late and row.join_url:
             tell_secretariat(session, meeting, f"late:g{row.generation}",
@@ -394,7 +409,7 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
         session.add(row)
         return
     if call.operation == "answers" and outcome.status == "done":
-        _store_answers(row, reply.body, now)
+        _store_answers(session, meeting, row, reply.body, now)
         session.add(row)
         return
     if outcome.status != "failed":
@@ -451,15 +466,71 @@ def answers_line(session: Session, meeting_id: int) -> str:
              answers_at=clock(row.answers_at))
 
 
-def _store_answers(row: OutlookEvent, body: dict[str, Any], now: datetime) -> None:
+# Graph's time of an attendee who never answered; one without a time only fills a gap.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _answered_at(status: dict[str, Any]) -> datetime:
+    try:
+        at = datetime.fromisoformat(str(status.get("time", "")).replace("Z", "+00:00"))
+    except ValueError:
+        return NEVER
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return at if at > NEVER else NEVER
+
+
+def _store_answers(session: Session, meeting: Meeting, row: OutlookEvent, body: dict[str, Any],
+                   now: datetime) -> None:
+    """The counts for the status card, and each invitee's answer by the precedence rules."""
     counts: dict[str, int] = {}
+    given: list[tuple[int, Any, datetime]] = []
+    invited = {m.id for m in rsvp_repo.invitees(session, meeting.id or 0)}
     for attendee in body.get("attendees") or []:
-        response = str((attendee.get("status") or {}).get("response", "none"))
+        if not isinstance(attendee, dict):
+            continue
+        status: dict[str, Any] = attendee.get("status") or {}
+        if not isinstance(status, dict):
+            continue
+        response = str(status.get("response", "none"))
         if response == "organizer":
             continue
         word = RESPONSES.get(response, t("outlook.service.ikke_svart"))
         counts[word] = counts.get(word, 0) + 1
+        answer = outlook_answer(response, meeting.format)
+        address = str((attendee.get("emailAddress") or {}).get("address", "") or "")
+        member = (find_for_identity(session, aad_object_id=None, email=address, upn=address)
+                  if answer is not None and address else None)
+        if member is not None and member.id in invited and member.active:
+            given.append((member.id or 0, answer, _answered_at(status)))
     row.answers, row.answers_at = json.dumps(counts, ensure_ascii=False), now
+    rsvp_repo.save_outlook_answers(session, meeting.id or 0, given)
+
+
+def schedule_answer_poll(session: Session, meeting: Meeting, now: datetime) -> None:
+    """The next read of the Outlook answers, 30 minutes on, while the meeting has not ended."""
+    end = meeting.ends_at or meeting.starts_at
+    due = now + ANSWERS_POLL
+    if end is None or due > end or meeting.status == MeetingStatus.cancelled:
+        return
+    slot = int(due.timestamp()) // int(ANSWERS_POLL.total_seconds())
+    store.schedule(session, ANSWERS_JOB, f"meeting:{meeting.id}:{slot}",
+                   {"meeting_id": meeting.id}, due, end, now,
+                   description=t("outlook.service.svar_fra_outlook_jobb", title=meeting.title))
+
+
+def poll_answers(session: Session, now: datetime, *, meeting_id: int,
+                 settings: Settings | None = None) -> None:
+    """Scheduler job: read the Outlook answers again, and plan the next read."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.status not in (MeetingStatus.invited, MeetingStatus.held):
+        return
+    ask_answers(session, meeting_id, now, settings)
+    schedule_answer_poll(session, meeting, now)
+
+
+def register_jobs(jobs: Jobs, settings: Settings | None = None) -> None:
+    """The Outlook feature's job: the answers read back every 30 minutes."""
+    store.register(jobs, ANSWERS_JOB, partial(poll_answers, settings=settings))
 
 
 def status_lines(session: Session, meeting_id: int) -> list[str]:

@@ -84,7 +84,8 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     app.on_cleanup.insert(0, stop)  # before the engine is disposed
     round_sender.attach(app, settings, engine, clock, round.round_activity)
     live_cards.attach(app, settings, engine, clock, renderer(links))
-    graph.attach(app, settings, engine, clock, meetings.outlook_hook(links))  # GRAPH_ORGANIZER set
+    # Only while GRAPH_ORGANIZER is set.
+    graph.attach(app, settings, engine, clock, meetings.outlook_hook(links, settings))
 
 
 def probes(app: web.Application) -> dict[str, Callable[[], tuple[bool, str]]]:

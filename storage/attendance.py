@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
+from sqlalchemy import func, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage import rsvp as rsvp_repo
+from storage.db import table
 from storage.delivery import insert_ignore
 from storage.meeting_models import Attendance, Rsvp
 from storage.models import Member, Role
@@ -34,10 +40,93 @@ def add_guest(session: Session, meeting_id: int, name: str, organisation: str, n
 
 
 @dataclass(frozen=True)
+class Attendee:
+    """Someone in a Teams meeting: a member, or a non-member known by `key` (AAD id, e-mail)."""
+
+    member: Member | None
+    key: str | None
+    name: str
+    organisation: str = ""
+
+
+def _row(meeting_id: int, who: Attendee, source: str, at: datetime) -> dict[str, Any]:
+    member = who.member
+    return {"meeting_id": meeting_id, "member_id": member.id if member else None,
+            "attendee_key": None if member else who.key,
+            "name": member.name if member else who.name[:200],
+            "organisation": (member.organisation if member else who.organisation)[:200],
+            "source": source, "checked_in_at": at, "added_by_member_id": None}
+
+
+def _mine(meeting_id: int, who: Attendee) -> Any:
+    match = (col(Attendance.member_id) == who.member.id if who.member
+             else col(Attendance.attendee_key) == who.key)
+    return (col(Attendance.meeting_id) == meeting_id) & match
+
+
+def joined(session: Session, meeting_id: int, who: Attendee, at: datetime) -> bool:
+    """A meeting join: present once (source «event»), the earliest join kept. New?"""
+    new = insert_ignore(session, Attendance, [_row(meeting_id, who, "event", at)
+                                              | {"first_join_at": at}]) == 1
+    session.execute(update(Attendance).where(_mine(meeting_id, who), or_(
+        col(Attendance.first_join_at).is_(None), col(Attendance.first_join_at) > at))
+        .values(first_join_at=at))
+    return new
+
+
+def left(session: Session, meeting_id: int, who: Attendee, at: datetime) -> bool:
+    """A meeting leave: the latest leave kept (a rejoin and leave moves it). Recorded?"""
+    result = session.execute(update(Attendance).where(_mine(meeting_id, who), or_(
+        col(Attendance.last_leave_at).is_(None), col(Attendance.last_leave_at) < at))
+        .values(last_leave_at=at))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Presence:
+    """One person in Teams' attendance report, summed over their join intervals."""
+
+    who: Attendee
+    first_join: datetime
+    last_leave: datetime | None
+    seconds: int
+
+
+@cache
+def _report_upsert(dialect_name: str, target: str) -> Any:
+    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert(table(Attendance))
+    return insert.on_conflict_do_update(
+        index_elements=["meeting_id", target],
+        set_={"first_join_at": insert.excluded["first_join_at"],
+              "last_leave_at": insert.excluded["last_leave_at"],
+              "seconds_present": insert.excluded["seconds_present"], "source": "report"})
+
+
+def record_report(session: Session, meeting_id: int, people: Sequence[Presence]) -> int:
+    """The attendance report, exact: one upsert per person (a second read writes the same)."""
+    dialect = session.get_bind().dialect.name
+    for p in people:
+        target = "member_id" if p.who.member else "attendee_key"
+        session.execute(_report_upsert(dialect, target), _row(meeting_id, p.who, "report",
+                                                              p.first_join)
+                        | {"first_join_at": p.first_join, "last_leave_at": p.last_leave,
+                           "seconds_present": p.seconds})
+    session.flush()
+    return len(people)
+
+
+def from_report(session: Session, meeting_id: int) -> bool:
+    """Has Teams' attendance report been recorded for this meeting?"""
+    return session.exec(select(func.count()).select_from(Attendance).where(
+        Attendance.meeting_id == meeting_id, Attendance.source == "report")).one() > 0
+
+
+@dataclass(frozen=True)
 class Person:
     name: str
     region: str
     secretariat: bool = False
+    minutes: int | None = None  # minutes present, from Teams' attendance report
 
 
 def attendance_list(session: Session, meeting_id: int) -> tuple[list[Person], bool]:
@@ -48,7 +137,9 @@ def attendance_list(session: Session, meeting_id: int) -> tuple[list[Person], bo
         .where(Attendance.meeting_id == meeting_id)))
     if rows:
         people = [Person(a.name, _region(m, regions) if m else a.organisation,
-                         bool(m and m.role == Role.secretariat)) for a, m in rows]
+                         bool(m and m.role == Role.secretariat),
+                         round(a.seconds_present / 60) if a.seconds_present is not None
+                         else None) for a, m in rows]
         return _sorted(people), True
     yes = session.exec(select(Member).join(Rsvp, col(Rsvp.member_id) == Member.id).where(
         Rsvp.meeting_id == meeting_id, col(Rsvp.answer).in_([a.value for a in rsvp_repo.YES])))

@@ -152,3 +152,10 @@ def given_up(session: Session, limit: int = 10) -> list[GraphCall]:
     """Calls that failed for good, newest first (shown on the secretariat's queue card)."""
     return list(session.exec(select(GraphCall).where(GraphCall.status == "failed")
                              .order_by(col(GraphCall.id).desc()).limit(limit)))
+
+
+def waiting(session: Session, limit: int = 10) -> list[GraphCall]:
+    """Calls still open that have been tried, soonest retry first (the queue card's «venter»)."""
+    return list(session.exec(select(GraphCall).where(
+        col(GraphCall.status).in_(OPEN), col(GraphCall.attempts) > 0)
+        .order_by(col(GraphCall.next_attempt_at)).limit(limit)))

@@ -13,8 +13,9 @@ from storage.types import utc_column, utcnow
 class GraphCall(SQLModel, table=True):
     """One Graph request, recorded before it is made and claimed like a delivery.
 
-    operation: create | update | update_text | cancel. `key` keeps a meeting's create (and
-    cancel) to one row per event generation, however often a send-out is repeated.
+    operation: create | update | update_text | cancel | answers | chatinstall | attendance.
+    `key` keeps a meeting's create (and cancel, chat install, attendance report) to one row per
+    event generation, however often a send-out is repeated.
     """
 
     __tablename__ = "graph_call"
@@ -60,3 +61,8 @@ class OutlookEvent(SQLModel, table=True):
     answers: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     answers_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     created_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The Teams meeting behind the join URL (onlineMeetings?$filter=JoinWebUrl) and its chat.
+    online_meeting_id: str = Field(default="", max_length=400)
+    chat_id: str = Field(default="", max_length=400)
+    chat_installed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    report_read_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

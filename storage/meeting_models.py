@@ -33,6 +33,9 @@ class Meeting(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     invited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Teams' meetingStart / meetingEnd events: the meeting under way, and over.
+    started_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ended_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class MeetingGroup(SQLModel, table=True):
@@ -96,6 +99,8 @@ class Rsvp(SQLModel, table=True):
     answered_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     recorded_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     late_cancellation: bool = Field(default=False)  # «kan likevel ikke komme» after the deadline
+    # Where the answer was given: teams (the card) | outlook (read back from the event).
+    source: str = Field(default="teams", max_length=20)
 
 
 class ProgrammeRsvp(SQLModel, table=True):
@@ -106,15 +111,24 @@ class ProgrammeRsvp(SQLModel, table=True):
 
 
 class Attendance(SQLModel, table=True):
-    """Who was actually present: check-in button, meeting events, or added by the secretariat."""
+    """Who was actually present: check-in button, meeting events, the secretariat's additions,
+    or Teams' attendance report (exact join, leave and seconds present)."""
 
     __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_attendance_once"),)
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id", name="uq_attendance_once"),
+                      UniqueConstraint("meeting_id", "attendee_key", name="uq_attendance_key"))
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     member_id: int | None = Field(default=None, foreign_key="member.id")  # None: a guest
     name: str = Field(max_length=200)
     organisation: str = Field(default="", max_length=200)
-    source: str = Field(default="checkin", max_length=20)  # checkin | event | secretariat
+    # checkin | event | secretariat | report (Teams' attendance report)
+    source: str = Field(default="checkin", max_length=20)
     checked_in_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     added_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    # A non-member attendee from a meeting event or the report: their AAD id, else their
+    # e-mail (lower case), so they are recorded once; None for members and hand-added guests.
+    attendee_key: str | None = Field(default=None, max_length=320)
+    first_join_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_leave_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    seconds_present: int | None = Field(default=None)  # from the report only

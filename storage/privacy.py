@@ -78,6 +78,8 @@ register_reference("round_slot", "label", "copy")
 register_reference("attendance", "name", "copy")
 register_reference("attendance", "organisation", "copy")
 register_reference("rsvp", "deputy_name", "copy")
+# A non-member in a Teams meeting (event or attendance report): their AAD id or e-mail.
+register_reference("attendance", "attendee_key", "copy")
 
 
 def member_references(metadata: Any = None) -> list[MemberRef]:
@@ -307,7 +309,9 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
                   "stedfortreder": r.deputy_name, "svart": when(r.answered_at)}
                  for r in session.exec(select(Rsvp).where(Rsvp.member_id == member_id))],
         "oppmote": [{"mote_id": a.meeting_id, "mote": titles.get(a.meeting_id, ""),
-                     "kilde": a.source, "tid": when(a.checked_in_at)}
+                     "kilde": a.source, "tid": when(a.checked_in_at),
+                     "inn": when(a.first_join_at), "ut": when(a.last_leave_at),
+                     "sekunder": a.seconds_present}
                     for a in session.exec(select(Attendance).where(
                         Attendance.member_id == member_id))],
         "innspill": [{"okt_id": e.session_id, "sporsmal": e.question_no, "tekst": e.text,
@@ -332,6 +336,7 @@ DEFAULT_DAYS: dict[str, int] = {
     "rsvp": 30,            # RSVP comments and dietary needs, after the meeting
     "innspill": 730,       # authorship of named innspill (24 months)
     "audit": 1825,         # the audit log (5 years)
+    "attendees": 365,      # non-members in a Teams meeting (name, AAD id/e-mail), after it
 }
 
 
@@ -375,6 +380,8 @@ def _due_filters(now: datetime, days: dict[str, int]) -> dict[str, tuple[Any, An
                      & col(InnspillEntry.session_id).in_(select(InnspillSession.id).where(
                          col(InnspillSession.updated_at) < cut["innspill"]))),
         "audit": (AuditEntry, col(AuditEntry.at) < cut["audit"]),
+        "attendees": (Attendance, col(Attendance.attendee_key).is_not(None)
+                      & col(Attendance.meeting_id).in_(_meeting_ended_before(cut["attendees"]))),
     }
 
 

@@ -19,7 +19,7 @@ from storage.meeting_models import RsvpAnswer as Answer
 from storage.meetings import mark_dirty
 from storage.models import Member, Membership, Role, WorkingGroup
 
-YES = (Answer.physical, Answer.digital)
+YES = (Answer.physical, Answer.digital, Answer.attending)
 
 
 def invitees(session: Session, meeting_id: int) -> list[Member]:
@@ -54,7 +54,7 @@ _ANSWER = select(Rsvp).where(Rsvp.meeting_id == bindparam("m"), Rsvp.member_id =
     .execution_options(populate_existing=True)
 _ANSWER_ROW = core_select(
     answer_columns.answer, answer_columns.comment, answer_columns.dietary,
-    answer_columns.deputy_name, answer_columns.late_cancellation,
+    answer_columns.deputy_name, answer_columns.late_cancellation, answer_columns.source,
 ).where(answer_columns.meeting_id == bindparam("m"), answer_columns.member_id == bindparam("u"))
 _RSVP_ITEMS = core_select(programme_item.id).where(programme_item.meeting_id == bindparam("m"),
                                                    programme_item.asks_rsvp == True)  # noqa: E712
@@ -114,7 +114,17 @@ def _upsert(dialect_name: str) -> Any:
         index_elements=["meeting_id", "member_id"],
         set_={name: insert.excluded[name] for name in (
             "answer", "answered_at", "comment", "dietary", "deputy_name",
-            "recorded_by_member_id", "late_cancellation")})
+            "recorded_by_member_id", "late_cancellation", "source")})
+
+
+@cache
+def _outlook_upsert(dialect_name: str) -> Any:
+    """An Outlook answer: new, or over an older one (Teams or Outlook); a newer one stays."""
+    insert = (postgresql if dialect_name == "postgresql" else sqlite).insert(table(Rsvp))
+    return insert.on_conflict_do_update(
+        index_elements=["meeting_id", "member_id"],
+        set_={name: insert.excluded[name] for name in ("answer", "answered_at", "source")},
+        where=answer_columns.answered_at < insert.excluded["answered_at"])
 
 
 @cache
@@ -137,7 +147,7 @@ def save_answer(session: Session, meeting_id: int, member_id: int, given: Answer
         "meeting_id": meeting_id, "member_id": member_id, "answer": given.answer.value,
         "answered_at": now, "comment": given.comment, "dietary": given.dietary,
         "deputy_name": given.deputy_name, "recorded_by_member_id": recorded_by,
-        "late_cancellation": late})
+        "late_cancellation": late, "source": "teams"})
     valid = list(rsvp_items if rsvp_items is not None
                  else session.execute(_RSVP_ITEMS, {"m": meeting_id}).scalars())
     if valid:  # an upsert too: two clicks at once must not both insert the same choice
@@ -147,6 +157,29 @@ def save_answer(session: Session, meeting_id: int, member_id: int, given: Answer
             for item_id in valid])
     mark_dirty(session, meeting_id)  # the channel summary redraws within its window
     session.flush()
+
+
+def save_outlook_answers(session: Session, meeting_id: int,
+                         given: list[tuple[int, Answer, datetime]]) -> int:
+    """Outlook answers (member id, answer, when given in Outlook), each in one SQL statement:
+    stored where the member gave none or an older one, never over a newer Teams answer.
+
+    Returns how many rows changed (a re-read of the same answers changes none).
+    """
+    if not given:
+        return 0
+    stmt = _outlook_upsert(session.get_bind().dialect.name).returning(answer_columns.id)
+    changed = 0
+    for member_id, answer, at in given:
+        changed += len(session.execute(stmt, {
+            "meeting_id": meeting_id, "member_id": member_id, "answer": answer.value,
+            "answered_at": at, "comment": "", "dietary": "", "deputy_name": "",
+            "recorded_by_member_id": None, "late_cancellation": False,
+            "source": "outlook"}).all())
+    if changed:
+        mark_dirty(session, meeting_id, kind=None)  # the counts and the member's own copy
+    session.flush()
+    return changed
 
 
 def chosen_items(session: Session, member_id: int, item_ids: list[int]) -> set[int]:

@@ -184,4 +184,4 @@ async def test_status_card_shows_the_outlook_answers_read_from_graph(graph_bot) 
     status, body = await bot.post(click(bot, sec, "meeting.status", meeting_id=mid))
     assert "Svar i Outlook: 2 godtatt, 1 foreløpig, 1 avslått, 38 ikke svart (hentet 10.00)" \
         in card_text(body["value"])
-    assert len(graph.of("get")) == 1  # fresh for ten minutes: not read again
+    assert len(graph.of("get")) == 1  # read within the minute: not read again

@@ -104,6 +104,20 @@ def test_bot_has_every_scope_and_a_command_list_per_scope(package: zipfile.ZipFi
         assert all(0 < len(c["description"]) <= 128 for c in command_list["commands"])
 
 
+def test_meeting_events_are_asked_for_with_the_four_application_rsc_permissions(
+        package: zipfile.ZipFile) -> None:
+    manifest = json.loads(package.read("manifest.json"))
+    info = manifest["webApplicationInfo"]
+    assert info["id"] == APP_ID.lower() and info["resource"] == f"api://botid-{APP_ID.lower()}"
+    permissions = manifest["authorization"]["permissions"]["resourceSpecific"]
+    assert {(p["name"], p["type"]) for p in permissions} == {
+        ("OnlineMeeting.ReadBasic.Chat", "Application"),
+        ("OnlineMeetingParticipant.Read.Chat", "Application"),
+        ("ChannelMeeting.ReadBasic.Group", "Application"),
+        ("ChannelMeetingParticipant.Read.Group", "Application")}
+    assert "configurableTabs" not in manifest and "staticTabs" not in manifest  # no tab
+
+
 def test_english_strings_point_at_existing_commands(package: zipfile.ZipFile) -> None:
     bot = json.loads(package.read("manifest.json"))["bots"][0]
     english = json.loads(package.read("en-us.json"))

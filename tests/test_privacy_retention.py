@@ -107,7 +107,7 @@ def _daily_job_applies_the_rules_once(engine: Engine) -> None:
     assert run_due(engine, clock.now(), handlers) == []
     with session_scope(engine) as s:
         assert privacy.due(s, clock.now()) == {"ledger": 1, "conversations": 1, "rsvp": 1,
-                                                "innspill": 1, "audit": 1}
+                                                "innspill": 1, "audit": 1, "attendees": 0}
     untouched = _state(engine)
     clock.set(datetime(2026, 11, 21, 2, 5, tzinfo=UTC))  # 03.05 in Oslo
     assert [status for _id, status in run_due(engine, clock.now(), handlers)] == ["done"]
@@ -228,3 +228,25 @@ def test_ledger_and_rsvp_retention_count_from_the_meeting_on_sqlite(sqlite_engin
 def test_ledger_and_rsvp_retention_count_from_the_meeting_on_postgresql(pg_engine) -> None:
     """The same rules on PostgreSQL."""
     _ledger_and_rsvp_are_counted_from_the_meeting(pg_engine)
+
+
+def test_non_member_attendees_go_a_year_after_the_meeting_members_stay(engine) -> None:
+    from storage.meeting_models import Attendance
+
+    with session_scope(engine) as s:
+        kari = Member(name="Kari", name_key="kari")
+        old = Meeting(title="Gammelt", starts_at=NOW - timedelta(days=400),
+                      ends_at=NOW - timedelta(days=400))
+        new = Meeting(title="Nytt", starts_at=NOW - timedelta(days=10),
+                      ends_at=NOW - timedelta(days=10))
+        s.add_all([kari, old, new])
+        s.flush()
+        s.add_all([Attendance(meeting_id=old.id or 0, member_id=kari.id, name="Kari"),
+                   Attendance(meeting_id=old.id or 0, name="Gjest", attendee_key="aad:x"),
+                   Attendance(meeting_id=new.id or 0, name="Gjest", attendee_key="aad:x")])
+    with session_scope(engine) as s:
+        assert privacy.due(s, NOW)["attendees"] == 1
+        assert privacy.apply_retention(s, NOW, "2026-11-20")["attendees"] == 1
+    with session_scope(engine) as s:
+        left = sorted((a.name, a.meeting_id) for a in s.exec(select(Attendance)))
+    assert left == [("Gjest", new.id), ("Kari", old.id)]

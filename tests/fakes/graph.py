@@ -1,4 +1,6 @@
-"""A fake Microsoft Graph (calendar events) on loopback: records every call, injects faults.
+"""A fake Microsoft Graph on loopback: calendar events, the online meeting behind a join URL,
+the org app catalog, apps installed in a chat, attendance reports. Records every call and
+injects faults.
 
 It answers with the shapes in tests/fixtures/graph/ (copied from Microsoft's reference) and,
 as Graph does, creates one event per transactionId: a retried POST gets the event it made.
@@ -39,7 +41,8 @@ class GraphCall:
 class Fault:
     status: int
     retry_after: str | None = None
-    operation: str = ""  # create | update | cancel | "" (any)
+    operation: str = ""  # create | update | cancel | get | meeting | catalog | install | report
+    # | records | "" (any)
 
 
 @dataclass
@@ -56,6 +59,29 @@ class FakeGraph:
     port: int = 0
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
+    # The org catalog (manifest id -> catalog id), chats' installed catalog ids, and per
+    # online meeting id its attendance reports (each with its records), as Graph keeps them.
+    catalog: dict[str, str] = field(default_factory=dict)
+    installed: dict[str, list[str]] = field(default_factory=dict)
+    reports: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    page_size: int = 2  # records per page, so @odata.nextLink is followed
+
+    def meeting_id_of(self, join_url: str) -> str:
+        """The online meeting id Graph gives the Teams meeting of an event's join URL."""
+        return "MSp" + join_url.rsplit("meeting_", 1)[-1].split("%40")[0] + "qMCoq"
+
+    def chat_of(self, join_url: str) -> str:
+        """The meeting chat's thread id, as in the join URL."""
+        return "19:meeting_" + join_url.rsplit("meeting_", 1)[-1].split("%40")[0] + "@thread.v2"
+
+    def add_report(self, join_url: str, start: str, end: str,
+                   records: list[dict[str, Any]]) -> None:
+        """Teams has made an attendance report for the meeting (records in Graph's shape)."""
+        reports = self.reports.setdefault(self.meeting_id_of(join_url), [])
+        reports.append({"id": f"c9b6db1c-d5eb-427d-a5c0-{len(reports) + 1:012d}",
+                        "totalParticipantCount": len(records),
+                        "meetingStartDateTime": start, "meetingEndDateTime": end,
+                        "records": records})
 
     @property
     def url(self) -> str:
@@ -82,6 +108,13 @@ class FakeGraph:
         app.router.add_patch(base + "/{id}", self._update)
         app.router.add_post(base + "/{id}/cancel", self._cancel)
         app.router.add_get(base + "/{id}", self._get)
+        meetings = "/v1.0/users/{user}/onlineMeetings"
+        app.router.add_get(meetings, self._online_meetings)
+        app.router.add_get(meetings + "/{mid}/attendanceReports", self._reports)
+        app.router.add_get(meetings + "/{mid}/attendanceReports/{rid}/attendanceRecords",
+                           self._records)
+        app.router.add_get("/v1.0/appCatalogs/teamsApps", self._catalog)
+        app.router.add_post("/v1.0/chats/{chat}/installedApps", self._install)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -104,7 +137,8 @@ class FakeGraph:
             if fault.operation in ("", operation):
                 self.faults.remove(fault)
                 name = {429: "error_throttled_429", 403: "error_access_denied_403",
-                        404: "error_not_found_404"}.get(fault.status, "error_unavailable_503")
+                        404: "error_not_found_404", 409: "error_conflict_409",
+                        }.get(fault.status, "error_unavailable_503")
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 call.status = fault.status
                 return call, web.json_response(shape(name), status=fault.status,
@@ -188,9 +222,90 @@ class FakeGraph:
         return await self._answer(call, web.json_response(event))
 
 
+    async def _online_meetings(self, request: web.Request) -> web.Response:
+        call, fault = await self._enter(request)
+        if fault is not None:
+            return await self._answer(call, fault)
+        wanted = request.query.get("$filter", "")
+        prefix = "JoinWebUrl eq '"
+        if not (wanted.startswith(prefix) and wanted.endswith("'")):
+            return await self._answer(call, web.json_response(
+                shape("error_not_found_404"), status=400))
+        url = wanted[len(prefix):-1].replace("''", "'")
+        found = shape("online_meetings_by_join_url_response")
+        known = any((e.get("onlineMeeting") or {}).get("joinUrl") == url
+                    for e in self.events.values())
+        template = found["value"][0]
+        found["value"] = [{**template, "id": self.meeting_id_of(url), "joinWebUrl": url,
+                           "chatInfo": {**template["chatInfo"], "threadId": self.chat_of(url)}}
+                          ] if known else []
+        return await self._answer(call, web.json_response(found))
+
+    async def _reports(self, request: web.Request) -> web.Response:
+        call, fault = await self._enter(request)
+        if fault is not None:
+            return await self._answer(call, fault)
+        listed = shape("attendance_reports_response")
+        listed["value"] = [{k: v for k, v in r.items() if k != "records"}
+                           for r in self.reports.get(request.match_info["mid"], [])]
+        return await self._answer(call, web.json_response(listed))
+
+    async def _records(self, request: web.Request) -> web.Response:
+        call, fault = await self._enter(request)
+        if fault is not None:
+            return await self._answer(call, fault)
+        report = next((r for r in self.reports.get(request.match_info["mid"], [])
+                       if r["id"] == request.match_info["rid"]), None)
+        if report is None:
+            return await self._answer(call, web.json_response(
+                shape("error_not_found_404"), status=404))
+        skip = int(request.query.get("$skip", "0"))
+        page = shape("attendance_records_response")
+        page["value"] = report["records"][skip:skip + self.page_size]
+        if skip + self.page_size < len(report["records"]):
+            page["@odata.nextLink"] = (f"{self.url}{request.path.removeprefix('/v1.0')}"
+                                       f"?$skip={skip + self.page_size}")
+        return await self._answer(call, web.json_response(page))
+
+    async def _catalog(self, request: web.Request) -> web.Response:
+        call, fault = await self._enter(request)
+        if fault is not None:
+            return await self._answer(call, fault)
+        wanted = request.query.get("$filter", "")
+        external = wanted.removeprefix("externalId eq '").removesuffix("'")
+        found = shape("teams_apps_by_external_id_response")
+        template = found["value"][0]
+        found["value"] = [{**template, "id": self.catalog[external], "externalId": external}
+                          ] if external in self.catalog else []
+        return await self._answer(call, web.json_response(found))
+
+    async def _install(self, request: web.Request) -> web.Response:
+        call, fault = await self._enter(request)
+        if fault is not None:
+            return await self._answer(call, fault)
+        bind = str((call.body or {}).get("teamsApp@odata.bind", ""))
+        app_id = bind.rsplit("/", 1)[-1]
+        chat = self.installed.setdefault(request.match_info["chat"], [])
+        if app_id in chat:
+            return await self._answer(call, web.json_response(shape("error_conflict_409"),
+                                                              status=409))
+        chat.append(app_id)
+        return await self._answer(call, web.Response(status=201))
+
+
 def _operation(method: str, path: str) -> str:
     if path.endswith("/cancel"):
         return "cancel"
+    if path.endswith("/onlineMeetings"):
+        return "meeting"
+    if path.endswith("/attendanceReports"):
+        return "report"
+    if path.endswith("/attendanceRecords"):
+        return "records"
+    if path.endswith("/teamsApps"):
+        return "catalog"
+    if path.endswith("/installedApps"):
+        return "install"
     if method == "POST":
         return "create"
     return {"PATCH": "update", "GET": "get"}.get(method, method.lower())

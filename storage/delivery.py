@@ -65,9 +65,10 @@ def claim(session: Session, owner: str, now: datetime, limit: int, lease: timede
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query))
     # Teams may or may not have accepted a row in doubt before the crash: sent again, counted.
-    doubt = leases.take(session, rows, owner, now, lease,
-                        "Levering %s var uavklart etter krasj; sendes på nytt")
-    return rows, doubt
+    doubt = leases.take(session, rows, owner, now, lease)
+    for row_id in doubt:
+        log.warning("Levering %s var uavklart etter krasj; sendes på nytt", row_id)
+    return rows, len(doubt)
 
 
 def mark_sending(session: Session, delivery_id: int, owner: str) -> bool:

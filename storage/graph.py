@@ -119,9 +119,10 @@ def claim(session: Session, owner: str, now: datetime, limit: int, lease: timede
     rows = list(session.exec(query))
     # The process died mid-request: Graph may have acted. A create is safe to repeat (same
     # transactionId); a PATCH or cancel repeated says the same thing again.
-    doubt = leases.take(session, rows, owner, now, lease,
-                        "Graph-kall %s var uavklart etter krasj; sendes på nytt")
-    return rows, doubt
+    doubt = leases.take(session, rows, owner, now, lease)
+    for row_id in doubt:
+        log.warning("Graph-kall %s var uavklart etter krasj; sendes på nytt", row_id)
+    return rows, len(doubt)
 
 
 def mark_sending(session: Session, call_id: int, owner: str) -> bool:

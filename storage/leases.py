@@ -4,7 +4,6 @@ with a lease (a row a dead worker left 'sending' is counted in doubt and made ag
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
-log = logging.getLogger(__name__)
 OPEN = ("pending", "sending")
 
 
@@ -24,17 +22,16 @@ def free(model: Any, now: datetime, dead_owners: Sequence[str] = ()) -> Any:
     return clause
 
 
-def take(session: Session, rows: list[Any], owner: str, now: datetime, lease: timedelta,
-         in_doubt_log: str) -> int:
-    """Lease the claimed rows to `owner`; how many a dead worker left 'sending' (in doubt:
-    the other side may or may not have acted, so they are made again and counted)."""
-    doubt = 0
+def take(session: Session, rows: list[Any], owner: str, now: datetime,
+         lease: timedelta) -> list[int]:
+    """Lease the claimed rows to `owner`; the ids of those a dead worker left 'sending' (in
+    doubt: the other side may or may not have acted, so they are made again and counted)."""
+    doubt = []
     for row in rows:
         if row.status == "sending":
-            doubt += 1
+            doubt.append(row.id)
             row.in_doubt += 1
             row.status = "pending"
-            log.warning(in_doubt_log, row.id)
         row.lease_owner, row.lease_until = owner, now + lease
         session.add(row)
     session.flush()

@@ -14,6 +14,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         help,
         innspill,
         install,
+        language,
         meetings,
         minutes,
         online_meeting,
@@ -30,7 +31,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register,
-            outlook.register, online_meeting.register, privacy.register)
+            outlook.register, online_meeting.register, privacy.register, language.register)
 
 
 def build_router() -> Router:

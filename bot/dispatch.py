@@ -13,7 +13,7 @@ from bot.router import ActionRoute, CardReply, Guard, Router, Shown
 from bot.turn import Turn
 from cards.actions import CardAction
 from cards.common import CONTENT_TYPE
-from core.i18n import pick_language, t
+from core.i18n import Lang, pick_language, t
 from domain.bounds import out_of_range
 from storage import audit
 
@@ -30,6 +30,7 @@ async def dispatch(turn: Turn) -> None:
     """Hand the turn to the route its activity names."""
     router: Router = turn.deps.router
     a = turn.activity
+    turn.lang = turn_language(turn)
     if a.type == ActivityTypes.message:
         if isinstance(a.value, dict) and "verb" in a.value and not turn.text:
             await run_action(turn, a.value)
@@ -50,6 +51,14 @@ async def dispatch(turn: Turn) -> None:
         for event in lifecycle_events(turn):
             for handler in router.events.get(event, []):
                 await handler(turn)
+
+
+def turn_language(turn: Turn) -> Lang:
+    """The sender's stored choice, else «help» typed, else their Teams locale, else bokmål."""
+    a = turn.activity
+    return pick_language(turn.text if a.type == ActivityTypes.message else None,
+                         stored=turn.member.language if turn.member else None,
+                         locale=a.locale)
 
 
 def lifecycle_events(turn: Turn) -> list[str]:
@@ -75,7 +84,6 @@ async def run_command(turn: Turn) -> None:
         await turn.say(t("too_long", turn.lang, length=len(turn.text), limit=4000))
         return
     word = turn.text.split(" ", 1)[0].casefold() if turn.text else "hjelp"
-    turn.lang = pick_language(turn.text)
     if turn.fetched.get("erased") and word != "registrer":
         await turn.say(t("dispatch.reply.dataene_dine_er"))
         return

@@ -47,7 +47,7 @@ from cards.innspill import (
 )
 from cards.notice import build_notice_card
 from core.i18n import t
-from delivery.sendout import start_sendout
+from delivery.sendout import per_language, start_sendout
 from domain.bounds import parse_id
 from domain.innspill import group_label, to_csv, to_markdown
 from domain.rules import due_time, expiry
@@ -221,12 +221,14 @@ async def _post_live(turn: Turn, s: InnspillSession) -> None:
 def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -> None:
     """1:1 to every active member of the group through the delivery ledger."""
     members = active_in_group(turn.session, s.group_id)
-    activity = {"type": "message", "text": t("innspill.innspill_3"),
+
+    def copy() -> dict[str, Any]:
+        return {"type": "message", "text": t("innspill.innspill_3"),
                 "summary": t("innspill.innspill_3"),
                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                  "content": build_member_card(view)}]}
     start_sendout(turn.session, "innspill", f"innspill:{s.id}{suffix}", members,
-                  lambda _m: activity, turn.deps.clock.now(), title=t("innspill.innspill_3"),
+                  per_language(copy), turn.deps.clock.now(), title=t("innspill.innspill_3"),
                   meeting_id=s.meeting_id)
 
 

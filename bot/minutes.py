@@ -28,8 +28,6 @@ from storage.minutes import may_mark_done
 from storage.minutes_models import Followup
 
 PRESSES = (MinutesSaveAction, MinutesApproveAction, MinutesFollowupAction, MinutesGoAction)
-USAGE = t("minutes.reply.skriv_referat_mote")
-NOT_YOURS = t("minutes.reply.bare_den_ansvarlige")
 
 
 def register(root: Router) -> None:
@@ -55,7 +53,8 @@ def _not_yours(turn: Turn, data: FollowupDoneAction) -> dict[str, Any] | None:
     f = turn.session.get(Followup, data.followup_id)
     if f is None:
         return None
-    return build_followup_reminder_card(minutes.reminder_card_view(turn.session, f, NOT_YOURS))
+    return build_followup_reminder_card(minutes.reminder_card_view(
+        turn.session, f, t("minutes.reply.bare_den_ansvarlige")))
 
 
 def _notice(title: str, text: str) -> dict[str, Any]:
@@ -69,7 +68,9 @@ async def referat_command(turn: Turn) -> None:
         words = words[1:]
     mid = words[1] if len(words) > 1 else ""
     if not mid.isdigit():
-        await turn.send_card(_notice("Referat", USAGE), "Referat")
+        await turn.send_card(_notice(t("minutes.reply.referat"),
+                                     t("minutes.reply.skriv_referat_mote")),
+                             t("minutes.reply.referat"))
         return
     await send_referent_card(turn, int(mid))
 

@@ -31,8 +31,6 @@ from storage import privacy as repo
 from storage.conversations import personal_ref_for
 
 Command = Callable[[Turn], Awaitable[None]]
-SENT_PERSONALLY = t("privacy.reply.sendt_deg_personlig")
-ERASED_NOTICE = (t("dispatch.reply.dataene_dine_er"))
 
 
 def register(root: Router) -> None:
@@ -91,7 +89,7 @@ def personal_only(handler: Command, read: str) -> Command:
             # Through the ledger, in this turn's transaction: sent 1:1 once the turn commits.
             enqueue(turn.session, "personal_reply", f"{turn.activity.id}:{i}", member.id,
                     reply.activity.serialize(), now)
-        await turn.say(SENT_PERSONALLY)
+        await turn.say(t("privacy.reply.sendt_deg_personlig"))
     return run
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from typing import Any
 
 from bot.router import Router
@@ -21,13 +20,13 @@ from cards.actions import (
 )
 from cards.common import plain
 from cards.notice import build_notice_card
-from cards.round import FormView, build_round_card, build_round_form_card
+from cards.round import FormView, build_round_form_card
 from core.i18n import t
 from core.timefmt import date_long, span
 from domain import round as rm
 from domain.round import OrderMode
 from services.minutes import chosen_item, item_choice
-from services.round import round_card, round_view, schedule_nudges, summary
+from services.round import round_card, round_card_with_notice, schedule_nudges, summary
 from storage import audit, rounds
 from storage.groups import default_group
 from storage.meeting_models import AgendaKind, Meeting
@@ -73,7 +72,7 @@ def _round_here(turn: Turn, round_id: int) -> TalkRound | None:
 
 
 def _with_notice(turn: Turn, rnd: TalkRound, notice: str) -> dict[str, Any]:
-    return build_round_card(replace(round_view(turn.session, rnd), notice=notice))
+    return round_card_with_notice(turn.session, rnd, notice)
 
 
 def _mover(what: rm.Move) -> Any:
@@ -225,8 +224,9 @@ async def start_round(turn: Turn, data: RoundStartAction) -> dict[str, Any] | No
     # Posted right after the commit; its id is stored in a short transaction after the send.
     await turn.send_card(card, text, on_sent=lambda s, sent_id: rounds.set_card_id(
         s, round_id, sent_id))
-    return build_notice_card(t("round.reply.runden_er_startet"), [f"Tema: {plain(topic)}",
-                                                   t("round.reply.folg_runden_pa")])
+    return build_notice_card(t("round.reply.runden_er_startet"),
+                             [t("round.reply.tema", topic=plain(topic)),
+                              t("round.reply.folg_runden_pa")])
 
 
 # `oppdatering TEKST`: a region's update for the round, written before the meeting.

@@ -11,7 +11,7 @@ from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelActi
 from cards.invitation import ANSWERS
 from cards.notice import build_notice_card
 from core.i18n import t
-from delivery.sendout import enqueue, notice_activity
+from delivery.sendout import enqueue_drawn, notice_activity
 from domain.bounds import parse_id
 from services import meetings
 from storage import attendance, audit
@@ -130,13 +130,15 @@ def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
     """One notice per late cancellation to every active secretariat member (the outbox is
     the delivery ledger: sent by its worker once this turn has committed)."""
     now = turn.deps.clock.now()
-    text = t("rsvp.reply.kan_likevel_ikke", name=member.name,
-             organisation=member.organisation or t("rsvp.reply.uten_kommune"), title=meeting.title,
-             when_text=meetings.when_text(meeting))
+
+    def notice() -> dict[str, Any]:  # in each secretariat member's language, not the sender's
+        text = t("rsvp.reply.kan_likevel_ikke", name=member.name,
+                 organisation=member.organisation or t("rsvp.reply.uten_kommune"),
+                 title=meeting.title, when_text=meetings.when_text(meeting))
+        return notice_activity(t("rsvp.reply.forfall_etter_fristen"), [text])
     for sec in repo.active_secretariat(turn.session):
-        enqueue(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",
-                sec.id or 0, notice_activity("Forfall etter fristen", [text]), now,
-                meeting_id=meeting.id)
+        enqueue_drawn(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",
+                      sec.id or 0, notice, now, meeting_id=meeting.id)
 
 
 # Check-in: the member's button on the day, and the secretariat adding a deputy or guest.

@@ -177,7 +177,7 @@ class FixedCloudAdapter(CloudAdapter):
                              deadline, activity.type, activity.name or "")
                 self.keep(turn)
                 if invoke:
-                    return web.json_response(_STILL_WORKING)
+                    return web.json_response(_still_working())
                 return web.Response(status=201)
             invoke_response = turn.result()
         if invoke_response is None:
@@ -210,8 +210,9 @@ class FixedCloudAdapter(CloudAdapter):
 
 
 # An invoke whose turn is not done within Teams' 5 s: a message, not Teams' "Unable to reach".
-_STILL_WORKING = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                  "value": t("sdk_fixes.reply.jeg_jobber_fortsatt")}
+def _still_working() -> dict[str, object]:
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+            "value": t("sdk_fixes.reply.jeg_jobber_fortsatt")}
 
 
 async def _refresh_off_loop(self: Any) -> None:

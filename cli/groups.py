@@ -1,4 +1,5 @@
-"""`groups list|create|rename|merge|delete|rules`: the working groups and their rules."""
+"""`groups list|create|rename|merge|delete|rules|set`: the working groups, their rules and
+the language of their channel cards."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import sys
 
 from cli import CliContext, CliError
 from cli.common import add_yes, did_you_mean, existing_group, print_rows, require_yes
-from core.i18n import t
+from core.i18n import language_from_word, t
 from domain.names import collapse_spaces
 from domain.rules import RuleSettingError, parse_setting, with_setting
+from services.language import choose_group_language
 from services.privacy import cli_actor
 from storage import audit
 from storage import meetings as meeting_repo
@@ -56,6 +58,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     rules.add_argument("--reset", action="store_true",
                        help=t("cli.groups.tilbake_til_standardreglene"))
     rules.set_defaults(func=cmd_rules)
+    change = verbs.add_parser("set", help=t("cli.groups.endre_en_faggruppe"))
+    change.add_argument("name")
+    change.add_argument("--language", required=True, metavar="nb|nn|en",
+                        help=t("cli.groups.sprak_pa_kortene"))
+    change.set_defaults(func=cmd_set)
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -111,6 +118,20 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
         hours = int(rule.grace.total_seconds() // 3600)
         print(f"{rule.name}\t{rule.days_before}\t{at}\t"
               f"{'ja' if rule.working_hours else 'nei'}\t{hours}")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Set the language of the group's channel cards; print its id and language."""
+    lang = language_from_word(args.language)
+    if lang is None:
+        raise CliError(t("cli.groups.ukjent_sprak", language=args.language))
+    with session_scope(ctx.engine) as session:
+        group = existing_group(session, args.name)
+        changed = choose_group_language(session, group, lang, ctx.clock.now())
+    print(f"{group.id}\t{lang}")
+    sys.stderr.write(t("cli.groups.spraket_er_na", name=group.name, language=lang) if changed
+                     else t("cli.groups.spraket_var_allerede", name=group.name, language=lang))
     return 0
 
 

@@ -14,9 +14,10 @@ from core.i18n import Lang, babel_locale, current_language, t
 OSLO = ZoneInfo("Europe/Oslo")
 # Babel's skeletons differ by language («torsdag 31. august 2023», «Thursday 31 August 2023»);
 # qps formats as bokmål, so only the catalogue's wrapping shows.
-_LONG = {"nb": "EEEE d. MMMM y", "en": "EEEE d MMMM y", "qps": "EEEE d. MMMM y"}
-_DAY = {"nb": "EEEE d. MMMM", "en": "EEEE d MMMM", "qps": "EEEE d. MMMM"}
-_CLOCK = {"nb": "HH.mm", "en": "HH:mm", "qps": "HH.mm"}
+_LONG = {"nb": "EEEE d. MMMM y", "nn": "EEEE d. MMMM y", "en": "EEEE d MMMM y",
+         "qps": "EEEE d. MMMM y"}
+_DAY = {"nb": "EEEE d. MMMM", "nn": "EEEE d. MMMM", "en": "EEEE d MMMM", "qps": "EEEE d. MMMM"}
+_CLOCK = {"nb": "HH.mm", "nn": "HH.mm", "en": "HH:mm", "qps": "HH.mm"}
 
 
 def to_oslo(when: datetime) -> datetime:

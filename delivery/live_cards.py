@@ -23,12 +23,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.clock import Clock
-from core.i18n import t
+from core.i18n import t, use_language
 from core.settings import Settings
 from delivery import background, limits
 from delivery.connector import BotConnector, Reply, TokenSource, new_http_session
 from storage.conversations import get_ref
 from storage.db import session_scope
+from storage.languages import conversation_language
 from storage.live_models import LiveCard
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,11 @@ def claim(engine: Engine, clock: Clock, render: Renderer, limit: int = 20) -> li
                 continue
             card = session.get(LiveCard, card_id)
             ref = get_ref(session, card.conversation_id) if card else None
-            activity = render(session, card, now) if card else None
+            activity = None
+            if card is not None:
+                # A channel's card reads the group's language, a member's copy their own.
+                with use_language(conversation_language(session, card.conversation_id)):
+                    activity = render(session, card, now)
             if card is None or ref is None or not ref.installed or activity is None:
                 session.execute(update(LiveCard).where(col(LiveCard.id) == card_id)
                                 .values(failures=MAX_FAILURES))

@@ -14,8 +14,10 @@ from sqlmodel import Session, col, func, select
 
 from cards.common import attachment
 from cards.notice import build_notice_card
+from core.i18n import current_language, use_language
 from storage import delivery as ledger
 from storage.delivery_models import Delivery, Sendout
+from storage.languages import member_language
 from storage.models import Member
 
 log = logging.getLogger(__name__)
@@ -44,9 +46,9 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
                                                  Sendout.subject == subject)
                            .with_for_update()).one()
     muted = set() if essential else ledger.muted_members(session, (m.id or 0 for m in recipients))
-    rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(payload_builder(m)), now,
-                              essential=essential, muted=m.id in muted, sendout_id=sendout.id,
-                              meeting_id=meeting_id)
+    rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(_built(payload_builder, m)),
+                              now, essential=essential, muted=m.id in muted,
+                              sendout_id=sendout.id, meeting_id=meeting_id)
             for m in recipients]
     added = ledger.insert_ignore(session, Delivery, rows)
     # The total is counted and written in one statement, never read into Python and back.
@@ -63,6 +65,24 @@ def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequ
     return sendout
 
 
+def per_language(build: Callable[[], dict[str, Any]]) -> PayloadBuilder:
+    """One copy for everyone who reads the same language, drawn once per language."""
+    copies: dict[str, dict[str, Any]] = {}
+
+    def payload(_member: Member) -> dict[str, Any]:
+        lang = current_language()
+        if lang not in copies:
+            copies[lang] = build()
+        return copies[lang]
+    return payload
+
+
+def _built(payload_builder: PayloadBuilder, member: Member) -> dict[str, Any]:
+    # Each recipient reads the send-out in their own stored language (core/i18n.py).
+    with use_language(member_language(member)):
+        return payload_builder(member)
+
+
 def enqueue(session: Session, purpose: str, subject: str, member_id: int,
             activity: dict[str, Any], now: datetime, *, essential: bool = True,
             meeting_id: int | None = None) -> bool:
@@ -71,6 +91,16 @@ def enqueue(session: Session, purpose: str, subject: str, member_id: int,
     row = ledger.ledger_row(purpose, subject, member_id, json.dumps(activity), now,
                             essential=essential, muted=muted, meeting_id=meeting_id)
     return ledger.insert_ignore(session, Delivery, [row]) == 1
+
+
+def enqueue_drawn(session: Session, purpose: str, subject: str, member_id: int,
+                  build: Callable[[], dict[str, Any]], now: datetime, *,
+                  essential: bool = True, meeting_id: int | None = None) -> bool:
+    """`enqueue`, with the activity drawn in the recipient's stored language."""
+    with use_language(member_language(session.get(Member, member_id))):
+        activity = build()
+    return enqueue(session, purpose, subject, member_id, activity, now, essential=essential,
+                   meeting_id=meeting_id)
 
 
 @dataclass

@@ -16,9 +16,18 @@ NOTES_LIMIT = 10_000
 DECISION_LIMIT = 2_000
 WHAT_LIMIT = 1_000
 FIELDS = ("notes", "decision")  # what a referent writes per agenda item
-FIELD_NAMES = {"notes": "Notater", "decision": "Vedtak"}
-TOO_LONG = {"notes": t("minutes.rule.notatene_er_for"),
-            "decision": t("minutes.rule.vedtaket_er_for")}
+
+
+def field_name(name: str) -> str:
+    """A minutes field's name in the current language («Notater», «Vedtak»)."""
+    return t("minutes.rule.vedtak") if name == "decision" else t("minutes.rule.notater")
+
+
+def too_long(name: str) -> str:
+    """What is too long, in the current language."""
+    return (t("minutes.rule.vedtaket_er_for") if name == "decision"
+            else t("minutes.rule.notatene_er_for"))
+
 LIMITS = {"notes": NOTES_LIMIT, "decision": DECISION_LIMIT}
 
 
@@ -58,7 +67,7 @@ def check_length(name: str, value: str) -> None:
     """MinutesError when a field is longer than its limit."""
     limit = LIMITS[name]
     if len(value) > limit:
-        raise MinutesError(t("minutes.rule.tegn_hoyst_ingenting", TOO_LONG=TOO_LONG[name],
+        raise MinutesError(t("minutes.rule.tegn_hoyst_ingenting", TOO_LONG=too_long(name),
                              thousands=thousands(len(value)), thousands2=thousands(limit)))
 
 

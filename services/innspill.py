@@ -12,7 +12,7 @@ from cards.innspill import LiveEntry, LiveGroup, LiveView, build_live_card
 from core.i18n import t
 from core.links import LinkSigner
 from core.timefmt import span
-from delivery.sendout import enqueue, notice_activity
+from delivery.sendout import enqueue_drawn, notice_activity
 from domain.innspill import group_label
 from scheduler.store import Jobs, register
 from storage import innspill as repo
@@ -77,14 +77,16 @@ def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
     members = session.exec(select(Member.id).join(
         Membership, col(Membership.member_id) == Member.id)
         .where(Membership.group_id == s.group_id, Member.active == True))  # noqa: E712
-    when = span(s.deadline) if s.deadline else "snart"
-    text = (t("innspill.service.fristen_for_skriftlige", when=when))
-    activity = notice_activity(t("innspill.service.paminnelse_innspill"),
+    def reminder() -> dict[str, Any]:
+        when = span(s.deadline) if s.deadline else t("innspill.service.snart")
+        text = t("innspill.service.fristen_for_skriftlige", when=when)
+        return notice_activity(t("innspill.service.paminnelse_innspill"),
                                [text, *repo.questions(s)])
     for member_id in members:
         if member_id not in wrote:
-            enqueue(session, "reminder:input_deadline", f"innspill:{session_id}",
-                    member_id or 0, activity, now, essential=False, meeting_id=s.meeting_id)
+            enqueue_drawn(session, "reminder:input_deadline", f"innspill:{session_id}",
+                          member_id or 0, reminder, now, essential=False,
+                          meeting_id=s.meeting_id)
 
 
 def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> None:

@@ -25,12 +25,12 @@ from cards.invitation import (
     shown_answer,
 )
 from cards.meetings import StatusView, SummaryView, build_summary_card, summary_text
-from core.i18n import join_list, t
+from core.i18n import SPOKEN, join_list, t, use_language
 from core.links import LinkSigner
 from core.settings import Settings
 from core.timefmt import clock, date_long, span, to_oslo, weekday_date
 from delivery.graph import Outcome
-from delivery.sendout import enqueue, notice_activity, start_sendout
+from delivery.sendout import enqueue, notice_activity, per_language, start_sendout
 from domain.rules import DEFAULT_RULES, due_time, expiry
 from scheduler import store
 from scheduler.store import Jobs
@@ -40,6 +40,7 @@ from storage import rsvp
 from storage.db import table
 from storage.delivery_models import Delivery, ScheduledJob, Sendout
 from storage.graph_models import GraphCall
+from storage.languages import member_language, members_reading
 from storage.live_models import LiveCard
 from storage.meeting_models import (
     AgendaItem,
@@ -176,9 +177,9 @@ def card_for(session: Session, meeting: Meeting, now: datetime, member: Member |
 
 def activity_for(card: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
     """A message activity with the card and a text for the phone's notification."""
-    text = f"Innkalling: {meeting.title} – {when_text(meeting)}"
+    text = t("meetings.service.innkalling_tittel", title=meeting.title, when=when_text(meeting))
     if meeting.status == MeetingStatus.cancelled:
-        text = f"AVLYST: {meeting.title} – {when_text(meeting)}"
+        text = t("meetings.service.avlyst_tittel", title=meeting.title, when=when_text(meeting))
     return {"type": "message", "text": text, "summary": text, "attachments": [attachment(card)]}
 
 
@@ -199,10 +200,14 @@ def snapshot(meeting: Meeting) -> Before:
 def refresh_sent(session: Session, meeting: Meeting, now: datetime, links: LinkSigner) -> None:
     """Invitations still queued carry the new card; those delivered are redrawn in place."""
     key = subject(meeting.id or 0)
-    activity = activity_for(card_for(session, meeting, now, links=links), meeting)
-    session.execute(update(Delivery).where(
-        col(Delivery.purpose) == PURPOSE, col(Delivery.subject) == key,
-        col(Delivery.status) == "pending").values(payload=json.dumps(activity)))
+    for lang in SPOKEN:  # each queued copy in its recipient's language
+        with use_language(lang):
+            activity = activity_for(card_for(session, meeting, now, links=links), meeting)
+        session.execute(update(Delivery).where(
+            col(Delivery.purpose) == PURPOSE, col(Delivery.subject) == key,
+            col(Delivery.status) == "pending",
+            col(Delivery.member_id).in_(members_reading(lang)))
+            .values(payload=json.dumps(activity)))
     track_copies(session, meeting.id or 0, key)
 
 
@@ -223,13 +228,15 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
     yes = [m for m in rsvp.invitees(session, meeting.id or 0)
            if m.id in given and given[m.id].answer in rsvp.YES]
     where = f", {meeting.place}" if meeting.place else ""
-    text = t("meetings.service.er_flyttet_eller", title=meeting.title, when_text=when_text(meeting),
-             where=where)
-    activity = notice_activity(t("meetings.service.motet_er_endret"),
-                               [text, t("meetings.service.innkallingen_chatten_er")])
-    activity["text"] = text
+
+    def moved() -> dict[str, Any]:
+        text = t("meetings.service.er_flyttet_eller", title=meeting.title,
+                 when_text=when_text(meeting), where=where)
+        activity = notice_activity(t("meetings.service.motet_er_endret"),
+                                   [text, t("meetings.service.innkallingen_chatten_er")])
+        return activity | {"text": text}
     return start_sendout(session, CHANGED, f"meeting:{meeting.id}:v{meeting.version}", yes,
-                         lambda _m: activity, now, title=t("meetings.service.endret",
+                         per_language(moved), now, title=t("meetings.service.endret",
                                                            title=meeting.title),
                          meeting_id=meeting.id)
 
@@ -282,10 +289,12 @@ def cancel(session: Session, meeting_id: int, now: datetime,
     outlook.on_cancel(session, meeting, text, now, settings)
     if meeting.invited_at is None:
         return meeting, None  # never sent: nobody to tell
-    activity = notice_activity(t("meetings.service.motet_er_avlyst"), [text])
-    activity["text"] = text
+
+    def cancelled() -> dict[str, Any]:
+        said = t("meetings.service.er_avlyst", title=meeting.title, when_text=when_text(meeting))
+        return notice_activity(t("meetings.service.motet_er_avlyst"), [said]) | {"text": said}
     return meeting, start_sendout(session, CANCELLED, f"meeting:{meeting_id}",
-                                  rsvp.invitees(session, meeting_id), lambda _m: activity, now,
+                                  rsvp.invitees(session, meeting_id), per_language(cancelled), now,
                                   title=t("meetings.service.avlyst", title=meeting.title),
                                   meeting_id=meeting_id)
 
@@ -323,11 +332,12 @@ def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner,
     session.add(meeting)
     session.flush()
     add_summaries(session, meeting_id)  # the linked channels' live counts
-    # Everyone gets the same copy; a click answers with the member's own view.
-    activity = activity_for(card_for(session, meeting, now, links=links), meeting)
-    sendout = start_sendout(session, PURPOSE, subject(meeting_id),
-                            members, lambda _m: activity, now, title=meeting.title,
-                            meeting_id=meeting_id)
+    # Everyone reading one language gets the same copy; a click answers with the member's own
+    # view.
+    sendout = start_sendout(
+        session, PURPOSE, subject(meeting_id), members,
+        per_language(lambda: activity_for(card_for(session, meeting, now, links=links), meeting)),
+        now, title=meeting.title, meeting_id=meeting_id)
     outlook.on_send(session, meeting, now, settings)
     schedule_reminders(session, meeting, now)
     return sendout
@@ -474,13 +484,14 @@ def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int,
     if meeting is None or deadline is None or now >= deadline:
         return
     answered = rsvp.answers(session, meeting_id)
-    text = (t("meetings.service.paminnelse_svar_pa", title=meeting.title,
-              deadline=date_long(deadline)))
     for member in rsvp.invitees(session, meeting_id):
         if member.id is None or member.id in answered:
             continue
-        card = card_for(session, meeting, now, member, links=links)
-        activity = activity_for(card, meeting) | {"text": text, "summary": text}
+        with use_language(member_language(member)):
+            text = t("meetings.service.paminnelse_svar_pa", title=meeting.title,
+                     deadline=date_long(deadline))
+            card = card_for(session, meeting, now, member, links=links)
+            activity = activity_for(card, meeting) | {"text": text, "summary": text}
         enqueue(session, "reminder:rsvp_reminder", subject(meeting_id), member.id,
                 activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential,
                 meeting_id=meeting_id)
@@ -491,16 +502,17 @@ def day_before(session: Session, now: datetime, *, meeting_id: int) -> None:
     meeting = _live(session, meeting_id)
     if meeting is None or meeting.starts_at is None or now >= meeting.starts_at:
         return
-    where = ", ".join(p for p in (meeting.place,
-                                  meeting.online_url) if p) or t("meetings.service.sted_kommer")
-    lines = [t("meetings.service.er", title=meeting.title, when_text=when_text(meeting)),
-             f"Sted: {where}"]
     answered = rsvp.answers(session, meeting_id)
     for member in rsvp.invitees(session, meeting_id):
         given = answered.get(member.id or 0)
         if given is None or given.answer not in rsvp.YES:
             continue
-        activity = notice_activity(t("meetings.service.paminnelse_mote_morgen"), lines)
+        with use_language(member_language(member)):
+            where = ", ".join(p for p in (meeting.place, meeting.online_url)
+                              if p) or t("meetings.service.sted_kommer")
+            lines = [t("meetings.service.er", title=meeting.title, when_text=when_text(meeting)),
+                     t("meetings.service.sted", where=where)]
+            activity = notice_activity(t("meetings.service.paminnelse_mote_morgen"), lines)
         enqueue(session, "reminder:day_before", subject(meeting_id), member.id or 0,
                 activity, now, essential=DEFAULT_RULES["day_before"].essential,
                 meeting_id=meeting_id)

@@ -29,14 +29,14 @@ from core.dates import DateTextError, parse_date
 from core.i18n import t
 from core.links import LinkSigner
 from core.timefmt import date_long, day_long, span, to_oslo
-from delivery.sendout import enqueue
+from delivery.sendout import enqueue, enqueue_drawn
 from domain.minutes import (
-    FIELD_NAMES,
     WHAT_LIMIT,
     MinutesError,
     approval_decision,
     changed_fields,
     check_length,
+    field_name,
     fingerprint,
     normalise,
     reminder_time,
@@ -94,11 +94,11 @@ def remind_followup(session: Session, now: datetime, *, followup_id: int) -> Non
     f = session.get(Followup, followup_id)
     if f is None or f.status != FollowupStatus.open:
         return
-    activity = reminder_activity(session, f)
     essential = DEFAULT_RULES[KIND].essential
     for member in repo.responsible_members(session, f):
-        enqueue(session, PURPOSE, subject(followup_id), member.id or 0, activity, now,
-                essential=essential, meeting_id=f.meeting_id)
+        enqueue_drawn(session, PURPOSE, subject(followup_id), member.id or 0,
+                      lambda: reminder_activity(session, f), now, essential=essential,
+                      meeting_id=f.meeting_id)
 
 
 def cancel_reminder(session: Session, followup_id: int, now: datetime) -> None:
@@ -256,9 +256,9 @@ def press(session: Session, data: Press, member: Member, now: datetime) -> Refer
         if written.replaced_value and written.replaced_value != value:
             replaced.append(t("minutes.service.skrev_etter_at",
                               who_name=_who_name(session, written.replaced_by_member_id),
-                              FIELD_NAMES=FIELD_NAMES[name],
+                              FIELD_NAMES=field_name(name),
                               replaced_value=written.replaced_value[:1500]))
-    said = [FIELD_NAMES[n].lower() for n in changes]
+    said = [field_name(n).lower() for n in changes]
     if new_followup is not None:
         f = add_followup(session, item, *new_followup, created_by=member.id, now=now)
         said.append(t("minutes.service.oppfolgingspunkt", id=f.id))
@@ -315,7 +315,7 @@ def write_note(session: Session, meeting_id: int, number: int, *, text: str | No
     for name, value in values.items():
         repo.write_field(session, meeting_id, item.id or 0, name, value, drawn_version=None,
                          member_id=None, now=now)
-        done.append(FIELD_NAMES[name].lower())
+        done.append(field_name(name).lower())
     audit.record(session, action="minutes.note", target=f"meeting:{meeting_id}:item:{number}",
                  detail=f"cli: {', '.join(done)}")
     return done

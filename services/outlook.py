@@ -54,10 +54,22 @@ Refresh = Callable[[Session, Meeting, datetime], None]
 ANSWERS_EVERY = timedelta(minutes=1)  # at most one read per meeting a minute (status card)
 ANSWERS_POLL = timedelta(minutes=30)  # read back from the invitation to the meeting's end
 ANSWERS_JOB = "outlook_answers"
-RESPONSES = {"accepted": "godtatt", "tentativelyAccepted": t("cli.meetings.forelopig"),
-             "declined": t("outlook.service.avslatt"),
-             "notResponded": t("outlook.service.ikke_svart"),
-             "none": t("outlook.service.ikke_svart")}
+
+
+# The answers are stored by these codes and named when shown, in the reader's language.
+ANSWER_ORDER = ("accepted", "tentative", "declined", "none")
+_CODES = {"accepted": "accepted", "tentativelyAccepted": "tentative", "declined": "declined"}
+
+
+def response_word(code: str) -> str:
+    """An Outlook answer as the status card says it, in the current language."""
+    if code == "accepted":
+        return t("outlook.service.godtatt")
+    if code == "tentative":
+        return t("outlook.service.forelopig")
+    if code == "declined":
+        return t("outlook.service.avslatt")
+    return t("outlook.service.ikke_svart")
 
 
 # Application permission each Graph feature needs (README's table; a system check can compare
@@ -459,10 +471,11 @@ def answers_line(session: Session, meeting_id: int) -> str:
     if row is None or row.answers_at is None:
         return ""
     counts: dict[str, int] = json.loads(row.answers or "{}")
-    order = ("godtatt", t("cli.meetings.forelopig"), t("outlook.service.avslatt"),
-             t("outlook.service.ikke_svart"))
-    parts = [f"{counts[word]} {word}" for word in order if counts.get(word)]
-    return t("outlook.service.svar_outlook_hentet", value1=', '.join(parts) or 'ingen deltakere',
+    if not set(counts) <= set(ANSWER_ORDER):
+        return ""  # counted by words before the codes: read again within ten minutes
+    parts = [f"{counts[code]} {response_word(code)}" for code in ANSWER_ORDER if counts.get(code)]
+    return t("outlook.service.svar_outlook_hentet",
+             value1=', '.join(parts) or t("outlook.service.ingen_deltakere"),
              answers_at=clock(row.answers_at))
 
 
@@ -494,15 +507,15 @@ def _store_answers(session: Session, meeting: Meeting, row: OutlookEvent, body: 
         response = str(status.get("response", "none"))
         if response == "organizer":
             continue
-        word = RESPONSES.get(response, t("outlook.service.ikke_svart"))
-        counts[word] = counts.get(word, 0) + 1
+        code = _CODES.get(response, "none")
+        counts[code] = counts.get(code, 0) + 1
         answer = outlook_answer(response, meeting.format)
         address = str((attendee.get("emailAddress") or {}).get("address", "") or "")
         member = (find_for_identity(session, aad_object_id=None, email=address, upn=address)
                   if answer is not None and address else None)
         if member is not None and member.id in invited and member.active:
             given.append((member.id or 0, answer, _answered_at(status)))
-    row.answers, row.answers_at = json.dumps(counts, ensure_ascii=False), now
+    row.answers, row.answers_at = json.dumps(counts), now
     rsvp_repo.save_outlook_answers(session, meeting.id or 0, given)
 
 

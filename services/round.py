@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from cards.round import Person, RoundView, SlotView, build_round_card
-from core.i18n import t
+from core.i18n import Lang, t, use_language
 from core.links import LinkSigner
 from core.timefmt import clock
 from domain import round as rm
 from domain.round import SummarySlot, summary_markdown
 from scheduler.store import Jobs, register, schedule
 from storage import rounds
-from storage.models import Member
+from storage.languages import conversation_language
+from storage.models import Member, WorkingGroup
 from storage.round_models import RoundNudge, RoundSlot, TalkRound
 
 
@@ -42,8 +44,26 @@ def round_view(session: Session, rnd: TalkRound) -> RoundView:
                      minutes=f"{minutes:g}", finished=rnd.status == rm.RoundStatus.finished)
 
 
+def round_language(session: Session, rnd: TalkRound) -> Lang:
+    """The round's chat reads one language: a personal chat the member's, a channel (or a
+    group chat) its group's; every redraw and nudge uses it, whoever pressed."""
+    group = session.get(WorkingGroup, rnd.group_id) if rnd.group_id else None
+    return conversation_language(session, rnd.conversation_id, group)
+
+
 def round_card(session: Session, rnd: TalkRound) -> tuple[dict[str, Any], str]:
-    """The card and the short text a notification shows."""
+    """The card and the short text a notification shows, in the round's language."""
+    with use_language(round_language(session, rnd)):
+        return _round_card(session, rnd)
+
+
+def round_card_with_notice(session: Session, rnd: TalkRound, notice: str) -> dict[str, Any]:
+    """The card with one line for the presser (drawn by `notice()` in the round's language)."""
+    with use_language(round_language(session, rnd)):
+        return build_round_card(replace(round_view(session, rnd), notice=notice))
+
+
+def _round_card(session: Session, rnd: TalkRound) -> tuple[dict[str, Any], str]:
     view = round_view(session, rnd)
     speaking = next((s for s in view.slots if s.state == "speaking"), None)
     if view.finished:
@@ -94,9 +114,15 @@ def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: st
     rnd = session.get(TalkRound, round_id)
     if rnd is None or rnd.step != step or rnd.status != rm.RoundStatus.running:
         return  # the round moved on by hand: this speaker's nudges are void
+    with use_language(round_language(session, rnd)):
+        _nudge(session, now, rnd, kind)
+
+
+def _nudge(session: Session, now: datetime, rnd: TalkRound, kind: str) -> None:
+    round_id, step = rnd.id or 0, rnd.step
     speaker = next((s for s in rounds.slots(session, round_id)
                     if s.state == rm.SlotState.speaking), None)
-    label = speaker.label if speaker else "taleren"
+    label = speaker.label if speaker else t("round.service.taleren")
     if kind == "warn":
         session.add(RoundNudge(round_id=round_id,
                                text=t("round.service.sekunder_igjen_for", label=label),
@@ -106,13 +132,14 @@ def nudge(session: Session, now: datetime, *, round_id: int, step: int, kind: st
         session.add(RoundNudge(round_id=round_id, text=t("round.service.tiden_er_ute", label=label),
                                created_at=now))
         return
-    rnd, moved = rounds.move(session, round_id, step, rm.Move.next, now)
-    if not moved or rnd is None:
+    moved_round, moved = rounds.move(session, round_id, step, rm.Move.next, now)
+    if not moved or moved_round is None:
         return
+    rnd = moved_round
     after = next((s.label for s in rounds.slots(session, round_id)
                   if s.state == rm.SlotState.speaking), None)
-    text = t("round.service.tiden_er_ute_2",
-             label=label) + (f"Neste: {after}." if after else t("round.service.runden_er_ferdig"))
+    text = t("round.service.tiden_er_ute_2", label=label) + (
+        t("round.service.neste", after=after) if after else t("round.service.runden_er_ferdig"))
     session.add(RoundNudge(round_id=round_id, text=text, refresh_card=True, created_at=now))
     if rnd.status == rm.RoundStatus.finished:
         session.add(RoundNudge(round_id=round_id, text=summary(session, rnd), created_at=now))

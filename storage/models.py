@@ -20,6 +20,9 @@ class WorkingGroup(SQLModel, table=True):
     team_id: str | None = Field(default=None, max_length=200, index=True)
     # This group's changes to the scheduling rules, as JSON (domain/rules.py reads it).
     rules: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # The language of the cards everyone in the group's channel sees (nb, nn, en).
+    language: str = Field(default="nb", sa_column=Column(String(5), nullable=False,
+                                                         server_default="nb"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 
 
@@ -51,6 +54,8 @@ class Member(SQLModel, table=True):
     role: Role = Field(default=Role.member, sa_type=String(20))
     active: bool = Field(default=True)
     reachable: bool = Field(default=True)
+    # The member's own choice (`språk`): nb, nn, en; None = not chosen (Teams locale decides).
+    language: str | None = Field(default=None, max_length=5)
     created_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
     updated_at: datetime = Field(default_factory=utcnow, sa_column=utc_column())
 

@@ -278,6 +278,7 @@ def erase(session: Session, member_id: int, now: datetime) -> list[str]:
     member.email = member.upn = member.aad_object_id = None
     member.teams_user_id = member.tenant_id = None
     member.active = member.reachable = False
+    member.language = None
     member.updated_at = now
     session.add(member)
     session.flush()
@@ -302,7 +303,8 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
         "medlem": {"id": member.id, "navn": member.name, "organisasjon": member.organisation,
                    "epost": member.email, "upn": member.upn, "aad_object_id": member.aad_object_id,
                    "teams_id": member.teams_user_id, "rolle": str(member.role),
-                   "aktiv": member.active, "registrert": when(member.created_at)},
+                   "aktiv": member.active, "sprak": member.language,
+                   "registrert": when(member.created_at)},
         "grupper": groups,
         "svar": [{"mote_id": r.meeting_id, "mote": titles.get(r.meeting_id, ""),
                   "svar": str(r.answer), "kommentar": r.comment, "kost": r.dietary,

@@ -26,7 +26,9 @@ TYPED = {"møter", "oppmøte", "kø", "slå", "påminn", "medlemmer", "innspill"
          "æøå", "«", "»", "og", "\tsendt\t", "\tav\t", "ingen handling",
          "Faggruppe for næringssamarbeid", " er registrert to ganger",
          # the personal-data export's keys and stored values, and an erased member's name
-         "svar", "sendt", "Slettet medlem #"}
+         "svar", "sendt", "Slettet medlem #",
+         # the language command and the language names a member may type after it
+         "språk", "bokmål"}
 _LOG = {"debug", "info", "warning", "error", "exception", "critical"}
 
 

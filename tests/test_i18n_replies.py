@@ -21,8 +21,8 @@ DATA = ["Anne Feltman", "Faggruppe-bot", "finnesikke", "x" * 5000,
 @pytest.fixture
 def qps(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every turn drawn in qps, through the one function that picks the language."""
-    monkeypatch.setattr(bot.middleware, "pick_language", lambda _text: "qps")
-    monkeypatch.setattr(bot.dispatch, "pick_language", lambda _text: "qps")
+    monkeypatch.setattr(bot.middleware, "pick_language", lambda *_a, **_k: "qps")
+    monkeypatch.setattr(bot.dispatch, "pick_language", lambda *_a, **_k: "qps")
 
 
 def _shown(sent: list[dict]) -> list[str]:

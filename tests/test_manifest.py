@@ -24,7 +24,8 @@ from services.manifest import (
 
 APP_ID = "0F8FAD5B-D9CB-469F-A165-70867728950E"
 GUID = re.compile(r"^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$")
-COMMANDS = {"hjelp", "møter", "innspill", "runde", "eksport"}
+COMMANDS = {"hjelp", "møter", "innspill", "runde", "eksport", "språk", "referat", "nominer",
+            "min profil"}
 SCOPES = {"personal", "team", "groupChat"}
 
 
@@ -62,11 +63,12 @@ def package() -> zipfile.ZipFile:
 
 
 def test_zip_holds_exactly_the_package_files_at_its_root(package: zipfile.ZipFile) -> None:
-    assert sorted(package.namelist()) == ["color.png", "en-us.json", "manifest.json", "outline.png"]
+    assert sorted(package.namelist()) == ["color.png", "en-us.json", "manifest.json", "nn-no.json",
+                                          "outline.png"]
 
 
 def test_app_id_is_filled_everywhere_as_a_guid(package: zipfile.ZipFile) -> None:
-    for name in ("manifest.json", "en-us.json"):
+    for name in ("manifest.json", "en-us.json", "nn-no.json"):
         assert "{{" not in package.read(name).decode("utf-8")
     manifest = json.loads(package.read("manifest.json"))
     assert manifest["id"] == manifest["bots"][0]["botId"] == APP_ID.lower()
@@ -91,7 +93,8 @@ def test_manifest_structure_follows_the_schema_version(package: zipfile.ZipFile)
     assert re.match(r"^#[0-9a-fA-F]{6}$", manifest["accentColor"])
     info = manifest["localizationInfo"]
     assert info["defaultLanguageTag"] == "nb-no"
-    assert info["additionalLanguages"] == [{"languageTag": "en-us", "file": "en-us.json"}]
+    assert info["additionalLanguages"] == [{"languageTag": "en-us", "file": "en-us.json"},
+                                           {"languageTag": "nn-no", "file": "nn-no.json"}]
 
 
 def test_bot_has_every_scope_and_a_command_list_per_scope(package: zipfile.ZipFile) -> None:
@@ -118,15 +121,17 @@ def test_meeting_events_are_asked_for_with_the_four_application_rsc_permissions(
     assert "configurableTabs" not in manifest and "staticTabs" not in manifest  # no tab
 
 
-def test_english_strings_point_at_existing_commands(package: zipfile.ZipFile) -> None:
+@pytest.mark.parametrize("name", ["en-us.json", "nn-no.json"])
+def test_localised_strings_cover_every_command(package: zipfile.ZipFile, name: str) -> None:
     bot = json.loads(package.read("manifest.json"))["bots"][0]
-    english = json.loads(package.read("en-us.json"))
-    assert {"name.short", "description.short", "description.full"} <= english.keys()
-    keys = [k for k in english if k.startswith("bots[0]")]
+    localised = json.loads(package.read(name))
+    assert {"name.short", "description.short", "description.full"} <= localised.keys()
+    keys = [k for k in localised if k.startswith("bots[0]")]
     assert len(keys) == len(COMMANDS) * len(SCOPES)
     for key in keys:
         lst, cmd = map(int, re.findall(r"\[(\d+)\]", key)[1:])
-        assert bot["commandLists"][lst]["commands"][cmd]["description"] != english[key]
+        assert bot["commandLists"][lst]["commands"][cmd]["description"] != localised[key]
+        assert 0 < len(localised[key]) <= 128
 
 
 def test_icons_have_teams_sizes_and_outline_is_white_on_transparent(

@@ -1,0 +1,206 @@
+"""Nynorsk and English beside bokmål: the catalogues complete, and who reads which language
+(the stored choice, «help», the Teams locale, a group's channel language) over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import string
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session, select
+
+from cli import CliContext
+from cli.groups import cmd_set
+from core.i18n import (
+    CLI_ONLY,
+    SPOKEN,
+    Lang,
+    message_key,
+    pick_language,
+    read_catalog,
+    untranslated,
+)
+from core.settings import Settings
+from storage.db import session_scope
+from storage.models import AuditEntry, Member, WorkingGroup
+from tests.harness import ANNE_AAD, ANNE_ID, TENANT, card_of, card_text
+from tests.test_e2e_meetings import BEFORE, send_cli
+from tests.test_round_e2e import MEETING, channel, setup_group, start
+from tests.test_rsvp_support import aad, seed_meeting, seed_members
+
+PROFILE = {"id": ANNE_ID, "aadObjectId": ANNE_AAD, "name": "Anne Feltman",
+           "email": "anne.feltman@asker.kommune.no", "tenantId": TENANT}
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _texts(value: object) -> list[str]:
+    return list(value) if isinstance(value, tuple | list) else [str(value or "")]
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_every_bokmal_key_is_in_the_catalogue_and_nothing_more(lang: str) -> None:
+    nb = {message_key(m.id) for m in read_catalog("nb") if m.id}
+    other = {message_key(m.id) for m in read_catalog(lang) if m.id}
+    assert other == nb, (sorted(nb - other)[:20], sorted(other - nb)[:20])
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_every_text_said_in_teams_is_translated(lang: Lang) -> None:
+    assert untranslated(lang) == []  # `python -m core.i18n` lists what is left
+
+
+@pytest.mark.parametrize("lang", ["nn", "en"])
+def test_translations_keep_the_placeholders_bokmal_fills(lang: str) -> None:
+    nb = {message_key(m.id): m.string for m in read_catalog("nb") if m.id}
+    bad = []
+    for message in read_catalog(lang):
+        if not message.id:
+            continue
+        key = message_key(message.id)
+        wanted = set().union(*(_fields(t) for t in _texts(nb[key])))
+        for text in _texts(message.string):
+            if text and not _fields(text) <= wanted:
+                bad.append(key)
+    assert not bad, bad
+
+
+def test_only_command_line_keys_are_left_to_bokmal() -> None:
+    left = [message_key(m.id) for m in read_catalog("nn") if m.id and not m.string]
+    assert left and all(key.startswith(CLI_ONLY) for key in left)
+
+
+def test_the_stored_choice_wins_then_help_then_the_teams_locale_then_bokmal() -> None:
+    assert pick_language("hjelp", stored="en") == "en"
+    assert pick_language("help", stored="nn") == "nn"
+    assert pick_language("help", locale="nn-NO") == "en"
+    assert pick_language("hjelp", locale="nn-NO") == "nn"
+    assert pick_language("hjelp", locale="nb-NO") == "nb"
+    assert pick_language(None, stored="xx") == "nb"
+    assert set(SPOKEN) == {"nb", "nn", "en"}
+
+
+async def _choose(bot, word: str) -> str:
+    bot.connector.add_member(PROFILE)
+    await bot.send("personal_install")
+    await bot.send("personal_message", text=word)
+    return bot.connector.sent()[-1]["text"]
+
+
+async def test_spraak_nynorsk_is_stored_and_answered_in_nynorsk(bot) -> None:
+    said = await _choose(bot, "språk nynorsk")
+    assert said.startswith("No svarar eg deg på nynorsk")
+    with Session(bot.engine) as s:
+        anne = s.exec(select(Member).where(Member.aad_object_id == ANNE_AAD)).one()
+        assert anne.language == "nn"
+
+
+async def test_a_member_who_chose_nynorsk_gets_nynorsk_on_hjelp(bot) -> None:
+    await _choose(bot, "sprak nynorsk")
+    await bot.send("personal_message", text="hjelp")
+    reply = bot.connector.sent()[-1]
+    assert reply["text"] == "Hjelp: dette kan eg gjere for deg."
+    assert "Vis kva du kan gjere" in card_text(card_of(reply))
+
+
+async def test_a_member_who_chose_english_gets_english_although_typing_hjelp(bot) -> None:
+    await _choose(bot, "language english")
+    await bot.send("personal_message", text="hjelp")
+    reply = bot.connector.sent()[-1]
+    assert reply["text"] == "Help: this is what I can do for you."
+    assert "Show what you can do" in card_text(card_of(reply))
+
+
+async def test_a_teams_locale_nn_no_without_a_choice_gives_nynorsk(bot) -> None:
+    bot.connector.add_member(PROFILE)
+    await bot.send("personal_install")
+    await bot.send("personal_message", text="hjelp", locale="nn-NO")
+    assert bot.connector.sent()[-1]["text"] == "Hjelp: dette kan eg gjere for deg."
+    await bot.send("personal_message", text="hjelp")  # nb-NO: bokmål again
+    assert bot.connector.sent()[-1]["text"] == "Hjelp: dette kan jeg gjøre for deg."
+
+
+async def test_an_unknown_language_word_is_refused_and_nothing_stored(bot) -> None:
+    said = await _choose(bot, "språk klingon")
+    assert "«klingon»" in said
+    with Session(bot.engine) as s:
+        assert s.exec(select(Member.language).where(Member.aad_object_id == ANNE_AAD)).one() \
+            is None
+
+
+async def test_proactive_invitations_are_drawn_in_each_members_stored_language(
+        bot, capsys) -> None:
+    seed_members(bot.engine, bot.connector.url)
+    mid = seed_meeting(bot.engine)
+    with session_scope(bot.engine) as s:
+        for i, lang in ((0, "nn"), (1, "en")):
+            member = s.exec(select(Member).where(Member.aad_object_id == aad(i))).one()
+            member.language = lang
+            s.add(member)
+    bot.clock.set(BEFORE)
+    await asyncio.to_thread(send_cli, bot, mid, capsys)
+    by_chat = {c.conversation_id: c.body for c in bot.connector.accepted()}
+    nynorsk, english = by_chat["a:conv-29:user-0"], by_chat["a:conv-29:user-1"]
+    bokmal = by_chat["a:conv-29:user-2"]
+    assert "Kjem (fysisk)" in card_text(card_of(nynorsk))
+    assert "Coming (in person)" in card_text(card_of(english))
+    assert "Kommer (fysisk)" in card_text(card_of(bokmal))
+    assert english["text"].startswith("Invitation: ")
+
+
+async def test_a_member_who_chose_nynorsk_gets_the_round_card_in_nynorsk(bot) -> None:
+    setup_group(bot.engine, MEETING)  # Anne is in the secretariat
+    await bot.send("personal_message", text="språk nynorsk")
+    chat = channel(bot)
+    chat.conversation = bot.connector.sent()[-1]["conversation"]  # Anne's personal chat
+    chat.base, chat.channel_data = "personal_message", {"tenant": {"id": TENANT}}
+    card = await start(chat, expect="Runden er starta")
+    assert "No: **Kongsbergregionen**" in card_text(card)
+    assert "Flytt bakarst" in card_text(card)
+
+
+async def test_the_channel_round_card_reads_the_groups_language(bot) -> None:
+    setup_group(bot.engine, MEETING)
+    with session_scope(bot.engine) as s:
+        group = s.exec(select(WorkingGroup)).one()
+        group.language = "nn"
+        s.add(group)
+    card = await start(channel(bot))  # the presser reads bokmål; the channel nynorsk
+    assert "No: **Kongsbergregionen**" in card_text(card)
+
+
+def test_groups_set_language_stores_it_and_is_audited(engine, capsys) -> None:
+    with session_scope(engine) as s:
+        s.add(WorkingGroup(name="Faggruppe for næringssamarbeid",
+                           name_key="faggruppe for næringssamarbeid"))
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(engine.url)})
+    from core.clock import FrozenClock
+    ctx = CliContext(settings=settings, clock=FrozenClock(datetime(2026, 11, 20, tzinfo=UTC)),
+                     engine=engine)
+    args = argparse.Namespace(name="Faggruppe for næringssamarbeid", language="nynorsk")
+    assert cmd_set(args, ctx) == 0
+    assert capsys.readouterr().out.strip().endswith("\tnn")
+    assert cmd_set(args, ctx) == 0  # the same again: nothing new to audit
+    with Session(engine) as s:
+        assert s.exec(select(WorkingGroup.language)).one() == "nn"
+        audits = s.exec(select(AuditEntry).where(AuditEntry.action == "groups.language")).all()
+        assert [a.detail for a in audits] == ["actor=cli nb -> nn"]
+
+
+def test_a_members_language_is_in_their_export_and_gone_after_erasure(engine) -> None:
+    from storage import privacy
+
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    with session_scope(engine) as s:
+        member = Member(name="Kari Nordmann", name_key="kari nordmann", language="nn")
+        s.add(member)
+        s.flush()
+        member_id = member.id or 0
+        assert privacy.export(s, member_id)["medlem"]["sprak"] == "nn"
+        privacy.erase(s, member_id, now)
+    with Session(engine) as s:
+        assert s.get(Member, member_id).language is None  # type: ignore[union-attr]

@@ -128,7 +128,8 @@ def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(t("cli.groups.ukjent_sprak", language=args.language))
     with session_scope(ctx.engine) as session:
         group = existing_group(session, args.name)
-        changed = choose_group_language(session, group, lang, ctx.clock.now())
+        changed = choose_group_language(session, group, lang, ctx.clock.now(),
+                                        actor=cli_actor())
     print(f"{group.id}\t{lang}")
     sys.stderr.write(t("cli.groups.spraket_er_na", name=group.name, language=lang) if changed
                      else t("cli.groups.spraket_var_allerede", name=group.name, language=lang))

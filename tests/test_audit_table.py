@@ -82,6 +82,7 @@ def _seed_innspill_and_round(ctx: cli.CliContext) -> None:
 STEPS: list[tuple[str, ...]] = [
     ("groups", "create", GROUP),
     ("groups", "rules", GROUP, "--set", "invitation.days_before=10"),
+    ("groups", "set", GROUP, "--language", "nn"),
     ("members", "import", f"{FIXTURES}/members_comma.csv", "--group", GROUP),
     ("members", "list"),
     ("members", "role", "Anne Feltman", "sekretariat"),

@@ -16,6 +16,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         install,
         language,
         meetings,
+        members,
         minutes,
         online_meeting,
         outlook,
@@ -31,7 +32,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register,
-            outlook.register, online_meeting.register, privacy.register, language.register)
+            outlook.register, online_meeting.register, privacy.register, members.register,
+            language.register)
 
 
 def build_router() -> Router:

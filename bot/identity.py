@@ -83,6 +83,9 @@ async def resolve(turn: Turn) -> None:
         turn.deps.known_senders.discard(aad)  # unlinked since: fetch the profile next time
         if turn.profile is not None:
             member = link_account(turn.session, turn, turn.profile)
+    if member is not None and member.merged_into_id is not None:
+        # A second account of someone whose duplicate was merged: they act as the one kept.
+        member = turn.session.get(Member, member.merged_into_id) or member
     turn.member = member
     if member is None and privacy_repo.is_erased(turn.session, aad):
         turn.fetched["erased"] = True

@@ -9,6 +9,7 @@ from cards import (
     innspill,
     invitation,
     meetings,
+    members,
     minutes,
     notice,
     outlook,
@@ -20,9 +21,8 @@ from cards import (
 
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
-CARD_MODULES = (help, innspill, invitation, meetings, minutes, notice, outlook, privacy, queue,
-                round,
-                welcome)
+CARD_MODULES = (help, innspill, invitation, meetings, members, minutes, notice, outlook, privacy,
+                queue, round, welcome)
 
 
 def sample_cards() -> dict[str, dict[str, Any]]:

@@ -386,6 +386,24 @@ class AuditShowAction(CardAction):
     submit = True
 
 
+# Members: a near match from an import, decided by the secretariat on its card.
+class MemberCandidateRef(CardAction):
+    candidate_id: int
+
+
+class MemberSameAction(MemberCandidateRef):
+    """«Samme person»: the row is this member under another spelling."""
+
+    verb = "members.same"
+    member_id: int
+
+
+class MemberNewAction(MemberCandidateRef):
+    """«Ny person»: the row is a person of their own."""
+
+    verb = "members.new"
+
+
 def _concrete(base: type[CardAction]) -> list[type[CardAction]]:
     out: list[type[CardAction]] = []
     for cls in base.__subclasses__():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -150,3 +151,66 @@ def parse_members(text: str) -> tuple[list[ImportRow], list[str]]:
 def read_members(path: str | Path) -> tuple[list[ImportRow], list[str]]:
     """Read and parse a member file."""
     return parse_members(read_text(path))
+
+
+class FieldError(ValueError):
+    """A value given for one member field is not valid; the message is Norwegian."""
+
+
+def parse_email(text: str) -> str:
+    """The address trimmed; FieldError when it is not an e-mail address."""
+    value = text.strip()
+    if not _EMAIL.match(value):
+        raise FieldError(t("members.rule.ikke_en_epostadresse", value=value))
+    return value
+
+
+_PHONE_NOISE = re.compile(r"[\s().\-]")
+
+
+def parse_phone(text: str) -> str:
+    """A phone number as +<country><number>: 8 digits are Norwegian; FieldError otherwise."""
+    value = _PHONE_NOISE.sub("", text.strip())
+    if value.startswith("00"):
+        value = "+" + value[2:]
+    if value.isdigit() and len(value) == 8:
+        return "+47" + value
+    if value.startswith("+") and value[1:].isdigit() and 8 <= len(value) - 1 <= 15:
+        return value
+    raise FieldError(t("members.rule.ikke_et_telefonnummer", value=text.strip()))
+
+
+_TAGS = re.compile(r"<[^<>]{0,200}>")
+_BREAKS = re.compile(r"<br\s*/?>|</p>|</div>", re.IGNORECASE)
+
+
+def pasted_text(text: str) -> str:
+    """A chat message's text as lines: Teams' <br>, </p> and </div> become line breaks."""
+    text = _BREAKS.sub("\n", text)
+    return html.unescape(_TAGS.sub("", text))
+
+
+def parse_pasted(text: str) -> list[ImportRow]:
+    """One person per line, as pasted in chat: «navn; kommune; e-post» (tab, «;» or «,»
+    between the fields; the e-post is optional). A header line is read as in a file."""
+    lines = [collapse_spaces(line) if "\t" not in line else line.strip()
+             for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if lines and _csv_header(lines[0]) is not None:
+        return parse_members("\n".join(lines))[0]
+    rows: list[ImportRow] = []
+    bad: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        sep = next((s for s in ("\t", ";", ",") if s in line), None)
+        cells = [collapse_spaces(c) for c in line.split(sep)] if sep else [line]
+        email = next((c for c in cells[1:] if "@" in c), None)
+        if email is not None and not _EMAIL.match(email):
+            bad.append(t("members.rule.linje_er_ikke", line=number, values=email))
+        rest = [c for c in cells[1:] if c and c != email]
+        rows.append(ImportRow(name=cells[0], organisation=rest[0] if rest else "",
+                              email=email, line=number))
+    if bad:
+        raise ImportFileError("; ".join(bad) + t("members.rule.rett_filen_ingenting"))
+    if not rows:
+        raise ImportFileError(t("members.rule.fant_ingen_medlemmer"))
+    return rows

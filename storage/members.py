@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from domain.names import name_key
 from storage.groups import add_membership, get_or_create_group
+from storage.members_models import CandidateStatus, MemberAlias, MemberCandidate
 from storage.models import Member, Membership
 from storage.types import utcnow
 
@@ -113,8 +114,9 @@ def find_by_name_or_email(session: Session, text: str) -> list[Member]:
     if text.isdigit():
         member = session.get(Member, int(text))
         return [member] if member is not None else []
-    stmt = select(Member).where(Member.name_key == name_key(text)).order_by(col(Member.id))
-    return list(session.exec(stmt).all())
+    key = name_key(text)
+    stmt = select(Member).where(Member.name_key == key).order_by(col(Member.id))
+    return list(session.exec(stmt).all()) or [m for m in [by_alias(session, key)] if m]
 
 
 def aad_is_linked(session: Session, aad_object_id: str) -> bool:
@@ -155,3 +157,93 @@ def active_in_group(session: Session, group_id: int | None) -> list[Member]:
         select(Member).join(Membership, col(Membership.member_id) == Member.id)
         .where(Membership.group_id == group_id, Member.active == True)  # noqa: E712
         .order_by(col(Member.id))))
+
+
+def by_alias(session: Session, key: str) -> Member | None:
+    """The member who carries this spelling (a name key) as an alias."""
+    stmt = select(Member).join(MemberAlias, col(MemberAlias.member_id) == Member.id).where(
+        MemberAlias.alias_key == key)
+    return session.exec(stmt).first()
+
+
+def add_alias(session: Session, member: Member, name: str, now: datetime) -> bool:
+    """Keep `name` as another spelling of the member; False when it is their name already.
+
+    Raises AliasTaken when the spelling belongs to someone else."""
+    key = name_key(name)
+    if not key or key == member.name_key:
+        return False
+    holder = by_alias(session, key)
+    if holder is not None:
+        if holder.id == member.id:
+            return False
+        raise AliasTaken(holder)
+    session.add(MemberAlias(member_id=member.id or 0, name=name, alias_key=key, created_at=now))
+    session.flush()
+    return True
+
+
+class AliasTaken(ValueError):
+    """The spelling is already an alias of another member."""
+
+    def __init__(self, holder: Member) -> None:
+        super().__init__(f"alias held by member {holder.id}")
+        self.holder = holder
+
+
+def aliases_of(session: Session, member_id: int) -> list[MemberAlias]:
+    """The member's other spellings, oldest first."""
+    return list(session.exec(select(MemberAlias).where(
+        MemberAlias.member_id == member_id).order_by(col(MemberAlias.id))))
+
+
+def remembered(session: Session, key: str) -> Member | None:
+    """The member a past decision tied this spelling to: an alias, or a resolved candidate."""
+    member = by_alias(session, key)
+    if member is not None:
+        return member
+    stmt = select(Member).join(
+        MemberCandidate, col(MemberCandidate.resolved_member_id) == Member.id).where(
+        MemberCandidate.name_key == key, MemberCandidate.status != CandidateStatus.open,
+    ).order_by(col(MemberCandidate.resolved_at).desc())
+    return session.exec(stmt).first()
+
+
+def open_candidate(session: Session, key: str) -> MemberCandidate | None:
+    """The open candidate for this spelling, if an earlier import left one."""
+    return session.exec(select(MemberCandidate).where(
+        MemberCandidate.name_key == key, MemberCandidate.status == CandidateStatus.open,
+    ).order_by(col(MemberCandidate.id))).first()
+
+
+def candidates_named(session: Session, text: str) -> list[MemberCandidate]:
+    """Candidates by id (digits) or by the row's name in any word order, open ones first."""
+    text = text.strip()
+    if text.isdigit():
+        found = session.get(MemberCandidate, int(text))
+        return [found] if found is not None else []
+    return sorted(session.exec(select(MemberCandidate).where(
+        MemberCandidate.name_key == name_key(text))),
+        key=lambda c: (c.status != CandidateStatus.open, c.id or 0))
+
+
+def claim_candidate(session: Session, candidate_id: int, to: CandidateStatus,
+                    now: datetime) -> bool:
+    """Move an open candidate to `to` in one guarded UPDATE; False when already resolved."""
+    done = session.execute(update(MemberCandidate).where(
+        col(MemberCandidate.id) == candidate_id,
+        col(MemberCandidate.status) == CandidateStatus.open,
+    ).values(status=to, resolved_at=now))
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def set_resolved_member(session: Session, candidate_id: int, member_id: int) -> None:
+    """Record which member a claimed candidate went to (in the claim's transaction)."""
+    session.execute(update(MemberCandidate).where(col(MemberCandidate.id) == candidate_id)
+                    .values(resolved_member_id=member_id))
+
+
+def open_candidates(session: Session) -> list[MemberCandidate]:
+    """Candidates waiting for a decision, oldest first."""
+    return list(session.exec(select(MemberCandidate).where(
+        MemberCandidate.status == CandidateStatus.open).order_by(col(MemberCandidate.id))))

@@ -47,6 +47,13 @@ class Member(SQLModel, table=True):
     organisation: str = Field(default="", max_length=200)
     region_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     email: str | None = Field(default=None, max_length=320, index=True)
+    # Normalised by domain.members.parse_phone («+4791234567»); None when not given.
+    phone: str | None = Field(default=None, max_length=20)
+    # The standing deputy (vara) for this member; an RSVP's deputy stays per meeting.
+    deputy_member_id: int | None = Field(default=None, foreign_key="member.id")
+    # Set on a duplicate merged into another member (`members merge`): kept, inactive, as
+    # the owner of ledger rows that stay as history; imports and identity never match it.
+    merged_into_id: int | None = Field(default=None, foreign_key="member.id")
     upn: str | None = Field(default=None, max_length=320, index=True)
     aad_object_id: str | None = Field(default=None, max_length=64, unique=True)
     teams_user_id: str | None = Field(default=None, max_length=200)

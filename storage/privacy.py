@@ -25,6 +25,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     innspill_models,
     live_models,
     meeting_models,
+    members_models,
     minutes_models,
     models,
     privacy_models,
@@ -34,6 +35,7 @@ from storage.delivery import insert_ignore
 from storage.delivery_models import Delivery, ScheduledJob
 from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.meeting_models import Attendance, Meeting, Rsvp
+from storage.members_models import MemberAlias
 from storage.models import AppSecret, AuditEntry, ConversationRef, Member, Membership, WorkingGroup
 from storage.privacy_models import ErasedMember, RetentionRule, RetentionRun
 from storage.round_models import RoundPrewrite, RoundSlot
@@ -78,6 +80,10 @@ register_reference("round_slot", "label", "copy")
 register_reference("attendance", "name", "copy")
 register_reference("attendance", "organisation", "copy")
 register_reference("rsvp", "deputy_name", "copy")
+register_reference("member_alias", "name", "copy")
+register_reference("member_candidate", "similar_ids", "ids_json")
+register_reference("member_candidate", "name", "copy")
+register_reference("member_candidate", "email", "copy")
 # A non-member in a Teams meeting (event or attendance report): their AAD id or e-mail.
 register_reference("attendance", "attendee_key", "copy")
 
@@ -141,17 +147,19 @@ def forget_tombstone(session: Session, aad_object_id: str) -> None:
         session.flush()
 
 
-def identifiers(member: Member) -> list[str]:
-    """Every spelling of the member's name and e-mail that may be copied into other tables."""
+def identifiers(member: Member, aliases: Iterable[str] = ()) -> list[str]:
+    """Every spelling of the member's name and e-mail that may be copied into other tables
+    (with the spellings kept as aliases)."""
     out: set[str] = set()
-    for v in (member.name, member.name_key, member.email, member.upn):
+    for v in (member.name, member.name_key, member.email, member.upn, *aliases):
         if v and len(v.strip()) >= 3:
             v = v.strip()
             out.update({v, v.lower(), v.casefold(), json.dumps(v)[1:-1]})
-    parts = member.name.split()
-    if len(parts) >= 2:  # «Feltman, Anne» and «Feltman Anne»: the other spellings of a name
-        first, last = " ".join(parts[:-1]), parts[-1]
-        out.update({f"{last}, {first}", f"{last} {first}"})
+    for name in (member.name, *aliases):
+        parts = name.split()
+        if len(parts) >= 2:  # «Feltman, Anne» and «Feltman Anne»: other spellings of a name
+            first, last = " ".join(parts[:-1]), parts[-1]
+            out.update({f"{last}, {first}", f"{last} {first}"})
     return sorted(out, key=len, reverse=True)  # longest first, so a part never splits a whole
 
 
@@ -248,8 +256,15 @@ def erase(session: Session, member_id: int, now: datetime) -> list[str]:
     member = session.get(Member, member_id)
     if member is None:
         raise LookupError(member_id)
+    # A duplicate merged into this member is the same person: erased with them.
+    for stub in session.exec(select(Member.id).where(Member.merged_into_id == member_id)).all():
+        if stub is not None and stub != member_id:
+            erase(session, stub, now)
     name = erased_name(member_id)
-    names, texts = identifiers(member), authored_texts(session, member_id)
+    aliases = list(session.exec(select(MemberAlias.name).where(
+        MemberAlias.member_id == member_id)))
+    session.execute(delete(MemberAlias).where(col(MemberAlias.member_id) == member_id))
+    names, texts = identifiers(member, aliases), authored_texts(session, member_id)
     kinds = ["registeropplysninger"]
     if session.exec(select(Rsvp.id).where(Rsvp.member_id == member_id)).first():
         kinds.append("svar")
@@ -301,7 +316,11 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
     return {
         "format": "faggruppe-bot/mine-data/1",
         "medlem": {"id": member.id, "navn": member.name, "organisasjon": member.organisation,
-                   "epost": member.email, "upn": member.upn, "aad_object_id": member.aad_object_id,
+                   "epost": member.email, "telefon": member.phone,
+                   "fast_vara": member.deputy_member_id,
+                   "andre_stavemater": list(session.exec(select(MemberAlias.name).where(
+                       MemberAlias.member_id == member_id))),
+                   "upn": member.upn, "aad_object_id": member.aad_object_id,
                    "teams_id": member.teams_user_id, "rolle": str(member.role),
                    "aktiv": member.active, "sprak": member.language,
                    "registrert": when(member.created_at)},

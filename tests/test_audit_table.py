@@ -40,6 +40,7 @@ NOT_ACTIONS = {
     "db backup", "db restore",  # the operator's copies of the whole database (docs/personvern.md)
     "privacy status", "groups list", "meetings list", "meetings show", "innspill list",
     "round list", "queue list", "followups list", "minutes show",
+    "members candidates",  # near matches waiting (names only); settling one is audited
 }
 
 
@@ -87,6 +88,12 @@ STEPS: list[tuple[str, ...]] = [
     ("members", "list"),
     ("members", "role", "Anne Feltman", "sekretariat"),
     ("members", "deactivate", "eva snare", "--yes"),
+    ("members", "add", "--name", "Kari Nordmann", "--organisation", "Lillestrøm",
+     "--email", "kari.nordmann@lillestrom.kommune.no"),
+    ("members", "edit", "kari.nordmann@lillestrom.kommune.no", "--phone", "40000000"),
+    ("members", "import", f"{FIXTURES}/members_near_match.csv", "--group", GROUP),
+    ("members", "resolve", "Anne Feltmann", "--new"),
+    ("members", "merge", "Anne Feltmann", "Anne Feltman", "--yes"),
     ("meetings", "create", "--group", GROUP, "--title", "Desembermøtet",
      "--start", "2026-12-10 09:00", "--end", "2026-12-10 11:00", "--place", "Klækken hotel",
      "--agenda", f"{FIXTURES}/seed000_agenda.txt"),

@@ -48,10 +48,10 @@ def test_import_prints_one_line_per_member_and_counts(run) -> None:  # type: ign
     lines = rows(out)
     assert len(lines) == INVITEES == 42  # seed 000 invites 42
     assert lines[0] == ["lagt til", "1", "Anne Feltman", "Asker - Bærum"]
-    assert f"{INVITEES} lagt til, 0 endret, 0 uendret, 0 tvetydige" in err
+    assert f"{INVITEES} lagt til, 0 endret, 0 uendret, 0 kandidater" in err
     code, out, err = run("members", "import", str(SEED000))
     assert {r[0] for r in rows(out)} == {"uendret"}
-    assert f"0 lagt til, 0 endret, {INVITEES} uendret, 0 tvetydige" in err
+    assert f"0 lagt til, 0 endret, {INVITEES} uendret, 0 kandidater" in err
 
 
 def test_list_rows_are_id_first_and_filter_by_group(run) -> None:  # type: ignore[no-untyped-def]
@@ -138,12 +138,13 @@ def test_app_py_imports_seed000_as_a_subprocess(db_url: str) -> None:
     assert f"{INVITEES} lagt til" in proc.stderr
 
 
-def test_ambiguous_rows_name_the_member_they_resemble(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_near_match_becomes_a_candidate_naming_both_names(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     run("members", "import", str(SEED000))
     anne_id = next(r[0] for r in rows(run("members", "list")[1]) if r[1] == "Anne Feltman")
     later = tmp_path / "referat.tsv"
     later.write_text("NAVN\tKOMMUNE / REGION\nAnne Kristine Feltman\tBærum\n", encoding="utf-8")
     code, out, err = run("members", "import", str(later))
-    assert code == 0 and rows(out) == [["tvetydig", anne_id, "Anne Kristine Feltman", "Bærum"]]
-    assert "«Anne Kristine Feltman» ligner på «Anne Feltman»" in err
-    assert "0 lagt til, 0 endret, 0 uendret, 1 tvetydige" in err
+    assert code == 0 and rows(out) == [["kandidat", "1", "Anne Kristine Feltman", "Bærum",
+                                        "«Anne Feltman»"]]
+    assert f"Kandidat 1: «Anne Kristine Feltman» ligner på «Anne Feltman» (id {anne_id})" in err
+    assert "0 lagt til, 0 endret, 0 uendret, 1 kandidater" in err

@@ -13,6 +13,7 @@ from storage import (  # noqa: F401
     innspill_models,
     live_models,
     meeting_models,
+    members_models,
     minutes_models,
     models,
     privacy_models,

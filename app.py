@@ -113,13 +113,14 @@ def create_app(settings: Settings, engine: Engine | None = None,
     app.router.add_get("/healthz", healthz)
     app.on_cleanup.append(finish_turns)
     app.on_cleanup.append(dispose)
-    from bot import ics_route, mydata_route, ops_routes
+    from bot import ics_route, minutes_draft_route, mydata_route, ops_routes
     from services import runtime
 
     # The delivery worker, the scheduler and the card senders, stopped before dispose.
     runtime.attach(app, settings, engine, deps.clock, deps.links)
     ics_route.register(app, deps.links, engine, deps.clock)
     mydata_route.register(app, deps.links, engine, deps.clock)
+    minutes_draft_route.register(app, deps.links, engine, deps.clock)
     ops_routes.register(app, settings, engine, deps.clock, runtime.probes(app))
     return app
 

@@ -18,6 +18,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         meetings,
         members,
         minutes,
+        minutes_draft,
+        minutes_review,
         online_meeting,
         outlook,
         privacy,
@@ -31,7 +33,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
     return (help.register, round.register, install.register, team.register, innspill.register,
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
-            minutes.register,
+            minutes.register, minutes_draft.register, minutes_review.register,
             outlook.register, online_meeting.register, privacy.register, members.register,
             language.register)
 

@@ -30,7 +30,7 @@ from core.i18n import t
 from core.timefmt import OSLO, span
 from domain.bounds import parse_id
 from domain.meetings import FIELDS, check_form
-from services import meetings, outlook
+from services import meetings, minutes_review, outlook
 from services.attendance import export_text
 from services.meetings import build_status_view
 from services.privacy import record_read
@@ -269,6 +269,8 @@ async def save(turn: Turn, data: MeetingSaveAction) -> dict | None:
             setattr(meeting, key, value)
         meetings_repo.bump_version(turn.session, meeting, now)
     meetings_repo.replace_agenda(turn.session, meeting, checked.agenda)
+    if before is None:  # a new meeting of the group approves its open referat
+        minutes_review.add_approval_item(turn.session, meeting, now)
     if data.outlook in ("true", "false") and _outlook_on(turn):
         outlook.set_choice(turn.session, meeting, data.outlook == "true")
     if before is not None:  # a sent meeting: cards redrawn in place, the yes-sayers told

@@ -115,7 +115,8 @@ async def press_action(turn: Turn, data: MinutesPress) -> Shown:
     what changed on this copy of the card first."""
     assert turn.member is not None  # secretariat routes only
     try:
-        view = minutes.press(turn.session, data, turn.member, turn.deps.clock.now())
+        view = minutes.press(turn.session, data, turn.member, turn.deps.clock.now(),
+                             turn.deps.links)
     except minutes.MinutesError as exc:
         return CardReply(_notice("Referat", str(exc)), str(exc))
     return CardReply(build_referent_card(view), t("minutes.reply.referat_sak", number=view.number))

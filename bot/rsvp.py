@@ -187,8 +187,11 @@ async def add_person(turn: Turn) -> None:
         attendance.check_in(turn.session, meeting.id or 0, found[0], now, "secretariat", me)
         who = found[0].name
     else:
-        attendance.add_guest(turn.session, meeting.id or 0, name, organisation, now, me)
-        who = f"{name} (gjest/stedfortreder)"
+        row = attendance.add_guest(turn.session, meeting.id or 0, name, organisation, now, me)
+        stands_in = (turn.session.get(Member, row.deputy_for_member_id)
+                     if row.deputy_for_member_id else None)
+        who = (t("minutes_draft.vara_for", name=name, member=stands_in.name) if stands_in
+               else f"{name} (gjest/stedfortreder)")
     audit.record(turn.session, action="attendance.add", actor_member_id=me,
                  target=f"meeting:{meeting.id}", detail=who)
     await turn.say(t("rsvp.reply.er_fort_opp", who=who, title=meeting.title))

@@ -11,6 +11,8 @@ from cards import (
     meetings,
     members,
     minutes,
+    minutes_draft,
+    minutes_review,
     notice,
     outlook,
     privacy,
@@ -21,8 +23,8 @@ from cards import (
 
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
-CARD_MODULES = (help, innspill, invitation, meetings, members, minutes, notice, outlook, privacy,
-                queue, round, welcome)
+CARD_MODULES = (help, innspill, invitation, meetings, members, minutes, minutes_draft,
+                minutes_review, notice, outlook, privacy, queue, round, welcome)
 
 
 def sample_cards() -> dict[str, dict[str, Any]]:

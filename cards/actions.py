@@ -364,6 +364,35 @@ class FollowupDoneAction(CardAction):
     followup_id: int
 
 
+# The referat after the meeting: høring, versions (secretariat) and corrections (recipients).
+class MinutesReviewShowAction(MeetingRef):
+    """«Høring» on the referent's card: the secretariat's card of versions and corrections."""
+
+    verb = "minutes_review.show"
+
+
+class MinutesCirculateAction(MeetingRef):
+    """«Send til høring», with the card's choice of recipients and deadline."""
+
+    verb = "minutes_review.circulate"
+    to: str = "present"
+    deadline: str = ""
+
+
+class MinutesNewVersionAction(MeetingRef):
+    """«Lag ny versjon» after the notes were edited."""
+
+    verb = "minutes_review.new_version"
+
+
+class MinutesCorrectAction(MeetingRef):
+    """«Send rettelse» on the høring card: the version shown and what was typed."""
+
+    verb = "minutes_review.correct"
+    version: int
+    correction: str = ""
+
+
 # Privacy: a member's own data (any member) and the secretariat's audit log.
 class MyDataShowAction(CardAction):
     verb = "mydata.show"

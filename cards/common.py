@@ -55,6 +55,23 @@ def para(text: str, **extra: Any) -> dict[str, Any]:
     return {"type": "TextBlock", "text": text, "wrap": True, **extra}
 
 
+# A coloured state also carries its symbol, so it does not hang on colour alone (WCAG
+# 1.4.1; cards/quality.py checks it): ✓ done, ⚠ needs attention.
+TONE_SYMBOLS = {"good": "\u2713", "warning": "\u26a0", "attention": "\u26a0"}
+
+
+def tone(text: str, color: str, **extra: Any) -> dict[str, Any]:
+    """A TextBlock in a state colour (Good, Warning, Attention), led by that state's symbol."""
+    return para(f"{TONE_SYMBOLS[color.casefold()]} {text}", color=color, **extra)
+
+
+def button_rows(actions: list[dict[str, Any]], per_row: int) -> list[dict[str, Any]]:
+    """Buttons as ActionSets of at most per_row, so each title fits a 450 px card whole
+    (the renderer shrinks a row's buttons and cuts their titles; realclient walk)."""
+    return [{"type": "ActionSet", "actions": actions[i:i + per_row]}
+            for i in range(0, len(actions), per_row)]
+
+
 def bullets(lines: list[str]) -> dict[str, Any]:
     return para("\n".join(f"- {line}" for line in lines))
 

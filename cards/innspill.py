@@ -23,7 +23,7 @@ from cards.actions import (
     InnspillViewAction,
     InnspillVoteStartAction,
 )
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import Card, adaptive_card, heading, para, plain, tone
 from cards.minutes import agenda_item_input
 from core.i18n import t, tn
 
@@ -64,7 +64,7 @@ def build_form_card(view: FormView) -> Card:
     """'Nytt innspill': questions, areas, limits, anonymity, visibility, target, deadline."""
     body = [heading(t("innspill.nytt_innspill"))]
     if view.notice:
-        body.append(para(view.notice, color="Attention"))
+        body.append(tone(view.notice, "Attention"))
     body += [
         _input("Text", "questions", t("innspill.sporsmal_ett_per"), isMultiline=True,
                isRequired=True, errorMessage=t("innspill.skriv_minst_ett"),
@@ -123,7 +123,7 @@ def build_admin_card(view: AdminView) -> Card:
                    participants=view.participants),
                  isSubtle=True)]
     if view.notice:
-        body.append(para(view.notice, color="Good"))
+        body.append(tone(view.notice, "Good"))
     for e in view.entries[:40]:  # a card stays well under Teams' 80 KB advice
         state = t("innspill.skjult") if e.hidden else (t("innspill.slatt_sammen_med",
                                                 merged_into=e.merged_into)
@@ -294,7 +294,7 @@ def build_member_card(v: MemberView) -> Card:
     body: list[dict[str, object]] = [heading(t("innspill.innspill_3"), size="Medium")]
     body += [para(plain(q), weight="Bolder") for q in v.questions]
     if v.notice:
-        body.append(para(v.notice, color="Good" if v.notice_good else "Attention"))
+        body.append(tone(v.notice, "Good" if v.notice_good else "Attention"))
     if v.status == "voting":
         return adaptive_card(body + _voting(v, ref))
     if v.status == "open" and v.areas and not v.group:

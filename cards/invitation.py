@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cards.actions import MeetingCheckinAction, RsvpAnswerAction, RsvpCancelAction
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import Card, adaptive_card, button_rows, heading, para, plain, tone
 from core.i18n import t
 
 ANSWERS = ("physical", "digital", "no", "maybe")
@@ -87,8 +87,8 @@ def _data(view: InvitationView) -> dict[str, Any]:
 
 def _inputs(view: InvitationView) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = [
-        {"type": "Input.Toggle", "id": f"item_{p.item_id}", "title": f"{p.day} {p.time}: "
-         f"{plain(p.what)}", "value": "true" if p.chosen else "false",
+        {"type": "Input.Toggle", "id": f"item_{p.item_id}", "label": f"{p.day} {p.time}",
+         "title": plain(p.what), "value": "true" if p.chosen else "false",
          "valueOn": "true", "valueOff": "false", "wrap": True}
         for p in view.programme if p.asks_rsvp]
     if items:
@@ -105,26 +105,24 @@ def _inputs(view: InvitationView) -> list[dict[str, Any]]:
 
 def _rsvp(view: InvitationView) -> list[dict[str, Any]]:
     if view.cancelled:
-        return [para(t("invitation.motet_er_avlyst"), color="Attention", size="Medium")]
+        return [tone(t("invitation.motet_er_avlyst"), "Attention", size="Medium")]
     out: list[dict[str, Any]] = []
     if view.notice:
-        out.append(para(view.notice, color="Good", weight="Bolder"))
+        out.append(tone(view.notice, "Good", weight="Bolder"))
     if view.answer:
         late = " (meldt forfall etter fristen)" if view.late_cancelled else ""
         shown = shown_answer(view.answer, view.answer_source)
         out.append(para(t("invitation.ditt_svar", answer=shown, late=late)))
     if view.deadline_passed:
-        out.append(para(t("invitation.svarfristen_gikk_ut", deadline=view.deadline),
-                        color="Warning"))
+        out.append(tone(t("invitation.svarfristen_gikk_ut", deadline=view.deadline), "Warning"))
         if view.answer in ("physical", "digital", "maybe", ATTENDING):
             out.append({"type": "ActionSet", "actions": [
                 RsvpCancelAction(**_data(view)).button(t("invitation.kan_likevel_ikke"))]})
     else:
         if view.deadline:
             out.append(para(t("invitation.svarfrist", deadline=view.deadline), isSubtle=True))
-        out.append({"type": "ActionSet", "actions": [
-            RsvpAnswerAction(answer=value, **_data(view)).button(label)
-            for value, label in answer_labels().items()]})
+        out.extend(button_rows([RsvpAnswerAction(answer=value, **_data(view)).button(label)
+                                for value, label in answer_labels().items()], per_row=2))
         out.extend(_inputs(view))
     if view.checkin:
         out.append({"type": "ActionSet", "actions": [

@@ -16,7 +16,7 @@ from cards.actions import (
     MinutesOpenAction,
     RsvpOnBehalfAction,
 )
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import TONE_SYMBOLS, Card, adaptive_card, heading, para, plain, tone
 from cards.invitation import answer_labels, counted_labels
 from core.i18n import t
 
@@ -70,7 +70,7 @@ def build_status_card(view: StatusView) -> Card:
     body: list[dict[str, Any]] = [heading(t("meetings.status", title=plain(view.title))),
                                   para(view.when)]
     if view.notice:
-        body.append(para(view.notice, color="Good", weight="Bolder"))
+        body.append(tone(view.notice, "Good", weight="Bolder"))
     body.append({"type": "FactSet", "facts": [
         {"title": label, "value": str(view.counts.get(value, 0))}
         for value, label in counted_labels(view.counts).items()] + [
@@ -85,7 +85,7 @@ def build_status_card(view: StatusView) -> Card:
         actions += [MeetingSendAction(meeting_id=mid).button(t("meetings.send_innkallingen_na")),
                     MeetingApproveAction(meeting_id=mid).button(t("meetings.send_automatisk_dager"))]
     if view.cancelled:
-        body.append(para(t("invitation.motet_er_avlyst"), color="Attention"))
+        body.append(tone(t("invitation.motet_er_avlyst"), "Attention"))
     else:
         actions.append(_cancel_button(view))
     body.append({"type": "ActionSet", "actions": actions})
@@ -160,7 +160,8 @@ def build_meeting_form_card(view: MeetingFormView) -> Card:
     body: list[dict] = [heading(t("meetings.endre_mote") if view.meeting_id
                                 else t("meetings.nytt_mote"))]
     if view.errors:
-        body.append(para("\n".join(f"- {plain(e)}" for e in view.errors), color="Attention"))
+        body.append(para("\n".join(f"- {TONE_SYMBOLS['attention']} {plain(e)}"
+                                   for e in view.errors), color="Attention"))
     body += [
         {"type": "Input.ChoiceSet", "id": "group_id", "label": t("meetings.faggruppe"),
          "value": v.get("group_id", str(view.groups[0][0]) if view.groups else ""),
@@ -195,6 +196,7 @@ def build_meeting_form_card(view: MeetingFormView) -> Card:
         # Off by default only for physical meetings; digital and hybrid get Teams via Outlook.
         default = "false" if v.get("format", "physical") == "physical" else "true"
         body.append({"type": "Input.Toggle", "id": "outlook",
+                     "label": t("cards.meetings.outlook_invitasjon"),
                      "title": t("cards.meetings.send_ogsa_outlook"),
                      "value": v.get("outlook", default), "valueOn": "true",
                      "valueOff": "false", "wrap": True})
@@ -221,7 +223,7 @@ def build_meeting_list_card(lines: list[MeetingLine], secretariat: bool) -> Card
                  para(line.status, isSubtle=True, spacing="None")]
         if secretariat:
             items.append({"type": "ActionSet", "actions": [
-                MeetingEditAction(meeting_id=line.meeting_id).button(t("innspill.endre"))]})
+                MeetingEditAction(meeting_id=line.meeting_id).button(t("meetings.endre_motet"))]})
         body.append({"type": "Container", "separator": True, "items": items})
     actions = [MeetingNewAction().button(t("meetings.nytt_mote"))] if secretariat else None
     return adaptive_card(body, actions)
@@ -278,7 +280,7 @@ def build_summary_card(view: SummaryView) -> Card:
         para(plain(view.groups), isSubtle=True, spacing="None"),
         {"type": "FactSet", "facts": facts}]
     if view.cancelled:
-        body.append(para(t("invitation.motet_er_avlyst"), color="Attention", size="Medium"))
+        body.append(tone(t("invitation.motet_er_avlyst"), "Attention", size="Medium"))
         return adaptive_card(body, speak=summary_text(view))
     body.append({"type": "FactSet", "separator": True, "facts": [
         {"title": label, "value": str(view.counts.get(value, 0))}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cards.actions import MemberNewAction, MemberSameAction
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import Card, adaptive_card, button_rows, heading, para, plain
 from core.i18n import t
 
 
@@ -49,7 +49,8 @@ def build_candidate_card(view: CandidateView) -> Card:
     actions.append(MemberNewAction(candidate_id=view.candidate_id).button(
         t("cards.members.ny_person")))
     body.append(para(t("cards.members.velg"), isSubtle=True))
-    return adaptive_card(body, actions)
+    # One button a row: each names a person, and a row of them cuts the names (card walk).
+    return adaptive_card(body + button_rows(actions, per_row=1))
 
 
 def sample_candidate() -> CandidateView:

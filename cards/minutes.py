@@ -12,9 +12,10 @@ from cards.actions import (
     MinutesFollowupAction,
     MinutesGoAction,
     MinutesPress,
+    MinutesReviewShowAction,
     MinutesSaveAction,
 )
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import Card, adaptive_card, heading, para, plain, tone
 from core.i18n import t
 from domain.minutes import DECISION_LIMIT, NOTES_LIMIT, WHAT_LIMIT, fingerprint
 
@@ -126,10 +127,9 @@ def build_referent_card(view: ReferentView) -> Card:
         para(_kind_word(view.kind), isSubtle=True, spacing="None"),
     ]
     if view.notice:
-        body.append(para(view.notice, weight="Bolder",
-                         color="Attention" if view.problem else "Good"))
+        body.append(tone(view.notice, "Attention" if view.problem else "Good", weight="Bolder"))
     for line in view.replaced:
-        body.append(para(line, color="Warning", wrap=True))
+        body.append(tone(line, "Warning", wrap=True))
     if view.linked:
         body.append(para(t("cards.minutes.knyttet_til_saken") + ", ".join(view.linked),
                          isSubtle=True))
@@ -183,6 +183,9 @@ def build_referent_card(view: ReferentView) -> Card:
                      for i, n, t in view.items]},
         {"type": "ActionSet",
          "actions": [_press(t("cards.minutes.ga_til_saken"), MinutesGoAction, view)]},
+        {"type": "ActionSet", "separator": True,
+         "actions": [MinutesReviewShowAction(meeting_id=view.meeting_id)
+                     .button(t("cards.minutes.horing_og_versjoner"))]},
     ]
     return adaptive_card(body)
 
@@ -211,8 +214,7 @@ def build_followup_reminder_card(view: ReminderView) -> Card:
             {"title": t("cards.minutes.sak"), "value": plain(view.item)}]},
     ]
     if view.notice:
-        body.append(para(view.notice, weight="Bolder",
-                         color="Good" if view.done else "Attention"))
+        body.append(tone(view.notice, "Good" if view.done else "Attention", weight="Bolder"))
     if view.done:
         return adaptive_card(body + [para(t("cards.minutes.oppfolgingspunktet_er_ferdig"),
                                           isSubtle=True)])

@@ -14,7 +14,7 @@ from cards.actions import (
     RoundToEndAction,
     RoundUpdateAction,
 )
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import Card, adaptive_card, button_rows, heading, para, plain, tone
 from cards.minutes import agenda_item_input
 from core.i18n import t
 
@@ -81,7 +81,7 @@ def build_round_card(view: RoundView) -> Card:
     body: list[dict[str, Any]] = [heading(title), para(t("round.tema", topic=plain(view.topic)),
                                                        isSubtle=True)]
     if view.notice:
-        body.insert(1, para(view.notice, color="Attention", weight="Bolder"))
+        body.insert(1, tone(view.notice, "Attention", weight="Bolder"))
     if speaking:
         now = speaking[0]
         body.append(para(t("round.na_til_kl", names=_names(now, mentions), until=view.until),
@@ -101,9 +101,10 @@ def build_round_card(view: RoundView) -> Card:
             lines = [f"{plain(s.label)}" + (f": {plain(s.update)}" if state == "absent"
                                               and s.update else "") for s in done]
             body.append(para(f"{word}: " + ("; ".join(lines))))
-    if not view.finished:  # Teams shows at most 5 card actions: the form sits in the body
+    if not view.finished:  # in the body, in rows that each fit a 450 px card whole
+        body += button_rows(_actions(view), per_row=3)
         body.append({"type": "ActionSet", "actions": [_update_form(view)]})
-    card = adaptive_card(body, None if view.finished else _actions(view))
+    card = adaptive_card(body)
     if mentions:
         card["msteams"]["entities"] = mentions
     return card
@@ -143,7 +144,7 @@ class FormView:
 def build_round_form_card(view: FormView) -> Card:
     """Topic, order and time per speaker; «Start runden» starts it."""
     body: list[dict[str, Any]] = [heading(t("round.start_runden_rundt"), size="Medium")]
-    body += [para(plain(w), color="Attention") for w in view.warnings]
+    body += [tone(plain(w), "Attention") for w in view.warnings]
     if view.note:
         body.append(para(view.note, isSubtle=True))
     body += [
@@ -156,7 +157,8 @@ def build_round_form_card(view: FormView) -> Card:
                      {"title": t("round.tilfeldig"), "value": "random"}]},
         {"type": "Input.Number", "id": "minutes", "label": t("round.minutter_per_taler"),
          "value": view.minutes, "min": 1, "max": 30},
-        {"type": "Input.Toggle", "id": "auto", "title": t("round.ga_videre_automatisk"),
+        {"type": "Input.Toggle", "id": "auto", "label": t("round.nar_tiden_er_ute"),
+         "title": t("round.ga_videre_automatisk"), "wrap": True,
          "value": "false", "valueOn": "true", "valueOff": "false"},
     ]
     if view.items:

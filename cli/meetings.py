@@ -13,6 +13,7 @@ from cli.common import date_option, existing_group, print_rows
 from cli.meetings_send import add_verbs, apply_outlook_choice, outlook_flags
 from core.i18n import t
 from domain.meetings import parse_agenda, parse_plan
+from services import minutes_review
 from storage import meetings as repo
 from storage import rsvp
 from storage.db import session_scope
@@ -130,6 +131,7 @@ def create_meeting(args: argparse.Namespace, ctx: CliContext) -> int:
             place=args.place, online_url=args.online_url, format=args.format,
             rsvp_deadline=deadline, preparation=args.preparation)
         repo.replace_agenda(session, meeting, agenda)
+        minutes_review.add_approval_item(session, meeting, ctx.clock.now())
         apply_outlook_choice(session, meeting, getattr(args, "outlook", None))
         print(meeting.id)
     return 0
@@ -164,6 +166,7 @@ def import_plan(args: argparse.Namespace, ctx: CliContext) -> int:
                 session.add(meeting)
             # A joint meeting ("fellesmøte") belongs to every group there is.
             repo.set_groups(session, meeting, everyone if row.joint else [group])
+            minutes_review.add_approval_item(session, meeting, now)
             print(f"{verb}\t{meeting.id}\t{when(meeting)}\t{meeting.title}")
     if held:
         sys.stderr.write(t("cli.meetings.av_motene_planen", held=held))

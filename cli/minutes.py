@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli import CliContext, CliError
+from cli import CliContext, CliError, minutes_review
 from core.i18n import t
 from core.timefmt import day_long
 from services import minutes
@@ -38,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     show = verbs.add_parser("show", help=t("cli.minutes.referatet_sa_langt"))
     show.add_argument("meeting_id", type=int, metavar="MØTE-ID")
     show.set_defaults(func=cmd_show)
+    minutes_review.add_verbs(verbs)
 
     parser = subparsers.add_parser("followups",
                                    help=t("cli.minutes.oppfolgingspunkter_fra_referatene"))

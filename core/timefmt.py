@@ -17,6 +17,8 @@ OSLO = ZoneInfo("Europe/Oslo")
 _LONG = {"nb": "EEEE d. MMMM y", "nn": "EEEE d. MMMM y", "en": "EEEE d MMMM y",
          "qps": "EEEE d. MMMM y"}
 _DAY = {"nb": "EEEE d. MMMM", "nn": "EEEE d. MMMM", "en": "EEEE d MMMM", "qps": "EEEE d. MMMM"}
+_PLAIN = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y", "qps": "d. MMMM y"}
+_DAY_MONTH = {"nb": "d. MMMM", "nn": "d. MMMM", "en": "d MMMM", "qps": "d. MMMM"}
 _CLOCK = {"nb": "HH.mm", "nn": "HH.mm", "en": "HH:mm", "qps": "HH.mm"}
 
 
@@ -80,6 +82,26 @@ def _day_long(day: date, lang: Lang) -> str:
     return format_date(day, _LONG[lang], locale=babel_locale(lang))
 
 
+@lru_cache(maxsize=1024)
+def _date_plain(day: date, lang: Lang) -> str:
+    return format_date(day, _PLAIN[lang], locale=babel_locale(lang))
+
+
+def date_plain(day: date) -> str:
+    """A date as agenda titles write it, without the weekday: '23. mai 2023'."""
+    return _date_plain(day, current_language())
+
+
 def day_long(day: date) -> str:
     """A calendar date (no time of day): 'fredag 4. desember 2026'."""
     return _day_long(day, current_language())
+
+
+@lru_cache(maxsize=1024)
+def _day_month(when: datetime, lang: Lang) -> str:
+    return format_date(to_oslo(when), _DAY_MONTH[lang], locale=babel_locale(lang))
+
+
+def day_month(when: datetime) -> str:
+    """'25. mai' — a date in a list of coming events, in Oslo."""
+    return _day_month(when, current_language())

@@ -85,3 +85,11 @@ def is_near_match(key_a: str, key_b: str) -> bool:
     if len(short) < 2:
         return False
     return _embeds(short, long_)
+
+
+_NB_LAST = str.maketrans("æøå", "{|}")
+
+
+def nb_key(text: str) -> str:
+    """A sort key in the Norwegian alphabet: æ, ø, å after z (casefold alone puts å near a)."""
+    return text.casefold().translate(_NB_LAST)

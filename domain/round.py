@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from core.i18n import t
+from domain.names import nb_key
 
 WARN_BEFORE = timedelta(seconds=30)  # the nudge "30 sekunder igjen"
 
@@ -63,18 +64,10 @@ def order(labels: list[str], mode: OrderMode, seed: int = 0) -> list[int]:
     """Indices of `labels` (given in attendance order) in speaking order."""
     idx = list(range(len(labels)))
     if mode == OrderMode.alphabetical:
-        return sorted(idx, key=lambda i: _nb_key(labels[i]))
+        return sorted(idx, key=lambda i: nb_key(labels[i]))
     if mode == OrderMode.random:
         random.Random(seed).shuffle(idx)
     return idx
-
-
-_NB_LAST = str.maketrans("æøå", "{|}")
-
-
-def _nb_key(text: str) -> str:
-    # Norwegian alphabet: æ, ø, å come after z (plain casefold would put å near a).
-    return text.casefold().translate(_NB_LAST)
 
 
 def current(state: RoundState) -> Slot | None:

@@ -10,9 +10,23 @@ OUT="${RC_OUT:-$RC/out}"
 export RC_OUT="$OUT"
 
 # --- installs (idempotent; CI starts from a bare machine) --------------------
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+# The one font the card walk's host config names (render/hostconfig.json).
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update && apt-get install -y chromium
+  apt-get update && apt-get install -y "${missing[@]}"
+fi
+# The referat draft's Word file is opened in LibreOffice headless, its PDF read with
+# poppler; DejaVu gives the PDF a font with æøå. Without recommends: a minute, not five.
+LO_NEED=()
+command -v soffice >/dev/null || LO_NEED+=(libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null || LO_NEED+=(poppler-utils)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || LO_NEED+=(fonts-dejavu-core)
+if [ "${#LO_NEED[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update && apt-get install -y --no-install-recommends "${LO_NEED[@]}"
 fi
 # Never let playwright fetch its own browsers: Debian's chromium is the one we test with.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -44,6 +44,7 @@ from domain.minutes import (
 from domain.rules import DEFAULT_RULES
 from scheduler import store
 from scheduler.store import Jobs, register
+from services import minutes_review
 from storage import audit
 from storage import minutes as repo
 from storage.delivery_models import ScheduledJob
@@ -223,10 +224,12 @@ def _what(text: str) -> str:
     return what
 
 
-def press(session: Session, data: Press, member: Member, now: datetime) -> ReferentView:
+def press(session: Session, data: Press, member: Member, now: datetime,
+          links: LinkSigner | None = None) -> ReferentView:
     """Save what changed on the pressed card, add a typed follow-up, then show the item the
     press asks for. Everything is checked first: a refused press stores nothing and the
-    card keeps what was typed."""
+    card keeps what was typed. «Vedtak: godkjent» on the item that approves an earlier
+    referat approves its version under høring (and sends it to everyone)."""
     meeting = _meeting(session, data.meeting_id)
     item = _item_of(session, meeting.id or 0, data.item_id)
     drawn = {"notes": data.h_notes or fingerprint(""),
@@ -245,6 +248,8 @@ def press(session: Session, data: Press, member: Member, now: datetime) -> Refer
             new_followup = (_what(data.fu_what), repo.resolve_responsible(session, data.fu_who),
                             _due(data.fu_due, now))
         target = _target(session, meeting.id or 0, item, data)
+        approving = (minutes_review.approval_for(session, item, now)
+                     if data.verb == MinutesApproveAction.verb else None)
     except MinutesError as exc:
         return referent_view(session, meeting.id or 0, item.id, typed=data, problem=True,
                              notice=str(exc))
@@ -259,6 +264,10 @@ def press(session: Session, data: Press, member: Member, now: datetime) -> Refer
                               FIELD_NAMES=field_name(name),
                               replaced_value=written.replaced_value[:1500]))
     said = [field_name(n).lower() for n in changes]
+    if approving is not None and links is not None:
+        count = minutes_review.approve(session, approving, item, member.id, now, links)
+        said.append(t("minutes.service.referatet_godkjent", version=approving.version,
+                      count=count))
     if new_followup is not None:
         f = add_followup(session, item, *new_followup, created_by=member.id, now=now)
         said.append(t("minutes.service.oppfolgingspunkt", id=f.id))

@@ -24,7 +24,7 @@ from delivery.live_cards import Renderer
 from delivery.worker import DeliveryWorker
 from scheduler.runner import SchedulerService
 from scheduler.store import Jobs
-from services import innspill, meetings, minutes, notices, privacy, round
+from services import innspill, meetings, minutes, minutes_review, notices, privacy, round
 from storage.innspill import LIVE_KIND as INNSPILL
 from storage.live_models import LiveCard
 from storage.meetings import INVITATION, SUMMARY
@@ -38,7 +38,8 @@ def renderers(links: LinkSigner) -> dict[str, Renderer]:
     """Every live card kind's renderer, with what it needs bound in."""
     return {SUMMARY: partial(meetings.render, links=links),
             INVITATION: partial(meetings.render, links=links),
-            INNSPILL: innspill.render}
+            INNSPILL: innspill.render,
+            minutes_review.LIVE_KIND: partial(minutes_review.render, links=links)}
 
 
 def job_handlers(links: LinkSigner, settings: Settings | None = None) -> Jobs:

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from domain.names import name_key
 from storage import rsvp as rsvp_repo
 from storage.db import table
 from storage.delivery import insert_ignore
@@ -31,12 +32,22 @@ def check_in(session: Session, meeting_id: int, member: Member, now: datetime,
 
 def add_guest(session: Session, meeting_id: int, name: str, organisation: str, now: datetime,
               added_by: int | None) -> Attendance:
-    """A deputy or guest the secretariat adds at check-in (no member row)."""
+    """A deputy or guest the secretariat adds at check-in (no member row); a deputy a member
+    named in their RSVP is marked as standing in for that member («vara for …»)."""
     row = Attendance(meeting_id=meeting_id, member_id=None, name=name, organisation=organisation,
-                     source="secretariat", checked_in_at=now, added_by_member_id=added_by)
+                     source="secretariat", checked_in_at=now, added_by_member_id=added_by,
+                     deputy_for_member_id=deputy_for(session, meeting_id, name))
     session.add(row)
     session.flush()
     return row
+
+
+def deputy_for(session: Session, meeting_id: int, name: str) -> int | None:
+    """The member whose RSVP names `name` as deputy (any word order), if exactly one does."""
+    key = name_key(name)
+    found = {r.member_id for r in session.exec(select(Rsvp).where(
+        Rsvp.meeting_id == meeting_id, Rsvp.deputy_name != "")) if name_key(r.deputy_name) == key}
+    return found.pop() if len(found) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,5 @@ class Attendance(SQLModel, table=True):
     first_join_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_leave_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     seconds_present: int | None = Field(default=None)  # from the report only
+    # A deputy stands in for this member («vara for …»): pre-filled from the RSVP's deputy name.
+    deputy_for_member_id: int | None = Field(default=None, foreign_key="member.id")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, Table, Text, delete, func, not_, or_, text, update
+from sqlalchemy import String, Table, Text, delete, func, or_, text, update
 from sqlmodel import Session, SQLModel, col, select
 
 from core.i18n import t
@@ -27,6 +27,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     meeting_models,
     members_models,
     minutes_models,
+    minutes_review_models,
     models,
     privacy_models,
     round_models,
@@ -36,6 +37,7 @@ from storage.delivery_models import Delivery, ScheduledJob
 from storage.innspill_models import InnspillEntry, InnspillSession
 from storage.meeting_models import Attendance, Meeting, Rsvp
 from storage.members_models import MemberAlias
+from storage.minutes_review_models import MinutesCorrection, MinutesVersion
 from storage.models import AppSecret, AuditEntry, ConversationRef, Member, Membership, WorkingGroup
 from storage.privacy_models import ErasedMember, RetentionRule, RetentionRun
 from storage.round_models import RoundPrewrite, RoundSlot
@@ -80,6 +82,10 @@ register_reference("round_slot", "label", "copy")
 register_reference("attendance", "name", "copy")
 register_reference("attendance", "organisation", "copy")
 register_reference("rsvp", "deputy_name", "copy")
+register_reference("minutes_version", "markdown", "copy")
+# An approved referat is the group's archive record (GDPR art. 17(3)(b)): names stay in it.
+# Drafts and versions never approved are not: they are redacted (storage: _redact_drafts).
+register_archive("minutes_version", "approved_at IS NOT NULL")
 register_reference("member_alias", "name", "copy")
 register_reference("member_candidate", "similar_ids", "ids_json")
 register_reference("member_candidate", "name", "copy")
@@ -180,6 +186,8 @@ def authored_texts(session: Session, member_id: int) -> list[str]:
         RoundSlot.updated_by_member_id == member_id)))
     texts += list(session.exec(select(RoundPrewrite.text).where(
         RoundPrewrite.member_id == member_id)))
+    texts += list(session.exec(select(MinutesCorrection.text).where(
+        MinutesCorrection.member_id == member_id)))
     return sorted({t.strip() for t in texts if t and len(t.strip()) >= 3}, key=len, reverse=True)
 
 
@@ -195,6 +203,8 @@ def _blank_authored(session: Session, member_id: int, name: str) -> None:
         col(RoundSlot.updated_by_member_id) == member_id).values(update_text=REDACTED))
     session.execute(update(RoundPrewrite).where(
         col(RoundPrewrite.member_id) == member_id).values(text=REDACTED))
+    session.execute(update(MinutesCorrection).where(
+        col(MinutesCorrection.member_id) == member_id).values(text=REDACTED))
     session.execute(update(Attendance).where(col(Attendance.member_id) == member_id).values(
         name=name, organisation=""))
     session.execute(update(Delivery).where(col(Delivery.member_id) == member_id).values(
@@ -204,6 +214,16 @@ def _blank_authored(session: Session, member_id: int, name: str) -> None:
     session.execute(update(Delivery).where(col(Delivery.member_id) == member_id,
                                            col(Delivery.status) == "pending").values(
         status="cancelled"))
+
+
+def _redact_drafts(session: Session, needles: Iterable[str]) -> None:
+    """Unapproved referat versions that name the person lose their Word bytes (the sweep
+    then redacts their Markdown); approved ones are archive records and stay as they are."""
+    for needle in needles:
+        session.execute(update(MinutesVersion).where(
+            col(MinutesVersion.approved_at).is_(None),
+            col(MinutesVersion.markdown).contains(needle, autoescape=True))
+            .values(docx=b"", redacted=True))
 
 
 def _copy_columns() -> set[tuple[str, str]]:
@@ -221,8 +241,8 @@ def _sweep(session: Session, needles: Iterable[str], replacement: str,
         for needle in needles:
             stmt = update(table).where(c.contains(needle, autoescape=True)).values(
                 {column: func.replace(c, needle, replacement)})
-            if archive:
-                stmt = stmt.where(not_(text(archive)))
+            if archive:  # a text clause cannot be negated by not_(): the SQL says NOT itself
+                stmt = stmt.where(text(f"NOT ({archive})"))
             session.execute(stmt)
 
 
@@ -280,6 +300,10 @@ def erase(session: Session, member_id: int, now: datetime) -> list[str]:
         insert_ignore(session, ErasedMember, [{
             "aad_hash": aad_hash(session, member.aad_object_id),
             "member_number": member_id, "erased_at": now}])
+    if session.exec(select(MinutesCorrection.id).where(
+            MinutesCorrection.member_id == member_id)).first():
+        kinds.append("rettelser")
+    _redact_drafts(session, [*names, *texts])
     _blank_authored(session, member_id, name)
     _clear_aad(session, member.aad_object_id)
     skip = {MEMBER_TABLE, "erased_member", "app_secret", "alembic_version"}
@@ -342,6 +366,10 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
         "runden": [{"runde_id": s.round_id, "tekst": s.update_text, "tid": when(s.spoke_at)}
                    for s in session.exec(select(RoundSlot).where(
                        RoundSlot.updated_by_member_id == member_id))],
+        "rettelser": [{"mote_id": c.meeting_id, "versjon": c.version, "tekst": c.text,
+                       "tid": when(c.created_at)}
+                      for c in session.exec(select(MinutesCorrection).where(
+                          MinutesCorrection.member_id == member_id))],
         "utsendinger": [{"formal": d.purpose, "emne": d.subject, "status": d.status,
                          "opprettet": when(d.created_at), "sendt": when(d.sent_at)}
                         for d in session.exec(select(Delivery).where(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -15,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from core.clock import FrozenClock
+from core.logs import CorrelationFilter
 from core.settings import Settings
 from storage.db import make_engine
 from storage.migrate import upgrade
@@ -36,6 +38,19 @@ def pg_admin_url() -> str:
         pytest.fail("Denne testen er merket pg og trenger PostgreSQL: kjør den med "
                     "DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python -m pytest -m pg")
     return PG_URL
+
+
+@pytest.fixture(autouse=True)
+def _process_log_handler_removed() -> Iterator[None]:
+    """A CLI test runs `app.main()` in-process, which puts the process's log handler on the
+    stderr pytest captured for that test; left behind, a background thread's warning in a
+    later test's teardown writes to a closed file and errors that test."""
+    before = set(logging.getLogger().handlers)
+    yield
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if handler not in before and any(isinstance(f, CorrelationFilter) for f in handler.filters):
+            root.removeHandler(handler)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +41,7 @@ NOT_ACTIONS = {
     "db backup", "db restore",  # the operator's copies of the whole database (docs/personvern.md)
     "privacy status", "groups list", "meetings list", "meetings show", "innspill list",
     "round list", "queue list", "followups list", "minutes show",
+    "minutes versions", "cards check",
     "members candidates",  # near matches waiting (names only); settling one is audited
 }
 
@@ -111,6 +113,10 @@ STEPS: list[tuple[str, ...]] = [
     ("minutes", "followup", "1", "1", "--what", "Sende presentasjonen", "--who",
      "Anne Feltman", "--due", "2026-12-20"),
     ("followups", "done", "{followup}"),
+    ("minutes", "version", "1"),
+    ("export", "minutes", "1", "--format", "docx", "--output", "{tmp}/referat.docx"),
+    ("minutes", "upload", "1", "{tmp}/referat.docx"),
+    ("minutes", "circulate", "1", "--to", "all"),
     ("export", "attendance", "1", "--format", "md", "--items"),
     ("export", "innspill", "{innspill}", "--format", "md"),
     ("export", "round", "{round}", "--format", "md"),
@@ -134,7 +140,8 @@ def test_the_cli_scenario_covers_every_verb_that_acts() -> None:
 
 
 @pytest.fixture
-def runner(db_url: str, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str]]:
+def runner(db_url: str, capsys: pytest.CaptureFixture[str],
+           tmp_path: Path) -> Callable[..., tuple[int, str]]:
     ctx = cli.CliContext(settings=load_settings(database_url=db_url), clock=FrozenClock(NOW))
 
     def run(*argv: str) -> tuple[int, str]:
@@ -143,6 +150,7 @@ def runner(db_url: str, capsys: pytest.CaptureFixture[str]) -> Callable[..., tup
         return code, captured.out + captured.err
 
     run.ctx = ctx  # type: ignore[attr-defined]
+    run.tmp = tmp_path  # type: ignore[attr-defined]
     return run
 
 
@@ -163,7 +171,7 @@ def test_every_cli_verb_that_acts_writes_an_audit_row_naming_the_cli_user(runner
     for n, step in enumerate(STEPS):
         if n == 1:  # the group exists, made by the first step
             _seed_innspill_and_round(ctx)
-        argv = [part.format(**_ids(ctx)) for part in step]
+        argv = [part.format(**_ids(ctx), tmp=runner.tmp) for part in step]
         before = _last_audit_id(ctx.engine)
         code, said = runner(*argv)
         if code != 0:

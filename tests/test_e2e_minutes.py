@@ -53,12 +53,13 @@ async def test_two_referents_writing_on_one_item_keep_each_others_fields(bot) ->
     hers = await _card_on(bot, MARI, mid, items[3])  # both drawn before anyone wrote
     assert "Sak 3" in card_text(mine) and "Sak 3" in card_text(hers)
 
-    status, body = await press(bot, sec, mine, "Lagre",
+    status, body = await press(bot, sec, mine, "Lagre referatet",
                                notes="Innspill om kompetanse og areal.\nFlere ønsker en workshop.")
     mine = referent_card(body)
     assert "Lagret i sak 3: notater." in card_text(mine)
     # Her copy still shows empty notes; she writes only the decision.
-    status, body = await press(bot, MARI, hers, "Lagre", decision="Føringene tas til orientering")
+    status, body = await press(bot, MARI, hers, "Lagre referatet",
+                               decision="Føringene tas til orientering")
     hers = referent_card(body)
     fields = _fields(bot.engine, items[3])
     assert fields["notes"].value == "Innspill om kompetanse og areal.\nFlere ønsker en workshop."
@@ -69,7 +70,7 @@ async def test_two_referents_writing_on_one_item_keep_each_others_fields(bot) ->
 
     # He now changes the decision from his older copy: the last write wins, and the text it
     # replaced is kept and shown to him, so nothing typed is lost.
-    status, body = await press(bot, sec, mine, "Lagre", decision="Saken utsettes")
+    status, body = await press(bot, sec, mine, "Lagre referatet", decision="Saken utsettes")
     text = card_text(referent_card(body))
     assert "Mari Strømsvåg skrev i «Vedtak» etter at kortet ditt ble vist" in text
     assert "«Føringene tas til orientering»" in text
@@ -181,11 +182,12 @@ async def test_bad_input_on_the_card_stores_nothing_and_keeps_what_was_typed(bot
     usage = card_of((await chat(bot, sec, "eksport referat tolv"))[-1])
     assert "Skriv **referat MØTE-ID**" in card_text(usage)
     card = await _card_on(bot, sec, mid, items[3])
-    status, body = await press(bot, sec, card, "Lagre", notes="Første versjon.")
+    status, body = await press(bot, sec, card, "Lagre referatet", notes="Første versjon.")
     card = referent_card(body)
 
     too_long = "x" * 10_001
-    status, body = await press(bot, sec, card, "Lagre", notes=too_long, decision="Vedtatt")
+    status, body = await press(bot, sec, card, "Lagre referatet", notes=too_long,
+                               decision="Vedtatt")
     shown = referent_card(body)
     assert "Notatene er for lange (10\u00a0001 tegn, høyst 10\u00a0000)" in card_text(shown)
     assert inputs_of(shown)["notes"] == too_long, "what was typed stays in the input"

@@ -71,7 +71,7 @@ async def test_followup_is_reminded_once_on_the_right_day_and_only_the_owner_may
     card = card_of(sent[0])
     text = card_text(card)
     assert "Påminnelse: oppfølgingspunkt" in text and "torsdag 26. november 2026" in text
-    assert "Sak 4: Innspill til Handlingsprogram for 2024" in text and "Ferdig" in text
+    assert "Sak 4: Innspill til Handlingsprogram for 2024" in text and "Merk som ferdig" in text
     assert len(bot.connector.sent()) == 1, "nobody else was reminded"
 
     # «Ferdig» from someone else is refused; identity comes from the activity, not the data.
@@ -83,7 +83,7 @@ async def test_followup_is_reminded_once_on_the_right_day_and_only_the_owner_may
         assert s.get(Followup, fid).status == "open"  # type: ignore[union-attr]
     status, body = await bot.post(click(bot, anne, "followup.done", followup_id=fid))
     assert "Merket som ferdig" in card_text(body["value"])
-    assert not [a for a in body["value"].get("actions", []) if a.get("title") == "Ferdig"]
+    assert not [a for a in body["value"].get("actions", []) if a.get("title") == "Merk som ferdig"]
     with session_scope(bot.engine) as s:
         f = s.get(Followup, fid)
         assert f is not None and f.status == "done" and f.done_by_member_id == ids[anne]

@@ -80,12 +80,13 @@ def test_round_card_mentions_and_neutralises_user_text() -> None:
     assert [e["text"] for e in card["msteams"]["entities"]] == ["<at>Yngvar Trandem</at>",
                                                               "<at>Kari at</at>"]
     assert "[lenke]" in text and "](" not in text and "*fet*" not in text
-    verbs = [a.get("verb") for a in card["actions"]]
+    buttons = [a for el in card["body"] if el["type"] == "ActionSet" for a in el["actions"]]
+    verbs = [a.get("verb") for a in buttons if "verb" in a]
     assert verbs == ["round.next", "round.skip", "round.to_end", "round.absent", "round.finish"]
     assert card["body"][-1]["actions"][0]["title"] == "Skriv oppdatering"
-    assert all(a["data"] == {"round_id": 3, "step": 2} for a in card["actions"] if "verb" in a)
+    assert all(a["data"] == {"round_id": 3, "step": 2} for a in buttons if "verb" in a)
     form = build_round_form_card(FormView(warnings=["Skriv et tema for runden."]))
-    assert form["body"][1]["text"] == "Skriv et tema for runden."
+    assert form["body"][1]["text"] == "⚠ Skriv et tema for runden."
     assert set(samples()) == {"round_form", "round_live", "round_finished"}
 
 

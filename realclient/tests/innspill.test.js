@@ -3,7 +3,7 @@
 // secretariat (the playground's user, given the role by the CLI) types
 // `innspill` in the personal chat, fills the form and opens the session; the
 // member card arrives 1:1 (the default from a personal chat); the user writes
-// an entry, presses «Send inn» and sees the confirmation and the entry.
+// an entry, presses «Send inn innspillet» and sees the confirmation and the entry.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const {
@@ -51,10 +51,10 @@ test('the secretariat opens an innspill, a member submits one and sees it', asyn
     assert.match(await mine.innerText(), new RegExp(QUESTION.replace('?', '\\?')));
   });
 
-  await step('the member writes an entry, presses «Send inn» and sees it', 'submitted', async () => {
+  await step('the member writes an entry, presses «Send inn innspillet» and sees it', 'submitted', async () => {
     const mine = cards(page).filter({ hasText: 'Ditt innspill' }).last();
     await mine.getByLabel('Ditt innspill').fill(ENTRY);
-    await button(mine, 'Send inn').click();
+    await button(mine, 'Send inn innspillet').click();
     const done = cards(page).filter({ hasText: 'Takk! Innspillet ditt er sendt inn' }).last();
     await done.waitFor({ state: 'visible', timeout: 20_000 })
       .catch(() => assert.fail('no confirmation «Takk! Innspillet ditt er sendt inn» on the card'));

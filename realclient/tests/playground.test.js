@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { launch } = require('../lib/browser');
-const { freshDir } = require('../lib/paths');
+const { REPO, freshDir } = require('../lib/paths');
 const { logTail, waitFor } = require('../lib/playground');
 
 const BOT = process.env.RC_BOT_URL;
@@ -69,6 +69,10 @@ test('Agents Playground with the real bot', async (t) => {
     await newest.waitFor({ state: 'visible' });
     assert.match(await newest.innerText(), /Hjelp/, 'newest card after "hjelp" is not the help card');
     t.diagnostic(`help card visible ${Date.now() - sent} ms after sending`);
+  });
+
+  await t.test('the help picture goes to docs/ for the README, from this run', () => {
+    fs.copyFileSync(path.join(shots, '02-help.png'), path.join(REPO, 'docs', 'playground-help.png'));
   });
 
   await t.test('the bot logged no errors while the playground drove it', () => {

@@ -1,7 +1,7 @@
 'use strict';
 // A short round-the-table in the team's channel, in the Agents Playground: the
 // secretariat (the playground's user) links the team to the group, types
-// `@Faggruppe-bot runde`, starts the round, presses «Neste» until it ends and
+// `@Faggruppe-bot runde`, starts the round, presses «Neste taler» until it ends and
 // sees the summary posted. In a channel the bot hears only @mentions.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -55,7 +55,7 @@ test('the secretariat runs a short round in the team channel', async (t) => {
     assert.match(await live.innerText(), new RegExp(`Tema: ${TOPIC}`));
   });
 
-  await step('«Neste» moves through every speaker until the round ends', 'finished', async () => {
+  await step('«Neste taler» moves through every speaker until the round ends', 'finished', async () => {
     // The card is swapped in place on each press (the bot's update, then the
     // invoke answer), so progress is read from every round card on screen at
     // once: «Har snakket:» grows by one per press, or the round has ended.
@@ -69,13 +69,13 @@ test('the secretariat runs a short round in the team channel', async (t) => {
         || (spoken(s) === want && /Nå: /.test(s)));
       return settled ? texts[texts.length - 1] : null;
     }, [presses], { timeout: 20_000 }).then((h) => h.jsonValue())
-      .catch(() => assert.fail(`the round card did not move on after ${presses} press(es) of «Neste»`));
+      .catch(() => assert.fail(`the round card did not move on after ${presses} press(es) of «Neste taler»`));
     const round = cards(page).filter({ hasText: `Tema: ${TOPIC}` }).filter({ hasText: 'Runden rundt bordet' }).last();
     let text = await after(0);
     while (!/Runden er avsluttet/.test(text)) {
       assert.ok(speakers.length < MAX_SPEAKERS, `still going after ${speakers.length} presses`);
       speakers.push(/Nå: (.+?) – til kl\./.exec(text)[1]);
-      await button(round, 'Neste').click();
+      await button(round, 'Neste taler').click();
       text = await after(speakers.length);
     }
     assert.ok(speakers.length >= 2, `only ${speakers.length} speaker(s): ${speakers.join(', ')}`);

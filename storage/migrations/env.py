@@ -15,6 +15,7 @@ from storage import (  # noqa: F401
     meeting_models,
     members_models,
     minutes_models,
+    minutes_review_models,
     models,
     privacy_models,
     round_models,

@@ -1,7 +1,7 @@
 """delivery meeting: the meeting a ledger row is about, for retention after the meeting
 
 Revision ID: 0020
-Revises: 0022
+Revises: 0018
 """
 
 import re
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0022"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

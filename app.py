@@ -46,17 +46,20 @@ def _adapter(settings: Settings, gate: Any, reply_timeouts: tuple[float, float] 
 
 def create_app(settings: Settings, engine: Engine | None = None,
                clock: Clock | None = None, openid_keys: Any = None,
-               reply_timeouts: tuple[float, float] | None = None) -> web.Application:
+               reply_timeouts: tuple[float, float] | None = None,
+               reply_total_s: float | None = None) -> web.Application:
     """The aiohttp application: POST /api/messages and GET /healthz.
 
     `openid_keys` is for tests (a local OpenID endpoint); the app makes Microsoft's otherwise.
     `reply_timeouts` (connect, read) for the Bot Connector clients; default
-    `bot.sdk_clients.TIMEOUTS_S`.
+    `bot.sdk_clients.TIMEOUTS_S`; `reply_total_s` for each reply as a whole, default
+    `bot.sdk_clients.TOTAL_TIMEOUT_S`.
     """
     from bot import build_router
     from bot.channel_auth import OpenIdKeys
     from bot.gate import Gate
     from bot.handler import FaggruppeBot
+    from bot.sdk_clients import TOTAL_TIMEOUT_S
     from bot.sdk_fixes import apply_sdk_fixes
     from bot.turn import Deps
     from storage.db import is_reachable, open_database, prepare_schema
@@ -70,7 +73,8 @@ def create_app(settings: Settings, engine: Engine | None = None,
     from services.ics import link_signer
 
     deps = Deps(settings=settings, engine=engine, clock=clock or SystemClock(),
-                router=build_router(), links=link_signer(engine, settings))
+                router=build_router(), links=link_signer(engine, settings),
+                reply_total_s=reply_total_s or TOTAL_TIMEOUT_S)
     deps.throttle.per_minute = settings.user_messages_per_minute
     bot = FaggruppeBot(deps)
     keys = openid_keys if openid_keys is not None else OpenIdKeys()

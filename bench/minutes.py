@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cards.actions import MinutesSaveAction  # noqa: E402
 from domain.minutes import fingerprint  # noqa: E402
 from services import minutes  # noqa: E402
 from storage.db import make_engine, session_scope  # noqa: E402
@@ -63,8 +64,8 @@ def referent(url: str, mid: int, items: list[int], member_id: int, field: str, p
             assert me is not None
             drawn = field_states(s, item)
         typed = {field: f"{field} {n} fra {member_id}"}
-        press = minutes.Press(
-            "minutes.save", mid, item, v_notes=drawn["notes"].version,
+        press = MinutesSaveAction(
+            meeting_id=mid, item_id=item, v_notes=drawn["notes"].version,
             h_notes=fingerprint(drawn["notes"].value), v_decision=drawn["decision"].version,
             h_decision=fingerprint(drawn["decision"].value),
             notes=typed.get("notes", drawn["notes"].value),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -104,7 +105,8 @@ async def resolve(turn: Turn) -> None:
 async def fetch_profile(turn: Turn, user_id: str) -> dict[str, Any] | None:
     """The user's Teams profile (name, e-mail, UPN); None when Teams will not say."""
     try:
-        account = await TeamsInfo.get_member(turn.context, user_id)
+        account = await asyncio.wait_for(TeamsInfo.get_member(turn.context, user_id),
+                                         turn.deps.reply_total_s)
     except Exception as exc:  # the look-up is a courtesy: the turn goes on without it
         log.warning("member look-up failed for %s: %s", user_id, exc)
         return None

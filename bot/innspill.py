@@ -228,7 +228,8 @@ def send_direct(turn: Turn, s: InnspillSession, suffix: str, view: MemberView) -
                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive",
                                  "content": build_member_card(view)}]}
     start_sendout(turn.session, "innspill", f"innspill:{s.id}{suffix}", members,
-                  per_language(copy), turn.deps.clock.now(), title=t("innspill.innspill_3"))
+                  per_language(copy), turn.deps.clock.now(), title=t("innspill.innspill_3"),
+                  meeting_id=s.meeting_id)
 
 
 def _schedule(turn: Turn, s: InnspillSession, deadline: datetime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -110,7 +111,10 @@ async def roster(turn: Turn, team_id: str) -> list[dict[str, Any]]:
     token = None
     profiles: list[dict[str, Any]] = []
     while True:
-        page = await TeamsInfo.get_paged_team_members(turn.context, team_id, token, PAGE_SIZE)
+        # A page as a whole gets the reply's total time: a trickling connector cannot hold it.
+        page = await asyncio.wait_for(
+            TeamsInfo.get_paged_team_members(turn.context, team_id, token, PAGE_SIZE),
+            turn.deps.reply_total_s)
         profiles += [account.serialize() for account in page.members or []]
         token = page.continuation_token
         if not token:

@@ -33,6 +33,7 @@ from domain.meetings import FIELDS, check_form
 from services import meetings, minutes_review, outlook
 from services.attendance import export_text
 from services.meetings import build_status_view
+from services.privacy import record_read
 from storage import audit
 from storage import meetings as meetings_repo
 from storage import rsvp as repo
@@ -92,6 +93,9 @@ async def _say(turn: Turn) -> None:
 
 
 async def status_action(turn: Turn, data: MeetingRef) -> Shown:
+    """«Status» on a card: the same answers and dietary needs as `status`, read audited too."""
+    record_read(turn.session, "rsvp.read", _me(turn), turn.deps.clock.now(),
+                target=f"meeting:{data.meeting_id}")
     return await status_card(turn, data.meeting_id)
 
 

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -67,8 +68,8 @@ async def _errors(turn: Turn, next_: Next) -> None:
             )
         elif turn.activity.type == ActivityTypes.message:
             try:
-                await turn.context.send_activity(
-                    MessageFactory.text(t("error", turn.lang, ref=cid)))
+                await asyncio.wait_for(turn.context.send_activity(
+                    MessageFactory.text(t("error", turn.lang, ref=cid))), turn.deps.reply_total_s)
             except Exception:
                 log.exception("Kunne ikke sende feilmeldingen til brukeren")
     finally:
@@ -104,12 +105,13 @@ async def send_outbox(turn: Turn) -> None:
     failed is left to its owner (`on_sent(session, None)`: e.g. the live-card sender posts it).
     """
     kept: list[tuple[Outgoing, str | None]] = []
+    total = turn.deps.reply_total_s
     for item in turn.outbox:
         try:
             if item.update:
-                await turn.context.update_activity(item.activity)
+                await asyncio.wait_for(turn.context.update_activity(item.activity), total)
                 continue
-            response = await turn.context.send_activity(item.activity)
+            response = await asyncio.wait_for(turn.context.send_activity(item.activity), total)
             kept.append((item, response.id if response else None))
         except Exception:
             log.exception("reply not sent: type=%s name=%s", turn.activity.type,

@@ -114,9 +114,8 @@ async def press_action(turn: Turn, data: MinutesPress) -> Shown:
     """Lagre, Vedtak: godkjent, Legg til oppfølgingspunkt, Forrige/Neste/Gå til: each saves
     what changed on this copy of the card first."""
     assert turn.member is not None  # secretariat routes only
-    press = minutes.Press(verb=data.verb, **data.model_dump())
     try:
-        view = minutes.press(turn.session, press, turn.member, turn.deps.clock.now(),
+        view = minutes.press(turn.session, data, turn.member, turn.deps.clock.now(),
                              turn.deps.links)
     except minutes.MinutesError as exc:
         return CardReply(_notice("Referat", str(exc)), str(exc))

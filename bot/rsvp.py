@@ -138,7 +138,7 @@ def tell_secretariat(turn: Turn, meeting: Meeting, member: Member) -> None:
         return notice_activity(t("rsvp.reply.forfall_etter_fristen"), [text])
     for sec in repo.active_secretariat(turn.session):
         enqueue_drawn(turn.session, "late_cancellation", f"meeting:{meeting.id}:{member.id}",
-                      sec.id or 0, notice, now)
+                      sec.id or 0, notice, now, meeting_id=meeting.id)
 
 
 # Check-in: the member's button on the day, and the secretariat adding a deputy or guest.

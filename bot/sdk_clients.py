@@ -28,6 +28,9 @@ MAX_CLIENTS = 64  # in local mode serviceUrl is whatever the caller sends: keep 
 # answers held a turn 200 s. (connect, read) for requests; the turn deadline does the rest.
 CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 10.0
 TIMEOUTS_S = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
+# The read timeout is per read: a connector that trickles a byte now and then never trips
+# it. Each reply (post or PUT) as a whole gets this long (bot/middleware.py).
+TOTAL_TIMEOUT_S = 20.0
 
 
 def with_timeouts(client: Any, timeouts: tuple[float, float] = TIMEOUTS_S) -> Any:

@@ -31,7 +31,8 @@ def register(root: Router) -> None:
 
     @secretariat.action(MembersUnreachableAction, button=lambda: t("notice.medlemmer_jeg_ikke"))
     async def _unreachable(turn: Turn, _data: MembersUnreachableAction) -> None:
-        await unreachable(turn)
+        # The same list as `medlemmer`: audited, and 1:1 only.
+        await personal_only(unreachable, "members.read")(turn)
         return None
 
 

@@ -14,6 +14,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.sdk_clients import TOTAL_TIMEOUT_S
 from cards.common import CONTENT_TYPE
 from core.clock import Clock
 from core.i18n import Lang, current_language, set_language
@@ -84,6 +85,7 @@ class Deps:
     known_senders: set[str] = field(default_factory=set)  # AAD ids seen linked to a member
     throttle: MessageThrottle = field(default_factory=MessageThrottle)
     background: BackgroundTasks = field(default_factory=BackgroundTasks)
+    reply_total_s: float = TOTAL_TIMEOUT_S  # one reply to the Bot Connector, as a whole
 
 
 # Stores what a posted reply needs kept (its activity id) in a short transaction after the send.

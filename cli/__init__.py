@@ -128,8 +128,10 @@ def main(argv: Sequence[str], ctx: CliContext | None = None,
     return code
 
 
-# Nouns whose commands write no audit row of their own (members, groups and privacy do).
-AUDITED_HERE = ("meetings", "innspill", "round", "notices", "queue", "export")
+# Nouns whose commands write no audit row naming the CLI user themselves (members, groups
+# and privacy do); minutes and followups write what changed, this adds who.
+AUDITED_HERE = ("meetings", "innspill", "round", "notices", "queue", "export", "minutes",
+                "followups")
 
 
 def _audit(ctx: CliContext, args: argparse.Namespace) -> None:

@@ -20,6 +20,9 @@ from cli import CliError
 from core.dates import DateTextError, accepted_datetime, parse_datetime_utc
 from core.i18n import t
 from domain.group_names import closest
+from domain.minutes import MinutesError
+from storage import minutes
+from storage.db import session_scope
 from storage.groups import find_group, get_or_create_group, group_names
 from storage.models import WorkingGroup
 
@@ -196,3 +199,26 @@ def group_to_fill(session: Session, name: str, *, create_close: bool) -> Working
     group = get_or_create_group(session, name)
     sys.stderr.write(t("cli.groups.opprettet_faggruppen", name=group.name))
     return group
+
+
+def add_link_verb(verbs: argparse._SubParsersAction, help_text: str,  # type: ignore[type-arg]
+                  model: Any) -> None:
+    """`<noun> link ID --meeting M --item N`: tie a row of `model` (an innspill session, a
+    round) to agenda item N of meeting M, as its form's field does (the minutes read it)."""
+    link = verbs.add_parser("link", help=help_text)
+    link.add_argument("row_id", type=int, metavar="ID")
+    link.add_argument("--meeting", type=int, required=True, metavar="MØTE-ID")
+    link.add_argument("--item", type=int, required=True, metavar="SAK-NR")
+
+    def cmd_link(args: argparse.Namespace, ctx: Any) -> int:
+        try:
+            with session_scope(ctx.engine) as session:
+                item = minutes.link(session, model, args.row_id, args.meeting, args.item)
+                text = t("cli.innspill.knyttet_til_mote", meeting=args.meeting,
+                         number=item.number, title=item.title)
+        except MinutesError as exc:
+            raise CliError(str(exc)) from None
+        sys.stderr.write(text)
+        return 0
+
+    link.set_defaults(func=cmd_link)

@@ -12,6 +12,7 @@ from core.i18n import language_from_word, t
 from domain.names import collapse_spaces
 from domain.rules import RuleSettingError, parse_setting, with_setting
 from services.language import choose_group_language
+from services.privacy import cli_actor
 from storage import audit
 from storage import meetings as meeting_repo
 from storage.db import session_scope
@@ -86,7 +87,7 @@ def cmd_create(args: argparse.Namespace, ctx: CliContext) -> int:
         group = existing or get_or_create_group(session, name)
         if existing is None:
             audit.record(session, action="groups.create", target=group.name,
-                         detail="actor=cli", at=ctx.clock.now())
+                         detail=f"actor={cli_actor()}", at=ctx.clock.now())
     print(group.id)
     if existing is not None:
         sys.stderr.write(t("cli.groups.faggruppen_finnes_allerede", name=group.name))
@@ -109,7 +110,8 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.reset or settings:
             group.rules = stored
             session.add(group)
-            audit.record(session, action="groups.rules", target=group.name, detail=stored)
+            audit.record(session, action="groups.rules", target=group.name,
+                         detail=f"actor={cli_actor()} {stored}", at=ctx.clock.now())
         rules = group_rules(session, group.id)
     for rule in rules.values():
         at = rule.at.strftime("%H:%M") if rule.at else "-"
@@ -126,7 +128,8 @@ def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
         raise CliError(t("cli.groups.ukjent_sprak", language=args.language))
     with session_scope(ctx.engine) as session:
         group = existing_group(session, args.name)
-        changed = choose_group_language(session, group, lang, ctx.clock.now())
+        changed = choose_group_language(session, group, lang, ctx.clock.now(),
+                                        actor=cli_actor())
     print(f"{group.id}\t{lang}")
     sys.stderr.write(t("cli.groups.spraket_er_na", name=group.name, language=lang) if changed
                      else t("cli.groups.spraket_var_allerede", name=group.name, language=lang))
@@ -146,7 +149,7 @@ def cmd_rename(args: argparse.Namespace, ctx: CliContext) -> int:
         old = group.name
         rename_group(session, group, new_name)
         audit.record(session, action="groups.rename", target=f"group:{group.id}",
-                     detail=f"actor=cli «{old}» -> «{group.name}»", at=ctx.clock.now())
+                     detail=f"actor={cli_actor()} «{old}» -> «{group.name}»", at=ctx.clock.now())
     print(f"{group.id}\t{group.name}")
     sys.stderr.write(t("cli.groups.faggruppen_heter_na", old=old, name=group.name))
     return 0
@@ -167,7 +170,7 @@ def cmd_merge(args: argparse.Namespace, ctx: CliContext) -> int:
               id2=target.id, name2=target.name)])
         moved = merge_groups(session, source, target)
         audit.record(session, action="groups.merge", target=f"group:{target.id}",
-                     detail=f"actor=cli from=group:{source.id} «{source.name}» "
+                     detail=f"actor={cli_actor()} from=group:{source.id} «{source.name}» "
                      f"members={moved['medlemmer']} meetings={moved['møter']}",
                      at=ctx.clock.now())
     print(f"{target.id}\t{target.name}")
@@ -188,7 +191,7 @@ def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
         name = group.name
         detached = delete_group(session, group)
         audit.record(session, action="groups.delete", target=f"group:{group.id}",
-                     detail=f"actor=cli «{name}» memberships={members} "
+                     detail=f"actor={cli_actor()} «{name}» memberships={members} "
                      f"detached={','.join(map(str, detached)) or '-'}", at=ctx.clock.now())
         titles = {m.id: m.title for m in meetings}
     for meeting_id in detached:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from cli import CliContext, CliError
-from cli.common import print_rows
+from cli import CliContext
+from cli.common import add_link_verb, print_rows
 from core.i18n import t
-from domain.minutes import MinutesError
 from storage import innspill as repo
-from storage import minutes
 from storage.db import session_scope
 from storage.innspill_models import InnspillSession
 
@@ -26,11 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("innspill", help=t("cli.innspill.innspill_fra_arbeidsmoter"))
     verbs = parser.add_subparsers(dest="verb", required=True)
     verbs.add_parser("list", help=t("cli.innspill.alle_innspillsokter")).set_defaults(func=cmd_list)
-    link = verbs.add_parser("link", help=t("cli.innspill.knytt_innspillsokten_til"))
-    link.add_argument("row_id", type=int, metavar="ID")
-    link.add_argument("--meeting", type=int, required=True, metavar="MØTE-ID")
-    link.add_argument("--item", type=int, required=True, metavar="SAK-NR")
-    link.set_defaults(func=cmd_link)
+    add_link_verb(verbs, t("cli.innspill.knytt_innspillsokten_til"), InnspillSession)
 
 
 def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
@@ -39,17 +32,4 @@ def cmd_list(_args: argparse.Namespace, ctx: CliContext) -> int:
         rows = [(s.id, " / ".join(repo.questions(s)), _status(s.status), count,
                  people) for s, count, people in repo.list_sessions(db)]
     print_rows(("id", t("cli.innspill.sporsmal"), "status", "innspill", "deltakere"), rows)
-    return 0
-
-
-def cmd_link(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Tie innspillsøkten to agenda item SAK-NR of a meeting (the minutes read it per item)."""
-    try:
-        with session_scope(ctx.engine) as session:
-            item = minutes.link(session, InnspillSession, args.row_id, args.meeting, args.item)
-            text = t("cli.innspill.knyttet_til_mote", meeting=args.meeting, number=item.number,
-                     title=item.title)
-    except MinutesError as exc:
-        raise CliError(str(exc)) from None
-    sys.stderr.write(text)
     return 0

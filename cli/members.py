@@ -85,6 +85,9 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
         group_name = args.group or (fallback.name if fallback else None)
         outcomes = import_rows(session, rows, group_name=group_name, now=ctx.clock.now(),
                                source=str(args.path))
+        kinds = ",".join(f"{kind}={sum(o.kind == kind for o in outcomes)}" for kind in OUTCOME_NB)
+        audit.record(session, action="members.import", target=group_name or "",
+                     detail=f"actor={cli_actor()} {kinds}", at=ctx.clock.now())
     for warning in warnings:
         sys.stderr.write(f"Advarsel: {warning}\n")
     counts = dict.fromkeys(OUTCOME_NB, 0)

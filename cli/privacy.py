@@ -156,6 +156,9 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
                  e.outcome, e.detail)
                 for e, name in service.audit_entries(session, since=since, who=who,
                                                      action=args.action)]
+        # The log names who did what: reading it is itself recorded (after the rows are read).
+        service.record_read(session, "audit.read", None, ctx.clock.now(),
+                            actor=service.cli_actor())
     if args.format == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from cli import CliContext, CliError
-from cli.common import print_rows
+from cli import CliContext
+from cli.common import add_link_verb, print_rows
 from core.i18n import t
 from core.timefmt import span
-from domain.minutes import MinutesError
-from storage import minutes, rounds
+from storage import rounds
 from storage.db import session_scope
 from storage.meeting_models import Meeting
 from storage.round_models import TalkRound
@@ -26,11 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser = subparsers.add_parser("round", help=t("cli.round.runden_rundt_bordet"))
     verbs = parser.add_subparsers(dest="verb", required=True)
     verbs.add_parser("list", help=t("cli.round.vis_rundene_nyeste")).set_defaults(func=cmd_list)
-    link = verbs.add_parser("link", help=t("cli.round.knytt_runden_til"))
-    link.add_argument("row_id", type=int, metavar="ID")
-    link.add_argument("--meeting", type=int, required=True, metavar="MØTE-ID")
-    link.add_argument("--item", type=int, required=True, metavar="SAK-NR")
-    link.set_defaults(func=cmd_link)
+    add_link_verb(verbs, t("cli.round.knytt_runden_til"), TalkRound)
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -46,17 +40,4 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
             topic = " ".join(rnd.topic.split())
             lines.append((rnd.id, topic, _status(rnd.status), where))
     print_rows(("id", "tema", "status", t("cli.round.mote")), lines)
-    return 0
-
-
-def cmd_link(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Tie runden to agenda item SAK-NR of a meeting (the minutes read it per item)."""
-    try:
-        with session_scope(ctx.engine) as session:
-            item = minutes.link(session, TalkRound, args.row_id, args.meeting, args.item)
-            text = t("cli.innspill.knyttet_til_mote", meeting=args.meeting, number=item.number,
-                     title=item.title)
-    except MinutesError as exc:
-        raise CliError(str(exc)) from None
-    sys.stderr.write(text)
     return 0

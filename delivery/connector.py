@@ -44,14 +44,47 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when - (time.time() if now is None else now))
 
 
-class TokenSource:
-    """Bearer tokens for the Bot Connector; none in local mode (empty MicrosoftAppId)."""
+class CachedTokens:
+    """A bearer token from MSAL, kept until shortly before it runs out; none in local mode.
+
+    Subclasses say how a token is asked for (`_acquire`) and what a refusal is called."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._token = ""
         self._expires = 0.0
         self._lock = asyncio.Lock()
+
+    def _acquire(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _refusal(self, result: dict[str, Any]) -> str:
+        """What MSAL's answer without a token says, for the error raised."""
+        return str(result.get("error_description", result))
+
+    async def headers(self) -> dict[str, str]:
+        """The Authorization header, refreshed before it runs out."""
+        if self.settings.local_mode:
+            return {}
+        async with self._lock:
+            if not self._token or time.time() > self._expires - REFRESH_MARGIN_S:
+                result = await asyncio.to_thread(self._acquire)
+                if "access_token" not in result:
+                    raise RuntimeError(f"MSAL: {self._refusal(result)}")
+                self._token = result["access_token"]
+                self._expires = time.time() + float(result.get("expires_in", 3600))
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def invalidate(self) -> None:
+        """Forget the token after a 401 so the next call fetches a new one."""
+        self._token = ""
+
+
+class TokenSource(CachedTokens):
+    """Bearer tokens for the Bot Connector; none in local mode (empty MicrosoftAppId)."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
         self._app: Any = None
 
     def _authority(self) -> str:
@@ -68,23 +101,6 @@ class TokenSource:
                 self.settings.app_id, client_credential=self.settings.app_password,
                 authority=self._authority(), timeout=MSAL_TIMEOUT_S)
         return dict(self._app.acquire_token_for_client(scopes=[SCOPE]))
-
-    async def headers(self) -> dict[str, str]:
-        """The Authorization header, refreshed before it runs out."""
-        if self.settings.local_mode:
-            return {}
-        async with self._lock:
-            if not self._token or time.time() > self._expires - REFRESH_MARGIN_S:
-                result = await asyncio.to_thread(self._acquire)
-                if "access_token" not in result:
-                    raise RuntimeError(f"MSAL: {result.get('error_description', result)}")
-                self._token = result["access_token"]
-                self._expires = time.time() + float(result.get("expires_in", 3600))
-        return {"Authorization": f"Bearer {self._token}"}
-
-    def invalidate(self) -> None:
-        """Forget the token after a 401 so the next call fetches a new one."""
-        self._token = ""
 
 
 class BotConnector:

@@ -29,7 +29,7 @@ from core.clock import Clock, SystemClock
 from core.i18n import t
 from core.settings import Settings
 from delivery import target
-from delivery.connector import REFRESH_MARGIN_S, parse_retry_after
+from delivery.connector import CachedTokens, parse_retry_after
 from storage import graph as calls
 from storage.db import session_scope
 from storage.graph_models import GraphCall
@@ -81,39 +81,20 @@ class _MsalApps:
 MSAL_APPS = _MsalApps()
 
 
-class GraphTokens:
+class GraphTokens(CachedTokens):
     """Bearer tokens for Graph by client credentials; none in local mode (no app id)."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._token, self._expires = "", 0.0
-        self._lock = asyncio.Lock()
 
     def _acquire(self) -> dict[str, Any]:
         app = MSAL_APPS.get(self.settings.resolved_graph_authority(), self.settings.app_id,
                             self.settings.app_password)
         return dict(app.acquire_token_for_client(scopes=[SCOPE]))
 
+    def _refusal(self, result: dict[str, Any]) -> str:
+        return str(result.get("error", "ukjent feil"))
+
     def acquire(self) -> dict[str, Any]:
         """One token request now, MSAL's answer as it is (for `system check`)."""
         return self._acquire()
-
-    async def headers(self) -> dict[str, str]:
-        """The Authorization header, refreshed before it runs out."""
-        if self.settings.local_mode:
-            return {}
-        async with self._lock:
-            if not self._token or time.time() > self._expires - REFRESH_MARGIN_S:
-                result = await asyncio.to_thread(self._acquire)
-                if "access_token" not in result:
-                    raise RuntimeError(f"MSAL: {result.get('error', 'ukjent feil')}")
-                self._token = result["access_token"]
-                self._expires = time.time() + float(result.get("expires_in", 3600))
-        return {"Authorization": f"Bearer {self._token}"}
-
-    def invalidate(self) -> None:
-        """Forget the token after a 401 so the next call fetches a new one."""
-        self._token = ""
 
 
 class GraphClient:

@@ -32,20 +32,26 @@ def notice_activity(title: str, lines: list[str]) -> dict[str, Any]:
 
 def start_sendout(session: Session, purpose: str, subject: str, recipients: Sequence[Member],
                   payload_builder: PayloadBuilder, now: datetime, *, title: str = "",
-                  essential: bool = True) -> Sendout:
-    """Record a send-out and one ledger row per recipient; repeating it adds nothing new."""
+                  essential: bool = True, meeting_id: int | None = None) -> Sendout:
+    """Record a send-out and one ledger row per recipient; repeating it adds nothing new.
+
+    `meeting_id`: the meeting it is about, where there is one (retention counts from it)."""
     ledger.insert_ignore(session, Sendout, [{"purpose": purpose, "subject": subject,
                                              "title": title, "total": 0, "created_at": now}])
+    # The send-out row is held until commit: a second start of the same send-out waits here,
+    # then counts this one's recipients too. Counting in one UPDATE is not enough on its own:
+    # an UPDATE that waited for another's row lock re-checks the row but counts with the
+    # snapshot it began with, and so misses the other's ledger rows.
     sendout = session.exec(select(Sendout).where(Sendout.purpose == purpose,
-                                                 Sendout.subject == subject)).one()
+                                                 Sendout.subject == subject)
+                           .with_for_update()).one()
     muted = set() if essential else ledger.muted_members(session, (m.id or 0 for m in recipients))
     rows = [ledger.ledger_row(purpose, subject, m.id or 0, json.dumps(_built(payload_builder, m)),
                               now, essential=essential, muted=m.id in muted,
-                              sendout_id=sendout.id)
+                              sendout_id=sendout.id, meeting_id=meeting_id)
             for m in recipients]
     added = ledger.insert_ignore(session, Delivery, rows)
-    # The total is counted and written in one statement, never read back into Python and
-    # written from there: two instances starting the same send-out cannot undercount it.
+    # The total is counted and written in one statement, never read into Python and back.
     counted = (select(func.count()).select_from(Delivery)
                .where(col(Delivery.sendout_id) == sendout.id).scalar_subquery())
     values: dict[str, Any] = {"total": counted}
@@ -78,21 +84,23 @@ def _built(payload_builder: PayloadBuilder, member: Member) -> dict[str, Any]:
 
 
 def enqueue(session: Session, purpose: str, subject: str, member_id: int,
-            activity: dict[str, Any], now: datetime, *, essential: bool = True) -> bool:
+            activity: dict[str, Any], now: datetime, *, essential: bool = True,
+            meeting_id: int | None = None) -> bool:
     """One message to one member (reminders); False when it was already in the ledger."""
     muted = not essential and member_id in ledger.muted_members(session, [member_id])
     row = ledger.ledger_row(purpose, subject, member_id, json.dumps(activity), now,
-                            essential=essential, muted=muted)
+                            essential=essential, muted=muted, meeting_id=meeting_id)
     return ledger.insert_ignore(session, Delivery, [row]) == 1
 
 
 def enqueue_drawn(session: Session, purpose: str, subject: str, member_id: int,
                   build: Callable[[], dict[str, Any]], now: datetime, *,
-                  essential: bool = True) -> bool:
+                  essential: bool = True, meeting_id: int | None = None) -> bool:
     """`enqueue`, with the activity drawn in the recipient's stored language."""
     with use_language(member_language(session.get(Member, member_id))):
         activity = build()
-    return enqueue(session, purpose, subject, member_id, activity, now, essential=essential)
+    return enqueue(session, purpose, subject, member_id, activity, now, essential=essential,
+                   meeting_id=meeting_id)
 
 
 @dataclass

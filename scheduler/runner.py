@@ -46,7 +46,12 @@ async def tick(engine: Engine, clock: Clock, handlers: dict[str, Handler],
                on_enqueued: Callable[[], None] | None = None,
                heartbeat: Callable[[], None] | None = None) -> int:
     """Run whatever is due now; returns how many jobs ran (module-level for APScheduler)."""
-    results = await asyncio.to_thread(run_due, engine, clock.now(), handlers)
+    try:
+        results = await asyncio.to_thread(run_due, engine, clock.now(), handlers)
+    except asyncio.CancelledError:
+        # Stopping the service (Ctrl-C) cancels a tick in flight: not an error to log with a
+        # traceback. Its thread still commits or rolls back; what did not run is still due.
+        return 0
     metrics.SCHEDULER_TICKS.inc()
     if heartbeat:
         heartbeat()  # after the query: a tick that cannot reach the database is no heartbeat

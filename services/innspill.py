@@ -85,7 +85,8 @@ def remind_silent(session: Session, now: datetime, *, session_id: int) -> None:
     for member_id in members:
         if member_id not in wrote:
             enqueue_drawn(session, "reminder:input_deadline", f"innspill:{session_id}",
-                          member_id or 0, reminder, now, essential=False)
+                          member_id or 0, reminder, now, essential=False,
+                          meeting_id=s.meeting_id)
 
 
 def close_at_deadline(session: Session, now: datetime, *, session_id: int) -> None:

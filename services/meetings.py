@@ -237,7 +237,8 @@ def after_edit(session: Session, meeting: Meeting, before: Before, now: datetime
         return activity | {"text": text}
     return start_sendout(session, CHANGED, f"meeting:{meeting.id}:v{meeting.version}", yes,
                          per_language(moved), now, title=t("meetings.service.endret",
-                                                           title=meeting.title))
+                                                           title=meeting.title),
+                         meeting_id=meeting.id)
 
 
 def edit(session: Session, meeting_id: int, now: datetime, *, starts_at: datetime | None = None,
@@ -294,7 +295,8 @@ def cancel(session: Session, meeting_id: int, now: datetime,
         return notice_activity(t("meetings.service.motet_er_avlyst"), [said]) | {"text": said}
     return meeting, start_sendout(session, CANCELLED, f"meeting:{meeting_id}",
                                   rsvp.invitees(session, meeting_id), per_language(cancelled), now,
-                                  title=t("meetings.service.avlyst", title=meeting.title))
+                                  title=t("meetings.service.avlyst", title=meeting.title),
+                                  meeting_id=meeting_id)
 
 
 # Sending a meeting's invitation: now, or approved for the scheduler's «invitation» rule.
@@ -335,7 +337,7 @@ def send(session: Session, meeting_id: int, now: datetime, *, links: LinkSigner,
     sendout = start_sendout(
         session, PURPOSE, subject(meeting_id), members,
         per_language(lambda: activity_for(card_for(session, meeting, now, links=links), meeting)),
-        now, title=meeting.title)
+        now, title=meeting.title, meeting_id=meeting_id)
     outlook.on_send(session, meeting, now, settings)
     schedule_reminders(session, meeting, now)
     return sendout
@@ -491,7 +493,8 @@ def rsvp_reminder(session: Session, now: datetime, *, meeting_id: int,
             card = card_for(session, meeting, now, member, links=links)
             activity = activity_for(card, meeting) | {"text": text, "summary": text}
         enqueue(session, "reminder:rsvp_reminder", subject(meeting_id), member.id,
-                activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential)
+                activity, now, essential=DEFAULT_RULES["rsvp_reminder"].essential,
+                meeting_id=meeting_id)
 
 
 def day_before(session: Session, now: datetime, *, meeting_id: int) -> None:
@@ -511,7 +514,8 @@ def day_before(session: Session, now: datetime, *, meeting_id: int) -> None:
                      t("meetings.service.sted", where=where)]
             activity = notice_activity(t("meetings.service.paminnelse_mote_morgen"), lines)
         enqueue(session, "reminder:day_before", subject(meeting_id), member.id or 0,
-                activity, now, essential=DEFAULT_RULES["day_before"].essential)
+                activity, now, essential=DEFAULT_RULES["day_before"].essential,
+                meeting_id=meeting_id)
 
 
 def cancel_reminders(session: Session, meeting_id: int, now: datetime) -> None:

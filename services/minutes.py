@@ -14,6 +14,7 @@ from cards.actions import (
     MinutesApproveAction,
     MinutesFollowupAction,
     MinutesGoAction,
+    MinutesPress,
 )
 from cards.common import Card, attachment
 from cards.minutes import (
@@ -97,7 +98,8 @@ def remind_followup(session: Session, now: datetime, *, followup_id: int) -> Non
     essential = DEFAULT_RULES[KIND].essential
     for member in repo.responsible_members(session, f):
         enqueue_drawn(session, PURPOSE, subject(followup_id), member.id or 0,
-                      lambda: reminder_activity(session, f), now, essential=essential)
+                      lambda: reminder_activity(session, f), now, essential=essential,
+                      meeting_id=f.meeting_id)
 
 
 def cancel_reminder(session: Session, followup_id: int, now: datetime) -> None:
@@ -115,27 +117,9 @@ def register_jobs(jobs: Jobs, links: LinkSigner) -> None:  # noqa: ARG001
     register(jobs, KIND, remind_followup)
 
 
-@dataclass(frozen=True)
-class Press:
-    """One press on the referent's card: where it was, what it was drawn with, what is typed.
-
-    A typed value of None means the client did not send that input (unchanged).
-    """
-
-    verb: str
-    meeting_id: int
-    item_id: int
-    v_notes: int = 0
-    h_notes: str = ""
-    v_decision: int = 0
-    h_decision: str = ""
-    notes: str | None = None
-    decision: str | None = None
-    fu_what: str = ""
-    fu_who: str = ""
-    fu_due: str = ""
-    to: int | None = None  # «Forrige» / «Neste»
-    goto: str = ""  # the jump list's choice
+# One press on the referent's card is the card's own typed action (cards/actions.py): where
+# it was, what each field was drawn with, what is typed (None: the client did not send it).
+Press = MinutesPress
 
 
 def _who_name(session: Session, member_id: int | None) -> str:
@@ -394,7 +378,7 @@ def queue_personal_card(session: Session, member_id: int, meeting_id: int, card:
                 "attachments": [attachment(card)]}
     # A new subject per request: asking again later must send a fresh card, not be deduplicated.
     enqueue(session, "minutes_card", f"minutes:{meeting_id}:{now.isoformat()}", member_id,
-            activity, now)
+            activity, now, meeting_id=meeting_id)
 
 
 def status_lines(session: Session, meeting_id: int) -> list[str]:

@@ -364,7 +364,8 @@ def tell_secretariat(session: Session, meeting: Meeting, key: str, title: str,
     activity = {"type": "message", "text": title, "summary": title,
                 "attachments": [attachment(card)]}
     for member_id in _secretariat(session):
-        enqueue(session, NOTICE, f"meeting:{meeting.id}:{key}", member_id, activity, now)
+        enqueue(session, NOTICE, f"meeting:{meeting.id}:{key}", member_id, activity, now,
+                meeting_id=meeting.id)
 
 
 def release_invitations(session: Session, meeting: Meeting, now: datetime,

@@ -7,15 +7,16 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from storage import leases
 from storage.db import table
 from storage.delivery_models import Delivery, ReminderMute, ScheduledJob, Sendout
 
 log = logging.getLogger(__name__)
-OPEN = ("pending", "sending")
+OPEN = leases.OPEN
 DONE = ("sent", "failed", "unreachable", "muted", "cancelled")
 
 
@@ -41,10 +42,11 @@ def muted_members(session: Session, member_ids: Iterable[int]) -> set[int]:
 
 def ledger_row(purpose: str, subject: str, member_id: int, payload: str, now: datetime, *,
                essential: bool = True, muted: bool = False,
-               sendout_id: int | None = None) -> dict[str, Any]:
+               sendout_id: int | None = None, meeting_id: int | None = None) -> dict[str, Any]:
     """A new ledger row as a plain dict for insert_ignore."""
     return {"purpose": purpose, "subject": subject, "member_id": member_id,
-            "sendout_id": sendout_id, "payload": payload, "essential": essential,
+            "sendout_id": sendout_id, "meeting_id": meeting_id, "payload": payload,
+            "essential": essential,
             "status": "muted" if muted and not essential else "pending",
             "attempts": 0, "throttled": 0, "in_doubt": 0, "error": "",
             "next_attempt_at": now, "created_at": now}
@@ -54,53 +56,34 @@ def claim(session: Session, owner: str, now: datetime, limit: int, lease: timede
           sendout_id: int | None = None,
           dead_owners: Sequence[str] = ()) -> tuple[list[Delivery], int]:
     """Take up to `limit` due rows; also how many a dead worker left 'sending' (in doubt)."""
-    free = or_(col(Delivery.lease_until).is_(None), col(Delivery.lease_until) < now)
-    if dead_owners:
-        free = or_(free, col(Delivery.lease_owner).in_(list(dead_owners)))
     query = (select(Delivery).where(col(Delivery.status).in_(OPEN), Delivery.next_attempt_at <= now,
-                                    free)
+                                    leases.free(Delivery, now, dead_owners))
              .order_by(col(Delivery.next_attempt_at), col(Delivery.id)).limit(limit))
     if sendout_id is not None:
         query = query.where(Delivery.sendout_id == sendout_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = list(session.exec(query))
-    doubt = 0
-    for row in rows:
-        if row.status == "sending":
-            doubt += 1
-            # Teams may or may not have accepted it before the crash: send again, count it.
-            row.in_doubt += 1
-            row.status = "pending"
-            log.warning("Levering %s var uavklart etter krasj; sendes på nytt", row.id)
-        row.lease_owner, row.lease_until = owner, now + lease
-        session.add(row)
-    session.flush()
-    return rows, doubt
+    # Teams may or may not have accepted a row in doubt before the crash: sent again, counted.
+    doubt = leases.take(session, rows, owner, now, lease)
+    for row_id in doubt:
+        log.warning("Levering %s var uavklart etter krasj; sendes på nytt", row_id)
+    return rows, len(doubt)
 
 
 def mark_sending(session: Session, delivery_id: int, owner: str) -> bool:
     """Commit 'sending' just before the request; False when the lease was lost."""
-    result = session.execute(
-        update(Delivery).where(col(Delivery.id) == delivery_id, col(Delivery.lease_owner) == owner,
-                               col(Delivery.status) == "pending")
-        .values(status="sending", attempts=Delivery.attempts + 1))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return leases.mark_sending(session, Delivery, delivery_id, owner)
 
 
 def record(session: Session, delivery_id: int, owner: str, **values: Any) -> None:
     """Write the outcome of one attempt and release the lease."""
-    values.setdefault("lease_owner", None)
-    values.setdefault("lease_until", None)
-    session.execute(update(Delivery).where(col(Delivery.id) == delivery_id,
-                                           col(Delivery.lease_owner) == owner).values(**values))
+    leases.record(session, Delivery, delivery_id, owner, **values)
 
 
 def leased_owners(session: Session, now: datetime) -> list[str]:
     """Owners that still hold a lease (to find the ones that died)."""
-    rows = session.exec(select(Delivery.lease_owner).where(
-        col(Delivery.lease_until) >= now, col(Delivery.status).in_(OPEN)).distinct())
-    return [r for r in rows if r]
+    return leases.leased_owners(session, Delivery, now)
 
 
 def counts(session: Session, sendout_id: int | None = None) -> dict[str, int]:

@@ -38,6 +38,8 @@ class Delivery(SQLModel, table=True):
     subject: str = Field(max_length=200)
     member_id: int = Field(foreign_key="member.id", index=True)
     sendout_id: int | None = Field(default=None, foreign_key="sendout.id", index=True)
+    # The meeting the message is about: retention counts from that meeting, not the row.
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
     status: str = Field(default="pending", max_length=20)
     essential: bool = Field(default=True)
     payload: str = Field(sa_column=Column(Text, nullable=False))

@@ -11,16 +11,17 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, update
+from sqlalchemy import and_, exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from storage import leases
 from storage.delivery import insert_ignore
 from storage.graph_models import GraphCall, OutlookEvent
 from storage.models import AppSecret
 
 log = logging.getLogger(__name__)
-OPEN = ("pending", "sending")
+OPEN = leases.OPEN
 DEPLOYMENT = "graph_deployment"
 
 
@@ -103,59 +104,40 @@ def claim(session: Session, owner: str, now: datetime, limit: int, lease: timede
           meeting_id: int | None = None,
           dead_owners: Sequence[str] = ()) -> tuple[list[GraphCall], int]:
     """Due calls, each the oldest open call of its meeting (a PATCH waits for its create)."""
-    free = or_(col(GraphCall.lease_until).is_(None), col(GraphCall.lease_until) < now)
-    if dead_owners:
-        free = or_(free, col(GraphCall.lease_owner).in_(list(dead_owners)))
     earlier = aliased(GraphCall)
     blocked = exists().where(and_(col(earlier.meeting_id) == GraphCall.meeting_id,
                                   col(earlier.id) < GraphCall.id,
                                   col(earlier.status).in_(OPEN)))
     query = (select(GraphCall).where(col(GraphCall.status).in_(OPEN),
-                                     GraphCall.next_attempt_at <= now, free, ~blocked)
+                                     GraphCall.next_attempt_at <= now,
+                                     leases.free(GraphCall, now, dead_owners), ~blocked)
              .order_by(col(GraphCall.next_attempt_at), col(GraphCall.id)).limit(limit))
     if meeting_id is not None:
         query = query.where(GraphCall.meeting_id == meeting_id)
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=GraphCall)  # type: ignore[arg-type]
     rows = list(session.exec(query))
-    doubt = 0
-    for row in rows:
-        if row.status == "sending":
-            # The process died mid-request: Graph may have acted. A create is safe to repeat
-            # (same transactionId); a PATCH or cancel repeated says the same thing again.
-            doubt += 1
-            row.in_doubt += 1
-            row.status = "pending"
-            log.warning("Graph-kall %s var uavklart etter krasj; sendes på nytt", row.id)
-        row.lease_owner, row.lease_until = owner, now + lease
-        session.add(row)
-    session.flush()
-    return rows, doubt
+    # The process died mid-request: Graph may have acted. A create is safe to repeat (same
+    # transactionId); a PATCH or cancel repeated says the same thing again.
+    doubt = leases.take(session, rows, owner, now, lease)
+    for row_id in doubt:
+        log.warning("Graph-kall %s var uavklart etter krasj; sendes på nytt", row_id)
+    return rows, len(doubt)
 
 
 def mark_sending(session: Session, call_id: int, owner: str) -> bool:
     """Commit 'sending' just before the request; False when the lease was lost."""
-    result = session.execute(update(GraphCall).where(
-        col(GraphCall.id) == call_id, col(GraphCall.lease_owner) == owner,
-        col(GraphCall.status) == "pending")
-        .values(status="sending", attempts=GraphCall.attempts + 1))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return leases.mark_sending(session, GraphCall, call_id, owner)
 
 
 def record(session: Session, call_id: int, owner: str, **values: Any) -> bool:
     """Write the outcome of one attempt and release the lease; False if the lease was lost."""
-    values.setdefault("lease_owner", None)
-    values.setdefault("lease_until", None)
-    result = session.execute(update(GraphCall).where(
-        col(GraphCall.id) == call_id, col(GraphCall.lease_owner) == owner).values(**values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return leases.record(session, GraphCall, call_id, owner, **values)
 
 
 def leased_owners(session: Session, now: datetime) -> list[str]:
     """Owners that still hold a lease (to find the ones that died)."""
-    rows = session.exec(select(GraphCall.lease_owner).where(
-        col(GraphCall.lease_until) >= now, col(GraphCall.status).in_(OPEN)).distinct())
-    return [r for r in rows if r]
+    return leases.leased_owners(session, GraphCall, now)
 
 
 def next_due(session: Session, meeting_id: int | None = None) -> datetime | None:

@@ -385,7 +385,7 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
 
 # Retention: data kind -> default days (docs/personvern.md lists them).
 DEFAULT_DAYS: dict[str, int] = {
-    "ledger": 90,          # delivery ledger and payloads, after the send-out
+    "ledger": 90,          # delivery ledger and payloads, after the meeting (else the row)
     "conversations": 30,   # conversation references of users who uninstalled the bot
     "rsvp": 30,            # RSVP comments and dietary needs, after the meeting
     "innspill": 730,       # authorship of named innspill (24 months)
@@ -415,10 +415,17 @@ def _meeting_ended_before(cutoff: datetime) -> Any:
     return select(Meeting.id).where(ended != None, ended < cutoff)  # noqa: E711
 
 
+def _ledger_counted_from() -> Any:
+    """When a ledger row's retention starts: its meeting's end, else when it was written."""
+    meeting_end = (select(func.coalesce(Meeting.ends_at, Meeting.starts_at))
+                   .where(col(Meeting.id) == Delivery.meeting_id).scalar_subquery())
+    return func.coalesce(meeting_end, Delivery.created_at)
+
+
 def _due_filters(now: datetime, days: dict[str, int]) -> dict[str, tuple[Any, Any]]:
     cut = {k: now - timedelta(days=d) for k, d in days.items()}
     return {
-        "ledger": (Delivery, col(Delivery.created_at) < cut["ledger"]),
+        "ledger": (Delivery, _ledger_counted_from() < cut["ledger"]),
         "conversations": (ConversationRef, (col(ConversationRef.installed) == False)  # noqa: E712
                           & (col(ConversationRef.removed_at) < cut["conversations"])),
         "rsvp": (Rsvp, col(Rsvp.meeting_id).in_(_meeting_ended_before(cut["rsvp"]))

@@ -249,3 +249,39 @@ def rows(engine: Engine, model: Any, *where: Any) -> list[Any]:
         for r in found:
             db.expunge(r)
         return found
+
+
+def wait_until_blocked(engine: Engine, running: Callable[[], bool],
+                       timeout_s: float = 10.0) -> bool:
+    """Until another session of this database waits on a row lock (True), or `running()` turns
+    False without any wait (False): the moment a test lets the lock holder commit."""
+    deadline = time.monotonic() + timeout_s
+    with engine.connect() as conn:
+        while time.monotonic() < deadline and running():
+            waiting = conn.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()")).scalar()
+            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next look
+            if waiting:
+                return True
+            time.sleep(0.02)
+    return False
+
+
+def in_thread(engine: Engine, call: Callable[[Session], Any]) -> tuple[threading.Thread, list[Any]]:
+    """`call` in a session of its own on a started thread; its result (or exception) lands in
+    the list once the thread has committed or failed."""
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            with session_scope(engine) as db:
+                result = call(db)
+            out.append(result)
+        except Exception as exc:  # the refusal is the result to check
+            out.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+

@@ -78,7 +78,7 @@ def test_role_and_deactivate_write_audit_entries(run, db_url: str) -> None:  # t
     engine = make_engine(db_url)
     with Session(engine) as session:
         entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()  # type: ignore[arg-type]
-        assert [(e.action, e.target) for e in entries] == [
+        assert [(e.action, e.target) for e in entries if e.action.startswith("member.")] == [
             ("member.role", f"member:{terje_id}"),
             ("member.deactivate", f"member:{terje_id}"),
         ]

@@ -124,9 +124,13 @@ def test_audit_list_filters_and_writes_csv(run) -> None:
     assert run("audit", "list", "--since", "28.11.2026")[1].count("meeting.send") == 0
     assert run("audit", "list", "--who", "Siri Sekretær")[1].count("\n") == 1
     assert "privacy.rule" not in run("audit", "list", "--action", "meeting")[1]
-    code, out, _ = run("audit", "list", "--format", "csv")
+    code, out, _ = run("audit", "list", "--format", "csv", "--action", "privacy.rule")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0][:4] == ["id", "tid", "hvem", "handling"] and len(rows) == 3
+    assert rows[0][:4] == ["id", "tid", "hvem", "handling"] and len(rows) == 2
+    # Each earlier listing that ran (five; the bad date ran none) is in the log, by the CLI user.
+    reads = [line.split("\t") for line in run("audit", "list", "--action", "audit.read")[1]
+             .splitlines()]
+    assert len(reads) == 5 and all(r[2].startswith("cli:") for r in reads)
     code, out, err = run("audit", "list", "--since", "2026-13-45")
     assert code == 1 and out == "" and "Feil:" in err and "Traceback" not in err
 

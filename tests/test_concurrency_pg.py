@@ -4,8 +4,9 @@ the stored result is exact (no lost update, no limit passed, one step per press)
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -19,6 +20,7 @@ from storage import innspill as innspill_repo
 from storage import rounds
 from storage import rsvp as rsvp_repo
 from storage.db import make_engine
+from storage.delivery_models import Delivery, Sendout
 from storage.innspill_models import InnspillEntry, InnspillParticipant, InnspillSession
 from storage.meeting_models import ProgrammeRsvp, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
@@ -26,10 +28,12 @@ from storage.migrate import upgrade
 from storage.models import AuditEntry, Member
 from storage.round_models import RoundSlot, TalkRound
 from storage.scratch import fresh_postgres
+from tests import sendout_race
 from tests.concurrency_support import (
     ROUND_CONVERSATION,
     add_entries,
     fire,
+    in_thread,
     in_threads,
     invoke_body,
     rows,
@@ -40,6 +44,7 @@ from tests.concurrency_support import (
     start_voting,
     truncate_all,
     two_apps,
+    wait_until_blocked,
 )
 from tests.fakes.connector import FakeConnector
 from tests.harness import TEST_LINKS
@@ -273,7 +278,6 @@ def test_two_meeting_edits_at_once_two_sessions_store_both_and_tell_both(pg) -> 
     from datetime import timedelta
 
     from services import meetings as meeting_changes
-    from storage.delivery_models import Delivery, Sendout
     from storage.meeting_models import Meeting
 
     _url, engine = pg
@@ -341,3 +345,102 @@ def test_first_region_update_by_two_members_at_once_two_sessions_stores_one(pg) 
     assert sorted(results) == sorted(texts)  # both saved (the later one replaced the first)
     stored = rows(engine, RoundPrewrite)
     assert len(stored) == 1 and stored[0].text in texts
+
+
+# -- Innspill: a submit racing the secretariat's close -----------------------------------------
+
+def test_submit_racing_a_close_two_sessions_waits_and_is_refused(pg) -> None:
+    """The close holds the session row; a submit that read it open waits, then is refused."""
+    _url, engine = pg
+    people = seed_group(engine, "http://127.0.0.1:9", 1)
+    session_id = seed_innspill(engine)
+    now = datetime.now(UTC)
+    with Session(engine) as reader:  # the submit's turn read the session while it was open
+        stale = reader.get(InnspillSession, session_id)
+        assert stale is not None and stale.status == "open"
+        reader.expunge(stale)
+
+    def submit(db: Session) -> Any:
+        s, m = db.merge(stale, load=False), db.get(Member, people[0])
+        assert m is not None
+        return innspill_repo.add_entry(db, s, m, "Arbeidskraft", 0, now)
+
+    with Session(engine) as closer:
+        live = closer.get(InnspillSession, session_id)
+        assert live is not None
+        innspill_repo.transition(closer, live, "close", now)  # not committed yet
+        thread, out = in_thread(engine, submit)
+        waited = wait_until_blocked(engine, thread.is_alive)
+        closer.commit()
+    thread.join(30)
+    assert len(out) == 1 and isinstance(out[0], innspill_repo.InnspillError), out
+    assert "du kan ikke sende inn" in str(out[0])
+    assert rows(engine, InnspillEntry, col(InnspillEntry.session_id) == session_id) == []
+    assert [p.entries for p in rows(engine, InnspillParticipant)] in ([], [0])
+    assert waited, "the submit went on without waiting for the close"
+
+
+async def test_submits_racing_a_close_two_apps_store_only_what_the_close_counted(
+        pg, apps) -> None:
+    """24 submits and the close at once over two apps: the close card's count is final."""
+    _url, engine = pg
+    async with FakeConnector() as fc:
+        seed_group(engine, fc.url, 12)
+        session_id = seed_innspill(engine, max_entries=4)
+        bodies = [invoke_body(fc.url, i, "innspill.submit", session=session_id,
+                              text=f"Innspill {n} fra {i}", question="0")
+                  for n in range(2) for i in range(12)]
+        bodies.insert(12, invoke_body(fc.url, 12, "innspill.close", session=session_id))
+        answers = await fire(apps, bodies)
+    close_answer = answers.pop(12)
+    counted = re.search(r"(\d+) innspill fra \d+ deltakere", close_answer)
+    assert counted is not None, close_answer
+    stored = rows(engine, InnspillEntry, col(InnspillEntry.session_id) == session_id)
+    accepted = sum("Takk! Innspillet ditt er sendt inn" in a for a in answers)
+    refused = sum("du kan ikke sende inn" in a for a in answers)
+    assert (accepted, refused) == (len(stored), 24 - len(stored))
+    assert int(counted.group(1)) == len(stored)  # nothing stored after the close
+    entries = sum(p.entries for p in rows(engine, InnspillParticipant,
+                                          col(InnspillParticipant.session_id) == session_id))
+    assert entries == len(stored)
+
+
+# -- Send-out total: the same send-out started again by two instances at once ------------------
+
+def _check_total(engine: Engine, expected: int) -> None:
+    (sendout,) = rows(engine, Sendout, col(Sendout.subject) == sendout_race.SUBJECT)
+    ledger = rows(engine, Delivery, col(Delivery.sendout_id) == sendout.id)
+    assert (sendout.total, len(ledger)) == (expected, expected)
+
+
+def _seed_sendout(engine: Engine) -> list[int]:
+    """Eight members; the send-out already started for the first two and committed."""
+    members = seed_group(engine, "http://127.0.0.1:9", 8)[:8]
+    assert sendout_race.start_paused(engine, members[:2], lambda _word: None) == 2
+    return members
+
+
+def _race_adds_three_each(engine: Engine, racer: Callable[[list[int]], Any]) -> None:
+    """The first start holds after its inserts while the second runs; the total is eight,
+    and the second waited for the first."""
+    members = _seed_sendout(engine)
+    first = racer(members[2:5])
+    words = sendout_race.race(first, partial(racer, members[5:8]),
+                              partial(wait_until_blocked, engine))
+    assert (words[0][-1], words[1][-1]) == ("5", "8")
+    _check_total(engine, 8)
+    assert words[2], "the second start did not wait for the first"
+
+
+def test_sendout_started_again_by_two_sessions_at_once_totals_every_row(pg, monkeypatch) -> None:
+    """Two sessions add three recipients each to a send-out of two, both inserting before
+    either writes the total."""
+    _url, engine = pg
+    monkeypatch.setattr(sendout_race.ledger, "insert_ignore", sendout_race._pausing_insert)
+    _race_adds_three_each(engine, partial(sendout_race.ThreadRacer, engine))
+
+
+def test_sendout_started_again_by_two_processes_at_once_totals_every_row(pg) -> None:
+    """The same with the two starts in two processes of their own."""
+    url, engine = pg
+    _race_adds_three_each(engine, partial(sendout_race.ProcessRacer, url))

@@ -276,19 +276,37 @@ async def test_chat_messages_are_limited_per_user_per_minute_card_actions_are_no
 
 # -- slow work and outbound time limits -----------------------------------------------------
 
-async def _hanging_connector() -> tuple[web.AppRunner, str]:
-    async def hang(_request: web.Request) -> web.Response:
-        await asyncio.sleep(3600)
-        return web.Response()
-
+async def _connector_serving(handler: Any) -> tuple[web.AppRunner, str]:
+    """A Bot Connector on loopback answering every request with `handler`."""
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", hang)
+    app.router.add_route("*", "/{tail:.*}", handler)
     # Not tests.serving.serve: cleanup must not wait the default minute for the held handler.
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.1)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", 0).start()
     host, port = runner.addresses[0][:2]
     return runner, f"http://{host}:{port}/"
+
+
+async def _hanging_connector() -> tuple[web.AppRunner, str]:
+    async def hang(_request: web.Request) -> web.Response:
+        await asyncio.sleep(3600)
+        return web.Response()
+
+    return await _connector_serving(hang)
+
+
+async def _message_ends_within(bot: Any, url: str, runner: web.AppRunner, limit_s: float,
+                               why: str) -> None:
+    """A message posted with this connector as serviceUrl: its turn ends inside `limit_s`."""
+    try:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        status, _ = await asyncio.wait_for(bot.post(activity("personal_message", url)),
+                                           HANG_GUARD_S)  # settles: the turn itself ended
+        assert status == 201 and loop.time() - started < limit_s, why
+    finally:
+        await runner.cleanup()
 
 
 # A 30 s read timeout: the deadline must do it.
@@ -312,18 +330,34 @@ async def test_invoke_is_answered_inside_5_s_when_the_connector_never_answers(bo
 async def test_replies_have_connect_and_read_timeouts(bot):
     from app import ADAPTER_KEY
     runner, url = await _hanging_connector()
-    try:
-        loop = asyncio.get_running_loop()
-        started = loop.time()
-        status, _ = await asyncio.wait_for(bot.post(activity("personal_message", url)),
-                                           HANG_GUARD_S)  # settles: the turn itself ended
-        assert status == 201 and loop.time() - started < 4.0, "the read timeout ended it"
-    finally:
-        await runner.cleanup()
+    await _message_ends_within(bot, url, runner, 4.0, "the read timeout ended it")
     clients = bot.runner.app[ADAPTER_KEY].clients._clients  # type: ignore[attr-defined]
     connectors = [c for key, c in clients.items() if key[0] == "connector"]
     assert connectors and all(c.config.connection.timeout == (5.0, 1.0)
                               and c.config.retry_policy.policy.read == 0 for c in connectors)
+
+
+async def _trickling_connector() -> tuple[web.AppRunner, str]:
+    """A connector that answers at once, then sends its body a byte every 0.3 s: no single
+    read waits long enough for a read timeout."""
+    async def trickle(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse(status=200, headers={"Content-Type": "application/json",
+                                                       "Content-Length": "100000"})
+        await resp.prepare(request)
+        for _ in range(100000):
+            await resp.write(b" ")
+            await asyncio.sleep(0.3)
+        return resp
+
+    return await _connector_serving(trickle)
+
+
+@pytest.mark.parametrize("bot", [{"reply_timeouts": (5.0, 1.0), "reply_total_s": 2.0}],
+                         indirect=True)
+async def test_a_reply_has_a_total_timeout_when_the_connector_trickles(bot, caplog):
+    runner, url = await _trickling_connector()
+    await _message_ends_within(bot, url, runner, 5.0, "the total timeout ended it")
+    assert "reply not sent" in caplog.text
 
 
 async def test_team_roster_sync_leaves_the_install_request(bot):

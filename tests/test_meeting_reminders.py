@@ -93,3 +93,22 @@ def test_a_meeting_sent_the_same_day_skips_both_reminders(engine):
         meetings.send(s, m.id or 0, late, links=TEST_LINKS)
     assert {k: j.status for k, j in _jobs(engine).items()} == {
         "meeting_rsvp_reminder": "skipped", "meeting_day_before": "skipped"}
+
+
+def test_every_ledger_row_of_a_meeting_names_the_meeting_for_retention(engine):
+    """Invitation, reminders, change and cancellation rows carry the meeting's id, so the
+    ledger is kept for 90 days after the meeting, not after the row was written."""
+    meeting_id, (coming, *_rest) = _meeting(engine)
+    with session_scope(engine) as s:
+        save_answer(s, meeting_id, coming, AnswerInput(RsvpAnswer.physical), NOW)
+    run_due(engine, datetime(2026, 11, 30, 7, 0, tzinfo=UTC), job_handlers(TEST_LINKS))
+    run_due(engine, datetime(2026, 12, 2, 8, 0, tzinfo=UTC), job_handlers(TEST_LINKS))
+    with session_scope(engine) as s:
+        meetings.edit(s, meeting_id, NOW, links=TEST_LINKS, place="Rom 4")
+        meetings.cancel(s, meeting_id, NOW)
+    with Session(engine) as s:
+        rows = s.exec(select(Delivery)).all()
+    assert {r.purpose for r in rows} >= {meetings.PURPOSE, "reminder:rsvp_reminder",
+                                         "reminder:day_before", meetings.CHANGED,
+                                         meetings.CANCELLED}
+    assert {r.meeting_id for r in rows} == {meeting_id}

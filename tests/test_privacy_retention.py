@@ -172,6 +172,64 @@ async def test_the_app_puts_the_next_nightly_run_in_the_job_table_at_start(bot) 
         assert job.due_at == datetime(2026, 11, 21, 2, 0, tzinfo=UTC)  # 03.00 in Oslo
 
 
+def _seed_meeting_based(engine: Engine) -> None:
+    """Ledger rows and answers whose age and whose meeting's age tell different stories."""
+    with session_scope(engine) as s:
+        m = Member(name="Ola Nordmann", name_key="ola nordmann")
+        held_long_ago = Meeting(title="lenge siden", starts_at=NOW - timedelta(days=120),
+                                ends_at=NOW - timedelta(days=120) + timedelta(hours=2))
+        held_lately = Meeting(title="nylig", starts_at=NOW - timedelta(days=10),
+                              ends_at=NOW - timedelta(days=10) + timedelta(hours=2))
+        coming = Meeting(title="kommer", starts_at=NOW + timedelta(days=30))
+        s.add_all([m, held_long_ago, held_lately, coming])
+        s.flush()
+        mid = m.id or 0
+        for subject, meeting, written_days_ago in (
+                ("invitasjon sendt for 100 dager siden, møtet for 10", held_lately, 100),
+                ("invitasjon sendt for 95 dager siden, møtet om 30", coming, 95),
+                ("referatkort for 20 dager siden, møtet for 120", held_long_ago, 20),
+                ("uten møte, for 100 dager siden", None, 100),
+                ("uten møte, for 20 dager siden", None, 20)):
+            s.add(Delivery(purpose="test", subject=subject, member_id=mid, payload="{}",
+                           meeting_id=meeting.id if meeting else None,
+                           created_at=NOW - timedelta(days=written_days_ago)))
+        # Answered long ago (an early «kommer» with a dietary need), the meeting lately.
+        s.add(Rsvp(meeting_id=held_lately.id or 0, member_id=mid, answer=RsvpAnswer.physical,
+                   comment="tidlig svar", dietary="glutenfri",
+                   answered_at=NOW - timedelta(days=200)))
+        # Answered lately (after the meeting, a late note), the meeting long ago.
+        s.add(Rsvp(meeting_id=held_long_ago.id or 0, member_id=mid, answer=RsvpAnswer.no,
+                   comment="sent svar", dietary="laktosefri", answered_at=NOW - timedelta(days=2)))
+
+
+def _ledger_and_rsvp_are_counted_from_the_meeting(engine: Engine) -> None:
+    clock = FrozenClock(NOW)
+    _seed_meeting_based(engine)
+    with session_scope(engine) as s:
+        assert privacy.due(s, clock.now())["ledger"] == 2
+        assert privacy.due(s, clock.now())["rsvp"] == 1
+        privacy.apply_retention(s, clock.now(), "2026-11-20")
+    with session_scope(engine) as s:
+        assert sorted(d.subject for d in s.exec(select(Delivery))) == [
+            "invitasjon sendt for 100 dager siden, møtet for 10",
+            "invitasjon sendt for 95 dager siden, møtet om 30",
+            "uten møte, for 20 dager siden"]
+        assert sorted((r.comment, r.dietary) for r in s.exec(select(Rsvp))) == [
+            ("", ""), ("tidlig svar", "glutenfri")]
+
+
+def test_ledger_and_rsvp_retention_count_from_the_meeting_on_sqlite(sqlite_engine) -> None:
+    """90 days after the meeting for the ledger (rows without one: after they were written),
+    30 days after the meeting for comments and dietary needs, whenever they were written."""
+    _ledger_and_rsvp_are_counted_from_the_meeting(sqlite_engine)
+
+
+@pytest.mark.pg
+def test_ledger_and_rsvp_retention_count_from_the_meeting_on_postgresql(pg_engine) -> None:
+    """The same rules on PostgreSQL."""
+    _ledger_and_rsvp_are_counted_from_the_meeting(pg_engine)
+
+
 def test_non_member_attendees_go_a_year_after_the_meeting_members_stay(engine) -> None:
     from storage.meeting_models import Attendance
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -224,9 +225,25 @@ async def test_a_press_from_an_older_card_moves_nothing(bot):
     assert chat.step() == (round_id, step + 1) and chat.speaker() == "Drammensregionen"
 
 
-async def test_round_over_seed003_in_channel_gives_the_minutes_of_seed003(bot, capsys):
+# The whole round over seed 003, staged: each fixture plays the round one stretch further
+# and keeps what was seen on the way, so each test checks one claim and names it.
+
+@dataclass
+class Seed003Round:
+    """The round under way in the channel, and what each stage saw."""
+
+    chat: Chat
+    people: dict[str, Member]
+    speakers: list[str] = field(default_factory=list)  # the speaker after each move, in order
+    seen: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture
+async def round_at_kongsvinger(bot) -> Seed003Round:
+    """Fredrikstad writes in advance; Drammen, Asker - Bærum and Søndre Viken speak and write."""
     people = setup_group(bot.engine, MEETING)
-    chat = channel(bot)
+    played = Seed003Round(channel(bot), people)
+    chat = played.chat
     await start(chat)
     # Fredrikstad writes its update in advance; it will be absent when its turn comes.
     fr = chat.slot("Fredrikstad")
@@ -235,52 +252,144 @@ async def test_round_over_seed003_in_channel_gives_the_minutes_of_seed003(bot, c
     await chat.move("round.next")  # Kongsbergregionen
     for label, writer in (("Drammensregionen", "Dag Aanensen"),
                           ("Asker - Bærum", None), ("Søndre Viken", "Hasvold Helge Bollæren")):
-        assert chat.speaker() == label
+        played.speakers.append(chat.speaker())
         slot = chat.slot(label)
         author = who(people, writer) if writer else None  # None: the secretariat writes it
         await chat.press("round.update", author, round_id=slot.round_id, slot_id=slot.id,
                          text=section(label))
         await chat.move("round.next")
-    assert chat.speaker() == "Kongsvingerregionen"
+    played.speakers.append(chat.speaker())
+    return played
+
+
+@pytest.fixture
+async def round_at_mosse(round_at_kongsvinger: Seed003Round) -> Seed003Round:
+    """Kongsvinger skipped, Nedre Romerike moved to the end, two more; Mosse writes."""
+    played = round_at_kongsvinger
+    chat = played.chat
     await chat.move("round.skip")
-    assert chat.speaker() == "Nedre Romerike"
+    played.seen["after_skip"] = chat.speaker()
     await chat.move("round.to_end")
     await chat.move("round.next")  # Lillestrøm kommune
     await chat.move("round.next")  # Modum
-    assert chat.speaker() == "Mosseregionen"
+    played.seen["after_to_end"] = chat.speaker()
     slot = chat.slot("Mosseregionen")
-    await chat.press("round.update", who(people, "Yngvar Trandem"), round_id=slot.round_id,
-                     slot_id=slot.id, text=section("Mosseregionen"))
-    # Two secretariat members press «Neste» on the same card at once: one advance.
+    await chat.press("round.update", who(played.people, "Yngvar Trandem"),
+                     round_id=slot.round_id, slot_id=slot.id, text=section("Mosseregionen"))
+    return played
+
+
+@pytest.fixture
+async def round_after_two_presses(bot, round_at_mosse: Seed003Round) -> Seed003Round:
+    """Two secretariat members press «Neste» on the same card at once."""
+    played = round_at_mosse
+    chat = played.chat
     round_id, step = chat.step()
     a, b = await asyncio.gather(
         bot.post(chat.invoke_body("round.next", None, round_id=round_id, step=step)),
         bot.post(chat.invoke_body("round.next", OYVIND, round_id=round_id, step=step)))
-    assert chat.step() == (round_id, step + 1)
-    notices = [card_text(r[1]["value"]) for r in (a, b)]
-    assert sum("allerede flyttet videre" in n for n in notices) == 1
-    assert chat.speaker() == "Fredrikstad"
-    await chat.move("round.absent")
-    last = card_text(card_of({"attachments": updates_put(bot)[-1]["attachments"]}))
-    assert f"Fraværende: Fredrikstad: {section('Fredrikstad')[:20]}" in last.replace("\\", "")
+    played.seen.update(step_before=(round_id, step), step_after=chat.step(),
+                       notices=[card_text(r[1]["value"]) for r in (a, b)],
+                       after_presses=chat.speaker())
+    return played
+
+
+@pytest.fixture
+async def round_after_absent(bot, round_after_two_presses: Seed003Round) -> Seed003Round:
+    """Fredrikstad marked absent."""
+    played = round_after_two_presses
+    await played.chat.move("round.absent")
+    played.seen["card_after_absent"] = card_text(
+        card_of({"attachments": updates_put(bot)[-1]["attachments"]}))
+    return played
+
+
+@pytest.fixture
+async def round_finished(round_after_absent: Seed003Round) -> Seed003Round:
+    """The five left, then Nedre Romerike (moved to the end) and «Neste» once more."""
+    played = round_after_absent
     for _ in range(5):  # Frogn, Lunner, OBR, Vestfold, Indre Østfold
-        await chat.move("round.next")
-    assert chat.speaker() == "Nedre Romerike", "moved to the end, so it speaks last"
-    await chat.move("round.next")
+        await played.chat.move("round.next")
+    played.seen["last_speaker"] = played.chat.speaker()
+    await played.chat.move("round.next")
+    return played
+
+
+async def test_seed003_round_next_takes_the_regions_in_seed_order(round_at_kongsvinger):
+    assert round_at_kongsvinger.speakers == [
+        "Drammensregionen", "Asker - Bærum", "Søndre Viken", "Kongsvingerregionen"]
+
+
+async def test_seed003_round_skip_hands_the_turn_to_the_next_region(round_at_mosse):
+    assert round_at_mosse.seen["after_skip"] == "Nedre Romerike"
+
+
+async def test_seed003_round_a_region_moved_to_the_end_is_passed_over(round_at_mosse):
+    assert round_at_mosse.seen["after_to_end"] == "Mosseregionen"
+
+
+async def test_seed003_round_two_presses_of_next_at_once_move_one_step(round_after_two_presses):
+    round_id, step = round_after_two_presses.seen["step_before"]
+    assert round_after_two_presses.seen["step_after"] == (round_id, step + 1)
+
+
+async def test_seed003_round_one_of_two_presses_at_once_is_told_it_had_moved(
+        round_after_two_presses):
+    notices = round_after_two_presses.seen["notices"]
+    assert sum("allerede flyttet videre" in n for n in notices) == 1
+
+
+async def test_seed003_round_after_the_two_presses_fredrikstad_speaks(round_after_two_presses):
+    assert round_after_two_presses.seen["after_presses"] == "Fredrikstad"
+
+
+async def test_seed003_round_an_absent_region_shows_its_update_written_in_advance(
+        round_after_absent):
+    last = round_after_absent.seen["card_after_absent"]
+    assert f"Fraværende: Fredrikstad: {section('Fredrikstad')[:20]}" in last.replace("\\", "")
+
+
+async def test_seed003_round_the_region_moved_to_the_end_speaks_last(round_finished):
+    assert round_finished.seen["last_speaker"] == "Nedre Romerike", (
+        "moved to the end, so it speaks last")
+
+
+async def test_seed003_round_next_after_the_last_region_finishes_the_round(bot, round_finished):
     with Session(bot.engine) as s:
         assert s.exec(select(TalkRound)).one().status == "finished"
+
+
+async def test_seed003_round_posts_the_minutes_of_seed003(bot, round_finished):
     posted = [a for a in bot.connector.sent() if a.get("text", "").startswith("**Runden")]
     assert posted[-1]["text"] == EXPECTED
+
+
+async def test_seed003_round_final_card_says_the_round_is_over(bot, round_finished):
     final = updates_put(bot)[-1]
     assert "Runden er avsluttet" in card_text(final["attachments"][0]["content"])
+
+
+async def test_seed003_round_final_card_has_no_buttons(bot, round_finished):
+    final = updates_put(bot)[-1]
     assert not final["attachments"][0]["content"].get("actions")
-    # The CLI gives the same text, and lists the round id first.
-    ctx = cli.CliContext(settings=load_settings(
+
+
+def _cli(bot) -> cli.CliContext:
+    return cli.CliContext(settings=load_settings(
         database_url=bot.engine.url.render_as_string(hide_password=False)))
+
+
+async def test_seed003_round_cli_list_puts_the_round_id_first(bot, round_finished, capsys):
+    round_id, _step = round_finished.chat.step()
     capsys.readouterr()
-    assert cli.main(["round", "list"], ctx) == 0
+    assert cli.main(["round", "list"], _cli(bot)) == 0
     row = capsys.readouterr().out.strip().split("\t")
     assert row[:3] == [str(round_id), TOPIC, "avsluttet"]
     assert row[3].startswith("Faggruppemøte (fredag 20. november 2026 kl. 09.00")
-    assert cli.main(["export", "round", str(round_id), "--format", "md"], ctx) == 0
+
+
+async def test_seed003_round_cli_export_gives_the_same_minutes(bot, round_finished, capsys):
+    round_id, _step = round_finished.chat.step()
+    capsys.readouterr()
+    assert cli.main(["export", "round", str(round_id), "--format", "md"], _cli(bot)) == 0
     assert capsys.readouterr().out == EXPECTED

@@ -1,9 +1,10 @@
-"""Migration 0007: a database at the old heads keeps its tracked cards as live_card rows."""
+"""Migrations that carry data: 0007 keeps the tracked cards of a database at the old heads as
+live_card rows; 0020 gives ledger rows already stored the meeting their subject names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from alembic import command
@@ -85,3 +86,27 @@ def test_meeting_and_innspill_cards_survive_as_live_cards(empty_engine) -> None:
     assert "meeting_card" not in schema.get_table_names()
     columns = {c["name"] for c in schema.get_columns("innspill_session")}
     assert not columns & {"service_url", "live_activity_id", "live_dirty", "live_updated_at"}
+
+
+def test_rows_written_before_0020_get_the_meeting_their_subject_names(empty_engine) -> None:
+    _migrate(empty_engine, "0016")
+    meeting = _insert(empty_engine, "meeting", title="Faggruppemøte", status="invited")
+    item = _insert(empty_engine, "agenda_item", meeting_id=meeting, number=1, title="Referat",
+                   kind="discussion")
+    followup = _insert(empty_engine, "followup", meeting_id=meeting, agenda_item_id=item,
+                       what="Send referat",
+                       due_date=date(2026, 12, 1))
+    innspill = _insert(empty_engine, "innspill_session", meeting_id=meeting, salt="s")
+    loose = _insert(empty_engine, "innspill_session", salt="t")  # tied to no meeting
+    member = _insert(empty_engine, "member", name="Kari", name_key="kari")
+    subjects = {f"meeting:{meeting}": meeting, f"meeting:{meeting}:v2": meeting,
+                f"minutes:{meeting}:2026-11-20T08:00:00": meeting,
+                f"followup:{followup}": meeting, f"innspill:{innspill}:prioritering": meeting,
+                f"innspill:{loose}": None, "meeting:999": None, "notice:hei": None}
+    for subject in subjects:
+        _insert(empty_engine, "delivery", purpose="p", subject=subject, member_id=member,
+                status="sent", payload="{}")
+    _migrate(empty_engine, "head")
+    with empty_engine.connect() as conn:
+        stored = dict(conn.execute(text("SELECT subject, meeting_id FROM delivery")).all())
+    assert stored == subjects

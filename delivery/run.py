@@ -47,9 +47,11 @@ async def deliver_sendout(engine: Engine, settings: Settings, sendout_id: int,
 class Bar:
     """A one-line progress bar on a terminal; silent when stderr is a file or a pipe."""
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
-        self.stream, self.width = stream, width
-        self.enabled = stream.isatty()
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        # sys.stderr looked up per bar, not bound at import (it may be swapped and closed since).
+        self.stream: TextIO = stream if stream is not None else sys.stderr
+        self.width = width
+        self.enabled = self.stream.isatty()
 
     def __call__(self, p: Progress) -> None:
         if not self.enabled or not p.total:

@@ -80,18 +80,27 @@ def start_app(cwd: Path, port: int, **env: str) -> subprocess.Popen[str]:
                             text=True)
 
 
-def wait_ready(port: int, timeout_s: float = 30) -> None:
-    """Until /readyz answers 200 (the scheduler has ticked, the worker runs)."""
+def wait_ready(port: int, proc: subprocess.Popen[str] | None = None, path: str = "/readyz",
+               timeout_s: float = 120) -> None:
+    """Until `path` answers 200 (/readyz: the scheduler has ticked, the worker runs).
+
+    A process that exits fails at once with its stderr. The deadline is for a start that
+    hangs: a fresh app migrates its database first, and under load (CI beside other suites)
+    that took more than 30 s, so a short deadline failed a start that was only slow.
+    """
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            err = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"the app on port {port} exited with {proc.returncode}: {err}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as resp:
                 if resp.status == 200:
                     return
         except (OSError, urllib.error.HTTPError):
             pass
         time.sleep(0.1)
-    raise AssertionError(f"the app on port {port} never became ready")
+    raise AssertionError(f"the app on port {port} was not ready after {timeout_s:g} s")
 
 
 def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:

@@ -188,7 +188,7 @@ async def test_backup_while_the_app_writes_then_restore_gives_the_same_rows(tmp_
     app = start_app(tmp_path, port, **env)
     backup = tmp_path / "kopi.db"
     try:
-        await asyncio.to_thread(wait_ready, port)
+        await asyncio.to_thread(wait_ready, port, app)
         async with FakeConnector() as fc, aiohttp.ClientSession() as http:
             async def install(i: int) -> None:
                 body = activity("personal_install", fc.url)

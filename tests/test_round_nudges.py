@@ -18,11 +18,12 @@ from services.runtime import job_handlers
 from storage.delivery_models import ScheduledJob
 from storage.round_models import TalkRound
 from tests.harness import activity, card_text
+from tests.meeting_cards_support import WAIT_S
 from tests.serving import serve
 from tests.test_round_e2e import Chat, setup_group, updates_put
 
 
-async def wait_until(check: Callable[[], bool], timeout: float = 5.0) -> None:
+async def wait_until(check: Callable[[], bool], timeout: float = WAIT_S) -> None:
     """Poll until the app's scheduler and nudge sender have done their part."""
     async def _loop() -> None:
         while not check():

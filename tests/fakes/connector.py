@@ -84,8 +84,9 @@ class FakeConnector:
                 and c.status < 300
                 and (conversation_id is None or c.conversation_id == conversation_id)]
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
-        """Wait until at least `count` activities were posted."""
+    async def wait_for(self, count: int, timeout: float = 30.0) -> list[dict[str, Any]]:
+        """Wait until at least `count` activities were posted (a deadline for a loaded
+        machine, not a pause: it returns as soon as they are there)."""
         async def _wait() -> None:
             while len(self.sent()) < count:
                 self._event.clear()

@@ -30,7 +30,8 @@ if [ "${#LO_NEED[@]}" -gt 0 ]; then
 fi
 # Never let playwright fetch its own browsers: Debian's chromium is the one we test with.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-(cd "$RC" && npm ci --no-audit --no-fund --loglevel=error)
+# The npm cache on the machine, when there is one, instead of asking the registry again.
+(cd "$RC" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error)
 
 env -C "$REPO" python -c 'import app' || { echo "realclient: 'python' cannot import app.py; activate the project venv" >&2; exit 2; }
 

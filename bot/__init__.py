@@ -20,6 +20,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         minutes,
         minutes_draft,
         minutes_review,
+        nominations,
         online_meeting,
         outlook,
         privacy,
@@ -35,7 +36,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register, minutes_review.register,
             outlook.register, online_meeting.register, privacy.register, members.register,
-            language.register)
+            nominations.register, language.register)
 
 
 def build_router() -> Router:

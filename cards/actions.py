@@ -433,6 +433,53 @@ class MemberNewAction(MemberCandidateRef):
     verb = "members.new"
 
 
+# Nominations: the `nominer` form (any active member), the secretariat's card per nomination,
+# and «Jeg slutter i gruppen» on `min profil`.
+class NominationSubmitAction(CardAction):
+    """The form's inputs as Teams sends them (strings); checked by domain/nominations.py."""
+
+    verb = "nomination.submit"
+    group_id: str = ""
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+    role_there: str = ""
+    replaces: str = ""  # the replaced member's id as text; "" for none
+
+
+class NominationRef(CardAction):
+    nomination_id: int
+
+
+class NominationApproveAction(NominationRef):
+    """«Godkjenn nominasjonen» on the secretariat's card."""
+
+    verb = "nomination.approve"
+
+
+class NominationRejectAction(NominationRef):
+    """«Avslå», with the reason typed on the card (sent back to the nominator)."""
+
+    verb = "nomination.reject"
+    reason: str = ""
+
+
+class LeaveAskAction(CardAction):
+    """«Jeg slutter i gruppen» on the profile card: the form with an optional successor."""
+
+    verb = "leave.ask"
+    submit = True
+
+
+class LeaveSendAction(CardAction):
+    """The leave form: which group, and the successor (name, e-mail) if one is named."""
+
+    verb = "leave.send"
+    group_id: str = ""
+    successor_name: str = ""
+    successor_email: str = ""
+
+
 def _concrete(base: type[CardAction]) -> list[type[CardAction]]:
     out: list[type[CardAction]] = []
     for cls in base.__subclasses__():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cards.actions import MyDataEraseAskAction, MyDataEraseConfirmAction
+from cards.actions import LeaveAskAction, MyDataEraseAskAction, MyDataEraseConfirmAction
 from cards.common import Card, adaptive_card, bullets, heading, para, plain
 from core.i18n import t
 
@@ -39,6 +39,8 @@ def build_mydata_card(view: MyDataView) -> Card:
     actions = [{"type": "Action.OpenUrl", "title": t("cards.privacy.last_ned_mine"),
                 "url": view.download_url},
                MyDataEraseAskAction().button(t("cards.privacy.slett_mine_data"))]
+    if view.groups:  # issue 23: leaving, optionally naming a successor (bot/nominations.py)
+        actions.append(LeaveAskAction().button(t("cards.nominations.jeg_slutter")))
     return adaptive_card(body, actions, speak=t("cards.privacy.mine_data"))
 
 

@@ -192,15 +192,8 @@ def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
         if was_active:
             require_yes(args.yes, "Deaktiveringen",
                         [f"deaktiveres\t{member.id}\t{member.name}\t{member.email or '-'}"])
-        member.active, member.updated_at = False, ctx.clock.now()
-        session.add(member)
-        audit.record(
-            session,
-            action="member.deactivate",
-            target=f"member:{member.id}",
-            detail=f"actor={cli_actor()}" + ("" if was_active else " already-inactive"),
-            at=ctx.clock.now(),
-        )
+        was_active = registry.deactivate(session, member, now=ctx.clock.now(),
+                                         actor=cli_actor())
         row = member_row(member, region_names(session))
     print(row)
     note = t("cli.members.er_deaktivert") if was_active else "var allerede deaktivert"

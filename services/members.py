@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from cards.members import CandidateView, Similar
 from core.i18n import t
@@ -234,6 +235,22 @@ def edit_member(session: Session, member: Member, fields: MemberFields, *, now: 
         audit.record(session, action="member.edit", actor_member_id=actor_member_id,
                      target=f"member:{member.id}",
                      detail=f"actor={actor} fields={','.join(changed)}", at=now)
+    return changed
+
+
+def deactivate(session: Session, member: Member, *, now: datetime, actor: str,
+               actor_member_id: int | None = None) -> bool:
+    """Mark a member inactive (kept for history), audited; False when already inactive.
+
+    One guarded UPDATE, so two deactivations at once report one change."""
+    done = session.execute(update(Member).where(
+        col(Member.id) == member.id, col(Member.active) == True,  # noqa: E712
+    ).values(active=False, updated_at=now).execution_options(synchronize_session=False))
+    changed = bool(done.rowcount)  # type: ignore[attr-defined]
+    session.refresh(member)
+    audit.record(session, action="member.deactivate", actor_member_id=actor_member_id,
+                 target=f"member:{member.id}",
+                 detail=f"actor={actor}" + ("" if changed else " already-inactive"), at=now)
     return changed
 
 

@@ -29,6 +29,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     minutes_models,
     minutes_review_models,
     models,
+    nomination_models,
     privacy_models,
     round_models,
 )

@@ -17,6 +17,7 @@ from storage import (  # noqa: F401
     minutes_models,
     minutes_review_models,
     models,
+    nomination_models,
     privacy_models,
     round_models,
 )

@@ -3,6 +3,8 @@ nominasjonen» / «Avslå»; «Jeg slutter i gruppen» from `min profil`."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.router import CardReply, Router, Shown
 from bot.turn import Turn
 from cards.actions import (
@@ -125,7 +127,8 @@ async def reject(turn: Turn, data: NominationRejectAction) -> Shown:
     except service.NominationError as exc:
         still = turn.session.get(Nomination, data.nomination_id)
         if still is not None and still.status == "submitted":  # no reason yet: ask again
-            return CardReply(build_nomination_card(service.view(turn.session, still)), str(exc))
+            view = replace(service.view(turn.session, still), problem=str(exc))
+            return CardReply(build_nomination_card(view), str(exc))
         return await _decided(turn, data.nomination_id, str(exc))
     told = (t("nominations.reply.nominator_far_begrunnelsen")
             if row.nominator_member_id is not None else "")

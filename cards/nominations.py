@@ -3,7 +3,7 @@ welcome, and the «Jeg slutter i gruppen» form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cards.actions import (
@@ -88,6 +88,7 @@ class NominationView:
     when: str = ""  # Oslo time, formatted
     decided: str = ""  # set once decided: what happened (the buttons go)
     leaving: bool = False  # named as successor by a member who leaves
+    problem: str = ""  # why the last press did nothing (a rejection without a reason)
 
 
 def build_nomination_card(view: NominationView) -> Card:
@@ -114,6 +115,7 @@ def build_nomination_card(view: NominationView) -> Card:
         body.append(para(plain(view.decided), weight="Bolder"))
         return adaptive_card(body)
     body += [
+        *_errors([view.problem] if view.problem else []),
         {"type": "Input.Text", "id": "reason", "label": t("cards.nominations.begrunnelse"),
          "isMultiline": True, "maxLength": REASON_MAX},
         para(t("cards.nominations.begrunnelsen_sendes"), isSubtle=True),
@@ -167,7 +169,7 @@ def build_leave_form_card(view: LeaveFormView) -> Card:
         t("cards.nominations.si_fra_at_jeg_slutter"))], speak=t("cards.nominations.jeg_slutter"))
 
 
-SAMPLE_GROUPS = [(1, "Faggruppe for næringssamarbeid"), (2, "Faggruppe for klima og miljø")]
+SEED_GROUPS = [(1, "Faggruppe for næringssamarbeid"), (2, "Faggruppe for klima og miljø")]
 
 
 def sample_nomination() -> NominationView:
@@ -189,14 +191,16 @@ def samples() -> dict[str, Card]:
                              "per.hansen@lier.kommune.no", "Lier kommune", replaces="Ola Lier",
                              nominated_by="Ola Lier", leaving=True)
     return {
-        "nomination_form": build_nomination_form_card(NominationFormView(SAMPLE_GROUPS[:1],
+        "nomination_form": build_nomination_form_card(NominationFormView(SEED_GROUPS[:1],
                                                                          members)),
         "nomination_form_errors": build_nomination_form_card(NominationFormView(
-            SAMPLE_GROUPS, members, filled, ["«kari.nordmann@asker» er ikke en e-postadresse."])),
+            SEED_GROUPS, members, filled, ["«kari.nordmann@asker» er ikke en e-postadresse."])),
         "nomination": build_nomination_card(sample_nomination()),
         "nomination_leaving": build_nomination_card(leaving),
+        "nomination_no_reason": build_nomination_card(replace(
+            sample_nomination(), problem="Skriv en begrunnelse for avslaget.")),
         "nomination_decided": build_nomination_card(done),
         "nominee_welcome": build_nominee_welcome_card(NomineeWelcomeView(
             "Kari Nordmann", "Faggruppe for næringssamarbeid", "Anne Feltman")),
-        "leave_form": build_leave_form_card(LeaveFormView(SAMPLE_GROUPS[:1])),
+        "leave_form": build_leave_form_card(LeaveFormView(SEED_GROUPS[:1])),
     }

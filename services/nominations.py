@@ -130,7 +130,7 @@ def submit(session: Session, group_id: int, fields: NomineeFields, *, now: datet
                               t("nominations.service.allerede_nominert_kort",
                                 email=fields.email)) from None
     assert row.id is not None
-    audit.record(session, action="nomination.add", actor_member_id=nominator_id,
+    audit.record(session, action="nominations.add", actor_member_id=nominator_id,
                  target=f"nomination:{row.id}",
                  detail=f"actor={entered_by} group={group_id} source={source.value}", at=now)
     recipients = secretariat_of(session, group_id)
@@ -259,7 +259,7 @@ def approve(session: Session, nomination_id: int, *, now: datetime, by_member_id
                     WelcomeState.queued if welcomed else WelcomeState.waiting)
     if welcomed:
         _queue_welcome(session, n, member, group, now)
-    audit.record(session, action="nomination.approve", actor_member_id=by_member_id,
+    audit.record(session, action="nominations.approve", actor_member_id=by_member_id,
                  target=f"nomination:{nomination_id}",
                  detail=f"actor={actor} member={member.id}"
                  + (f" replaced={replaced.id}" if replaced else ""), at=now)
@@ -334,7 +334,7 @@ def reject(session: Session, nomination_id: int, reason: str, *, now: datetime,
     assert group is not None
     actor = by if by.startswith("cli:") else "teams"
     # The reason itself stays out of the audit row: it can name people.
-    audit.record(session, action="nomination.reject", actor_member_id=by_member_id,
+    audit.record(session, action="nominations.reject", actor_member_id=by_member_id,
                  target=f"nomination:{nomination_id}", detail=f"actor={actor}", at=now)
     _tell_nominator(session, n, group, now)
     return n

@@ -184,7 +184,8 @@ async def test_approving_someone_the_bot_can_reach_welcomes_them_now(bot) -> Non
                             for a in bot.connector.sent(SIRI[2])))
     with Session(bot.engine) as s:
         siri = s.get(Member, ids["siri"])
-        assert siri is not None and s.get(Membership, (other_id, siri.id))
+        assert siri is not None
+        assert s.get(Membership, (other_id, siri.id)) is not None
         assert len(s.exec(select(Member).where(Member.email == "siri@asker.kommune.no"))
                    .all()) == 1
 

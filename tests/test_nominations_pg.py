@@ -3,9 +3,10 @@ the same person at once, on PostgreSQL: one wins, the other is told what was dec
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -104,7 +105,7 @@ def test_two_approvers_at_once_add_one_member_and_the_other_is_told_it_was_decid
 
 def test_approve_and_reject_at_once_leave_one_decision(engine: Engine) -> None:
     ids = _nominations(engine, _group(engine))
-    lanes = []
+    lanes: list[list[Callable[[Session], Any]]] = []
     for nid in ids:
         lanes.append([partial(service.approve, nomination_id=nid, now=NOW, by_member_id=None,
                               by="cli:a@host")])

@@ -39,8 +39,10 @@ def build_mydata_card(view: MyDataView) -> Card:
     actions = [{"type": "Action.OpenUrl", "title": t("cards.privacy.last_ned_mine"),
                 "url": view.download_url},
                MyDataEraseAskAction().button(t("cards.privacy.slett_mine_data"))]
-    if view.groups:  # issue 23: leaving, optionally naming a successor (bot/nominations.py)
-        actions.append(LeaveAskAction().button(t("cards.nominations.jeg_slutter")))
+    if view.groups:  # leaving, optionally naming a successor (bot/nominations.py): a row of
+        # its own, so the card's two buttons keep their whole titles on a phone
+        body.append({"type": "ActionSet",
+                     "actions": [LeaveAskAction().button(t("cards.nominations.jeg_slutter"))]})
     return adaptive_card(body, actions, speak=t("cards.privacy.mine_data"))
 
 

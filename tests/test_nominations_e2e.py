@@ -4,6 +4,7 @@ with a reason back to the nominator; duplicates refused; «Jeg slutter i gruppen
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
@@ -16,7 +17,7 @@ from storage.delivery_models import Delivery
 from storage.groups import add_membership, get_or_create_group
 from storage.models import AuditEntry, ConversationKind, Member, Membership, Role
 from storage.nomination_models import Nomination
-from tests.harness import ANNE_AAD, ANNE_ID, TENANT, activity, card_nodes, card_of, card_text
+from tests.harness import ANNE_AAD, ANNE_ID, TEAM_ID, TENANT, activity, card_nodes, card_of, card_text
 from tests.meeting_cards_support import until
 
 GROUP = "Faggruppe for næringssamarbeid"
@@ -292,3 +293,28 @@ async def test_jeg_slutter_without_a_successor_tells_the_secretariat(bot) -> Non
     with Session(bot.engine) as s:
         assert s.exec(select(Nomination)).first() is None
         assert s.get(Member, ids["anne"]).active  # type: ignore[union-attr]
+
+
+async def test_an_approved_nominee_joining_the_team_gets_the_welcome_once(bot) -> None:
+    ids = _seed(bot)
+    await _nominate(bot, ids)
+    with Session(bot.engine) as s:
+        nid = s.exec(select(Nomination)).one().id
+    await _press(bot, "nomination.approve", {"nomination_id": nid}, SARA)
+    await bot.send("team_install")
+    kari = {"id": KARI[1], "aadObjectId": KARI[0], "name": KARI[3], "email": KARI_EMAIL,
+            "tenantId": TENANT}
+    bot.connector.add_member(kari, TEAM_ID)
+    joined = activity("team_install", bot.connector.url,
+                      membersAdded=[{"id": KARI[1], "aadObjectId": KARI[0]}])
+
+    def welcomes() -> list[dict[str, Any]]:
+        return [a for a in bot.connector.sent() if "Du er nå medlem av" in str(a)]
+
+    await bot.post(joined)
+    await until(lambda: len(welcomes()) == 1)
+    await bot.post(copy.deepcopy(joined))  # a second join event: no second welcome
+    await asyncio.sleep(1.5)  # the delivery worker's turn to send anything it has queued
+    assert len(welcomes()) == 1
+    with Session(bot.engine) as s:
+        assert s.exec(select(Nomination)).one().welcome == WelcomeState.queued

@@ -17,7 +17,16 @@ from storage.delivery_models import Delivery
 from storage.groups import add_membership, get_or_create_group
 from storage.models import AuditEntry, ConversationKind, Member, Membership, Role
 from storage.nomination_models import Nomination
-from tests.harness import ANNE_AAD, ANNE_ID, TEAM_ID, TENANT, activity, card_nodes, card_of, card_text
+from tests.harness import (
+    ANNE_AAD,
+    ANNE_ID,
+    TEAM_ID,
+    TENANT,
+    activity,
+    card_nodes,
+    card_of,
+    card_text,
+)
 from tests.meeting_cards_support import until
 
 GROUP = "Faggruppe for næringssamarbeid"

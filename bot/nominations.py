@@ -26,7 +26,7 @@ from core.i18n import t
 from domain.bounds import parse_id
 from domain.nominations import NominationSource, check_nominee
 from services import nominations as service
-from storage.models import WorkingGroup
+from storage.models import Role, WorkingGroup
 from storage.nomination_models import Nomination
 
 
@@ -44,7 +44,9 @@ def register(root: Router) -> None:
 
 
 def _active(turn: Turn) -> bool:
-    return bool(turn.member and turn.member.active and turn.member.id)
+    """An active member or secretariat member (a guest is in the registry, not a group)."""
+    m = turn.member
+    return bool(m and m.id and m.active and m.role != Role.guest)
 
 
 def _form(turn: Turn, values: dict[str, str] | None = None,
@@ -145,8 +147,8 @@ def _leave_form(turn: Turn, values: dict[str, str] | None = None,
 
 async def leave_form(turn: Turn, _data: LeaveAskAction) -> Shown:
     """«Jeg slutter i gruppen» on the profile card: the form (groups the member is in)."""
-    if not _active(turn) or not service.member_groups(turn.session, turn.member.id or 0
-                                                      if turn.member else 0):
+    member_id = turn.member.id if turn.member and _active(turn) else None
+    if member_id is None or not service.member_groups(turn.session, member_id):
         await turn.say(t("nominations.reply.ikke_medlem_av_noen"))
         return None
     await turn.send_card(_leave_form(turn), t("cards.nominations.jeg_slutter"))

@@ -8,6 +8,7 @@ import asyncio
 import copy
 from typing import Any
 
+import pytest
 from sqlmodel import Session, select
 
 from domain.names import name_key
@@ -249,12 +250,15 @@ async def test_a_form_with_a_bad_email_comes_back_and_stores_nothing(bot) -> Non
         assert s.exec(select(Nomination)).first() is None
 
 
-async def test_nominer_is_refused_for_someone_who_is_not_an_active_member(bot) -> None:
+@pytest.mark.parametrize("change", [{"active": False}, {"role": Role.guest}])
+async def test_nominer_is_refused_for_a_deactivated_member_and_a_guest(
+        bot, change: dict[str, Any]) -> None:
     ids = _seed(bot)
     with Session(bot.engine) as s:
         anne = s.get(Member, ids["anne"])
         assert anne is not None
-        anne.active = False
+        for key, value in change.items():
+            setattr(anne, key, value)
         s.add(anne)
         s.commit()
     await bot.send("personal_message", text="nominer")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -108,3 +108,21 @@ def remove_membership(session: Session, group_id: int, member_id: int) -> bool:
     session.delete(row)
     session.flush()
     return True
+
+
+def move_group(session: Session, source_id: int, target_id: int) -> None:
+    """A merged group's nominations go to the group it is merged into; an open one for
+    someone already nominated there is dropped (the target's open one stands)."""
+    open_there = select(Nomination.email).where(
+        Nomination.group_id == target_id, Nomination.status == NominationStatus.submitted)
+    session.execute(delete(Nomination).where(
+        col(Nomination.group_id) == source_id,
+        col(Nomination.status) == NominationStatus.submitted,
+        col(Nomination.email).in_(open_there)))
+    session.execute(update(Nomination).where(col(Nomination.group_id) == source_id)
+                    .values(group_id=target_id).execution_options(synchronize_session=False))
+
+
+def drop_group(session: Session, group_id: int) -> None:
+    """A deleted group's nominations go with it: they name people for a group that is gone."""
+    session.execute(delete(Nomination).where(col(Nomination.group_id) == group_id))

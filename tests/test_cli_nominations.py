@@ -122,3 +122,26 @@ def test_refusals_are_norwegian_with_exit_1_and_name_what_exists(run) -> None:
     assert code == 1 and "Fant ikke noe medlem" in err
     with Session(run.ctx.engine) as s:
         assert len(s.exec(select(Nomination)).all()) == 1
+
+
+def test_groups_merge_moves_nominations_and_delete_takes_them_along(run) -> None:
+    from tests.cli_support import make_groups
+
+    make_groups(run, "Andre gruppe", "Tredje gruppe")
+    run(*ADD)  # open in the main group
+    run(*ADD[:3], "Andre gruppe", *ADD[4:])  # the same person, open in the group merged in
+    run(*ADD[:3], "Andre gruppe", "--name", "Per Hansen", "--email", "per@lier.no",
+        "--organisation", "Lier")
+    run(*ADD[:3], "Tredje gruppe", "--name", "Per Hansen", "--email", "per@lier.no",
+        "--organisation", "Lier")
+    code, _out, err = run("groups", "merge", "Andre gruppe", GROUP, "--yes")
+    assert code == 0, err
+    with Session(run.ctx.engine) as s:
+        rows = sorted((n.email, n.id) for n in s.exec(select(Nomination)))
+    # Kari's duplicate went (the main group's open one stands); Per's moved.
+    assert rows == [("kari.nordmann@asker.kommune.no", 1), ("per@lier.no", 3),
+                    ("per@lier.no", 4)]
+    code, _out, err = run("groups", "delete", "Tredje gruppe", "--yes")
+    assert code == 0, err
+    with Session(run.ctx.engine) as s:
+        assert sorted(n.id for n in s.exec(select(Nomination))) == [1, 3]

@@ -444,7 +444,7 @@ class NominationSubmitAction(CardAction):
     email: str = ""
     organisation: str = ""
     role_there: str = ""
-    replaces: str = ""  # the replaced member's id as text; "" for none
+    replaces: str = ""  # the replaced member's id as text; "0" (or nothing) for none
 
 
 class NominationRef(CardAction):

@@ -66,9 +66,10 @@ def build_nomination_form_card(view: NominationFormView) -> Card:
         _text("email", t("cards.nominations.epost"), v, EMAIL_MAX, required=True, style="Email"),
         _text("organisation", t("cards.nominations.organisasjon"), v, ORG_MAX, required=True),
         _text("role_there", t("cards.nominations.rolle_der"), v, ROLE_MAX),
+        # «Ingen» is "0": Teams refuses a choice whose value is empty.
         {"type": "Input.ChoiceSet", "id": "replaces",
-         "label": t("cards.nominations.erstatter"), "value": v.get("replaces", ""),
-         "choices": [{"title": t("cards.nominations.ingen"), "value": ""}]
+         "label": t("cards.nominations.erstatter"), "value": v.get("replaces") or "0",
+         "choices": [{"title": t("cards.nominations.ingen"), "value": "0"}]
          + [{"title": label, "value": str(mid)} for mid, label in view.members]},
     ]
     return adaptive_card(body, [NominationSubmitAction().button(

@@ -388,5 +388,5 @@ def leave(session: Session, member: Member, group_id: int, successor_name: str,
 
 
 def parse_replaces(text: str) -> int | None:
-    """The form's «Erstatter» choice: a member id, or None for «Ingen»."""
-    return parse_id(text or "")
+    """The form's «Erstatter» choice: a member id, or None for «Ingen» ("0", or nothing)."""
+    return parse_id(text or "") or None

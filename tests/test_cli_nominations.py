@@ -144,4 +144,4 @@ def test_groups_merge_moves_nominations_and_delete_takes_them_along(run) -> None
     code, _out, err = run("groups", "delete", "Tredje gruppe", "--yes")
     assert code == 0, err
     with Session(run.ctx.engine) as s:
-        assert sorted(n.id for n in s.exec(select(Nomination))) == [1, 3]
+        assert sorted(n.id or 0 for n in s.exec(select(Nomination))) == [1, 3]

@@ -91,7 +91,7 @@ def _button(card: dict[str, Any], title: str) -> dict[str, Any]:
 
 def _form_data(ids: dict[str, int], **over: str) -> dict[str, str]:
     return {"group_id": str(ids["group"]), "name": KARI[3], "email": KARI_EMAIL,
-            "organisation": "Asker", "role_there": "Næringssjef", **over}
+            "organisation": "Asker", "role_there": "Næringssjef", "replaces": "0", **over}
 
 
 async def _nominate(bot, ids: dict[str, int], **over: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -112,6 +112,7 @@ async def test_a_nomination_end_to_end_nominate_approve_membership_welcome(bot) 
     assert all(n.get("label") for n in inputs.values())
     assert inputs["group_id"]["value"] == str(ids["group"])  # the only group: preselected
     assert "Ola Asker (Asker)" in [c["title"] for c in inputs["replaces"]["choices"]]
+    assert inputs["replaces"]["value"] == "0"  # «Ingen»: Teams wants a value for every choice
 
     sent = await _nominate(bot, ids, replaces=str(ids["ola"]))
     assert "Nominasjonen av Kari Nordmann til Faggruppe for næringssamarbeid er sendt" \
@@ -220,6 +221,7 @@ async def test_avsla_needs_a_reason_and_the_reason_reaches_the_nominator(bot) ->
     with Session(bot.engine) as s:
         n = s.exec(select(Nomination)).one()
         assert (n.status, n.reason) == (NominationStatus.rejected, reason)
+        assert n.replaces_member_id is None  # «Ingen» on the form
         assert s.exec(select(Member).where(Member.email == KARI_EMAIL)).first() is None
         (row,) = s.exec(select(AuditEntry).where(AuditEntry.action == "nominations.reject"))
         assert row.actor_member_id == ids["sara"] and reason not in row.detail

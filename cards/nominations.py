@@ -110,8 +110,9 @@ def build_nomination_card(view: NominationView) -> Card:
     ]
     if view.leaving:
         body.append(para(t("cards.nominations.etterfolger", who=plain(view.replaces))))
-    body.append({"type": "FactSet", "facts": [{"title": k, "value": plain(v) or "–"}
-                                              for k, v in facts]})
+    # Lines, not a FactSet: a FactSet's value column does not wrap, and an e-mail address
+    # ran past a 320 px phone's edge (real-client card walk).
+    body += [para(f"**{k}:** {plain(v) or '–'}", spacing="None") for k, v in facts]
     if view.decided:
         body.append(para(plain(view.decided), weight="Bolder"))
         return adaptive_card(body)

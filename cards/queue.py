@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from cards.actions import QueueCancelAction, QueueMoveAction
-from cards.common import Card, adaptive_card, heading, para, plain
+from cards.common import Card, adaptive_card, button_rows, heading, para, plain
 from core.i18n import t
 
 
 @dataclass(frozen=True)
 class QueueRow:
     job_id: int
-    when: str  # Norwegian, Oslo time: "torsdag 24. august 2023 kl. 09.00"
+    when: str  # in the reader's language, Oslo time: "torsdag 24. august 2023 kl. 09.00"
     date: str  # "2023-08-24", for the date picker
     time: str  # "09:00"
     description: str
+    short: str = ""  # what its buttons name it by: "24. august 09.00"
+
+
+def _names(rows: list[QueueRow]) -> dict[int, str]:
+    # A screen reader lists the buttons without their rows, so each row's buttons name the
+    # message by its time, and by its number too where two messages share a time.
+    counts = Counter(row.short for row in rows)
+    return {row.job_id: row.short if row.short and counts[row.short] == 1
+            else t("queue.melding_nr", short=row.short, id=row.job_id).strip()
+            for row in rows}
 
 
 def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | None = None,
                      waiting: list[str] | None = None) -> Card:
-    """One container per message with «Avlys» and a «Flytt» form; Microsoft 365 calls that
+    """One container per message with «Avlys meldingen …» and a «Flytt meldingen …» form,
+    each naming the message by its time; Microsoft 365 calls that
     failed, and those that wait for a retry (an attendance report not made yet, Graph down)."""
     body: list[dict] = [heading(t("queue.planlagte_meldinger"), size="Medium")]
     if waiting:
@@ -34,7 +46,9 @@ def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | 
             para(t("cards.queue.se_python_app"), isSubtle=True)]})
     if not rows:
         body.append(para(t("queue.ingen_automatiske_meldinger")))
+    names = _names(rows)
     for row in rows:
+        name = names[row.job_id]
         move = adaptive_card([
             # Input ids are unique per card: one pair per row, named by the job.
             {"type": "Input.Date", "id": f"date_{row.job_id}", "label": t("queue.ny_dato"),
@@ -43,16 +57,20 @@ def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | 
             {"type": "Input.Time", "id": f"time_{row.job_id}", "label": t("queue.nytt_klokkeslett"),
              "value": row.time,
              "isRequired": True, "errorMessage": t("queue.velg_et_klokkeslett")},
-        ], [QueueMoveAction(job_id=row.job_id).button(t("queue.flytt_hit"))])
+        ], [QueueMoveAction(job_id=row.job_id).button(t("queue.flytt_meldingen_hit",
+                                                         name=name))])
         del move["$schema"], move["msteams"]
         body.append({
             "type": "Container", "separator": True, "items": [
                 para(f"**{row.when}**"),
                 para(plain(row.description) or t("queue.uten_beskrivelse"), isSubtle=True),
-                {"type": "ActionSet", "actions": [
-                    QueueCancelAction(job_id=row.job_id).button(t("queue.avlys")),
-                    {"type": "Action.ShowCard", "title": t("queue.flytt"), "card": move},
-                ]},
+                # One button a row: the titles name the message, and stay whole at 320 px.
+                *button_rows([
+                    QueueCancelAction(job_id=row.job_id).button(
+                        t("queue.avlys_meldingen", name=name)),
+                    {"type": "Action.ShowCard", "title": t("queue.flytt_meldingen", name=name),
+                     "card": move},
+                ], 1),
             ]})
     if more:
         body.append(para(t("queue.og_til_se", more=more),
@@ -63,9 +81,12 @@ def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | 
 def samples() -> dict[str, Card]:
     """Cards with sample data for validation and pictures."""
     rows = [QueueRow(12, "torsdag 24. august 2023 kl. 09.00", "2023-08-24", "09:00",
-                     "Innkalling: Faggruppemøte 31. august"),
+                     "Innkalling: Faggruppemøte 31. august", "24. august 09.00"),
             QueueRow(13, "tirsdag 29. august 2023 kl. 09.00", "2023-08-29", "09:00",
-                     "Påminnelse om svarfrist")]
+                     "Påminnelse om svarfrist", "29. august 09.00"),
+            # Two messages at one time: the buttons tell them apart by number.
+            QueueRow(14, "tirsdag 29. august 2023 kl. 09.00", "2023-08-29", "09:00",
+                     "Påminnelse dagen før", "29. august 09.00")]
     return {"queue": build_queue_card(rows), "queue_empty": build_queue_card([]),
             "queue_graph_failed": build_queue_card(rows, given_up=[
                 "Møte 3 «Faggruppemøte» (opprett): ga opp etter 8 forsøk (sist HTTP 503)"]),

@@ -10,7 +10,7 @@ from bot.turn import Turn
 from cards.actions import QueueCancelAction, QueueMoveAction, QueueShowAction
 from cards.queue import QueueRow, build_queue_card
 from core.i18n import t, tn
-from core.timefmt import OSLO, clock, day_month, span
+from core.timefmt import OSLO, clock, day_short, span
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage import audit
 from storage import graph as graph_repo
@@ -69,7 +69,7 @@ async def show_queue(turn: Turn) -> None:
     rows = [QueueRow(job.id or 0, span(job.due_at),
                      job.due_at.astimezone(OSLO).strftime("%Y-%m-%d"),
                      job.due_at.astimezone(OSLO).strftime("%H:%M"), job.description,
-                     t("queue.reply.dag_og_tid", day=day_month(job.due_at),
+                     t("queue.reply.dag_og_tid", day=day_short(job.due_at),
                        clock=clock(job.due_at)))
             for job in jobs[:SHOWN]]
     card = build_queue_card(rows, more=max(0, len(jobs) - SHOWN),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cards.actions import QueueCancelAction, QueueMoveAction
 from cards.common import Card, adaptive_card, button_rows, heading, para, plain
 from core.i18n import t
+from core.timefmt import clock, day_short, span, to_oslo
 
 
 @dataclass(frozen=True)
@@ -17,15 +19,16 @@ class QueueRow:
     date: str  # "2023-08-24", for the date picker
     time: str  # "09:00"
     description: str
-    short: str = ""  # what its buttons name it by: "24. august 09.00"
+    short: str = ""  # what its buttons name it by: "24.8. 09.00"
 
 
 def _names(rows: list[QueueRow]) -> dict[int, str]:
     # A screen reader lists the buttons without their rows, so each row's buttons name the
-    # message by its time, and by its number too where two messages share a time.
+    # message: by its time, or by its number where two messages share a time (reminders of
+    # two meetings at the same 08.30); a title that names both no longer fits a phone.
     counts = Counter(row.short for row in rows)
     return {row.job_id: row.short if row.short and counts[row.short] == 1
-            else t("queue.melding_nr", short=row.short, id=row.job_id).strip()
+            else t("queue.melding_nr", id=row.job_id)
             for row in rows}
 
 
@@ -60,9 +63,11 @@ def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | 
         ], [QueueMoveAction(job_id=row.job_id).button(t("queue.flytt_meldingen_hit",
                                                          name=name))])
         del move["$schema"], move["msteams"]
+        numbered = name != row.short  # the number the buttons use is shown beside the time
         body.append({
             "type": "Container", "separator": True, "items": [
-                para(f"**{row.when}**"),
+                para(t("queue.tid_og_nr", when=row.when, id=row.job_id) if numbered
+                     else f"**{row.when}**"),
                 para(plain(row.description) or t("queue.uten_beskrivelse"), isSubtle=True),
                 # One button a row: the titles name the message, and stay whole at 320 px.
                 *button_rows([
@@ -80,16 +85,21 @@ def build_queue_card(rows: list[QueueRow], more: int = 0, given_up: list[str] | 
 
 def samples() -> dict[str, Card]:
     """Cards with sample data for validation and pictures."""
-    rows = [QueueRow(12, "torsdag 24. august 2023 kl. 09.00", "2023-08-24", "09:00",
-                     "Innkalling: Faggruppemøte 31. august", "24. august 09.00"),
-            QueueRow(13, "tirsdag 29. august 2023 kl. 09.00", "2023-08-29", "09:00",
-                     "Påminnelse om svarfrist", "29. august 09.00"),
-            # Two messages at one time: the buttons tell them apart by number.
-            QueueRow(14, "tirsdag 29. august 2023 kl. 09.00", "2023-08-29", "09:00",
-                     "Påminnelse dagen før", "29. august 09.00")]
+    def sample_row(job_id: int, when: datetime, description: str) -> QueueRow:
+        return QueueRow(job_id, span(when), to_oslo(when).strftime("%Y-%m-%d"),
+                        to_oslo(when).strftime("%H:%M"), description,
+                        t("queue.reply.dag_og_tid", day=day_short(when), clock=clock(when)))
+    rows = [sample_row(12, SAMPLE_FIRST, "Innkalling: Faggruppemøte 31. august"),
+            sample_row(13, SAMPLE_SECOND, "Påminnelse om svarfrist"),
+            # Two messages at one time: their buttons tell them apart by number.
+            sample_row(14, SAMPLE_SECOND, "Påminnelse dagen før")]
     return {"queue": build_queue_card(rows), "queue_empty": build_queue_card([]),
             "queue_graph_failed": build_queue_card(rows, given_up=[
                 "Møte 3 «Faggruppemøte» (opprett): ga opp etter 8 forsøk (sist HTTP 503)"]),
             "queue_graph_waiting": build_queue_card(rows, waiting=[
                 "Møte 3 «Faggruppemøte» (frammøterapport), neste forsøk kl. 10.42: ikke klar "
                 "ennå"])}
+
+
+SAMPLE_FIRST = datetime(2023, 8, 24, 7, 0, tzinfo=UTC)  # 09.00 in Oslo
+SAMPLE_SECOND = datetime(2023, 8, 29, 7, 0, tzinfo=UTC)

@@ -26,7 +26,9 @@ const PICTURES = [
 const root = freshDir('walk-json');
 const fixtures = path.join(root, 'fixtures');
 fs.mkdirSync(fixtures);
-fs.copyFileSync(path.join(RC, 'fixtures', 'clipped.json'), path.join(fixtures, 'clipped.json'));
+for (const f of ['clipped.json', 'clipped-form.json']) {
+  fs.copyFileSync(path.join(RC, 'fixtures', f), path.join(fixtures, f));
+}
 const dumped = {};
 for (const lang of LANGS) {
   dumped[lang] = attempt(() => appCli(['cards', 'dump', path.join(root, lang), '--lang', lang]));
@@ -61,6 +63,18 @@ test('the walk over every card, language and width', async (t) => {
     assert.match(issues, /clipped \(ellipsis\): «Kommer \(fysisk\)/);
     assert.match(issues, /input past the card's edge/);
     assert.match(issues, /glyph missing in (DejaVu Sans|every font)/);
+  });
+
+  await t.test('a ShowCard form is opened and walked too, and a form inside a form', async () => {
+    const issues = await walkCard(page, 'fixtures/clipped-form.json', 320, { fonts: true });
+    const text = issues.join('\n');
+    // Closed, the card is clean: everything found was found with a form open.
+    assert.ok(issues.every((i) => i.startsWith('in the form «')), text);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: clipped \(ellipsis\): «Ei overskrift i skjemaet/);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: clipped \(ellipsis\): «Flytt meldinga 24\. august/);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: input past the card's edge/);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: glyph missing in (DejaVu Sans|every font)/);
+    assert.match(text, /in the form «Vis det indre skjemaet»: clipped \(ellipsis\): «Ei indre overskrift/);
   });
 
   for (const width of WIDTHS) {

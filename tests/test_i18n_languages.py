@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import string
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from cli import CliContext
@@ -24,7 +25,7 @@ from core.i18n import (
 )
 from core.settings import Settings
 from storage.db import session_scope
-from storage.models import AuditEntry, Member, WorkingGroup
+from storage.models import AuditEntry, ConversationRef, Member, WorkingGroup
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT, card_of, card_text
 from tests.test_e2e_meetings import BEFORE, send_cli
 from tests.test_round_e2e import MEETING, channel, setup_group, start
@@ -206,3 +207,61 @@ def test_a_members_language_is_in_their_export_and_gone_after_erasure(engine) ->
         privacy.erase(s, member_id, now)
     with Session(engine) as s:
         assert s.get(Member, member_id).language is None  # type: ignore[union-attr]
+
+
+def _chat_languages(engine, count: int = 3) -> list[int]:
+    """Three members of «Plan og bygg» with 1:1 chats a:conv-0..2: nynorsk, English, none."""
+    from tests.test_delivery_support import seed_group
+
+    ids = seed_group(engine, "http://127.0.0.1:9/", count)
+    with session_scope(engine) as s:
+        for member_id, lang in zip(ids, ("nn", "en"), strict=False):
+            member = s.get(Member, member_id)
+            assert member is not None
+            member.language = lang
+            s.add(member)
+    return ids
+
+
+def test_a_reminder_with_a_text_per_language_is_drawn_in_each_members_own(engine, clock) -> None:
+    import json
+
+    from scheduler.store import run_due, schedule
+    from services.runtime import job_handlers
+    from storage.delivery_models import Delivery
+    from tests.harness import TEST_LINKS
+
+    ids = _chat_languages(engine)
+    texts = {"title": {"nb": "Påminnelse", "nn": "Påminning", "en": "Reminder"},
+             "text": {"nb": "Møtet er i morgen.", "nn": "Møtet er i morgon.",
+                      "en": "The meeting is tomorrow."}}
+    with session_scope(engine) as s:
+        for member_id in ids:
+            schedule(s, "reminder", f"r{member_id}", {"member_id": member_id, "rule": "day_before",
+                                                       "subject": "s", **texts},
+                     clock.now(), clock.now() + timedelta(hours=1), clock.now(), "Påminnelse")
+    run_due(engine, clock.now(), job_handlers(TEST_LINKS))
+    with Session(engine) as s:
+        drawn = {d.member_id: card_text(json.loads(d.payload)["attachments"][0]["content"])
+                 for d in s.exec(select(Delivery))}
+    assert drawn == {ids[0]: "Påminning\nMøtet er i morgon.",
+                     ids[1]: "Reminder\nThe meeting is tomorrow.",
+                     ids[2]: "Påminnelse\nMøtet er i morgen."}
+
+
+async def test_notices_send_without_a_title_calls_it_announcement_in_each_language(
+        bot, capsys) -> None:
+    from cli.notices import cmd_send
+
+    _chat_languages(bot.engine)
+    with session_scope(bot.engine) as s:
+        s.execute(update(ConversationRef).values(service_url=bot.connector.url))
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
+    ctx = CliContext(settings=settings, clock=bot.clock, engine=bot.engine)
+    args = argparse.Namespace(group="Plan og bygg", text="Møtet flyttes til rom 4.", title="",
+                              notice_id="")
+    assert await asyncio.to_thread(cmd_send, args, ctx) == 0
+    assert "sendt\t3\tav\t3" in capsys.readouterr().out
+    titles = {c.conversation_id: c.body["summary"] for c in bot.connector.accepted()}
+    assert titles == {"a:conv-0": "Kunngjering", "a:conv-1": "Announcement",
+                      "a:conv-2": "Kunngjøring"}

@@ -265,3 +265,38 @@ async def test_notices_send_without_a_title_calls_it_announcement_in_each_langua
     titles = {c.conversation_id: c.body["summary"] for c in bot.connector.accepted()}
     assert titles == {"a:conv-0": "Kunngjering", "a:conv-1": "Announcement",
                       "a:conv-2": "Kunngjøring"}
+
+
+LATE_TITLES = ("Forfall etter fristen", "Cancellation after the deadline")  # nn as nb
+
+
+async def test_a_late_cancellation_reaches_each_secretariat_member_in_their_own_language(
+        bot, capsys) -> None:
+    from tests.meeting_cards_support import until
+    from tests.test_e2e_meetings import AFTER_DEADLINE, answer
+    from tests.test_rsvp_support import member
+
+    seed_members(bot.engine, bot.connector.url)
+    mid = seed_meeting(bot.engine)
+    chosen = {"nn": member(bot.engine, "Mari Strømsvåg"),
+              "en": member(bot.engine, "Margrethe Gjessing"),
+              "nb": member(bot.engine, "Øyvind Såtvedt")}
+    with session_scope(bot.engine) as s:
+        for lang in ("nn", "en"):
+            s.execute(update(Member).where(Member.id == chosen[lang].id)  # type: ignore[arg-type]
+                      .values(language=lang))
+    bot.clock.set(BEFORE)
+    await asyncio.to_thread(send_cli, bot, mid, capsys)
+    await answer(bot, 1, mid, "physical")  # a bokmål member, who then cancels too late
+    bot.clock.set(AFTER_DEADLINE)
+    await answer(bot, 1, mid, "no", verb="rsvp.cancel")
+
+    def notice(lang: str) -> str:
+        return next((card_text(card_of(a)) for a in
+                     bot.connector.sent(f"a:conv-{chosen[lang].teams_user_id}")
+                     if a.get("summary") in LATE_TITLES), "")
+    await until(lambda: all(notice(lang) for lang in chosen))
+    assert "kan likevel ikkje kome på" in notice("nn")
+    assert "Cancellation after the deadline" in notice("en")
+    assert "cannot come to" in notice("en")
+    assert "Forfall etter fristen" in notice("nb") and "kan likevel ikke komme på" in notice("nb")

@@ -1,10 +1,11 @@
 'use strict';
 // The card-quality walk: every sample card in nb, nn and en, drawn by Microsoft's renderer
 // at 320, 360 (phones) and 450 px (Teams' chat bubble) in the one installed font named in
-// the host config. Fails on clipped text, an input past the card's edge, a glyph the font
-// lacks, and (through `python app.py cards check`, cards/quality.py) an input without a
-// label, a bare button title, colour alone and an image without alt text. Writes the
-// README's card pictures into docs/, so they never go stale.
+// the host config, and again with each Action.ShowCard form opened (lib/walk.js). Fails on
+// clipped text, an input past the card's edge, a glyph the font lacks, and (through
+// `python app.py cards check`, cards/quality.py) an input without a label, a bare or
+// repeated button title, colour alone and an image without alt text. Writes the README's
+// card pictures into docs/, so they never go stale.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

@@ -30,6 +30,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     minutes_review_models,
     models,
     privacy_models,
+    profile_models,
     round_models,
 )
 from storage.delivery import insert_ignore

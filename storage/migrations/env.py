@@ -18,6 +18,7 @@ from storage import (  # noqa: F401
     minutes_review_models,
     models,
     privacy_models,
+    profile_models,
     round_models,
 )
 

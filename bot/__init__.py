@@ -23,6 +23,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         online_meeting,
         outlook,
         privacy,
+        profile,
         queue,
         reminders,
         round,
@@ -34,7 +35,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register, minutes_review.register,
-            outlook.register, online_meeting.register, privacy.register, members.register,
+            outlook.register, online_meeting.register, privacy.register, profile.register,
+            members.register,
             language.register)
 
 

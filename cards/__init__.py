@@ -16,6 +16,7 @@ from cards import (
     notice,
     outlook,
     privacy,
+    profile,
     queue,
     round,
     welcome,
@@ -24,7 +25,7 @@ from cards import (
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
 CARD_MODULES = (help, innspill, invitation, meetings, members, minutes, minutes_draft,
-                minutes_review, notice, outlook, privacy, queue, round, welcome)
+                minutes_review, notice, outlook, privacy, profile, queue, round, welcome)
 
 
 def sample_cards() -> dict[str, dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cards.actions import MyDataEraseAskAction, MyDataEraseConfirmAction
+from cards.actions import MyDataEraseAskAction, MyDataEraseConfirmAction, ProfileEditAction
 from cards.common import Card, adaptive_card, bullets, heading, para, plain
 from core.i18n import t
 
@@ -36,7 +36,8 @@ def build_mydata_card(view: MyDataView) -> Card:
     if view.privacy_url:
         body.append(para(t("cards.privacy.personvernerklaeringen", privacy_url=view.privacy_url),
                          isSubtle=True))
-    actions = [{"type": "Action.OpenUrl", "title": t("cards.privacy.last_ned_mine"),
+    actions = [ProfileEditAction().button(t("cards.profile.endre_opplysningene")),
+               {"type": "Action.OpenUrl", "title": t("cards.privacy.last_ned_mine"),
                 "url": view.download_url},
                MyDataEraseAskAction().button(t("cards.privacy.slett_mine_data"))]
     return adaptive_card(body, actions, speak=t("cards.privacy.mine_data"))

@@ -10,7 +10,7 @@ from cli import CliContext, CliError
 from cli.common import add_yes, did_you_mean, existing_group, print_rows, require_yes
 from core.i18n import language_from_word, t
 from domain.names import collapse_spaces
-from domain.rules import RuleSettingError, parse_setting, with_setting
+from domain.rules import YEARLY, RuleSettingError, parse_setting, with_setting
 from services.language import choose_group_language
 from services.privacy import cli_actor
 from storage import audit
@@ -116,8 +116,10 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
     for rule in rules.values():
         at = rule.at.strftime("%H:%M") if rule.at else "-"
         hours = int(rule.grace.total_seconds() // 3600)
+        # A yearly rule has a sixth column: its day (DD.MM), «-» for its default day.
+        day = f"\t{rule.date or '-'}" if rule.name in YEARLY else ""
         print(f"{rule.name}\t{rule.days_before}\t{at}\t"
-              f"{'ja' if rule.working_hours else 'nei'}\t{hours}")
+              f"{'ja' if rule.working_hours else 'nei'}\t{hours}{day}")
     return 0
 
 

@@ -78,11 +78,11 @@ def mark_asked(session: Session, member_ids: Iterable[int], year: int,
 
 def claim_reminders(session: Session, year: int, asked_before: datetime,
                     now: datetime) -> list[int]:
-    """Active members asked before `asked_before` who have neither confirmed nor been
-    reminded: marked reminded in one guarded UPDATE, so each is reminded once."""
+    """Active members asked before `asked_before` (not at it) who have neither confirmed nor
+    been reminded: marked reminded in one guarded UPDATE, so each is reminded once."""
     active = select(Member.id).where(_active())
     stmt = (update(ProfileCheck)
-            .where(col(ProfileCheck.year) == year, col(ProfileCheck.asked_at) <= asked_before,
+            .where(col(ProfileCheck.year) == year, col(ProfileCheck.asked_at) < asked_before,
                    col(ProfileCheck.reminded_at).is_(None),
                    col(ProfileCheck.confirmed_at).is_(None),
                    col(ProfileCheck.member_id).in_(active))

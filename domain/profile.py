@@ -17,8 +17,9 @@ OSLO = ZoneInfo("Europe/Oslo")
 # The fields a member keeps themselves, in the order the form and the digest show them.
 FIELDS = ("name", "organisation", "email", "phone", "deputy")
 NAME_MAX, ORGANISATION_MAX, EMAIL_MAX, PHONE_MAX = 200, 200, 320, 20
-DIGEST_AT = time(8, 0)  # the secretariat's digest, Oslo time, on working days
-CHECK_AT = time(9, 0)  # the yearly check and its reminder go out from this hour
+# One daily run, Oslo time, on working days: the secretariat's digest, the yearly check and
+# its reminder.
+DIGEST_AT = CHECK_AT = time(8, 0)
 REMINDER_AFTER = timedelta(weeks=3)
 CHECK_MONTH = 2  # the default: the first working day of February
 

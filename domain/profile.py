@@ -100,12 +100,6 @@ def group_check_day(year: int, setting: str) -> date:
     return day
 
 
-def check_day(year: int, settings: Iterable[str]) -> date:
-    """A member's check day this year: the earliest among their groups' days."""
-    days = [group_check_day(year, s) for s in settings]
-    return min(days) if days else first_working_day(year, CHECK_MONTH)
-
-
 def at_oslo(day: date, at: time) -> datetime:
     """An Oslo wall-clock moment as UTC."""
     return datetime.combine(day, at, tzinfo=OSLO).astimezone(UTC)

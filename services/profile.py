@@ -129,9 +129,12 @@ def check_activity(session: Session, member_id: int, *, reminder: bool) -> dict[
     return {"type": "message", "summary": text, "attachments": [attachment(card)]}
 
 
-def member_check_day(group_rules: list[str], year: int) -> date:
-    """A member's check day: the earliest `profile_check.date` among their groups."""
-    return rules.check_day(year, [rules_from_json(r)["profile_check"].date for r in group_rules])
+def member_check_day(group_rules: list[str], year: int) -> tuple[date, timedelta]:
+    """A member's check day (the earliest `profile_check.date` among their groups) and how
+    long after it the check may still go (that group's rule's grace)."""
+    found = [(rules.group_check_day(year, rule.date), rule.grace)
+             for rule in (rules_from_json(r)["profile_check"] for r in group_rules)]
+    return min(found, key=lambda pair: pair[0])
 
 
 def run_check(session: Session, now: datetime) -> tuple[list[int], list[int]]:
@@ -140,9 +143,11 @@ def run_check(session: Session, now: datetime) -> tuple[list[int], list[int]]:
     today = rules.oslo_day(now)
     due = []
     for member, group_rules in repo.members_with_rules(session):
-        start = rules.at_oslo(member_check_day(group_rules, today.year), rules.CHECK_AT)
-        # Someone registered after the day has just given their details: not asked this year.
-        if start <= now and member.created_at < start:
+        day, grace = member_check_day(group_rules, today.year)
+        start = rules.at_oslo(day, rules.CHECK_AT)
+        # Within the grace only: a service started in the autumn asks no one until next
+        # year's day, and someone registered after the day has just given their details.
+        if start <= now <= start + grace and member.created_at < start:
             due.append(member.id or 0)
     subject = f"profile_check:{today.year}"
     asked = repo.mark_asked(session, due, today.year, now)

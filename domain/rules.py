@@ -37,7 +37,7 @@ DEFAULT_RULES: dict[str, Rule] = {
         Rule("followup_reminder", 3, time(9, 0), True, timedelta(days=3)),
         # «Stemmer opplysningene dine?» once a year; date "" = the first working day of
         # February (domain/profile.py), the earliest date among a member's groups.
-        Rule("profile_check", 0, time(9, 0), True, timedelta(days=7)),
+        Rule("profile_check", 0, None, True, timedelta(days=7)),
     )
 }
 

@@ -88,6 +88,7 @@ STEPS: list[tuple[str, ...]] = [
     ("groups", "set", GROUP, "--language", "nn"),
     ("members", "import", f"{FIXTURES}/members_comma.csv", "--group", GROUP),
     ("members", "list"),
+    ("members", "unconfirmed", "--group", GROUP),
     ("members", "role", "Anne Feltman", "sekretariat"),
     ("members", "deactivate", "eva snare", "--yes"),
     ("members", "add", "--name", "Kari Nordmann", "--organisation", "Lillestrøm",

@@ -125,7 +125,9 @@ async def test_a_bad_email_is_refused_in_norwegian_with_what_was_typed_and_nothi
                       (dict(name="  "), "Navnet må fylles ut"),
                       (dict(deputy=str(ids["Ola Plan"])), "Fast vara må være"),
                       (dict(deputy="99999999999"), "Fast vara må være"),
-                      (dict(email=per_email.upper()), "tilhører allerede et annet medlem")):
+                      # A clash found after the name was read must not keep the new name.
+                      (dict(name="Anne Endret", email=per_email.upper()),
+                       "tilhører allerede et annet medlem")):
         assert said in card_text(await _card(bot, press(bot, ANNE, "profile.save",
                                                         **_form(ids, **bad))))
     after = _member(bot, ids["Anne Feltman"])
@@ -148,6 +150,7 @@ async def test_whose_details_comes_from_the_sender_never_from_the_card(bot) -> N
     stranger["from"] = {"id": "29:stranger", "aadObjectId": "aad-stranger", "name": "X"}
     status, _ = await bot.post(stranger)
     assert status == 200
+    assert bot.connector.sent()[-1]["text"] == "Jeg har ingen data om deg."
     with session_scope(bot.engine) as s:
         phones = set(s.exec(select(Member.phone)).all())
     assert "+4741111111" not in phones

@@ -176,6 +176,9 @@ async def test_the_running_app_sends_the_yearly_card_and_ja_stemmer_confirms_it(
             ProfileCheck.member_id == ids["Anne Feltman"])).one()
         assert (check.year, check.confirmed_how) == (2026, "ja")
         assert check.asked_at == datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+        (entry,) = s.exec(select(AuditEntry).where(AuditEntry.action == "profile.confirmed"))
+        assert (entry.actor_member_id, entry.target) == (ids["Anne Feltman"],
+                                                         f"member:{ids['Anne Feltman']}")
         asked = set(s.exec(select(ProfileCheck.member_id)).all())
     # Ola's group keeps the default day, the first working day of February, and so does
     # Per's second group: the earliest day is his, long past; Eva is inactive.

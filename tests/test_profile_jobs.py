@@ -16,8 +16,10 @@ from domain.profile import Typed
 from services import profile
 from storage.db import session_scope
 from storage.delivery_models import Delivery, ScheduledJob
+from storage.groups import add_membership, get_or_create_group
 from storage.models import Member
-from tests.profile_support import OTHER, ledger, run_days, seed, set_rule
+from storage.profile_models import ProfileCheck
+from tests.profile_support import GROUP, OTHER, ledger, run_days, seed, set_rule
 
 SERVICE_URL = "http://127.0.0.1:9/"
 
@@ -49,9 +51,12 @@ def test_yearly_check_once_each_and_one_reminder_after_three_weeks_to_those_not_
     set_rule(engine, OTHER, "profile_check:date:15.01")  # Per (both groups) and Ola: 15 January
     clock = FrozenClock(datetime(2027, 1, 11, 12, 0, tzinfo=UTC))
     profile.ensure_scheduled(engine, clock.now())
-    with session_scope(engine) as s:
-        s.add(Member(name="Ny Person", name_key="ny person",
-                     created_at=datetime(2027, 2, 10, 9, 0, tzinfo=UTC)))
+    with session_scope(engine) as s:  # registered after the day: asked next year, not now
+        new = Member(name="Ny Person", name_key="ny person",
+                     created_at=datetime(2027, 2, 3, 9, 0, tzinfo=UTC))  # within the grace
+        s.add(new)
+        s.flush()
+        add_membership(s, get_or_create_group(s, GROUP), new)
     run_days(engine, clock, datetime(2027, 1, 15, 6, 0, tzinfo=UTC))
     assert ledger(engine, "profile_check") == [], "not before the day"
     run_days(engine, clock, datetime(2027, 1, 15, 12, 0, tzinfo=UTC))  # Friday 15 January
@@ -83,6 +88,9 @@ def test_yearly_check_once_each_and_one_reminder_after_three_weeks_to_those_not_
     assert _who(engine, "profile_check_reminder") == reminded, "one reminder each"
     assert {subject for _m, subject, _at in ledger(engine, "profile_check")} == {
         "profile_check:2027"}
+    with session_scope(engine) as s:
+        per = s.exec(select(ProfileCheck).where(ProfileCheck.member_id == ids["Per Hansen"])).one()
+        assert per.reminded_at == datetime(2027, 2, 5, 7, 0, tzinfo=UTC), "marked once, then left"
 
 
 def test_the_yearly_card_shows_the_details_in_the_members_language_with_both_buttons(

@@ -26,9 +26,13 @@ class Details:
 
 
 def _facts(details: Details) -> dict[str, object]:
-    labels = field_labels()
-    return {"type": "FactSet", "facts": [
-        {"title": labels[k], "value": plain(details.values.get(k, "")) or "–"} for k in labels]}
+    """Label over value, not a FactSet: a FactSet's value column starts a third in, and an
+    e-mail address (one long word) ran past a 320 px card's edge."""
+    items: list[dict[str, object]] = []
+    for key, label in field_labels().items():
+        items += [para(label, weight="Bolder", spacing="Small"),
+                  para(plain(details.values.get(key, "")) or "–", spacing="None")]
+    return {"type": "Container", "items": items}
 
 
 def _edit_button() -> dict[str, object]:

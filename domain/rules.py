@@ -24,6 +24,9 @@ class Rule:
     working_hours: bool  # non-urgent: wait for 08–17 on a weekday
     grace: timedelta  # how late it may still go after downtime
     essential: bool = False  # essential messages ignore a member's mute
+    # A rule that runs once a month (its day is its own, e.g. the first working day):
+    # whether it is on; None for every rule tied to an anchor.
+    monthly: bool | None = None
 
 
 DEFAULT_RULES: dict[str, Rule] = {
@@ -34,6 +37,9 @@ DEFAULT_RULES: dict[str, Rule] = {
         Rule("input_deadline", 2, None, True, timedelta(hours=24)),
         # Counted in working days before the due date (domain/minutes.py), not calendar days.
         Rule("followup_reminder", 3, time(9, 0), True, timedelta(days=3)),
+        # On by default: seed 002 wants every sub-region in every group, and the reminder
+        # says nothing in a month where none is missing (domain/subregions.py).
+        Rule("coverage_reminder", 0, time(8, 0), True, timedelta(days=3), monthly=True),
     )
 }
 
@@ -86,7 +92,7 @@ def expiry(rule: Rule, anchor: datetime, due: datetime) -> datetime:
 
 
 # A group's changes to the scheduling rules: stored as JSON, set as «regel.felt=verdi».
-FIELDS = ("days_before", "at", "working_hours", "grace_hours")
+FIELDS = ("days_before", "at", "working_hours", "grace_hours", "monthly")
 _YES, _NO = ("ja", "true", "1", "yes"), ("nei", "false", "0", "no")
 
 
@@ -115,7 +121,8 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
     """'invitation.days_before=10' → ('invitation', 'days_before', 10), or RuleSettingError."""
     key, sep, raw = text.partition("=")
     rule, dot, field = key.strip().partition(".")
-    if not sep or not dot or rule not in DEFAULT_RULES or field not in FIELDS:
+    if (not sep or not dot or rule not in DEFAULT_RULES or field not in FIELDS
+            or (field == "monthly" and DEFAULT_RULES[rule].monthly is None)):
         raise RuleSettingError(
             t("rules.rule.er_ikke_en", text=text, DEFAULT_RULES=', '.join(DEFAULT_RULES),
               FIELDS=', '.join(FIELDS)))
@@ -124,7 +131,7 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
         if field == "at":
             clock = datetime.strptime(raw, "%H:%M") if raw not in ("", "-") else None
             value: Any = clock.strftime("%H:%M") if clock else ""
-        elif field == "working_hours":
+        elif field in ("working_hours", "monthly"):
             if raw.casefold() not in _YES + _NO:
                 raise ValueError(raw)
             value = raw.casefold() in _YES

@@ -19,6 +19,7 @@ from storage import (  # noqa: F401
     models,
     privacy_models,
     round_models,
+    subregions_models,
 )
 
 target_metadata = SQLModel.metadata

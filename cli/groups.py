@@ -118,7 +118,7 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
             audit.record(session, action="groups.rules", target=group.name,
                          detail=f"actor={cli_actor()} {stored}", at=ctx.clock.now())
         if args.reset or any(name == coverage.KIND for name, _f, _v in settings):
-            coverage.reschedule(session, group.id or 0, ctx.clock.now())
+            coverage.reschedule(session, group.id or 0)
         rules = group_rules(session, group.id)
     for rule in rules.values():
         at = rule.at.strftime("%H:%M") if rule.at else "-"
@@ -233,7 +233,7 @@ def cmd_coverage(args: argparse.Namespace, ctx: CliContext) -> int:
                                 (t("cli.groups.ukjent"), cov.unknown)):
                 rows += [(group.id, group.name, "-", word, n, org) for org, n in pairs]
             missing += len(cov.named(Status.missing))
-    print_rows(("id", "faggruppe", "delregion", "status", "aktive medlemmer",
+    print_rows(("id", "faggruppe", "delregion", "status", "medlemmer",
                 "organisasjoner"), rows)
     if missing:
         sys.stderr.write(t("cli.groups.delregioner_mangler", count=missing))

@@ -51,7 +51,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:  # noqa: ARG001
     with session_scope(ctx.engine) as session:
         rows = subregions.regions_with_parents(session)
     unknown = t("cli.regions.ukjent")
-    print_rows(("id", "region", "delregion", "aktive medlemmer"),
+    print_rows(("id", "region", "delregion", "medlemmer"),
                [(region.id, region.name, sub or ("-" if known else unknown), count)
                 for region, sub, known, count in rows])
     return 0

@@ -102,8 +102,9 @@ def schedule_group(session: Session, group_id: int, now: datetime) -> None:
                  t("coverage.service.dekning_av_delregionene"))
 
 
-def reschedule(session: Session, group_id: int, now: datetime) -> None:
-    """After the group's rule changed: its waiting reminders move to the rule's time."""
+def reschedule(session: Session, group_id: int) -> None:
+    """After the group's rule changed: its waiting reminders move to the rule's time (the
+    running app puts new ones in place; a CLI command makes none)."""
     for job in session.exec(select(ScheduledJob).where(
             ScheduledJob.kind == KIND, ScheduledJob.status == "pending",
             col(ScheduledJob.key).startswith(f"{group_id}:"))).all():
@@ -111,7 +112,6 @@ def reschedule(session: Session, group_id: int, now: datetime) -> None:
         due, expires = _due(session, group_id, date(year, month, 1))
         job.due_at, job.expires_at = due, expires
         session.add(job)
-    schedule_group(session, group_id, now)
 
 
 def ensure_scheduled(engine: Engine, now: datetime) -> None:

@@ -11,6 +11,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
     """Every feature's route registration, in the order «hjelp» lists them (a new one goes here)."""
     # Imported here, not at the top: the feature modules import bot.router and bot.turn.
     from bot import (
+        coverage,
         help,
         innspill,
         install,
@@ -36,8 +37,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register, minutes_review.register,
             outlook.register, online_meeting.register, privacy.register, profile.register,
-            members.register,
-            language.register)
+            members.register, coverage.register, language.register)
 
 
 def build_router() -> Router:

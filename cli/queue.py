@@ -22,7 +22,8 @@ KIND_WORDS = {"invitation": t("cli.queue.innkalling"),
               "innspill_close": t("cli.queue.innspill_stenges"),
               "outlook_answers": t("cli.queue.outlook_svar"),
               "meeting_attendance_report": t("cli.queue.frammoterapport"),
-              "profile_daily": t("cli.queue.medlemsopplysninger")}
+              "profile_daily": t("cli.queue.medlemsopplysninger"),
+              "coverage_reminder": t("cli.queue.dekningspaminnelse")}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -25,6 +25,9 @@ class Rule:
     grace: timedelta  # how late it may still go after downtime
     essential: bool = False  # essential messages ignore a member's mute
     date: str = ""  # a yearly rule's day as DD.MM; "" = the rule's own default day
+    # A rule that runs once a month (its day is its own, e.g. the first working day):
+    # whether it is on; None for every rule tied to an anchor.
+    monthly: bool | None = None
 
 
 DEFAULT_RULES: dict[str, Rule] = {
@@ -38,6 +41,9 @@ DEFAULT_RULES: dict[str, Rule] = {
         # «Stemmer opplysningene dine?» once a year; date "" = the first working day of
         # February (domain/profile.py), the earliest date among a member's groups.
         Rule("profile_check", 0, None, True, timedelta(days=7)),
+        # On by default: seed 002 wants every sub-region in every group, and the reminder
+        # says nothing in a month where none is missing (domain/subregions.py).
+        Rule("coverage_reminder", 0, time(8, 0), True, timedelta(days=3), monthly=True),
     )
 }
 
@@ -90,7 +96,7 @@ def expiry(rule: Rule, anchor: datetime, due: datetime) -> datetime:
 
 
 # A group's changes to the scheduling rules: stored as JSON, set as «regel.felt=verdi».
-FIELDS = ("days_before", "at", "working_hours", "grace_hours", "date")
+FIELDS = ("days_before", "at", "working_hours", "grace_hours", "date", "monthly")
 YEARLY = ("profile_check",)  # the rules that take a `date`
 _YES, _NO = ("ja", "true", "1", "yes"), ("nei", "false", "0", "no")
 
@@ -123,7 +129,8 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
     key, sep, raw = text.partition("=")
     rule, dot, field = key.strip().partition(".")
     if (not sep or not dot or rule not in DEFAULT_RULES or field not in FIELDS
-            or (field == "date" and rule not in YEARLY)):
+            or (field == "date" and rule not in YEARLY)
+            or (field == "monthly" and DEFAULT_RULES[rule].monthly is None)):
         raise RuleSettingError(
             t("rules.rule.er_ikke_en", text=text, DEFAULT_RULES=', '.join(DEFAULT_RULES),
               FIELDS=', '.join(FIELDS)))
@@ -134,7 +141,7 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
             value: Any = clock.strftime("%H:%M") if clock else ""
         elif field == "date":
             value = day_month(raw) if raw not in ("", "-") else ""
-        elif field == "working_hours":
+        elif field in ("working_hours", "monthly"):
             if raw.casefold() not in _YES + _NO:
                 raise ValueError(raw)
             value = raw.casefold() in _YES

@@ -25,6 +25,7 @@ from delivery.worker import DeliveryWorker
 from scheduler.runner import SchedulerService
 from scheduler.store import Jobs
 from services import (
+    coverage,
     innspill,
     meetings,
     minutes,
@@ -40,7 +41,8 @@ from storage.meetings import INVITATION, SUMMARY
 
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
 SCHEDULER_KEY = web.AppKey("scheduler", SchedulerService)
-FEATURES_WITH_JOBS = (notices, meetings, innspill, round, minutes, privacy, profile)
+FEATURES_WITH_JOBS = (notices, meetings, innspill, round, minutes, privacy, profile,
+                      coverage)
 
 
 def renderers(links: LinkSigner) -> dict[str, Renderer]:
@@ -84,6 +86,7 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
     async def start(_app: web.Application) -> None:
         privacy.ensure_scheduled(engine, clock.now())
         profile.ensure_scheduled(engine, clock.now())
+        coverage.ensure_scheduled(engine, clock.now())
         await worker.start()
         scheduler.start()
 

@@ -20,6 +20,7 @@ from storage import (  # noqa: F401
     privacy_models,
     profile_models,
     round_models,
+    subregions_models,
 )
 
 target_metadata = SQLModel.metadata

@@ -10,7 +10,7 @@ from alembic import op
 import storage.types
 
 revision = "0026"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

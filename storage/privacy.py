@@ -30,6 +30,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     minutes_review_models,
     models,
     privacy_models,
+    profile_models,
     round_models,
 )
 from storage.delivery import insert_ignore
@@ -40,6 +41,7 @@ from storage.members_models import MemberAlias
 from storage.minutes_review_models import MinutesCorrection, MinutesVersion
 from storage.models import AppSecret, AuditEntry, ConversationRef, Member, Membership, WorkingGroup
 from storage.privacy_models import ErasedMember, RetentionRule, RetentionRun
+from storage.profile_models import ProfileChange, ProfileCheck
 from storage.round_models import RoundPrewrite, RoundSlot
 
 MEMBER_TABLE = "member"
@@ -375,6 +377,14 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
                        "tid": when(c.created_at)}
                       for c in session.exec(select(MinutesCorrection).where(
                           MinutesCorrection.member_id == member_id))],
+        "egne_endringer": [{"felt": c.fields, "tid": when(c.changed_at)}
+                           for c in session.exec(select(ProfileChange).where(
+                               ProfileChange.member_id == member_id))],
+        "arlig_kontroll": [{"ar": c.year, "spurt": when(c.asked_at),
+                            "paminnet": when(c.reminded_at), "bekreftet": when(c.confirmed_at),
+                            "hvordan": c.confirmed_how}
+                           for c in session.exec(select(ProfileCheck).where(
+                               ProfileCheck.member_id == member_id))],
         "utsendinger": [{"formal": d.purpose, "emne": d.subject, "status": d.status,
                          "opprettet": when(d.created_at), "sendt": when(d.sent_at)}
                         for d in session.exec(select(Delivery).where(
@@ -391,6 +401,7 @@ DEFAULT_DAYS: dict[str, int] = {
     "innspill": 730,       # authorship of named innspill (24 months)
     "audit": 1825,         # the audit log (5 years)
     "attendees": 365,      # non-members in a Teams meeting (name, AAD id/e-mail), after it
+    "profile_changes": 90,  # which of their own details a member changed, and when
 }
 
 
@@ -436,6 +447,8 @@ def _due_filters(now: datetime, days: dict[str, int]) -> dict[str, tuple[Any, An
         "audit": (AuditEntry, col(AuditEntry.at) < cut["audit"]),
         "attendees": (Attendance, col(Attendance.attendee_key).is_not(None)
                       & col(Attendance.meeting_id).in_(_meeting_ended_before(cut["attendees"]))),
+        "profile_changes": (ProfileChange,
+                            col(ProfileChange.changed_at) < cut["profile_changes"]),
     }
 
 

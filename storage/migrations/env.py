@@ -18,7 +18,9 @@ from storage import (  # noqa: F401
     minutes_review_models,
     models,
     privacy_models,
+    profile_models,
     round_models,
+    subregions_models,
 )
 
 target_metadata = SQLModel.metadata

@@ -415,6 +415,31 @@ class AuditShowAction(CardAction):
     submit = True
 
 
+# Profile: a member's own details. No member id travels: whose details comes from the
+# activity's sender, never from the card.
+class ProfileEditAction(CardAction):
+    """«Endre opplysningene» (the profile card, the yearly check): opens the form."""
+
+    verb = "profile.edit"
+
+
+class ProfileSaveAction(CardAction):
+    """«Lagre opplysningene» on the form: the inputs as typed (None: not sent)."""
+
+    verb = "profile.save"
+    name: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    deputy: str | None = None  # a member id as text; "0" = no standing deputy
+
+
+class ProfileConfirmAction(CardAction):
+    """«Ja, stemmer» on the yearly check."""
+
+    verb = "profile.confirm"
+
+
 # Members: a near match from an import, decided by the secretariat on its card.
 class MemberCandidateRef(CardAction):
     candidate_id: int

@@ -7,7 +7,7 @@ import sys
 
 from sqlmodel import Session, col, select
 
-from cli import CliContext, CliError
+from cli import CliContext, CliError, profile
 from cli.common import add_yes, existing_group, group_to_fill, print_rows, require_yes
 from cli.privacy import register_member_verbs
 from core.i18n import t
@@ -52,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_yes(deact)
     deact.set_defaults(func=cmd_deactivate)
     register_member_verbs(verbs)
+    profile.register_member_verbs(verbs)
 
 
 def _check_groups(rows: list[ImportRow], flag: str | None) -> list[str]:

@@ -171,6 +171,7 @@ class MemberFields:
     organisation: str | None = None
     email: str | None = None
     phone: str | None = None
+    deputy_member_id: int | None = None  # the standing deputy; 0 clears it
 
 
 def _checked(fields: MemberFields) -> MemberFields:
@@ -183,7 +184,8 @@ def _checked(fields: MemberFields) -> MemberFields:
     name = display_name(fields.name) if fields.name is not None else None
     if name is not None and not name_key(name):
         raise RegistryError(t("members.registry.navnet_er_tomt"))
-    return MemberFields(name=name, organisation=fields.organisation, email=email, phone=phone)
+    return MemberFields(name=name, organisation=fields.organisation, email=email, phone=phone,
+                        deputy_member_id=fields.deputy_member_id)
 
 
 def _email_free(session: Session, email: str | None, member_id: int | None) -> None:
@@ -228,6 +230,10 @@ def edit_member(session: Session, member: Member, fields: MemberFields, *, now: 
     if fields.phone is not None and (fields.phone or None) != member.phone:
         member.phone = fields.phone or None
         changed.append("phone")
+    if (fields.deputy_member_id is not None
+            and (fields.deputy_member_id or None) != member.deputy_member_id):
+        member.deputy_member_id = fields.deputy_member_id or None
+        changed.append("deputy")
     if changed:
         member.updated_at = now
         session.add(member)

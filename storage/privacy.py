@@ -31,6 +31,7 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     models,
     nomination_models,
     privacy_models,
+    profile_models,
     round_models,
 )
 from storage.delivery import insert_ignore
@@ -42,6 +43,7 @@ from storage.minutes_review_models import MinutesCorrection, MinutesVersion
 from storage.models import AppSecret, AuditEntry, ConversationRef, Member, Membership, WorkingGroup
 from storage.nomination_models import Nomination
 from storage.privacy_models import ErasedMember, RetentionRule, RetentionRun
+from storage.profile_models import ProfileChange, ProfileCheck
 from storage.round_models import RoundPrewrite, RoundSlot
 
 MEMBER_TABLE = "member"
@@ -380,6 +382,14 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
                        "tid": when(c.created_at)}
                       for c in session.exec(select(MinutesCorrection).where(
                           MinutesCorrection.member_id == member_id))],
+        "egne_endringer": [{"felt": c.fields, "tid": when(c.changed_at)}
+                           for c in session.exec(select(ProfileChange).where(
+                               ProfileChange.member_id == member_id))],
+        "arlig_kontroll": [{"ar": c.year, "spurt": when(c.asked_at),
+                            "paminnet": when(c.reminded_at), "bekreftet": when(c.confirmed_at),
+                            "hvordan": c.confirmed_how}
+                           for c in session.exec(select(ProfileCheck).where(
+                               ProfileCheck.member_id == member_id))],
         "utsendinger": [{"formal": d.purpose, "emne": d.subject, "status": d.status,
                          "opprettet": when(d.created_at), "sendt": when(d.sent_at)}
                         for d in session.exec(select(Delivery).where(
@@ -407,6 +417,7 @@ DEFAULT_DAYS: dict[str, int] = {
     "audit": 1825,         # the audit log (5 years)
     "attendees": 365,      # non-members in a Teams meeting (name, AAD id/e-mail), after it
     "nominations": 365,    # decided nominations (the nominee's details, a reason), after it
+    "profile_changes": 90,  # which of their own details a member changed, and when
 }
 
 
@@ -454,6 +465,8 @@ def _due_filters(now: datetime, days: dict[str, int]) -> dict[str, tuple[Any, An
                       & col(Attendance.meeting_id).in_(_meeting_ended_before(cut["attendees"]))),
         "nominations": (Nomination, (col(Nomination.status) != "submitted")
                         & (col(Nomination.decided_at) < cut["nominations"])),
+        "profile_changes": (ProfileChange,
+                            col(ProfileChange.changed_at) < cut["profile_changes"]),
     }
 
 

@@ -43,6 +43,7 @@ NOT_ACTIONS = {
     "round list", "queue list", "followups list", "minutes show",
     "minutes versions", "cards check",
     "members candidates",  # near matches waiting (names only); settling one is audited
+    "regions list", "groups coverage",  # sub-regions and counts, no one named
 }
 
 
@@ -86,8 +87,10 @@ STEPS: list[tuple[str, ...]] = [
     ("groups", "create", GROUP),
     ("groups", "rules", GROUP, "--set", "invitation.days_before=10"),
     ("groups", "set", GROUP, "--language", "nn"),
+    ("regions", "import", "storage/data/regions.csv"),
     ("members", "import", f"{FIXTURES}/members_comma.csv", "--group", GROUP),
     ("members", "list"),
+    ("members", "unconfirmed", "--group", GROUP),
     ("members", "role", "Anne Feltman", "sekretariat"),
     ("members", "deactivate", "eva snare", "--yes"),
     ("members", "add", "--name", "Kari Nordmann", "--organisation", "Lillestrøm",

@@ -19,7 +19,9 @@ from storage import (  # noqa: F401
     models,
     nomination_models,
     privacy_models,
+    profile_models,
     round_models,
+    subregions_models,
 )
 
 target_metadata = SQLModel.metadata

@@ -11,7 +11,7 @@ from alembic import op
 import storage.types
 
 revision = "0025"
-down_revision = "0020"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 

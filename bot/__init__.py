@@ -11,6 +11,7 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
     """Every feature's route registration, in the order «hjelp» lists them (a new one goes here)."""
     # Imported here, not at the top: the feature modules import bot.router and bot.turn.
     from bot import (
+        coverage,
         help,
         innspill,
         install,
@@ -20,9 +21,11 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
         minutes,
         minutes_draft,
         minutes_review,
+        nominations,
         online_meeting,
         outlook,
         privacy,
+        profile,
         queue,
         reminders,
         round,
@@ -34,7 +37,8 @@ def registrations() -> tuple[Callable[[Router], None], ...]:
             queue.register, reminders.register, meetings.register_form, round.register_prewrite,
             rsvp.register, meetings.register, rsvp.register_checkin, meetings.register_cancel,
             minutes.register, minutes_draft.register, minutes_review.register,
-            outlook.register, online_meeting.register, privacy.register, members.register,
+            outlook.register, online_meeting.register, privacy.register, profile.register,
+            members.register, coverage.register, nominations.register,
             language.register)
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from bot.sdk_fixes import tenant_id_of
 from bot.turn import Turn
 from domain.names import name_key
+from services import nominations
 from storage import members as member_repo
 from storage import privacy as privacy_repo
 from storage.conversations import RefData, follow_service_url, member_and_known, upsert_ref
@@ -127,7 +128,7 @@ def link_account(session: Session, turn: Turn, profile: dict[str, Any],
         member = Member(name=name, name_key=name_key(name), role=role,
                         created_at=turn.deps.clock.now(), updated_at=turn.deps.clock.now())
     try:
-        return member_repo.link_identity(
+        linked = member_repo.link_identity(
             session, member, aad_object_id=aad, teams_user_id=profile.get("id"),
             tenant_id=profile.get("tenantId") or tenant_id_of(turn.activity),
             email=email, upn=upn, name=name, now=turn.deps.clock.now())
@@ -135,3 +136,6 @@ def link_account(session: Session, turn: Turn, profile: dict[str, Any],
         # Two Teams accounts claim one member: leave it for the secretariat, never re-point.
         log.warning("identity conflict for %s: %s", aad, exc)
         return None
+    # An approved nominee the bot could not reach until now gets the welcome (once).
+    nominations.welcome_if_waiting(session, linked, turn.deps.clock.now())
+    return linked

@@ -26,6 +26,7 @@ from core.i18n import t
 from core.timefmt import clock, date_long, to_oslo
 from delivery.sendout import enqueue
 from services import privacy as service
+from services import profile
 from services.manifest import privacy_url
 from storage import privacy as repo
 from storage.conversations import personal_ref_for
@@ -104,8 +105,11 @@ async def show_mydata(turn: Turn) -> None:
         return
     data = repo.export(turn.session, member.id)
     m = data["medlem"]
+    own = profile.details(turn.session, member).values  # what «Endre opplysningene» changes
     facts = [("Navn", m["navn"]), ("E-post", m["epost"] or ""), ("UPN", m["upn"] or ""),
-             ("Organisasjon", m["organisasjon"] or ""), ("Rolle", m["rolle"])]
+             ("Organisasjon", m["organisasjon"] or ""),
+             (t("cards.profile.telefon"), own["phone"]),
+             (t("cards.profile.fast_vara"), own["deputy"]), ("Rolle", m["rolle"])]
     counts = [(t("privacy.reply.svar_pa_innkallinger"), len(data["svar"])),
               (t("privacy.reply.oppmoter"), len(data["oppmote"])),
               (t("privacy.reply.innspill_med_navn"), len(data["innspill"])),

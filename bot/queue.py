@@ -9,8 +9,8 @@ from bot.router import Router
 from bot.turn import Turn
 from cards.actions import QueueCancelAction, QueueMoveAction, QueueShowAction
 from cards.queue import QueueRow, build_queue_card
-from core.i18n import t
-from core.timefmt import OSLO, clock, date_long
+from core.i18n import t, tn
+from core.timefmt import OSLO, clock, day_short, span
 from scheduler.store import QueueError, cancel_job, move_job, upcoming
 from storage import audit
 from storage import graph as graph_repo
@@ -66,19 +66,23 @@ async def _change(turn: Turn, job_id: int, action: str,
 async def show_queue(turn: Turn) -> None:
     """Reply with the queue card: soonest first, at most SHOWN rows."""
     jobs = upcoming(turn.session, SHOWN + 1)
-    rows = [QueueRow(job.id or 0, f"{date_long(job.due_at)} kl. {clock(job.due_at)}",
+    rows = [QueueRow(job.id or 0, span(job.due_at),
                      job.due_at.astimezone(OSLO).strftime("%Y-%m-%d"),
-                     job.due_at.astimezone(OSLO).strftime("%H:%M"), job.description)
+                     job.due_at.astimezone(OSLO).strftime("%H:%M"), job.description,
+                     t("queue.reply.dag_og_tid", day=day_short(job.due_at),
+                       clock=clock(job.due_at)))
             for job in jobs[:SHOWN]]
     card = build_queue_card(rows, more=max(0, len(jobs) - SHOWN),
                             given_up=given_up_lines(turn), waiting=waiting_lines(turn))
-    await turn.send_card(card, f"{len(rows)} planlagte meldinger")
+    await turn.send_card(card, tn("queue.reply.planlagte_meldinger",
+                                  "queue.reply.planlagte_meldinger_plural", len(rows)))
 
 
 def operations() -> dict[str, str]:
     """Each kind of Graph call as the queue card names it."""
-    return {"create": "opprett", "update": "endring", "update_text": "tekstendring",
-            "cancel": "avlysning", "answers": t("queue.reply.outlook_svar"),
+    return {"create": t("queue.reply.opprett"), "update": t("queue.reply.endring"),
+            "update_text": t("queue.reply.tekstendring"),
+            "cancel": t("queue.reply.avlysning"), "answers": t("queue.reply.outlook_svar"),
             "chatinstall": t("queue.reply.installasjon_i_motechatten"),
             "attendance": t("queue.reply.frammoterapport")}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cards import (
+    coverage,
     help,
     innspill,
     invitation,
@@ -13,9 +14,11 @@ from cards import (
     minutes,
     minutes_draft,
     minutes_review,
+    nominations,
     notice,
     outlook,
     privacy,
+    profile,
     queue,
     round,
     welcome,
@@ -23,8 +26,9 @@ from cards import (
 
 # Every module with samples() -> {name: card}; a new card module goes here, so
 # `python app.py cards dump` (and the real-client suite) validates and renders it.
-CARD_MODULES = (help, innspill, invitation, meetings, members, minutes, minutes_draft,
-                minutes_review, notice, outlook, privacy, queue, round, welcome)
+CARD_MODULES = (coverage, help, innspill, invitation, meetings, members, minutes, minutes_draft,
+                minutes_review, nominations, notice, outlook, privacy, profile, queue, round,
+                welcome)
 
 
 def sample_cards() -> dict[str, dict[str, Any]]:

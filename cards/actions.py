@@ -415,6 +415,31 @@ class AuditShowAction(CardAction):
     submit = True
 
 
+# Profile: a member's own details. No member id travels: whose details comes from the
+# activity's sender, never from the card.
+class ProfileEditAction(CardAction):
+    """«Endre opplysningene» (the profile card, the yearly check): opens the form."""
+
+    verb = "profile.edit"
+
+
+class ProfileSaveAction(CardAction):
+    """«Lagre opplysningene» on the form: the inputs as typed (None: not sent)."""
+
+    verb = "profile.save"
+    name: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    deputy: str | None = None  # a member id as text; "0" = no standing deputy
+
+
+class ProfileConfirmAction(CardAction):
+    """«Ja, stemmer» on the yearly check."""
+
+    verb = "profile.confirm"
+
+
 # Members: a near match from an import, decided by the secretariat on its card.
 class MemberCandidateRef(CardAction):
     candidate_id: int
@@ -431,6 +456,53 @@ class MemberNewAction(MemberCandidateRef):
     """«Ny person»: the row is a person of their own."""
 
     verb = "members.new"
+
+
+# Nominations: the `nominer` form (any active member), the secretariat's card per nomination,
+# and «Jeg slutter i gruppen» on `min profil`.
+class NominationSubmitAction(CardAction):
+    """The form's inputs as Teams sends them (strings); checked by domain/nominations.py."""
+
+    verb = "nomination.submit"
+    group_id: str = ""
+    name: str = ""
+    email: str = ""
+    organisation: str = ""
+    role_there: str = ""
+    replaces: str = ""  # the replaced member's id as text; "0" (or nothing) for none
+
+
+class NominationRef(CardAction):
+    nomination_id: int
+
+
+class NominationApproveAction(NominationRef):
+    """«Godkjenn nominasjonen» on the secretariat's card."""
+
+    verb = "nomination.approve"
+
+
+class NominationRejectAction(NominationRef):
+    """«Avslå», with the reason typed on the card (sent back to the nominator)."""
+
+    verb = "nomination.reject"
+    reason: str = ""
+
+
+class LeaveAskAction(CardAction):
+    """«Jeg slutter i gruppen» on the profile card: the form with an optional successor."""
+
+    verb = "leave.ask"
+    submit = True
+
+
+class LeaveSendAction(CardAction):
+    """The leave form: which group, and the successor (name, e-mail) if one is named."""
+
+    verb = "leave.send"
+    group_id: str = ""
+    successor_name: str = ""
+    successor_email: str = ""
 
 
 def _concrete(base: type[CardAction]) -> list[type[CardAction]]:

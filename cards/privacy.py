@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cards.actions import MyDataEraseAskAction, MyDataEraseConfirmAction
-from cards.common import Card, adaptive_card, bullets, heading, para, plain
+from cards.actions import (
+    LeaveAskAction,
+    MyDataEraseAskAction,
+    MyDataEraseConfirmAction,
+    ProfileEditAction,
+)
+from cards.common import Card, adaptive_card, bullets, button_rows, heading, para, plain
 from core.i18n import t
 
 
@@ -26,6 +31,8 @@ def build_mydata_card(view: MyDataView) -> Card:
         para(t("cards.privacy.dette_er_det", name=plain(view.name))),
         {"type": "FactSet", "facts": [{"title": k, "value": plain(v) or "–"}
                                       for k, v in view.facts]},
+        # Its own row under the facts it changes: three buttons in one row are cut at 450 px.
+        *button_rows([ProfileEditAction().button(t("cards.profile.endre_opplysningene"))], 1),
         para(t("cards.privacy.grupper") + (", ".join(plain(g) for g in view.groups)
                                            or t("system_check.service.ingen"))),
         bullets([f"{what}: {n}" for what, n in view.counts]),
@@ -39,6 +46,10 @@ def build_mydata_card(view: MyDataView) -> Card:
     actions = [{"type": "Action.OpenUrl", "title": t("cards.privacy.last_ned_mine"),
                 "url": view.download_url},
                MyDataEraseAskAction().button(t("cards.privacy.slett_mine_data"))]
+    if view.groups:  # leaving, optionally naming a successor (bot/nominations.py): a row of
+        # its own, so the card's two buttons keep their whole titles on a phone
+        body.append({"type": "ActionSet",
+                     "actions": [LeaveAskAction().button(t("cards.nominations.jeg_slutter"))]})
     return adaptive_card(body, actions, speak=t("cards.privacy.mine_data"))
 
 

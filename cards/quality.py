@@ -12,6 +12,9 @@ Rules (rule id: what):
 - `button-title`: every button's title says what it does on its own, as a screen reader's
   list of buttons reads it: not one of the bare words in `BARE_TITLES`, and a button that
   approves something names it (`APPROVE_TITLES`).
+- `button-unique`: no two buttons on one card (its ShowCard forms included) share a title:
+  rows of «Avlys», «Flytt», «Avlys», «Flytt» each lean on the row around them, which that
+  list of buttons does not read.
 - `colour-alone`: a TextBlock or TextRun coloured good, warning or attention starts with
   its symbol (✓ good, ⚠ warning and attention) followed by words, so the state does not
   hang on colour (WCAG 1.4.1).
@@ -38,6 +41,7 @@ BARE_TITLES = frozenset({
     "velg", "vel", "choose", "select",
     "stem", "røyst", "vote",
     "oppdater", "update", "refresh",
+    "avlys", "cancel", "flytt", "move", "flytt hit", "move here",
 })
 # The issue's three approvals; any other title that starts with «Godkjenn» must be one.
 APPROVE_TITLES = frozenset({"vedtak: godkjent", "godkjenn nominasjonen", "godkjenn utsending"})
@@ -46,8 +50,12 @@ _NOT_BUTTONS = {"selectAction", "refresh"}
 _WORD = re.compile(r"\w\w")
 
 
+def _title_key(title: str) -> str:
+    return " ".join(title.strip().rstrip(".!…: ").casefold().split())
+
+
 def _bare(title: str) -> bool:
-    words = title.strip().rstrip(".!…: ").casefold()
+    words = _title_key(title)
     if words in BARE_TITLES:
         return True
     return words.startswith("godkjenn") and words not in APPROVE_TITLES
@@ -63,10 +71,11 @@ def _colour_problem(node: dict[str, Any]) -> str | None:
     return None
 
 
-def _visit(node: object, where: str, key: str, out: list[tuple[str, str, str]]) -> None:
+def _visit(node: object, where: str, key: str, out: list[tuple[str, str, str]],
+           titles: dict[str, str]) -> None:
     if isinstance(node, list):
         for i, child in enumerate(node):
-            _visit(child, f"{where}[{i}]", key, out)
+            _visit(child, f"{where}[{i}]", key, out, titles)
         return
     if not isinstance(node, dict):
         return
@@ -79,16 +88,21 @@ def _visit(node: object, where: str, key: str, out: list[tuple[str, str, str]]) 
         title = str(node.get("title", ""))
         if not title.strip() or _bare(title):
             out.append(("button-title", where, f"button {title!r} does not say what it does"))
+        elif (same := _title_key(title)) in titles:
+            out.append(("button-unique", where,
+                        f"button {title!r} has the title of the one at {titles[same]}"))
+        else:
+            titles[same] = where
     if kind in ("TextBlock", "TextRun"):
         problem = _colour_problem(node)
         if problem:
             out.append(("colour-alone", where, problem))
     for child_key, child in node.items():
-        _visit(child, f"{where}.{child_key}", child_key, out)
+        _visit(child, f"{where}.{child_key}", child_key, out, titles)
 
 
 def card_problems(card: Card) -> list[tuple[str, str, str]]:
     """(rule id, JSON path, detail) for each rule the card breaks; empty when it meets all."""
     found: list[tuple[str, str, str]] = []
-    _visit(card, "$", "", found)
+    _visit(card, "$", "", found, {})
     return found

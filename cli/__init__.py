@@ -66,7 +66,8 @@ class CliContext:
 Command = Callable[[argparse.Namespace, CliContext], int | None]
 # cli/minutes.py adds `followups` too
 NOUNS = ("members", "groups", "manifest", "cards", "notices", "queue", "meetings",
-         "innspill", "export", "round", "minutes", "db", "system", "privacy", "audit")
+         "innspill", "export", "round", "minutes", "db", "system", "privacy", "audit",
+         "regions", "nominations")
 
 
 def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
@@ -82,8 +83,10 @@ def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
         meetings,
         members,
         minutes,
+        nominations,
         notices,
         queue,
+        regions,
         system,
     )
     from cli import privacy as privacy_noun
@@ -93,7 +96,8 @@ def build_parser(nouns: Sequence[str] = NOUNS) -> argparse.ArgumentParser:
     modules = {"members": members, "groups": groups, "manifest": manifest, "cards": cards,
                "notices": notices, "queue": queue, "meetings": meetings, "innspill": innspill,
                "export": export, "round": round_noun, "minutes": minutes, "db": db,
-               "system": system, "privacy": privacy_noun}
+               "system": system, "privacy": privacy_noun, "regions": regions,
+               "nominations": nominations}
     parser = NorwegianParser(prog="python app.py", description=t("cli.cli.faggruppe_bot"))
     subparsers = parser.add_subparsers(dest="noun", required=True, parser_class=NorwegianParser)
     for noun in nouns:

@@ -1,5 +1,5 @@
-"""`groups list|create|rename|merge|delete|rules|set`: the working groups, their rules and
-the language of their channel cards."""
+"""`groups list|create|rename|merge|delete|rules|set|coverage`: the working groups, their
+rules, the language of their channel cards and which sub-regions they cover."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from cli import CliContext, CliError
 from cli.common import add_yes, did_you_mean, existing_group, print_rows, require_yes
 from core.i18n import language_from_word, t
 from domain.names import collapse_spaces
-from domain.rules import RuleSettingError, parse_setting, with_setting
+from domain.rules import YEARLY, RuleSettingError, parse_setting, with_setting
+from domain.subregions import Status
+from services import coverage
 from services.language import choose_group_language
 from services.privacy import cli_actor
 from storage import audit
@@ -63,6 +65,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     change.add_argument("--language", required=True, metavar="nb|nn|en",
                         help=t("cli.groups.sprak_pa_kortene"))
     change.set_defaults(func=cmd_set)
+    cover = verbs.add_parser("coverage", help=t("cli.groups.dekning_av_delregionene"))
+    cover.add_argument("name", nargs="?")
+    cover.set_defaults(func=cmd_coverage)
 
 
 def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -112,12 +117,18 @@ def cmd_rules(args: argparse.Namespace, ctx: CliContext) -> int:
             session.add(group)
             audit.record(session, action="groups.rules", target=group.name,
                          detail=f"actor={cli_actor()} {stored}", at=ctx.clock.now())
+        if args.reset or any(name == coverage.KIND for name, _f, _v in settings):
+            coverage.reschedule(session, group.id or 0)
         rules = group_rules(session, group.id)
     for rule in rules.values():
         at = rule.at.strftime("%H:%M") if rule.at else "-"
         hours = int(rule.grace.total_seconds() // 3600)
+        # A yearly rule has a sixth column: its day (DD.MM), «-» for its default day.
+        day = f"\t{rule.date or '-'}" if rule.name in YEARLY else ""
+        # A monthly rule's sixth column: whether it is on (days_before does not apply).
+        monthly = "" if rule.monthly is None else f"\t{'ja' if rule.monthly else 'nei'}"
         print(f"{rule.name}\t{rule.days_before}\t{at}\t"
-              f"{'ja' if rule.working_hours else 'nei'}\t{hours}")
+              f"{'ja' if rule.working_hours else 'nei'}\t{hours}{day}{monthly}")
     return 0
 
 
@@ -198,4 +209,34 @@ def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
         print(t("cli.groups.uten_gruppe", meeting_id=meeting_id, get=titles.get(meeting_id, '')))
     sys.stderr.write(t("cli.groups.fjernet_faggruppen_medlemskap", name=name, members=members,
                        detached_count=len(detached)))
+    return 0
+
+
+def status_words() -> dict[Status, str]:
+    """How `groups coverage` names each status."""
+    return {Status.covered: t("cli.groups.dekket"), Status.single: t("cli.groups.en_person"),
+            Status.missing: t("cli.groups.mangler")}
+
+
+def cmd_coverage(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Per group and sub-region: status, active members, their organisations; then the
+    organisations the file places in none («utenfor») or does not know («ukjent»)."""
+    words = status_words()
+    rows: list[tuple[object, ...]] = []
+    missing = 0
+    with session_scope(ctx.engine) as session:
+        groups = ([existing_group(session, args.name)] if args.name
+                  else coverage.all_groups(session))
+        for group, cov in coverage.groups_coverage(session, groups):
+            for sub in cov.sub_regions:
+                rows.append((group.id, group.name, sub.name, words[sub.status], sub.count,
+                             ", ".join(sub.organisations)))
+            for word, pairs in ((t("cli.groups.utenfor"), cov.outside),
+                                (t("cli.groups.ukjent"), cov.unknown)):
+                rows += [(group.id, group.name, "-", word, n, org) for org, n in pairs]
+            missing += len(cov.named(Status.missing))
+    print_rows(("id", "faggruppe", "delregion", "status", "medlemmer",
+                "organisasjoner"), rows)
+    if missing:
+        sys.stderr.write(t("cli.groups.delregioner_mangler", count=missing))
     return 0

@@ -7,7 +7,7 @@ import sys
 
 from sqlmodel import Session, col, select
 
-from cli import CliContext, CliError
+from cli import CliContext, CliError, profile
 from cli.common import add_yes, existing_group, group_to_fill, print_rows, require_yes
 from cli.privacy import register_member_verbs
 from core.i18n import t
@@ -52,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     add_yes(deact)
     deact.set_defaults(func=cmd_deactivate)
     register_member_verbs(verbs)
+    profile.register_member_verbs(verbs)
 
 
 def _check_groups(rows: list[ImportRow], flag: str | None) -> list[str]:
@@ -192,15 +193,8 @@ def cmd_deactivate(args: argparse.Namespace, ctx: CliContext) -> int:
         if was_active:
             require_yes(args.yes, "Deaktiveringen",
                         [f"deaktiveres\t{member.id}\t{member.name}\t{member.email or '-'}"])
-        member.active, member.updated_at = False, ctx.clock.now()
-        session.add(member)
-        audit.record(
-            session,
-            action="member.deactivate",
-            target=f"member:{member.id}",
-            detail=f"actor={cli_actor()}" + ("" if was_active else " already-inactive"),
-            at=ctx.clock.now(),
-        )
+        was_active = registry.deactivate(session, member, now=ctx.clock.now(),
+                                         actor=cli_actor())
         row = member_row(member, region_names(session))
     print(row)
     note = t("cli.members.er_deaktivert") if was_active else "var allerede deaktivert"

@@ -13,7 +13,7 @@ from cli import CliContext, CliError
 from cli.common import existing_group
 from core.i18n import t
 from delivery.run import Bar, deliver_sendout
-from delivery.sendout import notice_activity, start_sendout
+from delivery.sendout import notice_activity, per_language, start_sendout
 from storage.db import session_scope
 from storage.models import Member, Membership
 
@@ -27,8 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     send = verbs.add_parser("send", help=t("cli.notices.send_en_kunngjoring"))
     send.add_argument("--group", required=True, help=t("cli.notices.faggruppens_navn"))
     send.add_argument("--text", required=True, help=t("cli.notices.teksten_kunngjoringen"))
-    send.add_argument("--title", default=t("cli.notices.kunngjoring"),
-                      help=t("cli.notices.overskrift_pa_kortet"))
+    send.add_argument("--title", default="", help=t("cli.notices.overskrift_pa_kortet"))
     send.add_argument("--id", dest="notice_id", default="",
                       help=t("cli.notices.fast_id_for"))
     send.set_defaults(func=cmd_send)
@@ -54,9 +53,12 @@ def cmd_send(args: argparse.Namespace, ctx: CliContext) -> int:
             .where(Membership.group_id == group.id, Member.active == True)  # noqa: E712
             .order_by(col(Member.id))))
         subject = notice_subject(group.id or 0, text, args.notice_id)
-        activity = notice_activity(args.title, [text])
-        sendout = start_sendout(session, PURPOSE, subject, members, lambda _m: activity,
-                                ctx.clock.now(), title=args.title)
+        title = args.title.strip()
+        # Without --title each member reads «Kunngjøring» in their own language.
+        sendout = start_sendout(
+            session, PURPOSE, subject, members,
+            per_language(lambda: notice_activity(title or t("notices.kunngjoring"), [text])),
+            ctx.clock.now(), title=title or t("notices.kunngjoring"))
         sendout_id = sendout.id or 0
     sys.stderr.write(t("cli.notices.sender_til_medlemmer", total=sendout.total, name=group.name))
     final = asyncio.run(deliver_sendout(ctx.engine, ctx.settings, sendout_id, ctx.clock, Bar()))

@@ -21,7 +21,9 @@ KIND_WORDS = {"invitation": t("cli.queue.innkalling"),
               "innspill_reminder": t("cli.queue.innspillpaminnelse"),
               "innspill_close": t("cli.queue.innspill_stenges"),
               "outlook_answers": t("cli.queue.outlook_svar"),
-              "meeting_attendance_report": t("cli.queue.frammoterapport")}
+              "meeting_attendance_report": t("cli.queue.frammoterapport"),
+              "profile_daily": t("cli.queue.medlemsopplysninger"),
+              "coverage_reminder": t("cli.queue.dekningspaminnelse")}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -19,6 +19,7 @@ _LONG = {"nb": "EEEE d. MMMM y", "nn": "EEEE d. MMMM y", "en": "EEEE d MMMM y",
 _DAY = {"nb": "EEEE d. MMMM", "nn": "EEEE d. MMMM", "en": "EEEE d MMMM", "qps": "EEEE d. MMMM"}
 _PLAIN = {"nb": "d. MMMM y", "nn": "d. MMMM y", "en": "d MMMM y", "qps": "d. MMMM y"}
 _DAY_MONTH = {"nb": "d. MMMM", "nn": "d. MMMM", "en": "d MMMM", "qps": "d. MMMM"}
+_DAY_SHORT = {"nb": "d.M.", "nn": "d.M.", "en": "d MMM", "qps": "d.M."}
 _CLOCK = {"nb": "HH.mm", "nn": "HH.mm", "en": "HH:mm", "qps": "HH.mm"}
 
 
@@ -105,3 +106,13 @@ def _day_month(when: datetime, lang: Lang) -> str:
 def day_month(when: datetime) -> str:
     """'25. mai' — a date in a list of coming events, in Oslo."""
     return _day_month(when, current_language())
+
+
+@lru_cache(maxsize=1024)
+def _day_short(when: datetime, lang: Lang) -> str:
+    return format_date(to_oslo(when), _DAY_SHORT[lang], locale=babel_locale(lang))
+
+
+def day_short(when: datetime) -> str:
+    """'24.8.' (en '24 Aug') — a date where a button title has room for little more, in Oslo."""
+    return _day_short(when, current_language())

@@ -15,7 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -252,6 +252,13 @@ class Outcome:
     reply: GraphReply
     error: str = ""
     delay_s: float = 0.0
+    # `error` is drawn once, in the worker's language, for the call's row; a notice about it
+    # redraws it with `explain()` in each reader's language.
+    explain: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    def said(self) -> str:
+        """The error in the current language."""
+        return self.explain() if self.explain is not None else self.error
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> float:
@@ -278,6 +285,14 @@ def report_delay(attempts: int) -> float:
 def decide(call: GraphCall, reply: GraphReply, attempts: int,
            rng: random.Random | None = None) -> Outcome:
     """Map Graph's answer and the attempt count to the next step (errors in Norwegian)."""
+    outcome = _decide(call, reply, attempts, rng)
+    # The redraw's own generator: the delay is thrown away, and the worker's rng stays put.
+    return replace(outcome, explain=lambda: _decide(call, reply, attempts,
+                                                    random.Random(0)).error)
+
+
+def _decide(call: GraphCall, reply: GraphReply, attempts: int,
+            rng: random.Random | None) -> Outcome:
     status = reply.status
     if 200 <= status < 300:
         return Outcome("done", reply)
@@ -289,13 +304,14 @@ def decide(call: GraphCall, reply: GraphReply, attempts: int,
     if status == 404 and reply.code == NOT_IN_CATALOG:
         return Outcome("failed", reply, t("delivery.graph.ikke_i_katalogen"))
     if status == 404 and call.operation == "cancel":
-        return Outcome("done", reply, "hendelsen var allerede slettet i Outlook")
+        return Outcome("done", reply, t("delivery.graph.allerede_slettet"))
     if status == 404:
         what = (t("delivery.graph.fant_ikke_postboksen") if call.operation == "create"
                 else t("delivery.graph.hendelsen_er_slettet"))
         return Outcome("failed", reply, f"HTTP 404 {reply.code}: {what}".replace("  ", " "))
     if status == 401 and attempts < 2:
-        return Outcome("pending", reply, "HTTP 401, henter nytt token", backoff(attempts, rng))
+        return Outcome("pending", reply, t("delivery.graph.henter_nytt_token"),
+                       backoff(attempts, rng))
     if status in (401, 403):
         return Outcome("failed", reply,
                        t("delivery.graph.mangler_tillatelse", status=status, code=reply.code,
@@ -305,15 +321,16 @@ def decide(call: GraphCall, reply: GraphReply, attempts: int,
         if attempts >= MAX_ATTEMPTS:
             return Outcome("failed", reply,
                            t("delivery.graph.ga_opp_etter", attempts=attempts,
-                             value3=status or 'uten svar'))
+                             value3=status or t("delivery.graph.uten_svar")))
         # Never earlier than Graph asked for; jitter so instances do not come back in step.
         wait = (reply.retry_after or 0.0) * (rng or random).uniform(1.0, 1.2)
         delay = max(backoff(attempts, rng), wait)
         return Outcome("pending", reply,
-                       t("delivery.graph.http_prover_igjen", value1=status or 'uten svar'), delay)
+                       t("delivery.graph.http_prover_igjen",
+                         value1=status or t("delivery.graph.uten_svar")), delay)
     message = str((reply.body.get("error") or {}).get("message", ""))[:200]
-    return Outcome("failed", reply, f"HTTP {status} {reply.code}: Graph avviste kallet "
-                   f"{message}".strip())
+    return Outcome("failed", reply, t("delivery.graph.avviste_kallet", status=status,
+                                      code=reply.code, message=message).strip())
 
 
 # Called in the transaction that records a final outcome (done or failed): the use case

@@ -24,6 +24,10 @@ class Rule:
     working_hours: bool  # non-urgent: wait for 08–17 on a weekday
     grace: timedelta  # how late it may still go after downtime
     essential: bool = False  # essential messages ignore a member's mute
+    date: str = ""  # a yearly rule's day as DD.MM; "" = the rule's own default day
+    # A rule that runs once a month (its day is its own, e.g. the first working day):
+    # whether it is on; None for every rule tied to an anchor.
+    monthly: bool | None = None
 
 
 DEFAULT_RULES: dict[str, Rule] = {
@@ -34,6 +38,12 @@ DEFAULT_RULES: dict[str, Rule] = {
         Rule("input_deadline", 2, None, True, timedelta(hours=24)),
         # Counted in working days before the due date (domain/minutes.py), not calendar days.
         Rule("followup_reminder", 3, time(9, 0), True, timedelta(days=3)),
+        # «Stemmer opplysningene dine?» once a year; date "" = the first working day of
+        # February (domain/profile.py), the earliest date among a member's groups.
+        Rule("profile_check", 0, None, True, timedelta(days=7)),
+        # On by default: seed 002 wants every sub-region in every group, and the reminder
+        # says nothing in a month where none is missing (domain/subregions.py).
+        Rule("coverage_reminder", 0, time(8, 0), True, timedelta(days=3), monthly=True),
     )
 }
 
@@ -86,7 +96,8 @@ def expiry(rule: Rule, anchor: datetime, due: datetime) -> datetime:
 
 
 # A group's changes to the scheduling rules: stored as JSON, set as «regel.felt=verdi».
-FIELDS = ("days_before", "at", "working_hours", "grace_hours")
+FIELDS = ("days_before", "at", "working_hours", "grace_hours", "date", "monthly")
+YEARLY = ("profile_check",)  # the rules that take a `date`
 _YES, _NO = ("ja", "true", "1", "yes"), ("nei", "false", "0", "no")
 
 
@@ -99,6 +110,8 @@ def _apply(rule: Rule, field: str, value: Any) -> Rule:
         return replace(rule, at=time.fromisoformat(value) if value else None)
     if field == "grace_hours":
         return replace(rule, grace=timedelta(hours=int(value)))
+    if field == "date":
+        return replace(rule, date=str(value))
     return replace(rule, **{field: value})
 
 
@@ -115,7 +128,9 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
     """'invitation.days_before=10' → ('invitation', 'days_before', 10), or RuleSettingError."""
     key, sep, raw = text.partition("=")
     rule, dot, field = key.strip().partition(".")
-    if not sep or not dot or rule not in DEFAULT_RULES or field not in FIELDS:
+    if (not sep or not dot or rule not in DEFAULT_RULES or field not in FIELDS
+            or (field == "date" and rule not in YEARLY)
+            or (field == "monthly" and DEFAULT_RULES[rule].monthly is None)):
         raise RuleSettingError(
             t("rules.rule.er_ikke_en", text=text, DEFAULT_RULES=', '.join(DEFAULT_RULES),
               FIELDS=', '.join(FIELDS)))
@@ -124,7 +139,9 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
         if field == "at":
             clock = datetime.strptime(raw, "%H:%M") if raw not in ("", "-") else None
             value: Any = clock.strftime("%H:%M") if clock else ""
-        elif field == "working_hours":
+        elif field == "date":
+            value = day_month(raw) if raw not in ("", "-") else ""
+        elif field in ("working_hours", "monthly"):
             if raw.casefold() not in _YES + _NO:
                 raise ValueError(raw)
             value = raw.casefold() in _YES
@@ -136,6 +153,15 @@ def parse_setting(text: str) -> tuple[str, str, Any]:
         raise RuleSettingError(t("rules.rule.ugyldig_verdi_for", raw=raw, rule=rule,
                                  field=field)) from exc
     return rule, field, value
+
+
+def day_month(text: str) -> str:
+    """'1.2' or '01.02' → '01.02' (a day that comes every year: 29.02 is refused); ValueError."""
+    day, dot, month = text.strip().partition(".")
+    if not dot or not (day.isdigit() and month.isdigit() and len(day) <= 2 >= len(month)):
+        raise ValueError(text)
+    parsed = datetime(2001, int(month), int(day))  # 2001: no 29 February
+    return parsed.strftime("%d.%m")
 
 
 def with_setting(text: str | None, rule: str, field: str, value: Any) -> str:

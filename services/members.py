@@ -7,7 +7,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from cards.members import CandidateView, Similar
 from core.i18n import t
@@ -170,6 +171,7 @@ class MemberFields:
     organisation: str | None = None
     email: str | None = None
     phone: str | None = None
+    deputy_member_id: int | None = None  # the standing deputy; 0 clears it
 
 
 def _checked(fields: MemberFields) -> MemberFields:
@@ -182,7 +184,8 @@ def _checked(fields: MemberFields) -> MemberFields:
     name = display_name(fields.name) if fields.name is not None else None
     if name is not None and not name_key(name):
         raise RegistryError(t("members.registry.navnet_er_tomt"))
-    return MemberFields(name=name, organisation=fields.organisation, email=email, phone=phone)
+    return MemberFields(name=name, organisation=fields.organisation, email=email, phone=phone,
+                        deputy_member_id=fields.deputy_member_id)
 
 
 def _email_free(session: Session, email: str | None, member_id: int | None) -> None:
@@ -227,6 +230,10 @@ def edit_member(session: Session, member: Member, fields: MemberFields, *, now: 
     if fields.phone is not None and (fields.phone or None) != member.phone:
         member.phone = fields.phone or None
         changed.append("phone")
+    if (fields.deputy_member_id is not None
+            and (fields.deputy_member_id or None) != member.deputy_member_id):
+        member.deputy_member_id = fields.deputy_member_id or None
+        changed.append("deputy")
     if changed:
         member.updated_at = now
         session.add(member)
@@ -234,6 +241,22 @@ def edit_member(session: Session, member: Member, fields: MemberFields, *, now: 
         audit.record(session, action="member.edit", actor_member_id=actor_member_id,
                      target=f"member:{member.id}",
                      detail=f"actor={actor} fields={','.join(changed)}", at=now)
+    return changed
+
+
+def deactivate(session: Session, member: Member, *, now: datetime, actor: str,
+               actor_member_id: int | None = None) -> bool:
+    """Mark a member inactive (kept for history), audited; False when already inactive.
+
+    One guarded UPDATE, so two deactivations at once report one change."""
+    done = session.execute(update(Member).where(
+        col(Member.id) == member.id, col(Member.active) == True,  # noqa: E712
+    ).values(active=False, updated_at=now).execution_options(synchronize_session=False))
+    changed = bool(done.rowcount)  # type: ignore[attr-defined]
+    session.refresh(member)
+    audit.record(session, action="member.deactivate", actor_member_id=actor_member_id,
+                 target=f"member:{member.id}",
+                 detail=f"actor={actor}" + ("" if changed else " already-inactive"), at=now)
     return changed
 
 

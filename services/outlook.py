@@ -24,7 +24,7 @@ from core.i18n import join_list, t
 from core.settings import Settings
 from core.timefmt import clock, to_oslo
 from delivery.graph import Outcome
-from delivery.sendout import enqueue
+from delivery.sendout import enqueue_drawn
 from domain.meetings import outlook_answer
 from scheduler import store
 from scheduler.store import Jobs
@@ -357,15 +357,22 @@ def _secretariat(session: Session) -> list[int]:
         Member.role == Role.secretariat, Member.active == True)) if m]  # noqa: E712
 
 
-def tell_secretariat(session: Session, meeting: Meeting, key: str, title: str,
-                     lines: list[str], now: datetime, recreate_button: bool = False) -> None:
-    """A notice card 1:1 to every active secretariat member (once per key)."""
-    card = build_outlook_notice_card(title, lines, meeting.id or 0, recreate_button)
-    activity = {"type": "message", "text": title, "summary": title,
+# A notice's title and lines, drawn when called: once per reader, in the reader's language.
+Notice = Callable[[], tuple[str, list[str]]]
+
+
+def tell_secretariat(session: Session, meeting: Meeting, key: str, notice: Notice,
+                     now: datetime, recreate_button: bool = False) -> None:
+    """A notice card 1:1 to every active secretariat member (once per key), each drawn in
+    that member's stored language, not in the language of whoever set it off."""
+    def activity() -> dict[str, Any]:
+        title, lines = notice()
+        card = build_outlook_notice_card(title, lines, meeting.id or 0, recreate_button)
+        return {"type": "message", "text": title, "summary": title,
                 "attachments": [attachment(card)]}
     for member_id in _secretariat(session):
-        enqueue(session, NOTICE, f"meeting:{meeting.id}:{key}", member_id, activity, now,
-                meeting_id=meeting.id)
+        enqueue_drawn(session, NOTICE, f"meeting:{meeting.id}:{key}", member_id, activity, now,
+                      meeting_id=meeting.id)
 
 
 def release_invitations(session: Session, meeting: Meeting, now: datetime,
@@ -410,11 +417,10 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
             on_created(session, meeting, row, now)
         mark_dirty(session, meeting.id or 0, kind=None)
         if late and row.join_url:
-            tell_secretariat(session, meeting, f"late:g{row.generation}",
-                             t("outlook.service.teams_lenken_kom"),
-                             [t("outlook.service.outlook_motet_for", title=meeting.title,
-                                late=late),
-                              t("outlook.service.kortene_deres_er")], now)
+            tell_secretariat(session, meeting, f"late:g{row.generation}", lambda: (
+                t("outlook.service.teams_lenken_kom"),
+                [t("outlook.service.outlook_motet_for", title=meeting.title, late=late),
+                 t("outlook.service.kortene_deres_er")]), now)
         return
     if call.operation == "update_text" and outcome.status == "done":
         row.text_patched_at = now
@@ -431,22 +437,21 @@ def after_call(session: Session, call: GraphCall, outcome: Outcome, now: datetim
     if reply.status == 404 and call.operation != "create":
         row.problem = "deleted"
         session.add(row)
-        tell_secretariat(session, meeting, f"deleted:g{row.generation}",
-                         t("outlook.service.outlook_motet_er_2"),
-                         [t("outlook.service.hendelsen_for_finnes", title=meeting.title),
-                          t("outlook.service.opprett_den_pa",
-                            id=meeting.id)], now, recreate_button=True)
+        tell_secretariat(session, meeting, f"deleted:g{row.generation}", lambda: (
+            t("outlook.service.outlook_motet_er_2"),
+            [t("outlook.service.hendelsen_for_finnes", title=meeting.title),
+             t("outlook.service.opprett_den_pa", id=meeting.id)]), now, recreate_button=True)
         return
     row.problem = "forbidden" if reply.status in (401, 403) else "failed"
     session.add(row)
     if call.operation == "create" and meeting.invited_at:
         release_invitations(session, meeting, now, refresh)  # no more waiting for the link
-    tell_secretariat(session, meeting, f"failed:{call.id}",
-                     t("outlook.service.outlook_motet_kunne") if call.operation == "create"
-                     else t("outlook.service.outlook_motet_kunne_2"),
-                     [t("outlook.service.title_error", title=meeting.title, error=outcome.error),
-                      t("outlook.service.innkallingen_teams_gjelder")], now,
-                     recreate_button=call.operation == "create")
+    tell_secretariat(session, meeting, f"failed:{call.id}", lambda: (
+        t("outlook.service.outlook_motet_kunne") if call.operation == "create"
+        else t("outlook.service.outlook_motet_kunne_2"),
+        [t("outlook.service.title_error", title=meeting.title, error=outcome.said()),
+         t("outlook.service.innkallingen_teams_gjelder")]), now,
+        recreate_button=call.operation == "create")
 
 
 def ask_answers(session: Session, meeting_id: int, now: datetime,

@@ -24,14 +24,25 @@ from delivery.live_cards import Renderer
 from delivery.worker import DeliveryWorker
 from scheduler.runner import SchedulerService
 from scheduler.store import Jobs
-from services import innspill, meetings, minutes, minutes_review, notices, privacy, round
+from services import (
+    coverage,
+    innspill,
+    meetings,
+    minutes,
+    minutes_review,
+    notices,
+    privacy,
+    profile,
+    round,
+)
 from storage.innspill import LIVE_KIND as INNSPILL
 from storage.live_models import LiveCard
 from storage.meetings import INVITATION, SUMMARY
 
 WORKER_KEY = web.AppKey("delivery_worker", DeliveryWorker)
 SCHEDULER_KEY = web.AppKey("scheduler", SchedulerService)
-FEATURES_WITH_JOBS = (notices, meetings, innspill, round, minutes, privacy)
+FEATURES_WITH_JOBS = (notices, meetings, innspill, round, minutes, privacy, profile,
+                      coverage)
 
 
 def renderers(links: LinkSigner) -> dict[str, Renderer]:
@@ -74,6 +85,8 @@ def attach(app: web.Application, settings: Settings, engine: Engine, clock: Cloc
 
     async def start(_app: web.Application) -> None:
         privacy.ensure_scheduled(engine, clock.now())
+        profile.ensure_scheduled(engine, clock.now())
+        coverage.ensure_scheduled(engine, clock.now())
         await worker.start()
         scheduler.start()
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from domain.names import collapse_spaces, group_key
 from domain.rules import Rule, rules_from_json
+from storage import nominations
 from storage.meeting_models import MeetingGroup
 from storage.models import Member, Membership, WorkingGroup
 
@@ -115,6 +116,7 @@ def merge_groups(session: Session, source: WorkingGroup, target: WorkingGroup) -
         session.add(target)
     source.team_id = None
     session.flush()
+    nominations.move_group(session, source.id, target.id)
     _drop(session, source.id)
     return moved
 
@@ -127,6 +129,7 @@ def delete_group(session: Session, group: WorkingGroup) -> list[int]:
         col(MeetingGroup.meeting_id).in_(own), MeetingGroup.group_id != group.id)).all())
     for model, column in _group_tables():
         session.execute(update(model).where(column == group.id).values(group_id=None))
+    nominations.drop_group(session, group.id)
     _drop(session, group.id)
     return sorted(own - shared)
 

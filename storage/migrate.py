@@ -34,6 +34,19 @@ def upgrade(engine: Engine) -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")  # feature branches may each add a head
         conn.commit()
+        _seed(conn)
+
+
+def _seed(conn: Connection) -> None:
+    # Data a new database starts with, loaded while the table is empty (so also after a
+    # test's TRUNCATE); the database is the source of truth afterwards.
+    from sqlmodel import Session
+
+    from storage.subregions import seed_default
+
+    with Session(bind=conn) as session:
+        seed_default(session)
+        session.commit()
 
 
 def head_revisions() -> set[str]:

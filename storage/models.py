@@ -9,6 +9,9 @@ from sqlalchemy import Column, String, Text
 from sqlmodel import Field, SQLModel
 
 from domain.members import Role
+
+# Region.sub_region_id points at it: the table is known wherever regions are.
+from storage.subregions_models import SubRegion  # noqa: F401
 from storage.types import utc_column, utcnow
 
 
@@ -30,6 +33,8 @@ class Region(SQLModel, table=True):
     __tablename__ = "region"
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
+    # Its sub-region (delregion) by the regions file (storage/subregions.py keeps it current).
+    sub_region_id: int | None = Field(default=None, foreign_key="sub_region.id", index=True)
 
 
 class RegionAlias(SQLModel, table=True):

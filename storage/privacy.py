@@ -29,7 +29,9 @@ from storage import (  # noqa: F401  (every table registers itself on import)
     minutes_models,
     minutes_review_models,
     models,
+    nomination_models,
     privacy_models,
+    profile_models,
     round_models,
 )
 from storage.delivery import insert_ignore
@@ -39,7 +41,9 @@ from storage.meeting_models import Attendance, Meeting, Rsvp
 from storage.members_models import MemberAlias
 from storage.minutes_review_models import MinutesCorrection, MinutesVersion
 from storage.models import AppSecret, AuditEntry, ConversationRef, Member, Membership, WorkingGroup
+from storage.nomination_models import Nomination
 from storage.privacy_models import ErasedMember, RetentionRule, RetentionRun
+from storage.profile_models import ProfileChange, ProfileCheck
 from storage.round_models import RoundPrewrite, RoundSlot
 
 MEMBER_TABLE = "member"
@@ -92,6 +96,9 @@ register_reference("member_candidate", "name", "copy")
 register_reference("member_candidate", "email", "copy")
 # A non-member in a Teams meeting (event or attendance report): their AAD id or e-mail.
 register_reference("attendance", "attendee_key", "copy")
+# A nominee is not a member until approved: the nomination holds copies of their details.
+register_reference("nomination", "name", "copy")
+register_reference("nomination", "email", "copy")
 
 
 def member_references(metadata: Any = None) -> list[MemberRef]:
@@ -375,10 +382,28 @@ def export(session: Session, member_id: int) -> dict[str, Any]:
                        "tid": when(c.created_at)}
                       for c in session.exec(select(MinutesCorrection).where(
                           MinutesCorrection.member_id == member_id))],
+        "egne_endringer": [{"felt": c.fields, "tid": when(c.changed_at)}
+                           for c in session.exec(select(ProfileChange).where(
+                               ProfileChange.member_id == member_id))],
+        "arlig_kontroll": [{"ar": c.year, "spurt": when(c.asked_at),
+                            "paminnet": when(c.reminded_at), "bekreftet": when(c.confirmed_at),
+                            "hvordan": c.confirmed_how}
+                           for c in session.exec(select(ProfileCheck).where(
+                               ProfileCheck.member_id == member_id))],
         "utsendinger": [{"formal": d.purpose, "emne": d.subject, "status": d.status,
                          "opprettet": when(d.created_at), "sendt": when(d.sent_at)}
                         for d in session.exec(select(Delivery).where(
                             Delivery.member_id == member_id))],
+        "nominasjoner": [{"id": n.id, "gruppe_id": n.group_id, "navn": n.name, "epost": n.email,
+                          "organisasjon": n.organisation, "rolle_der": n.role_there,
+                          "status": str(n.status), "begrunnelse": n.reason,
+                          "nominert_av_deg": n.nominator_member_id == member_id,
+                          "erstatter_deg": n.replaces_member_id == member_id,
+                          "mottatt": when(n.created_at), "avgjort": when(n.decided_at)}
+                         for n in session.exec(select(Nomination).where(
+                             (col(Nomination.nominator_member_id) == member_id)
+                             | (col(Nomination.member_id) == member_id)
+                             | (col(Nomination.replaces_member_id) == member_id)))],
         "merknad": t("storage.privacy.helt_anonyme_innspill"),
     }
 
@@ -391,6 +416,8 @@ DEFAULT_DAYS: dict[str, int] = {
     "innspill": 730,       # authorship of named innspill (24 months)
     "audit": 1825,         # the audit log (5 years)
     "attendees": 365,      # non-members in a Teams meeting (name, AAD id/e-mail), after it
+    "nominations": 365,    # decided nominations (the nominee's details, a reason), after it
+    "profile_changes": 90,  # which of their own details a member changed, and when
 }
 
 
@@ -436,6 +463,10 @@ def _due_filters(now: datetime, days: dict[str, int]) -> dict[str, tuple[Any, An
         "audit": (AuditEntry, col(AuditEntry.at) < cut["audit"]),
         "attendees": (Attendance, col(Attendance.attendee_key).is_not(None)
                       & col(Attendance.meeting_id).in_(_meeting_ended_before(cut["attendees"]))),
+        "nominations": (Nomination, (col(Nomination.status) != "submitted")
+                        & (col(Nomination.decided_at) < cut["nominations"])),
+        "profile_changes": (ProfileChange,
+                            col(ProfileChange.changed_at) < cut["profile_changes"]),
     }
 
 

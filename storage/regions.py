@@ -6,14 +6,16 @@ from sqlmodel import Session, select
 
 from domain.regions import CANONICAL_REGIONS, aliases_of, region_key, resolve_region
 from storage.models import Region, RegionAlias
+from storage.subregions import set_parent
 
 
-def _get_or_create_region(session: Session, name: str) -> Region:
+def _get_or_create_region(session: Session, name: str, created: list[Region]) -> Region:
     region = session.exec(select(Region).where(Region.name == name)).first()
     if region is None:
         region = Region(name=name)
         session.add(region)
         session.flush()
+        created.append(region)
     return region
 
 
@@ -27,9 +29,12 @@ def _ensure_alias(session: Session, region: Region, key: str) -> None:
 
 def ensure_canonical(session: Session, canonical: str) -> Region:
     """The Region row of a canonical region, with all its alias rows in place."""
-    region = _get_or_create_region(session, canonical)
+    created: list[Region] = []
+    region = _get_or_create_region(session, canonical, created)
     for key in aliases_of(canonical):
         _ensure_alias(session, region, key)
+    if created:  # its sub-region, now that its aliases can be looked up
+        set_parent(session, region)
     return region
 
 
@@ -49,8 +54,11 @@ def region_for_organisation(session: Session, organisation: str) -> Region | Non
     canonical = resolve_region(organisation)
     if canonical is not None:
         return ensure_canonical(session, canonical)
-    region = _get_or_create_region(session, " ".join(organisation.split()))
+    created: list[Region] = []
+    region = _get_or_create_region(session, " ".join(organisation.split()), created)
     _ensure_alias(session, region, key)
+    if created:
+        set_parent(session, region)
     return region
 
 

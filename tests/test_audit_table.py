@@ -43,6 +43,7 @@ NOT_ACTIONS = {
     "round list", "queue list", "followups list", "minutes show",
     "minutes versions", "cards check",
     "members candidates",  # near matches waiting (names only); settling one is audited
+    "regions list", "groups coverage",  # sub-regions and counts, no one named
 }
 
 
@@ -86,8 +87,10 @@ STEPS: list[tuple[str, ...]] = [
     ("groups", "create", GROUP),
     ("groups", "rules", GROUP, "--set", "invitation.days_before=10"),
     ("groups", "set", GROUP, "--language", "nn"),
+    ("regions", "import", "storage/data/regions.csv"),
     ("members", "import", f"{FIXTURES}/members_comma.csv", "--group", GROUP),
     ("members", "list"),
+    ("members", "unconfirmed", "--group", GROUP),
     ("members", "role", "Anne Feltman", "sekretariat"),
     ("members", "deactivate", "eva snare", "--yes"),
     ("members", "add", "--name", "Kari Nordmann", "--organisation", "Lillestrøm",
@@ -96,6 +99,13 @@ STEPS: list[tuple[str, ...]] = [
     ("members", "import", f"{FIXTURES}/members_near_match.csv", "--group", GROUP),
     ("members", "resolve", "Anne Feltmann", "--new"),
     ("members", "merge", "Anne Feltmann", "Anne Feltman", "--yes"),
+    ("nominations", "add", "--group", GROUP, "--name", "Per Hansen", "--email",
+     "per.hansen@asker.kommune.no", "--organisation", "Asker", "--role", "Næringssjef"),
+    ("nominations", "list", "--open"),
+    ("nominations", "approve", "1"),
+    ("nominations", "add", "--group", GROUP, "--name", "Liv Lier", "--email",
+     "liv.lier@lier.kommune.no", "--organisation", "Lier"),
+    ("nominations", "reject", "2", "--reason", "Lier har allerede et medlem."),
     ("meetings", "create", "--group", GROUP, "--title", "Desembermøtet",
      "--start", "2026-12-10 09:00", "--end", "2026-12-10 11:00", "--place", "Klækken hotel",
      "--agenda", f"{FIXTURES}/seed000_agenda.txt"),
@@ -239,4 +249,6 @@ ACTING: dict[str, dict[str, Any]] = {
     "minutes.followup": {"meeting_id": 1, "item_id": 1, "fu_what": "Sende presentasjonen",
                          "fu_who": "Mona Medlem", "fu_due": "10.01.2030"},
     "round.start": {"topic": "Runden rundt bordet", "minutes": "3"},
+    "nomination.approve": {"nomination_id": 1},
+    "nomination.reject": {"nomination_id": 1, "reason": "Asker har allerede et medlem."},
 }

@@ -88,3 +88,34 @@ def test_cards_check_is_silent_on_todays_cards_and_lists_a_breach_with_its_rule(
     assert code != 0
     assert out.splitlines() == ["nn\tfixture\tinput-label\t$.body[0]\tInput.Text 'x' has no label"]
     assert "1 brudd på kortreglene" in err
+
+
+def test_an_input_inside_a_showcard_form_is_checked_like_the_card() -> None:
+    form = adaptive_card([{"type": "Input.Date", "id": "d", "placeholder": "Dato"}],
+                         [{"type": "Action.Submit", "title": "Flytt meldingen 24.8. hit"}])
+    show = {"type": "Action.ShowCard", "title": "Flytt meldingen 24.8.", "card": form}
+    assert card_problems(adaptive_card([{"type": "ActionSet", "actions": [show]}])) == [
+        ("input-label", "$.body[0].actions[0].card.body[0]", "Input.Date 'd' has no label")]
+
+
+@pytest.mark.parametrize("title", ["Avlys", "Flytt", "Flytt hit", "Cancel", "Move here"])
+def test_a_queue_rows_bare_verbs_break_the_button_rule(title: str) -> None:
+    card = adaptive_card([], [{"type": "Action.Submit", "title": title}])
+    assert _rules(card) == {"button-title"}
+
+
+def test_two_buttons_with_one_title_break_the_unique_rule_also_across_forms() -> None:
+    def row(n: int) -> dict:
+        form = adaptive_card([], [{"type": "Action.Submit", "title": "Flytt meldingen hit"}])
+        return {"type": "ActionSet", "actions": [
+            {"type": "Action.Submit", "title": f"Avlys meldingen {n}"},
+            {"type": "Action.ShowCard", "title": "Vis skjemaet for flytting", "card": form}]}
+    found = card_problems(adaptive_card([row(1), row(2)]))
+    assert [(rule, where) for rule, where, _ in found] == [
+        ("button-unique", "$.body[1].actions[1]"),
+        ("button-unique", "$.body[1].actions[1].card.actions[0]")]
+    assert "at $.body[0].actions[1]" in found[0][2]
+    # Case, spacing and a trailing full stop do not make two titles different.
+    same = adaptive_card([], [{"type": "Action.Submit", "title": "Avlys møtet 12. mars"},
+                              {"type": "Action.Submit", "title": "avlys  møtet 12. mars."}])
+    assert _rules(same) == {"button-unique"}

@@ -294,7 +294,8 @@ async def test_report_is_read_after_meeting_end_and_export_shows_minutes_present
     sec = secretariat_index(bot)
     await bot.post(as_user(activity("personal_message", bot.connector.url, text="kø"),
                            f"29:user-{sec}", aad(sec)))
-    replies = [a for a in bot.connector.sent() if "planlagte meldinger" in str(a.get("text"))]
+    # «1 planlagt melding», «2 planlagte meldinger»
+    replies = [a for a in bot.connector.sent() if "planlagt" in str(a.get("text"))]
     queued = card_text(replies[-1]["attachments"][0]["content"])
     assert "frammøterapport" in queued and "ikke klar ennå" in queued
 

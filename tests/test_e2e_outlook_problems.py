@@ -182,3 +182,45 @@ async def test_form_toggle_gives_a_physical_meeting_an_outlook_event_without_tea
     text = card_text(card_of(invitations_sent(bot)[0]))
     assert "Du har fått invitasjonen i Outlook." in text and "Bli med i Teams-møtet" not in text
     assert when[0] is not None
+
+
+async def test_outlook_notices_reach_each_secretariat_member_in_their_own_language(
+        graph_bot) -> None:
+    """Øyvind (bokmål) sends; Graph refuses the event; Mari chose nynorsk, Margrethe English."""
+    from sqlalchemy import update
+    from sqlmodel import col
+
+    from storage.meeting_models import MeetingFormat
+    from storage.models import Member
+    from tests.test_rsvp_support import member, seed_meeting, seed_members
+
+    bot, graph = graph_bot, graph_bot.graph
+    graph.fail(403, operation="create")
+    bot.clock.set(START)
+    seed_members(bot.engine, bot.connector.url)
+    mid = seed_meeting(bot.engine, format=MeetingFormat.digital, place="")
+    chosen = {"nn": member(bot.engine, "Mari Strømsvåg"),
+              "en": member(bot.engine, "Margrethe Gjessing"),
+              None: member(bot.engine, "Øyvind Såtvedt")}
+    chats = {lang: f"a:conv-{m.teams_user_id}" for lang, m in chosen.items()}
+    with session_scope(bot.engine) as s:
+        s.execute(update(Member).where(col(Member.id) == chosen["nn"].id).values(language="nn"))
+        s.execute(update(Member).where(col(Member.id) == chosen["en"].id).values(language="en"))
+    assert (await bot.send("team_install"))[0] in (200, 201)
+    status, body = await bot.post(click(bot, secretariat_index(bot), "meeting.send",
+                                        meeting_id=mid))
+    assert status == 200 and "Innkallingen sendes til 42" in card_text(body["value"])
+
+    def notice(lang: str | None) -> dict | None:
+        return next((card_of(a) for a in bot.connector.sent(chats[lang])
+                     if a.get("attachments") and "Outlook" in str(a.get("text", ""))), None)
+    await until(lambda: all(notice(lang) for lang in chats))
+    nb, nn, en = (card_text(notice(lang)) for lang in (None, "nn", "en"))  # type: ignore[arg-type]
+    assert "Outlook-møtet kunne ikke lages" in nb
+    assert "appen mangler Graph-tillatelsen Calendars.ReadWrite" in nb
+    assert "Outlook-møtet kunne ikkje lagast" in nn
+    assert "appen manglar Graph-løyvet Calendars.ReadWrite" in nn
+    assert "Innkallinga i Teams gjeld" in nn
+    assert "The Outlook meeting could not be made" in en
+    assert "the app lacks the Graph permission Calendars.ReadWrite" in en
+    assert notice("en")["actions"][0]["title"] == "Recreate the Outlook meeting"  # type: ignore[index]

@@ -118,3 +118,33 @@ async def test_member_mutes_and_unmutes_reminders(bot):
     assert "slått på igjen" in bot.connector.sent()[-1]["text"]
     with Session(bot.engine) as s:
         assert s.exec(select(ReminderMute)).all() == []
+
+
+def _titles(node: object) -> list[str]:
+    if isinstance(node, list):
+        return [t for child in node for t in _titles(child)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["title"]] if str(node.get("type", "")).startswith("Action.") else []
+    return own + [t for child in node.values() for t in _titles(child)]
+
+
+async def test_queue_rows_buttons_name_their_message_by_time_or_by_number_where_times_meet(bot):
+    _secretariat(bot)
+    lone = _job(bot, "a", datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
+    twins = [_job(bot, k, datetime(2026, 11, 25, 7, 30, tzinfo=UTC)) for k in ("b", "c")]
+    await bot.send("personal_message", text="kø")
+    card = card_of(bot.connector.sent()[-1])
+    # Other features' daily and monthly jobs (privacy, profile, coverage) come first.
+    ours = [title for title in _titles(card)
+            if "24.11." in title or any(f"nr. {job}" in title for job in twins)]
+    assert ours == [
+        "Avlys meldingen 24.11. 09.00", "Flytt meldingen 24.11. 09.00",
+        "Flytt meldingen 24.11. 09.00 hit",
+        *(title for job in twins for title in (
+            f"Avlys meldingen nr. {job}", f"Flytt meldingen nr. {job}",
+            f"Flytt meldingen nr. {job} hit"))]
+    assert f"**onsdag 25. november 2026 kl. 08.30** (nr. {twins[0]})" in card_text(card)
+    rows = sum(title.startswith("Avlys meldingen") for title in _titles(card))
+    assert bot.connector.sent()[-1]["text"] == f"{rows} planlagte meldinger"
+    assert f"nr. {lone}" not in str(card)

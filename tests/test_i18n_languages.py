@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import string
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from cli import CliContext
@@ -24,7 +25,7 @@ from core.i18n import (
 )
 from core.settings import Settings
 from storage.db import session_scope
-from storage.models import AuditEntry, Member, WorkingGroup
+from storage.models import AuditEntry, ConversationRef, Member, WorkingGroup
 from tests.harness import ANNE_AAD, ANNE_ID, TENANT, card_of, card_text
 from tests.test_e2e_meetings import BEFORE, send_cli
 from tests.test_round_e2e import MEETING, channel, setup_group, start
@@ -206,3 +207,96 @@ def test_a_members_language_is_in_their_export_and_gone_after_erasure(engine) ->
         privacy.erase(s, member_id, now)
     with Session(engine) as s:
         assert s.get(Member, member_id).language is None  # type: ignore[union-attr]
+
+
+def _chat_languages(engine, count: int = 3) -> list[int]:
+    """Three members of «Plan og bygg» with 1:1 chats a:conv-0..2: nynorsk, English, none."""
+    from tests.test_delivery_support import seed_group
+
+    ids = seed_group(engine, "http://127.0.0.1:9/", count)
+    with session_scope(engine) as s:
+        for member_id, lang in zip(ids, ("nn", "en"), strict=False):
+            member = s.get(Member, member_id)
+            assert member is not None
+            member.language = lang
+            s.add(member)
+    return ids
+
+
+def test_a_reminder_with_a_text_per_language_is_drawn_in_each_members_own(engine, clock) -> None:
+    import json
+
+    from scheduler.store import run_due, schedule
+    from services.runtime import job_handlers
+    from storage.delivery_models import Delivery
+    from tests.harness import TEST_LINKS
+
+    ids = _chat_languages(engine)
+    texts = {"title": {"nb": "Påminnelse", "nn": "Påminning", "en": "Reminder"},
+             "text": {"nb": "Møtet er i morgen.", "nn": "Møtet er i morgon.",
+                      "en": "The meeting is tomorrow."}}
+    with session_scope(engine) as s:
+        for member_id in ids:
+            schedule(s, "reminder", f"r{member_id}", {"member_id": member_id, "rule": "day_before",
+                                                       "subject": "s", **texts},
+                     clock.now(), clock.now() + timedelta(hours=1), clock.now(), "Påminnelse")
+    run_due(engine, clock.now(), job_handlers(TEST_LINKS))
+    with Session(engine) as s:
+        drawn = {d.member_id: card_text(json.loads(d.payload)["attachments"][0]["content"])
+                 for d in s.exec(select(Delivery))}
+    assert drawn == {ids[0]: "Påminning\nMøtet er i morgon.",
+                     ids[1]: "Reminder\nThe meeting is tomorrow.",
+                     ids[2]: "Påminnelse\nMøtet er i morgen."}
+
+
+async def test_notices_send_without_a_title_calls_it_announcement_in_each_language(
+        bot, capsys) -> None:
+    from cli.notices import cmd_send
+
+    _chat_languages(bot.engine)
+    with session_scope(bot.engine) as s:
+        s.execute(update(ConversationRef).values(service_url=bot.connector.url))
+    settings = Settings.model_validate({"MicrosoftAppId": "", "DATABASE_URL": str(bot.engine.url)})
+    ctx = CliContext(settings=settings, clock=bot.clock, engine=bot.engine)
+    args = argparse.Namespace(group="Plan og bygg", text="Møtet flyttes til rom 4.", title="",
+                              notice_id="")
+    assert await asyncio.to_thread(cmd_send, args, ctx) == 0
+    assert "sendt\t3\tav\t3" in capsys.readouterr().out
+    titles = {c.conversation_id: c.body["summary"] for c in bot.connector.accepted()}
+    assert titles == {"a:conv-0": "Kunngjering", "a:conv-1": "Announcement",
+                      "a:conv-2": "Kunngjøring"}
+
+
+LATE_TITLES = ("Forfall etter fristen", "Cancellation after the deadline")  # nn as nb
+
+
+async def test_a_late_cancellation_reaches_each_secretariat_member_in_their_own_language(
+        bot, capsys) -> None:
+    from tests.meeting_cards_support import until
+    from tests.test_e2e_meetings import AFTER_DEADLINE, answer
+    from tests.test_rsvp_support import member
+
+    seed_members(bot.engine, bot.connector.url)
+    mid = seed_meeting(bot.engine)
+    chosen = {"nn": member(bot.engine, "Mari Strømsvåg"),
+              "en": member(bot.engine, "Margrethe Gjessing"),
+              "nb": member(bot.engine, "Øyvind Såtvedt")}
+    with session_scope(bot.engine) as s:
+        for lang in ("nn", "en"):
+            s.execute(update(Member).where(Member.id == chosen[lang].id)  # type: ignore[arg-type]
+                      .values(language=lang))
+    bot.clock.set(BEFORE)
+    await asyncio.to_thread(send_cli, bot, mid, capsys)
+    await answer(bot, 1, mid, "physical")  # a bokmål member, who then cancels too late
+    bot.clock.set(AFTER_DEADLINE)
+    await answer(bot, 1, mid, "no", verb="rsvp.cancel")
+
+    def notice(lang: str) -> str:
+        return next((card_text(card_of(a)) for a in
+                     bot.connector.sent(f"a:conv-{chosen[lang].teams_user_id}")
+                     if a.get("summary") in LATE_TITLES), "")
+    await until(lambda: all(notice(lang) for lang in chosen))
+    assert "kan likevel ikkje kome på" in notice("nn")
+    assert "Cancellation after the deadline" in notice("en")
+    assert "cannot come to" in notice("en")
+    assert "Forfall etter fristen" in notice("nb") and "kan likevel ikke komme på" in notice("nb")

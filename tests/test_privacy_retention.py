@@ -107,7 +107,9 @@ def _daily_job_applies_the_rules_once(engine: Engine) -> None:
     assert run_due(engine, clock.now(), handlers) == []
     with session_scope(engine) as s:
         assert privacy.due(s, clock.now()) == {"ledger": 1, "conversations": 1, "rsvp": 1,
-                                                "innspill": 1, "audit": 1, "attendees": 0}
+                                                "innspill": 1, "audit": 1, "attendees": 0,
+                                                "nominations": 0,
+                                                "profile_changes": 0}
     untouched = _state(engine)
     clock.set(datetime(2026, 11, 21, 2, 5, tzinfo=UTC))  # 03.05 in Oslo
     assert [status for _id, status in run_due(engine, clock.now(), handlers)] == ["done"]

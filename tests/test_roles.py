@@ -29,6 +29,7 @@ from storage.innspill_models import InnspillEntry
 from storage.meeting_models import AgendaItem, Meeting, MeetingGroup
 from storage.minutes_models import Followup
 from storage.models import AuditEntry, Member, Region, Role
+from storage.nomination_models import Nomination
 from storage.round_models import RoundSlot
 from storage.rounds import SlotDraft
 from tests.harness import TENANT, BotServer, activity
@@ -145,6 +146,9 @@ def seed(engine: Engine) -> World:
                               region_id=region_id, member_id=member_id)
                      for region_id, member_id in ((region.id, None), (None, people["eier"].id))]
         db.add_all(followups)
+        # An open nomination (id 1): the secretariat's «Godkjenn nominasjonen» / «Avslå» act on it.
+        db.add(Nomination(group_id=group.id or 0, name="Nina Nominert", name_key="nina nominert",
+                          email="nina@asker.kommune.no", organisation="Asker"))
         db.flush()
         db.commit()
         return World(s.id or 0, entry.id or 0, spare.id or 0, rnd.id or 0, slot.id or 0,

@@ -89,13 +89,45 @@ async function fontIssues(page) {
   }
 }
 
-// Every check for one card at one width; the font check only where asked (it does not
-// change with the width, and it is the slow one).
+// Runs in the page. Opens the next Action.ShowCard form not opened yet (its card is drawn
+// only then) and returns the button's title, or null when every shown one has been opened.
+// The last in page order first: a form's own ShowCards come after its button's row, so
+// they are opened before a sibling in that row closes the form again.
+function openNextForm() {
+  const card = document.querySelector('#card > *');
+  const shut = [...card.querySelectorAll('.ac-pushButton.expandable')]
+    .filter((b) => b.getClientRects().length && !('walkOpened' in b.dataset));
+  const button = shut[shut.length - 1];
+  if (!button) return null;
+  button.dataset.walkOpened = '';
+  button.click();
+  return (button.innerText || button.getAttribute('aria-label') || '').trim().replace(/\s+/g, ' ');
+}
+
+const MAX_FORMS = 40; // a card that keeps making new forms is a bug, not a longer walk
+
+// Every check for one card at one width, then again with each of its ShowCard forms open
+// (what a form adds is reported under its button's title); the font checks only where
+// asked (they do not change with the width, and they are the slow ones).
 async function walkCard(page, name, width, { fonts = false } = {}) {
   const result = await page.evaluate(([n, w]) => window.renderCard(n, w), [name, width]);
   if (!result.ok) return [`did not render: ${result.error}`];
-  const issues = await page.evaluate(measure);
-  if (fonts) issues.push(...await page.evaluate(boxGlyphs), ...await fontIssues(page));
+  const checks = async () => [...await page.evaluate(measure),
+    ...(fonts ? [...await page.evaluate(boxGlyphs), ...await fontIssues(page)] : [])];
+  const issues = await checks();
+  const seen = new Set(issues);
+  for (let opened = 0; ; opened += 1) {
+    const title = await page.evaluate(openNextForm);
+    if (title === null) break;
+    if (opened === MAX_FORMS) {
+      issues.push(`more than ${MAX_FORMS} ShowCard forms: stopped opening them`);
+      break;
+    }
+    for (const issue of await checks()) {
+      if (!seen.has(issue)) issues.push(`in the form «${title}»: ${issue}`);
+      seen.add(issue);
+    }
+  }
   return issues;
 }
 

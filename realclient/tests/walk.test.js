@@ -1,10 +1,11 @@
 'use strict';
 // The card-quality walk: every sample card in nb, nn and en, drawn by Microsoft's renderer
 // at 320, 360 (phones) and 450 px (Teams' chat bubble) in the one installed font named in
-// the host config. Fails on clipped text, an input past the card's edge, a glyph the font
-// lacks, and (through `python app.py cards check`, cards/quality.py) an input without a
-// label, a bare button title, colour alone and an image without alt text. Writes the
-// README's card pictures into docs/, so they never go stale.
+// the host config, and again with each Action.ShowCard form opened (lib/walk.js). Fails on
+// clipped text, an input past the card's edge, a glyph the font lacks, and (through
+// `python app.py cards check`, cards/quality.py) an input without a label, a bare or
+// repeated button title, colour alone and an image without alt text. Writes the README's
+// card pictures into docs/, so they never go stale.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -26,7 +27,9 @@ const PICTURES = [
 const root = freshDir('walk-json');
 const fixtures = path.join(root, 'fixtures');
 fs.mkdirSync(fixtures);
-fs.copyFileSync(path.join(RC, 'fixtures', 'clipped.json'), path.join(fixtures, 'clipped.json'));
+for (const f of ['clipped.json', 'clipped-form.json']) {
+  fs.copyFileSync(path.join(RC, 'fixtures', f), path.join(fixtures, f));
+}
 const dumped = {};
 for (const lang of LANGS) {
   dumped[lang] = attempt(() => appCli(['cards', 'dump', path.join(root, lang), '--lang', lang]));
@@ -61,6 +64,18 @@ test('the walk over every card, language and width', async (t) => {
     assert.match(issues, /clipped \(ellipsis\): «Kommer \(fysisk\)/);
     assert.match(issues, /input past the card's edge/);
     assert.match(issues, /glyph missing in (DejaVu Sans|every font)/);
+  });
+
+  await t.test('a ShowCard form is opened and walked too, and a form inside a form', async () => {
+    const issues = await walkCard(page, 'fixtures/clipped-form.json', 320, { fonts: true });
+    const text = issues.join('\n');
+    // Closed, the card is clean: everything found was found with a form open.
+    assert.ok(issues.every((i) => i.startsWith('in the form «')), text);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: clipped \(ellipsis\): «Ei overskrift i skjemaet/);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: clipped \(ellipsis\): «Flytt meldinga 24\. august/);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: input past the card's edge/);
+    assert.match(text, /in the form «Vis skjemaet for flytting»: glyph missing in (DejaVu Sans|every font)/);
+    assert.match(text, /in the form «Vis det indre skjemaet»: clipped \(ellipsis\): «Ei indre overskrift/);
   });
 
   for (const width of WIDTHS) {

@@ -17,8 +17,11 @@ from storage import (  # noqa: F401
     minutes_models,
     minutes_review_models,
     models,
+    nomination_models,
     privacy_models,
+    profile_models,
     round_models,
+    subregions_models,
 )
 
 target_metadata = SQLModel.metadata

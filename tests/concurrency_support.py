@@ -19,20 +19,24 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col, select
 
 from domain import round as rm
 from domain.names import name_key
 from storage import innspill as innspill_repo
 from storage import rounds
-from storage.db import session_scope
+from storage.db import make_engine, session_scope
 from storage.groups import add_membership, get_or_create_group
 from storage.innspill_models import InnspillSession
 from storage.meeting_models import Meeting, MeetingGroup, MeetingStatus, ProgrammeItem
+from storage.migrate import upgrade
 from storage.models import ConversationKind, ConversationRef, Member, Role
 from storage.rounds import SlotDraft
+from storage.scratch import fresh_postgres
 from tests.harness import activity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -198,13 +202,44 @@ def _wait_healthy(port: int, timeout_s: float = 60.0) -> None:
     raise AssertionError(f"app on port {port} did not start")
 
 
+@contextmanager
+def race_database(admin_url: str, prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database at head for one module's race tests, dropped afterwards."""
+    with fresh_postgres(admin_url, prefix) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@contextmanager
+def emptied_engine(url: str) -> Iterator[Engine]:
+    """An engine on `url` with every table emptied first (one test's start)."""
+    engine = make_engine(url)
+    truncate_all(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
 def truncate_all(engine: Engine) -> None:
     """Empty every table (the apps keep running: they hold no state between turns)."""
-    with engine.begin() as conn:
-        tables = [r[0] for r in conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' "
-            "AND tablename <> 'alembic_version'"))]
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    # The running apps' delivery worker and scheduler read these tables between tests:
+    # TRUNCATE takes its locks table by table, so PostgreSQL may pick it as a deadlock's
+    # victim (seen under pytest-xdist). The victim's transaction is rolled back whole.
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                tables = [r[0] for r in conn.execute(text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                    "AND tablename <> 'alembic_version'"))]
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as exc:
+            if not isinstance(exc.orig, DeadlockDetected) or attempt == 4:
+                raise
+            time.sleep(0.1 * (attempt + 1))
 
 
 async def fire(urls: list[str], bodies: list[dict[str, Any]]) -> list[str]:

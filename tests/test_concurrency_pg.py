@@ -24,10 +24,8 @@ from storage.delivery_models import Delivery, Sendout
 from storage.innspill_models import InnspillEntry, InnspillParticipant, InnspillSession
 from storage.meeting_models import ProgrammeRsvp, Rsvp
 from storage.meeting_models import RsvpAnswer as Answer
-from storage.migrate import upgrade
 from storage.models import AuditEntry, Member
 from storage.round_models import RoundSlot, TalkRound
-from storage.scratch import fresh_postgres
 from tests import sendout_race
 from tests.concurrency_support import (
     ROUND_CONVERSATION,
@@ -36,6 +34,7 @@ from tests.concurrency_support import (
     in_thread,
     in_threads,
     invoke_body,
+    race_database,
     rows,
     seed_group,
     seed_innspill,
@@ -58,10 +57,7 @@ EXPECTED = Counter(ANSWERS[i % 4] for i in range(MEMBERS))
 @pytest.fixture(scope="module")
 def race_db(pg_admin_url: str) -> Iterator[str]:
     """A fresh PostgreSQL database for this module, at head, dropped afterwards."""
-    with fresh_postgres(pg_admin_url, "faggruppe_race") as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    with race_database(pg_admin_url, "faggruppe_race") as url:
         yield url
 
 

@@ -13,13 +13,10 @@ from sqlmodel import Session, select
 from scheduler.store import run_due
 from services import coverage
 from services.runtime import job_handlers
-from storage.db import make_engine
 from storage.delivery_models import Delivery
-from storage.migrate import upgrade
-from storage.scratch import fresh_postgres
 from storage.subregions import seed_default
 from storage.subregions_models import SubRegion, SubRegionOrganisation
-from tests.concurrency_support import in_threads, truncate_all
+from tests.concurrency_support import emptied_engine, in_threads, race_database
 from tests.harness import TEST_LINKS
 from tests.test_coverage_reminder import DEC_1, NOV_20, seed
 
@@ -28,21 +25,14 @@ pytestmark = pytest.mark.pg
 
 @pytest.fixture(scope="module")
 def race_db(pg_admin_url: str) -> Iterator[str]:
-    with fresh_postgres(pg_admin_url, "faggruppe_coverage_race") as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    with race_database(pg_admin_url, "faggruppe_coverage_race") as url:
         yield url
 
 
 @pytest.fixture
 def engine(race_db: str) -> Iterator[Engine]:
-    eng = make_engine(race_db)
-    truncate_all(eng)
-    try:
+    with emptied_engine(race_db) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 def _count(engine: Engine, model: type) -> int:

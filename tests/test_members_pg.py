@@ -13,12 +13,10 @@ from sqlmodel import Session, select
 
 from domain.members import parse_pasted
 from services import members as registry
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.members_models import CandidateStatus, MemberAlias, MemberCandidate
-from storage.migrate import upgrade
 from storage.models import Member
-from storage.scratch import fresh_postgres
-from tests.concurrency_support import in_threads, truncate_all
+from tests.concurrency_support import emptied_engine, in_threads, race_database
 
 pytestmark = pytest.mark.pg
 NOW = datetime(2023, 8, 24, 9, 0, tzinfo=UTC)
@@ -30,21 +28,14 @@ PAIRS = len(FIRST)  # twenty near matches, each pressed «Samme person» and «N
 
 @pytest.fixture(scope="module")
 def race_db(pg_admin_url: str) -> Iterator[str]:
-    with fresh_postgres(pg_admin_url, "faggruppe_members_race") as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    with race_database(pg_admin_url, "faggruppe_members_race") as url:
         yield url
 
 
 @pytest.fixture
 def engine(race_db: str) -> Iterator[Engine]:
-    eng = make_engine(race_db)
-    truncate_all(eng)
-    try:
+    with emptied_engine(race_db) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 def _candidates(engine: Engine) -> list[tuple[int, int]]:

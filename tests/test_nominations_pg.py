@@ -15,14 +15,12 @@ from sqlmodel import Session, select
 from domain.names import name_key
 from domain.nominations import NominationSource, NominationStatus, check_nominee
 from services import nominations as service
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.groups import add_membership, get_or_create_group
-from storage.migrate import upgrade
 from storage.models import AuditEntry, Member, Membership, Role
 from storage.nomination_models import Nomination
 from storage.regions import seed_regions
-from storage.scratch import fresh_postgres
-from tests.concurrency_support import in_threads, truncate_all
+from tests.concurrency_support import emptied_engine, in_threads, race_database
 
 pytestmark = pytest.mark.pg
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -31,21 +29,14 @@ PAIRS = 20
 
 @pytest.fixture(scope="module")
 def race_db(pg_admin_url: str) -> Iterator[str]:
-    with fresh_postgres(pg_admin_url, "faggruppe_nominations_race") as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    with race_database(pg_admin_url, "faggruppe_nominations_race") as url:
         yield url
 
 
 @pytest.fixture
 def engine(race_db: str) -> Iterator[Engine]:
-    eng = make_engine(race_db)
-    truncate_all(eng)
-    try:
+    with emptied_engine(race_db) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 def _group(engine: Engine) -> int:

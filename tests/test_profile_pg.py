@@ -16,12 +16,10 @@ from sqlmodel import Session, select
 
 from services import profile
 from storage import profile as repo
-from storage.db import make_engine, session_scope
+from storage.db import session_scope
 from storage.delivery_models import Delivery
-from storage.migrate import upgrade
 from storage.profile_models import ProfileChange
-from storage.scratch import fresh_postgres
-from tests.concurrency_support import in_threads, truncate_all
+from tests.concurrency_support import emptied_engine, in_threads, race_database
 from tests.profile_support import seed
 
 pytestmark = pytest.mark.pg
@@ -31,21 +29,14 @@ DAY = date(2026, 11, 23)
 
 @pytest.fixture(scope="module")
 def race_db(pg_admin_url: str) -> Iterator[str]:
-    with fresh_postgres(pg_admin_url, "faggruppe_profile_race") as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        engine.dispose()
+    with race_database(pg_admin_url, "faggruppe_profile_race") as url:
         yield url
 
 
 @pytest.fixture
 def engine(race_db: str) -> Iterator[Engine]:
-    eng = make_engine(race_db)
-    truncate_all(eng)
-    try:
+    with emptied_engine(race_db) as eng:
         yield eng
-    finally:
-        eng.dispose()
 
 
 def _changes(engine: Engine, ids: dict[str, int], n: int) -> None:
